@@ -1,0 +1,61 @@
+package org.openprofiles.api;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.openprofiles.config.DomainLoader;
+import org.openprofiles.service.AddProfileKeyService;
+import org.openprofiles.service.Domains;
+import org.openprofiles.service.ProfileReadService;
+import org.openprofiles.service.PutProfileObjectService;
+import org.openprofiles.store.ProfileStore;
+import org.openprofiles.store.ProfilesTable;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * What a Lambda container builds once, at init, and shares across requests: the DynamoDB client
+ * (the most expensive object to build), the store and the domain configuration.
+ */
+final class Container {
+    /**
+     * The client's whole call (retries included) must end well inside the function's timeout, so
+     * a slow table becomes a clean 500 rather than a Lambda timeout.
+     */
+    static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(6);
+
+    private static final DynamoDbClient DYNAMO = DynamoDbClient.builder()
+            .httpClient(UrlConnectionHttpClient.builder()
+                    .connectionTimeout(Duration.ofSeconds(1))
+                    .socketTimeout(ATTEMPT_TIMEOUT)
+                    .build())
+            .credentialsProvider(credentials())
+            .overrideConfiguration(c -> c.apiCallAttemptTimeout(ATTEMPT_TIMEOUT).apiCallTimeout(CALL_TIMEOUT))
+            .build();
+    private static final Domains DOMAINS = new Domains(DomainLoader.loadFromClasspath());
+    private static final ProfileStore STORE = new ProfileStore(DYNAMO, ProfilesTable.tableName(), Clock.systemUTC());
+
+    private Container() {}
+
+    /** Lambda puts credentials in the environment; reading them there skips the provider chain's probing. */
+    private static AwsCredentialsProvider credentials() {
+        return System.getenv("AWS_ACCESS_KEY_ID") != null
+                ? EnvironmentVariableCredentialsProvider.create()
+                : DefaultCredentialsProvider.builder().build();
+    }
+
+    static PutProfileObjectService putProfileObjectService() {
+        return new PutProfileObjectService(DOMAINS, STORE, Clock.systemUTC());
+    }
+
+    static AddProfileKeyService addProfileKeyService() {
+        return new AddProfileKeyService(DOMAINS, STORE);
+    }
+
+    static ProfileReadService profileReadService() {
+        return new ProfileReadService(DOMAINS, STORE);
+    }
+}

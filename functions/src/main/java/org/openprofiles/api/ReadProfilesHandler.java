@@ -1,0 +1,106 @@
+package org.openprofiles.api;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.openprofiles.model.ServiceException;
+import org.openprofiles.service.ListProfileObjectsRequest;
+import org.openprofiles.service.ProfileReadService;
+import org.openprofiles.service.ProfileSearchResult;
+import org.openprofiles.service.SearchKey;
+import org.openprofiles.service.SearchProfilesRequest;
+import org.openprofiles.store.ObjectPage;
+import org.openprofiles.store.StoredObject;
+
+/**
+ * The read-only function: {@code POST /domains/{DomainName}/profiles/search} (SearchProfiles) and
+ * {@code POST /domains/{DomainName}/profiles/objects} (ListProfileObjects).
+ */
+public final class ReadProfilesHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+    public static final String SEARCH_RESOURCE = "/domains/{DomainName}/profiles/search";
+    public static final String OBJECTS_RESOURCE = "/domains/{DomainName}/profiles/objects";
+
+    private final ProfileReadService service;
+
+    /** Used by Lambda: the container's shared client, store and domains. */
+    public ReadProfilesHandler() {
+        this(Container.profileReadService());
+    }
+
+    public ReadProfilesHandler(ProfileReadService service) {
+        this.service = service;
+    }
+
+    @Override
+    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+        boolean search = SEARCH_RESOURCE.equals(event.getResource());
+        return Api.handle(search ? "SearchProfiles" : "ListProfileObjects", event, context, () -> {
+            String domain = Api.pathParameter(event, "DomainName");
+            String maxResults = Api.queryParameter(event, "max-results");
+            String nextToken = Api.queryParameter(event, "next-token");
+            if (search) {
+                return searchResponse(service.search(SearchProfilesRequest.parse(domain, Api.body(event), maxResults, nextToken)));
+            }
+            if (!OBJECTS_RESOURCE.equals(event.getResource())) {
+                throw ServiceException.badRequest("Unsupported resource " + event.getResource());
+            }
+            return objectsResponse(service.listObjects(ListProfileObjectsRequest.parse(domain, Api.body(event), maxResults, nextToken)));
+        });
+    }
+
+    private static Map<String, Object> searchResponse(ProfileSearchResult result) {
+        List<Object> items = new ArrayList<>();
+        for (ProfileSearchResult.Found found : result.profiles()) {
+            Map<String, Object> profile = profileShape(found.profile().profileId(), found.profile().fields());
+            List<Object> foundBy = new ArrayList<>();
+            for (SearchKey key : found.foundBy()) {
+                foundBy.add(Map.of("KeyName", key.keyName(), "Values", key.values()));
+            }
+            profile.put("FoundByItems", foundBy);
+            items.add(profile);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("Items", items);
+        if (result.nextToken() != null) body.put("NextToken", result.nextToken());
+        return body;
+    }
+
+    /** The Profile shape: flat paths below _profile. become nested members (Address.City → Address{City}). */
+    static Map<String, Object> profileShape(String profileId, Map<String, String> fields) {
+        Map<String, Object> profile = new LinkedHashMap<>();
+        profile.put("ProfileId", profileId);
+        for (Map.Entry<String, String> field : new TreeMap<>(fields).entrySet()) {
+            String path = field.getKey();
+            int dot = path.indexOf('.');
+            if (dot < 0) {
+                profile.put(path, field.getValue());
+            } else {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> parent = (Map<String, Object>) profile.computeIfAbsent(path.substring(0, dot), k -> new TreeMap<>());
+                parent.put(path.substring(dot + 1), field.getValue());
+            }
+        }
+        return profile;
+    }
+
+    private static Map<String, Object> objectsResponse(ObjectPage page) {
+        List<Object> items = new ArrayList<>();
+        for (StoredObject object : page.objects()) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("ObjectTypeName", object.objectTypeName());
+            item.put("ProfileObjectUniqueKey", object.profileObjectUniqueKey());
+            item.put("Object", object.object());
+            items.add(item);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("Items", items);
+        if (page.nextToken() != null) body.put("NextToken", page.nextToken());
+        return body;
+    }
+}

@@ -1,0 +1,119 @@
+package org.openprofiles.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.openprofiles.json.Json;
+import org.openprofiles.model.Domain;
+import org.openprofiles.model.ObjectType;
+
+/**
+ * Loads the domains: one file {@code domains/<DomainName>.json} per domain, shipped inside the
+ * functions jar. Every problem stops loading with a message naming the file, the type and the rule.
+ */
+public final class DomainLoader {
+    static final String DIRECTORY = "domains";
+    static final int DEFAULT_EXPIRATION_DAYS = 366;
+
+    private DomainLoader() {}
+
+    /** Every domain file next to this class: a classes directory (tests) or the jar (Lambda). */
+    public static Map<String, Domain> loadFromClasspath() {
+        Map<String, Domain> domains = new TreeMap<>();
+        for (Map.Entry<String, String> file : domainFiles().entrySet()) {
+            Domain domain = parse(file.getKey(), file.getValue());
+            domains.put(domain.name(), domain);
+        }
+        return domains;
+    }
+
+    /** One domain file. */
+    public static Domain parse(String fileName, String json) {
+        if (!(parseJson(fileName, json) instanceof Map<?, ?> body)) throw new DomainConfigException(fileName + ": must be a JSON object");
+        for (Object member : body.keySet()) {
+            if (!List.of("DomainName", "DefaultExpirationDays", "ObjectTypes").contains(member)) {
+                throw new DomainConfigException(fileName + ": unknown member '" + member + "'");
+            }
+        }
+        if (!(body.get("DomainName") instanceof String name) || !Names.valid(name, Names.NAME, Names.NAME_MIN, Names.NAME_MAX)) {
+            throw new DomainConfigException(fileName + ": DomainName must match " + Names.NAME.pattern() + " (1 to 64 characters)");
+        }
+        if (!fileName.equals(name + ".json")) {
+            throw new DomainConfigException(fileName + ": the file must be named after its DomainName (" + name + ".json)");
+        }
+        int defaultDays = DEFAULT_EXPIRATION_DAYS;
+        Object days = body.get("DefaultExpirationDays");
+        if (days != null) {
+            if (!(days instanceof Json.JsonNumber n) || !n.text().matches("\\d{1,4}")
+                    || Integer.parseInt(n.text()) < 1 || Integer.parseInt(n.text()) > 1098) {
+                throw new DomainConfigException(fileName + ": DefaultExpirationDays must be a whole number from 1 to 1098");
+            }
+            defaultDays = Integer.parseInt(n.text());
+        }
+        if (!(body.get("ObjectTypes") instanceof Map<?, ?> types)) {
+            throw new DomainConfigException(fileName + ": ObjectTypes must be a JSON object of object type definitions");
+        }
+        Map<String, ObjectType> objectTypes = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> type : types.entrySet()) {
+            String typeName = (String) type.getKey();
+            objectTypes.put(typeName, MappingRules.objectType(fileName, typeName, type.getValue(), Templates.builtIn()));
+        }
+        return new Domain(name, defaultDays, objectTypes, Templates.builtIn());
+    }
+
+    static Object parseJson(String fileName, String json) {
+        try {
+            return Json.parse(json);
+        } catch (Json.ParseException e) {
+            throw new DomainConfigException(fileName + ": not valid JSON: " + e.getMessage());
+        }
+    }
+
+    /** File name → content of every domains/*.json where this class was loaded from. */
+    private static Map<String, String> domainFiles() {
+        Map<String, String> files = new TreeMap<>();
+        try {
+            Path location = Path.of(DomainLoader.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isDirectory(location)) {
+                Path directory = location.resolve(DIRECTORY);
+                if (!Files.isDirectory(directory)) return files;
+                try (Stream<Path> paths = Files.list(directory)) {
+                    for (Path path : paths.filter(p -> p.toString().endsWith(".json")).toList()) {
+                        files.put(path.getFileName().toString(), Files.readString(path, StandardCharsets.UTF_8));
+                    }
+                }
+            } else {
+                try (JarFile jar = new JarFile(location.toFile())) {
+                    List<JarEntry> entries = new ArrayList<>();
+                    for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
+                        JarEntry entry = e.nextElement();
+                        String name = entry.getName();
+                        if (name.startsWith(DIRECTORY + "/") && name.endsWith(".json") && name.indexOf('/', DIRECTORY.length() + 1) < 0) {
+                            entries.add(entry);
+                        }
+                    }
+                    for (JarEntry entry : entries) {
+                        try (InputStream in = jar.getInputStream(entry)) {
+                            files.put(entry.getName().substring(DIRECTORY.length() + 1), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                        }
+                    }
+                }
+            }
+        } catch (IOException | URISyntaxException e) {
+            throw new DomainConfigException("domains: cannot be listed: " + e.getMessage());
+        }
+        return files;
+    }
+}

@@ -1,0 +1,41 @@
+package org.openprofiles.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openprofiles.json.Json;
+import org.openprofiles.model.ObjectType;
+
+/**
+ * The built-in object type templates (resources {@code templates/<TemplateId>.json}), validated by
+ * the same rules as a domain's own types. A type with {@code TemplateId} takes its mapping from here.
+ */
+public final class Templates {
+    static final List<String> IDS = List.of("CTR", "CTR-NoInferred", "CTR-AutoAssociateOnly");
+
+    private static final Map<String, ObjectType> BUILT_IN = load();
+
+    private Templates() {}
+
+    public static Map<String, ObjectType> builtIn() {
+        return BUILT_IN;
+    }
+
+    private static Map<String, ObjectType> load() {
+        Map<String, ObjectType> templates = new LinkedHashMap<>();
+        for (String id : IDS) {
+            String file = "templates/" + id + ".json";
+            try (InputStream in = Templates.class.getClassLoader().getResourceAsStream(file)) {
+                if (in == null) throw new DomainConfigException(file + ": missing from the classpath");
+                Object definition = DomainLoader.parseJson(file, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                templates.put(id, MappingRules.objectType(file, id, definition, Map.of()));
+            } catch (IOException e) {
+                throw new DomainConfigException(file + ": cannot be read: " + e.getMessage());
+            }
+        }
+        return Map.copyOf(templates);
+    }
+}

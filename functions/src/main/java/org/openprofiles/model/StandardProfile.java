@@ -1,0 +1,59 @@
+package org.openprofiles.model;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The fields of the standard profile that an object type may target ({@code _profile.<path>}),
+ * and the standard search keys derived from them. One place for the Profile shape's field names.
+ */
+public final class StandardProfile {
+    public static final String TARGET_PREFIX = "_profile.";
+    public static final String ATTRIBUTES_PREFIX = "Attributes.";
+
+    public static final List<String> STRING_FIELDS = List.of(
+            "AccountNumber", "AdditionalInformation", "BusinessName", "FirstName", "MiddleName", "LastName",
+            "BirthDate", "PhoneNumber", "MobilePhoneNumber", "HomePhoneNumber", "BusinessPhoneNumber",
+            "EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress", "PartyType", "PartyTypeString",
+            "Gender", "GenderString");
+
+    public static final List<String> ADDRESSES = List.of("Address", "ShippingAddress", "MailingAddress", "BillingAddress");
+
+    public static final List<String> ADDRESS_FIELDS = List.of(
+            "Address1", "Address2", "Address3", "Address4", "City", "County", "State", "Province", "Country", "PostalCode");
+
+    public static final List<String> PHONE_FIELDS = List.of("PhoneNumber", "MobilePhoneNumber", "HomePhoneNumber", "BusinessPhoneNumber");
+    public static final List<String> EMAIL_FIELDS = List.of("EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress");
+
+    /** Deprecated enum fields and their values (the model's PartyType and Gender). */
+    public static final Set<String> PARTY_TYPES = Set.of("INDIVIDUAL", "BUSINESS", "OTHER");
+    public static final Set<String> GENDERS = Set.of("MALE", "FEMALE", "UNSPECIFIED");
+
+    /** Standard search keys (spec section 6). */
+    public static final String KEY_PROFILE_ID = "_profileId";
+    public static final String KEY_PHONE = "_phone";
+    public static final String KEY_EMAIL = "_email";
+    public static final String KEY_FULL_NAME = "_fullName";
+    public static final String KEY_ACCOUNT = "_account";
+
+    /** Most standard strings are 1..255 characters; AdditionalInformation allows 1000. */
+    public static int maxLength(String path) {
+        return path.equals("AdditionalInformation") ? 1000 : 255;
+    }
+
+    private StandardProfile() {}
+
+    /**
+     * Whether {@code path} (the part after {@code _profile.}) names a targetable field: a standard
+     * string, {@code <Address>.<field>}, or {@code Attributes.<name>} with a 1..255 character name.
+     */
+    public static boolean isTargetablePath(String path) {
+        if (STRING_FIELDS.contains(path)) return true;
+        if (path.startsWith(ATTRIBUTES_PREFIX)) {
+            int n = path.length() - ATTRIBUTES_PREFIX.length();
+            return n >= 1 && n <= 255;
+        }
+        int dot = path.indexOf('.');
+        return dot > 0 && ADDRESSES.contains(path.substring(0, dot)) && ADDRESS_FIELDS.contains(path.substring(dot + 1));
+    }
+}

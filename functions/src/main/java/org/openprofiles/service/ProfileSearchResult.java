@@ -1,0 +1,9 @@
+package org.openprofiles.service;
+
+import java.util.List;
+import org.openprofiles.store.StoredProfile;
+
+/** One page of SearchProfiles: each profile with the search keys that found it. */
+public record ProfileSearchResult(List<Found> profiles, String nextToken) {
+    public record Found(StoredProfile profile, List<SearchKey> foundBy) {}
+}

@@ -1,0 +1,55 @@
+package org.openprofiles.service;
+
+import static org.openprofiles.service.RequestFields.checkLength;
+import static org.openprofiles.service.RequestFields.checkPattern;
+import static org.openprofiles.service.RequestFields.requiredString;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.openprofiles.config.Names;
+import org.openprofiles.json.Json;
+import org.openprofiles.model.ServiceException;
+
+/**
+ * A validated PutProfileObject request (spec 1.2).
+ *
+ * @param objectJson the Object exactly as sent, which is what is stored and listed
+ * @param object     the same, parsed
+ */
+public record PutProfileObjectRequest(String domainName, String objectTypeName, String objectJson,
+                                      Map<String, Object> object) {
+    /** The model's limit (stringifiedJson) and the service quota (250 KB per object). */
+    public static final int MAX_OBJECT_LENGTH = 256_000;
+
+    public static PutProfileObjectRequest parse(String domainName, String body) {
+        String domain = DomainNames.check(domainName);
+        Map<String, Object> request = RequestFields.parseBody(body);
+
+        String typeName = requiredString(request, "ObjectTypeName");
+        checkLength("ObjectTypeName", typeName, Names.TYPE_NAME_MIN, Names.TYPE_NAME_MAX);
+        checkPattern("ObjectTypeName", typeName, Names.TYPE_NAME);
+        if (typeName.startsWith("_")) {
+            throw ServiceException.badRequest("ObjectTypeName '" + typeName
+                    + "' is reserved: names starting with '_' are standard object types, which PutProfileObject does not accept");
+        }
+
+        String objectJson = requiredString(request, "Object");
+        checkLength("Object", objectJson, 1, MAX_OBJECT_LENGTH);
+        // Also bounded in bytes: the quota is 250 KB, and one DynamoDB item holds at most 400 KB.
+        int bytes = objectJson.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_OBJECT_LENGTH) {
+            throw ServiceException.badRequest("Object must be at most " + MAX_OBJECT_LENGTH
+                    + " bytes in UTF-8 (the 250 KB object quota); it was " + bytes);
+        }
+        Object parsed;
+        try {
+            parsed = Json.parse(objectJson);
+        } catch (Json.ParseException e) {
+            throw ServiceException.badRequest("Object is not valid JSON: " + e.getMessage());
+        }
+        if (!(parsed instanceof Map)) throw ServiceException.badRequest("Object must be a JSON object");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> object = (Map<String, Object>) parsed;
+        return new PutProfileObjectRequest(domain, typeName, objectJson, object);
+    }
+}

@@ -1,0 +1,108 @@
+package org.openprofiles.service;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.openprofiles.mapping.EvaluatedKey;
+import org.openprofiles.mapping.MappedObject;
+import org.openprofiles.mapping.ObjectMapper;
+import org.openprofiles.model.Domain;
+import org.openprofiles.model.KeyValue;
+import org.openprofiles.model.ObjectType;
+import org.openprofiles.model.ServiceException;
+import org.openprofiles.resolution.ProfileObjectUniqueKeys;
+import org.openprofiles.resolution.Resolution;
+import org.openprofiles.resolution.Resolver;
+import org.openprofiles.resolution.StandardKeys;
+import org.openprofiles.store.ObjectPut;
+import org.openprofiles.store.ProfileStore;
+import org.openprofiles.store.Snapshot;
+import org.openprofiles.store.WriteConflictException;
+
+/**
+ * PutProfileObject: map the object, resolve its profile on a consistent snapshot, and commit the
+ * object, profile and keys in one conditional transaction; when a concurrent request changed what
+ * the decision read, read and decide again ({@link Retries}).
+ */
+public final class PutProfileObjectService {
+    private final Domains domains;
+    private final ProfileStore store;
+    private final Clock clock;
+
+    public PutProfileObjectService(Domains domains, ProfileStore store, Clock clock) {
+        this.domains = domains;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** Returns the ProfileObjectUniqueKey. */
+    public String put(PutProfileObjectRequest request) {
+        Domain domain = domains.get(request.domainName());
+        ObjectType type = domain.objectType(request.objectTypeName()).orElseThrow(() -> ServiceException.notFound(
+                "Object type '" + request.objectTypeName() + "' does not exist in domain '" + domain.name() + "'"));
+        MappedObject mapped = ObjectMapper.forType(type).map(request.object());
+        String uniqueKey = ProfileObjectUniqueKeys.of(type.name(), mapped.uniqueValue());
+        Map<String, String> inferredFields = inferredProfileFields(mapped);
+        List<KeyValue> lookupKeys = Resolver.lookupKeys(mapped.keys());
+        List<KeyValue> objectKeys = new ArrayList<>();
+        for (EvaluatedKey key : mapped.keys()) if (key.present()) objectKeys.add(key.keyValue());
+
+        // Everything any outcome may write or depends on, read in one call.
+        Set<KeyValue> toRead = new LinkedHashSet<>(lookupKeys);
+        toRead.addAll(Resolver.keysToStore(mapped.keys(), true));
+        toRead.addAll(StandardKeys.of(inferredFields));
+        toRead.addAll(StandardKeys.of(mapped.profileFields()));
+        Long expiresAt = clock.instant().getEpochSecond()
+                + 86_400L * (type.expirationDays() != null ? type.expirationDays() : domain.defaultExpirationDays());
+
+        for (int attempt = 1; ; attempt++) {
+            Snapshot seen = store.read(domain.name(), toRead, type.name(), uniqueKey);
+            Resolution resolution = Resolver.resolve(type, mapped.keys(), seen::holders);
+            // An object already on a profile stays there unless resolution finds another profile.
+            String keptProfileId = null;
+            if (resolution.outcome() != Resolution.Outcome.ATTACH && seen.object() != null && seen.object().profileId() != null) {
+                keptProfileId = seen.object().profileId();
+                resolution = Resolution.attach(keptProfileId);
+            }
+            boolean create = resolution.outcome() == Resolution.Outcome.CREATE;
+            String profileId = create ? newProfileId() : resolution.profileId();
+            Map<String, String> profileFields = create ? inferredFields : mapped.profileFields();
+            List<KeyValue> profileKeys = new ArrayList<>();
+            if (profileId != null) {
+                Set<KeyValue> keys = new LinkedHashSet<>(Resolver.keysToStore(mapped.keys(), create));
+                keys.addAll(StandardKeys.of(profileFields));
+                profileKeys.addAll(keys);
+            }
+            ObjectPut put = new ObjectPut(domain.name(), type.name(), uniqueKey, request.objectJson(), objectKeys,
+                    expiresAt, profileId, create, profileFields, profileKeys, lookupKeys, keptProfileId);
+            try {
+                store.write(put, seen);
+                return uniqueKey;
+            } catch (WriteConflictException e) {
+                if (attempt == Retries.MAX_ATTEMPTS) throw Retries.exhausted(e);
+                Retries.backOff(attempt);
+            }
+        }
+    }
+
+    /**
+     * A new inferred profile gets the targeted fields plus PhoneNumber and EmailAddress from the
+     * first PHONE_NUMBER and EMAIL_ADDRESS fields (spec 3.3), unless a Target already set them.
+     */
+    static Map<String, String> inferredProfileFields(MappedObject mapped) {
+        Map<String, String> fields = new LinkedHashMap<>(mapped.profileFields());
+        if (mapped.inferredPhone() != null) fields.putIfAbsent("PhoneNumber", mapped.inferredPhone());
+        if (mapped.inferredEmail() != null) fields.putIfAbsent("EmailAddress", mapped.inferredEmail());
+        return fields;
+    }
+
+    /** Minted per request, never at init, so SnapStart restores never share ids. */
+    static String newProfileId() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+}

@@ -1,0 +1,86 @@
+package org.openprofiles.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.openprofiles.model.KeyValue;
+import org.openprofiles.service.AddProfileKeyService;
+import org.openprofiles.service.Domains;
+import org.openprofiles.service.ProfileReadService;
+import org.openprofiles.service.PutProfileObjectService;
+import org.openprofiles.store.ObjectPut;
+import org.openprofiles.store.Snapshot;
+import org.openprofiles.store.ProfileStore;
+import org.openprofiles.testing.Events;
+import org.openprofiles.testing.LocalDynamo;
+import org.openprofiles.testing.TestDomains;
+
+/**
+ * Replays every file in events/ through the handler its route belongs to. A file's name carries
+ * the status it must produce: {@code <operation>-<status>-<what it shows>.json}.
+ */
+class EventsReplayTest {
+    static final Path EVENTS = Path.of("..", "events");
+    static final Pattern EXPECTED_STATUS = Pattern.compile("^[a-z-]+?-(\\d{3})-[a-z0-9-]+\\.json$");
+
+    static Map<String, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> routes;
+
+    /** The profile the events name (the API reference's sample id, made valid hex). */
+    static final String SEEDED_PROFILE = "3991a7d959d248bba82546b2d0c0ffee";
+
+    @BeforeAll
+    static void setUp() {
+        ProfileStore store = new ProfileStore(LocalDynamo.client(), LocalDynamo.newTable(), Clock.systemUTC());
+        Domains domains = TestDomains.all();
+        ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
+        routes = Map.of(
+                "PUT /domains/{DomainName}/profiles/objects",
+                new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC())),
+                "POST /domains/{DomainName}/profiles/keys", new AddProfileKeyHandler(new AddProfileKeyService(domains, store)),
+                "POST " + ReadProfilesHandler.SEARCH_RESOURCE, read,
+                "POST " + ReadProfilesHandler.OBJECTS_RESOURCE, read);
+        // A profile with a known id, holding a contact record from +1 206-555-0100.
+        KeyValue phone = new KeyValue("_phone", "+12065550100");
+        store.write(new ObjectPut("ExampleDomainName", "CTR", "seeded-record", "{\"contactId\":\"seeded\"}",
+                List.of(phone), null, SEEDED_PROFILE, true, Map.of("PhoneNumber", "+1 206-555-0100"),
+                List.of(phone, new KeyValue("_ctrContactId", "seeded")), List.of(), null), new Snapshot(Map.of(), null));
+    }
+
+    static Stream<Path> events() throws IOException {
+        try (Stream<Path> files = Files.list(EVENTS)) {
+            List<Path> json = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+            assertFalse(json.isEmpty(), "events/ has no events");
+            return json.stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("events")
+    void eachEventGetsTheStatusItsNameExpects(Path file) throws IOException {
+        Matcher name = EXPECTED_STATUS.matcher(file.getFileName().toString());
+        assertEquals(true, name.matches(), "event file name must be <operation>-<status>-<what>.json: " + file);
+        APIGatewayProxyRequestEvent event = Events.fromJson(Files.readString(file));
+        var handler = routes.get(event.getHttpMethod() + " " + event.getResource());
+        assertNotNull(handler, "no handler for the route of " + file);
+
+        APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+        assertEquals(Integer.parseInt(name.group(1)), response.getStatusCode(), response.getBody());
+        assertNotNull(response.getHeaders().get("x-amzn-RequestId"));
+    }
+}

@@ -1,0 +1,46 @@
+package org.openprofiles.json;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+    @Test
+    void readsEveryJsonValue() {
+        Object parsed = Json.parse(" {\"s\":\"a\\u00e9\\n\",\"n\":-1.5e3,\"t\":true,\"f\":false,\"z\":null,\"a\":[1,{}],\"o\":{\"k\":\"\\ud83d\\ude00\"}} ");
+        Map<?, ?> map = (Map<?, ?>) parsed;
+        assertEquals("a\u00e9\n", map.get("s"));
+        assertEquals(new Json.JsonNumber("-1.5e3"), map.get("n"));
+        assertEquals(Boolean.TRUE, map.get("t"));
+        assertEquals(Json.NULL, map.get("z"));
+        assertEquals(List.of(new Json.JsonNumber("1"), Map.of()), map.get("a"));
+        assertEquals("\ud83d\ude00", ((Map<?, ?>) map.get("o")).get("k"));
+    }
+
+    @Test
+    void writesWhatItReads() {
+        String text = "{\"a\":[1,2.50,\"x\\\"y\\\\\"],\"b\":null,\"c\":{\"d\":false},\"e\":\"\\u0001\"}";
+        assertEquals(text, Json.write(Json.parse(text)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "{", "{\"a\"}", "{\"a\":}", "[1,]", "01", "1.", "-", "tru", "\"abc", "{\"a\":1}x",
+            "\"\\ud800\"", "\"\\udc00x\"", "\"\\u12\"", "\"\\q\"", "\"a\u0001\"", "{'a':1}", "NaN"})
+    void refusesWhatIsNotOneJsonValue(String text) {
+        assertThrows(Json.ParseException.class, () -> Json.parse(text));
+    }
+
+    @Test
+    void deepNestingIsRefusedNotAStackOverflow() {
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+        Json.ParseException e = assertThrows(Json.ParseException.class, () -> Json.parse(deep));
+        assertTrue(e.getMessage().contains("nesting"), e.getMessage());
+        assertEquals(List.of(List.of()), Json.parse("[[]]"));
+    }
+}

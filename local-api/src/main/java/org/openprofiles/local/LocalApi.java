@@ -1,0 +1,196 @@
+package org.openprofiles.local;
+
+import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import org.openprofiles.api.AddProfileKeyHandler;
+import org.openprofiles.api.PutProfileObjectHandler;
+import org.openprofiles.api.ReadProfilesHandler;
+import org.openprofiles.config.DomainLoader;
+import org.openprofiles.service.AddProfileKeyService;
+import org.openprofiles.service.Domains;
+import org.openprofiles.service.ProfileReadService;
+import org.openprofiles.service.PutProfileObjectService;
+import org.openprofiles.store.ProfileStore;
+import org.openprofiles.store.ProfilesTable;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+
+/**
+ * The handlers behind a local HTTP server, as {@code sam local start-api} would run them: each
+ * request becomes an API Gateway proxy event for the same handler classes Lambda runs. Backed by
+ * an in-memory DynamoDB Local, or by the DynamoDB at {@code AWS_ENDPOINT_URL_DYNAMODB} when set.
+ */
+public final class LocalApi implements AutoCloseable {
+    public static final int DEFAULT_PORT = 3000;
+
+    private final HttpServer server;
+    private final Router router;
+
+    private LocalApi(HttpServer server, Router router) {
+        this.server = server;
+        this.router = router;
+    }
+
+    /** Starts the API on 127.0.0.1:{@code port} (0 picks a free port) over the given DynamoDB. */
+    public static LocalApi start(int port, DynamoDbClient dynamo, String tableName) throws IOException {
+        createTableIfMissing(dynamo, tableName);
+        Domains domains = new Domains(DomainLoader.loadFromClasspath());
+        ProfileStore store = new ProfileStore(dynamo, tableName, Clock.systemUTC());
+        ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
+        Router router = new Router()
+                .route("PUT", "/domains/{DomainName}/profiles/objects",
+                        new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC())))
+                .route("POST", "/domains/{DomainName}/profiles/keys",
+                        new AddProfileKeyHandler(new AddProfileKeyService(domains, store)))
+                .route("POST", ReadProfilesHandler.SEARCH_RESOURCE, read)
+                .route("POST", ReadProfilesHandler.OBJECTS_RESOURCE, read);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        LocalApi api = new LocalApi(server, router);
+        server.createContext("/", api::serve);
+        server.setExecutor(Executors.newFixedThreadPool(16));
+        server.start();
+        return api;
+    }
+
+    public int port() { return server.getAddress().getPort(); }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+
+    public static void main(String[] args) throws IOException {
+        int port = port(args);
+        String endpoint = System.getenv("AWS_ENDPOINT_URL_DYNAMODB");
+        DynamoDbClient dynamo = endpoint == null
+                ? DynamoDBEmbedded.create(true).dynamoDbClient() // true: no telemetry, this tool never phones home
+                : DynamoDbClient.builder()
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .region(Region.of(envOr("AWS_REGION", "us-east-1")))
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                                envOr("AWS_ACCESS_KEY_ID", "local"), envOr("AWS_SECRET_ACCESS_KEY", "local"))))
+                        .build();
+        LocalApi api = start(port, dynamo, ProfilesTable.tableName());
+        System.out.println("Local API on http://127.0.0.1:" + api.port() + " (DynamoDB: "
+                + (endpoint == null ? "embedded, in memory" : endpoint) + ", table " + ProfilesTable.tableName()
+                + "); domains: " + String.join(", ", DomainLoader.loadFromClasspath().keySet()));
+    }
+
+    private static int port(String[] args) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--port")) return Integer.parseInt(args[i + 1]);
+        }
+        String fromEnv = System.getenv("PORT");
+        return fromEnv == null ? DEFAULT_PORT : Integer.parseInt(fromEnv);
+    }
+
+    private static String envOr(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    static void createTableIfMissing(DynamoDbClient dynamo, String tableName) {
+        try {
+            dynamo.createTable(ProfilesTable.createTableRequest(tableName));
+        } catch (ResourceInUseException alreadyThere) {
+            // the table exists: use it as it is
+        }
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            String rawPath = exchange.getRequestURI().getRawPath();
+            APIGatewayProxyResponseEvent response;
+            if (method.equals("GET") && rawPath.equals("/")) {
+                response = new APIGatewayProxyResponseEvent().withStatusCode(200)
+                        .withHeaders(Map.of("Content-Type", "application/json"))
+                        .withBody("{\"service\":\"openprofiles local API\",\"status\":\"ok\"}");
+            } else {
+                response = router.dispatch(method, rawPath, request -> event(exchange, request));
+            }
+            byte[] body = response.getBody() == null ? new byte[0] : response.getBody().getBytes(StandardCharsets.UTF_8);
+            if (response.getHeaders() != null) response.getHeaders().forEach(exchange.getResponseHeaders()::set);
+            exchange.sendResponseHeaders(response.getStatusCode(), body.length == 0 ? -1 : body.length);
+            if (body.length > 0) exchange.getResponseBody().write(body);
+        }
+    }
+
+    /** The proxy event API Gateway (REST API, payload 1.0) would send for this request. */
+    private static APIGatewayProxyRequestEvent event(HttpExchange exchange, Router.Match match) {
+        byte[] bytes;
+        try (InputStream in = exchange.getRequestBody()) {
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not read the request body", e);
+        }
+        APIGatewayProxyRequestEvent event = new APIGatewayProxyRequestEvent()
+                .withHttpMethod(exchange.getRequestMethod())
+                .withResource(match.resource())
+                .withPath(exchange.getRequestURI().getPath())
+                .withPathParameters(match.pathParameters())
+                .withQueryStringParameters(query(exchange.getRequestURI().getRawQuery()))
+                .withHeaders(headers(exchange))
+                .withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext()
+                        .withRequestId(UUID.randomUUID().toString())
+                        .withStage("local")
+                        .withResourcePath(match.resource())
+                        .withHttpMethod(exchange.getRequestMethod()));
+        if (bytes.length > 0) {
+            String text = utf8(bytes);
+            // Like API Gateway with a binary media type: bytes that are not text arrive base64-encoded.
+            if (text == null) event.withBody(Base64.getEncoder().encodeToString(bytes)).withIsBase64Encoded(true);
+            else event.withBody(text).withIsBase64Encoded(false);
+        }
+        return event;
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static Map<String, String> headers(HttpExchange exchange) {
+        Map<String, String> headers = new HashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, String.join(",", values)));
+        return headers;
+    }
+
+    private static Map<String, String> query(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) return null;
+        Map<String, String> parameters = new HashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) continue;
+            int eq = pair.indexOf('=');
+            String name = Router.percentDecode(eq < 0 ? pair : pair.substring(0, eq), true);
+            String value = eq < 0 ? "" : Router.percentDecode(pair.substring(eq + 1), true);
+            if (name != null && value != null) parameters.put(name, value);
+        }
+        return parameters;
+    }
+}

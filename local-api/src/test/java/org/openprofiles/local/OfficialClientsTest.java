@@ -1,0 +1,47 @@
+package org.openprofiles.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** boto3 and the AWS CLI, unmodified but for the endpoint, against the local API. */
+class OfficialClientsTest {
+    static LocalApi api;
+
+    @BeforeAll
+    static void start() throws IOException {
+        api = LocalApi.start(0, DynamoDBEmbedded.create(true).dynamoDbClient(), "openprofiles");
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    static void runPython(String script) throws Exception {
+        Process python = new ProcessBuilder("python3", Path.of("src/test/python", script).toString(),
+                "http://127.0.0.1:" + api.port())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        python.waitFor(120, TimeUnit.SECONDS);
+        assertEquals(0, python.exitValue(), output);
+    }
+
+    @Test
+    void putProfileObjectStoryRunsThroughBoto3AndTheCli() throws Exception {
+        runPython("put_profile_object_story.py");
+    }
+
+    @Test
+    void profileKeyStoryRunsThroughBoto3() throws Exception {
+        runPython("profile_key_story.py");
+    }
+}

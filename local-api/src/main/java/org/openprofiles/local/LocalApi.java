@@ -86,6 +86,7 @@ public final class LocalApi implements AutoCloseable {
         DynamoDbClient dynamo = endpoint == null
                 ? DynamoDBEmbedded.create(true).dynamoDbClient() // true: no telemetry, this tool never phones home
                 : DynamoDbClient.builder()
+                        .endpointOverride(java.net.URI.create(endpoint))
                         .httpClient(UrlConnectionHttpClient.create())
                         .region(Region.of(envOr("AWS_REGION", "us-east-1")))
                         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(

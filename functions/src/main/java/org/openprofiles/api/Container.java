@@ -1,6 +1,7 @@
 package org.openprofiles.api;
 
 import java.time.Clock;
+import java.net.URI;
 import java.time.Duration;
 import org.openprofiles.config.DomainLoader;
 import org.openprofiles.service.AddProfileKeyService;
@@ -14,6 +15,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /**
  * What a Lambda container builds once, at init, and shares across requests: the DynamoDB client
@@ -25,20 +27,28 @@ final class Container {
      * a slow table becomes a clean 500 rather than a Lambda timeout.
      */
     static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
-    static final Duration CALL_TIMEOUT = Duration.ofSeconds(6);
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(4);
+    /** The functions' timeout as the CDK stack sets it; kept here so a test can hold the two apart. */
+    public static final Duration FUNCTION_TIMEOUT = Duration.ofSeconds(15);
 
-    private static final DynamoDbClient DYNAMO = DynamoDbClient.builder()
-            .httpClient(UrlConnectionHttpClient.builder()
-                    .connectionTimeout(Duration.ofSeconds(1))
-                    .socketTimeout(ATTEMPT_TIMEOUT)
-                    .build())
-            .credentialsProvider(credentials())
-            .overrideConfiguration(c -> c.apiCallAttemptTimeout(ATTEMPT_TIMEOUT).apiCallTimeout(CALL_TIMEOUT))
-            .build();
+    private static final DynamoDbClient DYNAMO = newDynamoDbClient(null);
     private static final Domains DOMAINS = new Domains(DomainLoader.loadFromClasspath());
     private static final ProfileStore STORE = new ProfileStore(DYNAMO, ProfilesTable.tableName(), Clock.systemUTC());
 
     private Container() {}
+
+    /** @param endpoint where DynamoDB is, or null for the region's endpoint (or AWS_ENDPOINT_URL_DYNAMODB) */
+    static DynamoDbClient newDynamoDbClient(URI endpoint) {
+        DynamoDbClientBuilder builder = DynamoDbClient.builder()
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(1))
+                        .socketTimeout(ATTEMPT_TIMEOUT)
+                        .build())
+                .credentialsProvider(credentials())
+                .overrideConfiguration(c -> c.apiCallAttemptTimeout(ATTEMPT_TIMEOUT).apiCallTimeout(CALL_TIMEOUT));
+        if (endpoint != null) builder.endpointOverride(endpoint);
+        return builder.build();
+    }
 
     /** Lambda puts credentials in the environment; reading them there skips the provider chain's probing. */
     private static AwsCredentialsProvider credentials() {

@@ -1,6 +1,7 @@
 package org.openprofiles.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import java.time.Clock;
@@ -16,24 +17,32 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openprofiles.mapping.Normaliser;
+import org.openprofiles.model.ContentType;
 import org.openprofiles.model.KeyValue;
+import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
+import org.openprofiles.testing.TableContents;
 import org.openprofiles.testing.TestDomains;
 
 /** Real threads against one DynamoDB Local: races on a new key value never duplicate a profile. */
 class ConcurrentPutsTest {
     static final String DOMAIN = "ExampleDomainName";
+    static String table;
     static ProfileStore store;
     static PutProfileObjectHandler handler;
+    static AddProfileKeyHandler addKey;
     static ExecutorService threads;
 
     @BeforeAll
     static void setUp() {
-        store = new ProfileStore(LocalDynamo.client(), LocalDynamo.newTable(), Clock.systemUTC());
+        table = LocalDynamo.newTable();
+        store = new ProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
         handler = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()));
+        addKey = new AddProfileKeyHandler(new AddProfileKeyService(TestDomains.all(), store));
         threads = Executors.newFixedThreadPool(32);
     }
 
@@ -83,6 +92,32 @@ class ConcurrentPutsTest {
             assertEquals(Set.of(profileId), store.profilesWithKey(DOMAIN, new KeyValue("_ctrContactId", "race-" + i)));
         }
         for (String key : keys) assertEquals(profileId, store.object(DOMAIN, "CTR", key).orElseThrow().profileId());
+        TableContents.checked(LocalDynamo.client(), table);
+    }
+
+    @Test
+    void addProfileKeyRacingPutProfileObjectNeverOrphansAKeyOrDuplicatesAProfile() throws Exception {
+        for (int round = 0; round < 12; round++) {
+            String existingPhone = String.format("+1 (415) 555-%04d", round);
+            String newPhone = String.format("+1 (628) 555-%04d", round);
+            handler.handleRequest(Events.putProfileObject(DOMAIN, "CTR", ctr("owner-" + round, existingPhone)), null);
+            String owner = store.profilesWithKey(DOMAIN, new KeyValue("_ctrContactId", "owner-" + round)).iterator().next();
+            String contact = "raced-" + round;
+
+            List<Callable<APIGatewayProxyResponseEvent>> calls = new ArrayList<>();
+            calls.add(() -> addKey.handleRequest(Events.addProfileKey(DOMAIN, owner, "_ctrContactId", contact), null));
+            calls.add(() -> handler.handleRequest(Events.putProfileObject(DOMAIN, "CTR", ctr(contact, newPhone)), null));
+            calls.add(() -> handler.handleRequest(Events.putProfileObject(DOMAIN, "CTR", ctr(contact, newPhone)), null));
+            for (APIGatewayProxyResponseEvent response : race(calls)) assertEquals(200, response.getStatusCode(), response.getBody());
+
+            Set<String> holders = store.profilesWithKey(DOMAIN, new KeyValue("_ctrContactId", contact));
+            assertTrue(holders.contains(owner), "the added key is on its profile");
+            assertTrue(holders.size() <= 2, "at most one inferred profile besides the owner: " + holders);
+            Set<String> phoneHolders = store.profilesWithKey(DOMAIN, new KeyValue("_phone", Normaliser.normalise(ContentType.PHONE_NUMBER, newPhone)));
+            assertEquals(1, phoneHolders.size(), "the record's phone is on exactly one profile: " + phoneHolders);
+            assertTrue(holders.containsAll(phoneHolders), "the record went to a profile holding its contact id");
+        }
+        TableContents.checked(LocalDynamo.client(), table);
     }
 
     @Test

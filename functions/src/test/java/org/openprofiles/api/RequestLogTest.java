@@ -1,0 +1,75 @@
+package org.openprofiles.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.openprofiles.json.Json;
+import org.openprofiles.service.AddProfileKeyService;
+import org.openprofiles.service.Domains;
+import org.openprofiles.service.ProfileReadService;
+import org.openprofiles.service.PutProfileObjectService;
+import org.openprofiles.store.ProfileStore;
+import org.openprofiles.testing.Events;
+import org.openprofiles.testing.LocalDynamo;
+import org.openprofiles.testing.TestDomains;
+
+/** The logs of a run of the seed examples: one structured line per request, and no customer data. */
+class RequestLogTest {
+    @Test
+    void logsCarryRequestFactsButNoCustomerData() throws Exception {
+        ProfileStore store = new ProfileStore(LocalDynamo.client(), LocalDynamo.newTable(), Clock.systemUTC());
+        Domains domains = TestDomains.all();
+        PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
+        AddProfileKeyHandler addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
+        ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
+
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int requests = 0;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            // Every shipped event, then the seed examples with a customer's phone and email.
+            for (Path file : Files.list(Path.of("..", "events")).sorted().toList()) {
+                var event = Events.fromJson(Files.readString(file));
+                var handler = event.getResource().endsWith("/keys") ? addKey
+                        : event.getHttpMethod().equals("PUT") ? put : read;
+                handler.handleRequest(event, null);
+                requests++;
+            }
+            put.handleRequest(Events.putProfileObject("TestDomain", "Account",
+                    "{\"email\":\"jane.doe@example.com\",\"phone\":\"+1 206 555 0177\",\"name\":\"Jane\"}"), null);
+            put.handleRequest(Events.putProfileObject("ExampleDomainName", "CTR",
+                    "{\"contactId\":\"secret-contact\",\"customerEndpoint\":{\"address\":\"+1 206 555 0177\"}}"), null);
+            read.handleRequest(Events.searchProfiles("TestDomain", "_email", "jane.doe@example.com"), null);
+            put.handleRequest(Events.putProfileObject("ExampleDomainName", "CTR", "{\"contactId\":\"jane.doe@example.com\""), null);
+            requests += 4;
+        } finally {
+            System.setOut(original);
+        }
+
+        String log = captured.toString(StandardCharsets.UTF_8);
+        for (String secret : List.of("jane.doe@example.com", "206 555 0177", "2065550177", "Jane", "secret-contact",
+                "212 555-1234", "John", "Smith", "valueOfTheContactId", "customerEndpoint")) {
+            assertFalse(log.contains(secret), "the log holds customer data: " + secret);
+        }
+        List<String> lines = log.lines().toList();
+        assertEquals(requests, lines.size(), log);
+        for (String line : lines) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> entry = (Map<String, Object>) Json.parse(line);
+            assertTrue(entry.keySet().containsAll(Set.of("level", "requestId", "operation", "status", "latencyMs")), line);
+            assertEquals("INFO", entry.get("level"));
+        }
+    }
+}

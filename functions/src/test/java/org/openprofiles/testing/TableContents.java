@@ -1,0 +1,47 @@
+package org.openprofiles.testing;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Reads a whole test table and checks the store's invariants: every key value is held only by
+ * profiles that exist, and every attached object's profile exists. Counts items by kind.
+ */
+public record TableContents(int profiles, int keyValues, int objects) {
+
+    public static TableContents checked(DynamoDbClient client, String table) {
+        List<Map<String, AttributeValue>> items = client.scanPaginator(r -> r.tableName(table).consistentRead(true))
+                .items().stream().toList();
+        Set<String> profileIds = new HashSet<>();
+        Map<String, Integer> kinds = new HashMap<>();
+        for (Map<String, AttributeValue> item : items) {
+            String kind = kind(item.get("pk").s());
+            kinds.merge(kind, 1, Integer::sum);
+            if (kind.equals("P")) profileIds.add(item.get("profileId").s());
+        }
+        for (Map<String, AttributeValue> item : items) {
+            String kind = kind(item.get("pk").s());
+            if (kind.equals("K")) {
+                for (String id : item.get("profileIds").ss()) {
+                    assertTrue(profileIds.contains(id), "key value " + item.get("pk").s() + " held by missing profile " + id);
+                }
+            } else if (kind.equals("O") && item.containsKey("profileId")) {
+                assertTrue(profileIds.contains(item.get("profileId").s()), "object " + item.get("pk").s() + " on a missing profile");
+            }
+        }
+        return new TableContents(kinds.getOrDefault("P", 0), kinds.getOrDefault("K", 0), kinds.getOrDefault("O", 0));
+    }
+
+    /** The kind letter of a pk: D#<domain>#<kind>#... */
+    private static String kind(String pk) {
+        String[] parts = pk.split("#", 4);
+        return parts[2];
+    }
+}

@@ -15,7 +15,12 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.openprofiles.service.PutProfileObjectService;
+import org.openprofiles.store.DynamoDbClients;
 import org.openprofiles.store.ProfileStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.TableContents;
@@ -77,11 +82,12 @@ class RetriesAndTimeoutsTest {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            System.setProperty("aws.accessKeyId", "test");
-            System.setProperty("aws.secretAccessKey", "test");
-            System.setProperty("aws.region", "us-east-1");
-            ProfileStore store = new ProfileStore(Container.newDynamoDbClient(URI.create("http://127.0.0.1:" + blackHole.getLocalPort())),
-                    "openprofiles", Clock.systemUTC());
+            DynamoDbClient client = DynamoDbClients.builder()
+                    .endpointOverride(URI.create("http://127.0.0.1:" + blackHole.getLocalPort()))
+                    .region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                    .build();
+            ProfileStore store = new ProfileStore(client, "openprofiles", Clock.systemUTC());
             PutProfileObjectHandler handler = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()));
 
             long started = System.nanoTime();
@@ -90,8 +96,8 @@ class RetriesAndTimeoutsTest {
 
             assertEquals(500, response.getStatusCode(), response.getBody());
             assertEquals("InternalServerException", response.getHeaders().get("x-amzn-ErrorType"));
-            assertTrue(took.compareTo(Container.CALL_TIMEOUT.plusSeconds(1)) < 0, "took " + took);
-            assertTrue(Container.CALL_TIMEOUT.compareTo(Container.FUNCTION_TIMEOUT.dividedBy(2)) < 0,
+            assertTrue(took.compareTo(DynamoDbClients.CALL_TIMEOUT.plusSeconds(1)) < 0, "took " + took);
+            assertTrue(DynamoDbClients.CALL_TIMEOUT.compareTo(DynamoDbClients.FUNCTION_TIMEOUT.dividedBy(2)) < 0,
                     "the SDK gives up well before Lambda would time the function out");
         }
     }

@@ -26,11 +26,11 @@ import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
+import org.openprofiles.store.DynamoDbClients;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.ProfilesTable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
@@ -85,9 +85,8 @@ public final class LocalApi implements AutoCloseable {
         String endpoint = System.getenv("AWS_ENDPOINT_URL_DYNAMODB");
         DynamoDbClient dynamo = endpoint == null
                 ? DynamoDBEmbedded.create(true).dynamoDbClient() // true: no telemetry, this tool never phones home
-                : DynamoDbClient.builder()
+                : DynamoDbClients.builder()
                         .endpointOverride(java.net.URI.create(endpoint))
-                        .httpClient(UrlConnectionHttpClient.create())
                         .region(Region.of(envOr("AWS_REGION", "us-east-1")))
                         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
                                 envOr("AWS_ACCESS_KEY_ID", "local"), envOr("AWS_SECRET_ACCESS_KEY", "local"))))

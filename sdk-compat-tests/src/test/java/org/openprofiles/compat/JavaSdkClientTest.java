@@ -1,0 +1,170 @@
+package org.openprofiles.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.customerprofiles.CustomerProfilesClient;
+import software.amazon.awssdk.services.customerprofiles.model.AddProfileKeyResponse;
+import software.amazon.awssdk.services.customerprofiles.model.BadRequestException;
+import software.amazon.awssdk.services.customerprofiles.model.CustomerProfilesException;
+import software.amazon.awssdk.services.customerprofiles.model.InternalServerException;
+import software.amazon.awssdk.services.customerprofiles.model.ListProfileObjectsItem;
+import software.amazon.awssdk.services.customerprofiles.model.Profile;
+import software.amazon.awssdk.services.customerprofiles.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.customerprofiles.model.ThrottlingException;
+
+/**
+ * The official AWS SDK for Java v2 client, configured only with an endpoint override, dummy
+ * credentials and a region: every operation arrives as its typed result, every modelled error
+ * the service can return as its typed exception with its message.
+ */
+class JavaSdkClientTest {
+    static final String DOMAIN = "ExampleDomainName";
+    static LocalApiProcess api;
+    static CustomerProfilesClient client;
+
+    @BeforeAll
+    static void start() throws IOException {
+        api = LocalApiProcess.start(Map.of());
+        client = client(api.endpoint);
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        api.close();
+    }
+
+    static CustomerProfilesClient client(String endpoint) {
+        return CustomerProfilesClient.builder()
+                .endpointOverride(URI.create(endpoint))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
+    }
+
+    @Test
+    void theWholeStoryThroughTheJavaClient() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String phone = "+1 (347) 555-0" + (100 + Math.abs(run.hashCode() % 900));
+        String first = "{\"contactId\":\"java-a-" + run + "\",\"customerEndpoint\":{\"address\":\"" + phone + "\"}}";
+        String key = client.putProfileObject(r -> r.domainName(DOMAIN).objectTypeName("CTR").object(first)).profileObjectUniqueKey();
+        assertEquals(key, client.putProfileObject(r -> r.domainName(DOMAIN).objectTypeName("CTR").object(first)).profileObjectUniqueKey());
+
+        Profile profile = client.searchProfiles(r -> r.domainName(DOMAIN).keyName("_phone").values(phone)).items().get(0);
+        assertEquals(phone, profile.phoneNumber());
+        assertEquals("_phone", profile.foundByItems().get(0).keyName());
+
+        String contact = "java-x-" + run;
+        AddProfileKeyResponse added = client.addProfileKey(r -> r.domainName(DOMAIN).profileId(profile.profileId())
+                .keyName("_ctrContactId").values(contact));
+        assertEquals("_ctrContactId", added.keyName());
+        assertEquals(java.util.List.of(contact), added.values());
+
+        String second = "{\"contactId\":\"" + contact + "\",\"customerEndpoint\":{\"address\":\"+1 929 555 0111\"}}";
+        client.putProfileObject(r -> r.domainName(DOMAIN).objectTypeName("CTR").object(second));
+
+        Set<String> objects = client.listProfileObjects(r -> r.domainName(DOMAIN).objectTypeName("CTR").profileId(profile.profileId()))
+                .items().stream().map(ListProfileObjectsItem::object).collect(Collectors.toSet());
+        assertEquals(Set.of(first, second), objects);
+        assertEquals(profile.profileId(), client.searchProfiles(r -> r.domainName(DOMAIN).keyName("_ctrContactId").values(contact))
+                .items().get(0).profileId());
+
+        String custom = "{\"firstName\":\"Ada\",\"lastName\":\"Byron\",\"address\":{\"city\":\"London\"},"
+                + "\"phoneNumbers\":[{\"number\":\"(718) 555-0" + (100 + Math.abs(run.hashCode() % 900)) + "\"}]}";
+        client.putProfileObject(r -> r.domainName(DOMAIN).objectTypeName("MyCustomObjectName").object(custom));
+        Profile ada = client.searchProfiles(r -> r.domainName(DOMAIN).keyName("_fullName").values("ada byron")).items().get(0);
+        assertEquals("Ada", ada.firstName());
+        assertEquals("London", ada.address().city());
+    }
+
+    static void assertMessage(CustomerProfilesException e, String mentions) {
+        assertTrue(e.getMessage().contains(mentions), e.getMessage());
+        assertNotNull(e.requestId());
+    }
+
+    @Test
+    void badInputArrivesAsTypedExceptions() {
+        assertMessage(assertThrows(BadRequestException.class,
+                () -> client.putProfileObject(r -> r.domainName(DOMAIN).objectTypeName("1abc").object("{}"))), "ObjectTypeName");
+        assertMessage(assertThrows(BadRequestException.class,
+                () -> client.putProfileObject(r -> r.domainName(DOMAIN).objectTypeName("CTR").object("{not json"))), "Object");
+        assertMessage(assertThrows(ResourceNotFoundException.class,
+                () -> client.putProfileObject(r -> r.domainName("NoSuchDomain").objectTypeName("CTR").object("{}"))), "NoSuchDomain");
+        assertMessage(assertThrows(ResourceNotFoundException.class,
+                () -> client.putProfileObject(r -> r.domainName(DOMAIN).objectTypeName("NoSuchType").object("{}"))), "NoSuchType");
+        assertMessage(assertThrows(BadRequestException.class,
+                () -> client.addProfileKey(r -> r.domainName(DOMAIN).profileId("nope").keyName("_phone").values("1"))), "ProfileId");
+        assertMessage(assertThrows(ResourceNotFoundException.class,
+                () -> client.addProfileKey(r -> r.domainName(DOMAIN).profileId("0".repeat(32)).keyName("_phone").values("1"))), "Profile");
+        assertMessage(assertThrows(BadRequestException.class,
+                () -> client.searchProfiles(r -> r.domainName(DOMAIN).keyName("_phone").values("1").nextToken("forged"))), "next-token");
+        assertMessage(assertThrows(BadRequestException.class,
+                () -> client.listProfileObjects(r -> r.domainName(DOMAIN).objectTypeName("CTR").profileId("xyz"))), "ProfileId");
+        assertEquals(400, assertThrows(BadRequestException.class,
+                () -> client.addProfileKey(r -> r.domainName(DOMAIN).profileId("0".repeat(32)).keyName("_phone"))).statusCode());
+    }
+
+    /** A stand-in DynamoDB: creates tables, then throttles or fails every other call. */
+    static HttpServer failingDynamo(String errorType, int status) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+            exchange.getRequestBody().readAllBytes();
+            boolean createTable = target != null && target.endsWith(".CreateTable");
+            byte[] body = (createTable ? "{}" : "{\"__type\":\"com.amazonaws.dynamodb.v20120810#" + errorType
+                    + "\",\"message\":\"injected\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
+            exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+            exchange.sendResponseHeaders(createTable ? 200 : status, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
+    @Test
+    void throttlingAndServerFaultsArriveAsTypedExceptions() throws Exception {
+        HttpServer throttling = failingDynamo("ProvisionedThroughputExceededException", 400);
+        try (LocalApiProcess throttled = LocalApiProcess.start(Map.of("AWS_ENDPOINT_URL_DYNAMODB",
+                "http://127.0.0.1:" + throttling.getAddress().getPort()))) {
+            ThrottlingException e = assertThrows(ThrottlingException.class, () -> client(throttled.endpoint)
+                    .putProfileObject(r -> r.domainName(DOMAIN).objectTypeName("CTR").object("{\"contactId\":\"t-1\"}")));
+            assertEquals(429, e.statusCode());
+            assertMessage(e, "Rate exceeded");
+        } finally {
+            throttling.stop(0);
+        }
+        HttpServer broken = failingDynamo("InternalServerError", 500);
+        try (LocalApiProcess failing = LocalApiProcess.start(Map.of("AWS_ENDPOINT_URL_DYNAMODB",
+                "http://127.0.0.1:" + broken.getAddress().getPort()))) {
+            InternalServerException e = assertThrows(InternalServerException.class, () -> client(failing.endpoint)
+                    .putProfileObject(r -> r.domainName(DOMAIN).objectTypeName("CTR").object("{\"contactId\":\"f-1\"}")));
+            assertEquals(500, e.statusCode());
+            assertMessage(e, "internal error");
+        } finally {
+            broken.stop(0);
+        }
+    }
+}

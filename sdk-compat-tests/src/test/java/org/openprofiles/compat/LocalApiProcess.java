@@ -1,0 +1,56 @@
+package org.openprofiles.compat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The local API in its own JVM (its own SDK version), on a free port. */
+final class LocalApiProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("Local API on (http://127\\.0\\.0\\.1:\\d+)");
+
+    private final Process process;
+    final String endpoint;
+
+    private LocalApiProcess(Process process, String endpoint) {
+        this.process = process;
+        this.endpoint = endpoint;
+    }
+
+    /** @param environment extra environment, e.g. AWS_ENDPOINT_URL_DYNAMODB */
+    static LocalApiProcess start(Map<String, String> environment) throws IOException {
+        String classpath = System.getProperty("localApi.jar") + java.io.File.pathSeparator
+                + Files.readString(Path.of(System.getProperty("localApi.classpath"))).strip();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
+                "org.openprofiles.local.LocalApi", "--port", "0")).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        for (String line; (line = out.readLine()) != null; ) {
+            seen.append(line).append('\n');
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) {
+                Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
+                drain.setDaemon(true);
+                drain.start();
+                return new LocalApiProcess(process, m.group(1));
+            }
+        }
+        throw new IllegalStateException("the local API did not start:\n" + seen);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
+    }
+}

@@ -11,11 +11,16 @@ import org.openprofiles.service.AddProfileKeyService;
 
 /** {@code POST /domains/{DomainName}/profiles/keys}. */
 public final class AddProfileKeyHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+    public static final String RESOURCE = "/domains/{DomainName}/profiles/keys";
+
     private final AddProfileKeyService service;
 
     /** Used by Lambda: the container's shared client, store and domains. */
     public AddProfileKeyHandler() {
         this(Container.addProfileKeyService());
+        // The whole path: the transaction's profile check fails (no such profile), so nothing is written.
+        Priming.register(() -> handleRequest(Container.primingEvent("POST", RESOURCE,
+                "{\"ProfileId\":\"00000000000000000000000000000000\",\"KeyName\":\"_priming\",\"Values\":[\"_priming\"]}"), null));
     }
 
     public AddProfileKeyHandler(AddProfileKeyService service) {

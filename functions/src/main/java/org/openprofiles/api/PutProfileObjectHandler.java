@@ -11,11 +11,18 @@ import org.openprofiles.service.PutProfileObjectService;
 /** {@code PUT /domains/{DomainName}/profiles/objects}. */
 public final class PutProfileObjectHandler
         implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+    public static final String RESOURCE = "/domains/{DomainName}/profiles/objects";
+
     private final PutProfileObjectService service;
 
     /** Used by Lambda: the container's shared client, store and domains. */
     public PutProfileObjectHandler() {
         this(Container.putProfileObjectService());
+        // Validation, mapping and the error path (an object without its UNIQUE key), then one read.
+        Priming.register(() -> {
+            handleRequest(Container.primingEvent("PUT", RESOURCE, "{\"ObjectTypeName\":\"CTR\",\"Object\":\"{}\"}"), null);
+            Container.primeStoreRead();
+        });
     }
 
     public PutProfileObjectHandler(PutProfileObjectService service) {

@@ -24,13 +24,20 @@ import org.openprofiles.store.StoredObject;
  */
 public final class ReadProfilesHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     public static final String SEARCH_RESOURCE = "/domains/{DomainName}/profiles/search";
-    public static final String OBJECTS_RESOURCE = "/domains/{DomainName}/profiles/objects";
+    /** ListProfileObjects shares PutProfileObject's path, with POST. */
+    public static final String OBJECTS_RESOURCE = PutProfileObjectHandler.RESOURCE;
 
     private final ProfileReadService service;
 
     /** Used by Lambda: the container's shared client, store and domains. */
     public ReadProfilesHandler() {
         this(Container.profileReadService());
+        // Both operations end to end, on a key and a profile that do not exist.
+        Priming.register(() -> {
+            handleRequest(Container.primingEvent("POST", SEARCH_RESOURCE, "{\"KeyName\":\"_priming\",\"Values\":[\"_priming\"]}"), null);
+            handleRequest(Container.primingEvent("POST", OBJECTS_RESOURCE,
+                    "{\"ObjectTypeName\":\"CTR\",\"ProfileId\":\"00000000000000000000000000000000\"}"), null);
+        });
     }
 
     public ReadProfilesHandler(ProfileReadService service) {

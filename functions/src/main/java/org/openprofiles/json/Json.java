@@ -86,8 +86,12 @@ public final class Json {
 
     private static void writeString(String s, StringBuilder sb) {
         sb.append('"');
+        int run = 0; // start of the current run of characters that need no escaping
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\' && c != '\u2028' && c != '\u2029') continue;
+            sb.append(s, run, i);
+            run = i + 1;
             switch (c) {
                 case '"' -> sb.append("\\\"");
                 case '\\' -> sb.append("\\\\");
@@ -96,15 +100,10 @@ public final class Json {
                 case '\t' -> sb.append("\\t");
                 case '\b' -> sb.append("\\b");
                 case '\f' -> sb.append("\\f");
-                default -> {
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
+                default -> sb.append(String.format("\\u%04x", (int) c));
             }
         }
+        sb.append(s, run, s.length());
         sb.append('"');
     }
 

@@ -14,12 +14,6 @@ import java.util.function.Supplier;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbIndex;
-import software.amazon.awssdk.enhanced.dynamodb.Expression;
-import software.amazon.awssdk.enhanced.dynamodb.model.Page;
-import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
-import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -27,6 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -43,14 +39,10 @@ public final class ProfileStore {
     private final DynamoDbClient dynamo;
     private final String tableName;
     private final Clock clock;
-    private final DynamoDbIndex<ObjectItem> objectsByProfile;
-
     public ProfileStore(DynamoDbClient dynamo, String tableName, Clock clock) {
         this.dynamo = dynamo;
         this.tableName = tableName;
         this.clock = clock;
-        this.objectsByProfile = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build()
-                .table(tableName, ObjectItem.SCHEMA).index(ProfilesTable.OBJECTS_BY_PROFILE_INDEX);
     }
 
     // ---- key formats --------------------------------------------------------------------------
@@ -161,31 +153,35 @@ public final class ProfileStore {
     public ObjectPage objects(String domain, String profileId, String objectTypeName, Collection<KeyValue> anyOf,
                               int limit, String nextToken) {
         String partition = profileObjectsPk(domain, profileId, objectTypeName);
-        QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
-                .queryConditional(QueryConditional.keyEqualTo(k -> k.partitionValue(partition)))
+        Map<String, String> names = new HashMap<>(Map.of("#gsi1pk", ProfilesTable.INDEX_PARTITION_KEY));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":partition", s(partition)));
+        QueryRequest.Builder query = QueryRequest.builder()
+                .tableName(tableName)
+                .indexName(ProfilesTable.OBJECTS_BY_PROFILE_INDEX)
+                .keyConditionExpression("#gsi1pk = :partition")
                 .limit(limit)
                 .exclusiveStartKey(PageTokens.decode(nextToken, partition));
         if (anyOf != null && !anyOf.isEmpty()) {
             List<String> terms = new ArrayList<>();
-            Map<String, AttributeValue> values = new HashMap<>();
             int i = 0;
             for (KeyValue key : anyOf) {
                 terms.add("contains(#objectKeys, :k" + i + ")");
                 values.put(":k" + i, s(objectKey(key)));
                 i++;
             }
-            query.filterExpression(Expression.builder().expression(String.join(" OR ", terms))
-                    .expressionNames(Map.of("#objectKeys", "objectKeys")).expressionValues(values).build());
+            names.put("#objectKeys", "objectKeys");
+            query.filterExpression(String.join(" OR ", terms));
         }
-        Page<ObjectItem> page = call(() -> objectsByProfile.query(query.build()).iterator().next());
+        QueryResponse page = call(() -> dynamo.query(query.expressionAttributeNames(names).expressionAttributeValues(values).build()));
         long now = clock.instant().getEpochSecond();
         List<StoredObject> objects = new ArrayList<>();
-        for (ObjectItem item : page.items()) {
+        for (Map<String, AttributeValue> attributes : page.items()) {
+            ObjectItem item = ObjectItem.SCHEMA.mapToItem(attributes);
             // TTL deletes lazily: an expired object is gone for the API even before DynamoDB removes it.
             if (item.expiresAt() != null && item.expiresAt() <= now) continue;
             objects.add(new StoredObject(item.objectTypeName(), item.uniqueKey(), item.profileId(), item.object()));
         }
-        return new ObjectPage(objects, PageTokens.encode(page.lastEvaluatedKey()));
+        return new ObjectPage(objects, PageTokens.encode(page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null));
     }
 
     public Optional<StoredProfile> profile(String domain, String profileId) {

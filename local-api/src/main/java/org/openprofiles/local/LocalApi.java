@@ -58,9 +58,9 @@ public final class LocalApi implements AutoCloseable {
         ProfileStore store = new ProfileStore(dynamo, tableName, Clock.systemUTC());
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
         Router router = new Router()
-                .route("PUT", "/domains/{DomainName}/profiles/objects",
+                .route("PUT", PutProfileObjectHandler.RESOURCE,
                         new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC())))
-                .route("POST", "/domains/{DomainName}/profiles/keys",
+                .route("POST", AddProfileKeyHandler.RESOURCE,
                         new AddProfileKeyHandler(new AddProfileKeyService(domains, store)))
                 .route("POST", ReadProfilesHandler.SEARCH_RESOURCE, read)
                 .route("POST", ReadProfilesHandler.OBJECTS_RESOURCE, read);

@@ -1,0 +1,329 @@
+package org.openprofiles.benchmark;
+
+import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import org.openprofiles.api.AddProfileKeyHandler;
+import org.openprofiles.api.PutProfileObjectHandler;
+import org.openprofiles.api.ReadProfilesHandler;
+import org.openprofiles.config.DomainLoader;
+import org.openprofiles.service.AddProfileKeyService;
+import org.openprofiles.service.Domains;
+import org.openprofiles.service.ProfileReadService;
+import org.openprofiles.service.PutProfileObjectService;
+import org.openprofiles.store.DynamoDbClients;
+import org.openprofiles.store.ProfileStore;
+import org.openprofiles.store.ProfilesTable;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Prints, against DynamoDB Local: DynamoDB calls per request; in-process handler latency beside
+ * the same DynamoDB calls issued bare (ratio from the same run, interleaved per iteration);
+ * fresh-JVM cold start of each handler from the shaded jar beside a bare JVM doing one PutItem;
+ * the Lambda jar's size and peak heap. Every target of the performance issue is checked.
+ *
+ * <p>Run: {@code mvn -B -q -DskipTests -pl benchmark -am package exec:java}
+ */
+public final class Benchmark {
+    static final String DOMAIN = "ExampleDomainName";
+    static final int WARMUP = 300;
+    static final int ITERATIONS = 1000;
+    static final int COLD_STARTS = 9;
+    /** benchmark/target/classes, wherever the command was run from. */
+    static final Path CLASSES = classes();
+    static final Path JAR = CLASSES.resolve("../../../functions/target/functions-0.1.0-SNAPSHOT-lambda.jar").normalize();
+    static final List<String> JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1");
+
+    /** Records every DynamoDB request a handler makes. */
+    static final class Recorder implements ExecutionInterceptor {
+        final List<SdkRequest> requests = new ArrayList<>();
+
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            requests.add(context.request());
+        }
+    }
+
+    record Scenario(String name, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
+                    IntFunction<APIGatewayProxyRequestEvent> request, int maxCalls) {}
+
+    record Result(String name, int callsMin, int callsMax, int maxCalls, double handlerP50, double handlerP99,
+                  double bareP50, double bareP99) {
+        double ratio() { return handlerP50 / bareP50; }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
+                new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+        server.start();
+        URI endpoint = URI.create("http://127.0.0.1:" + port);
+        Recorder recorder = new Recorder();
+        DynamoDbClient recorded = client(endpoint, recorder);
+        DynamoDbClient bare = client(endpoint, null);
+        String table = ProfilesTable.DEFAULT_TABLE_NAME;
+        bare.createTable(ProfilesTable.createTableRequest(table));
+
+        Domains domains = new Domains(DomainLoader.loadFromClasspath());
+        ProfileStore store = new ProfileStore(recorded, table, Clock.systemUTC());
+        PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
+        AddProfileKeyHandler addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
+        ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
+
+        // The handlers' request log goes to a file, as Lambda sends stdout to a pipe, not a terminal.
+        java.io.PrintStream console = System.out;
+        Path requestLog = CLASSES.resolve("../benchmark-requests.log").normalize();
+        java.io.PrintStream log = new java.io.PrintStream(Files.newOutputStream(requestLog), false, StandardCharsets.UTF_8);
+        System.setOut(log);
+
+        // A profile with 20 contact records, found by its phone.
+        for (int i = 0; i < 20; i++) put.handleRequest(putCtr("seed-" + i, "+1 206 555 0100"), null);
+        String profileId = store.profilesWithKey(DOMAIN, new org.openprofiles.model.KeyValue("_phone", "+12065550100")).iterator().next();
+
+        List<Scenario> scenarios = List.of(
+                new Scenario("PutProfileObject, creates an inferred profile", put,
+                        i -> putCtr("new-" + i, String.format("+1 303 %03d %04d", i / 10000, i % 10000)), 2),
+                new Scenario("PutProfileObject, attaches to an existing profile", put,
+                        i -> putCtr("attach-" + i, "(206) 555-0100"), 2),
+                new Scenario("PutProfileObject, replaces an object", put, i -> putCtr("seed-3", "+1 206 555 0100"), 2),
+                new Scenario("AddProfileKey", addKey, i -> request("POST", "/domains/{DomainName}/profiles/keys",
+                        "{\"ProfileId\":\"" + profileId + "\",\"KeyName\":\"loyaltyId\",\"Values\":[\"L-" + i + "\"]}"), 1),
+                new Scenario("SearchProfiles, one key", read, i -> request("POST", ReadProfilesHandler.SEARCH_RESOURCE,
+                        "{\"KeyName\":\"_phone\",\"Values\":[\"+12065550100\"]}"), 2),
+                new Scenario("ListProfileObjects, one page of 20", read, i -> request("POST", ReadProfilesHandler.OBJECTS_RESOURCE,
+                        "{\"ObjectTypeName\":\"CTR\",\"ProfileId\":\"" + profileId + "\"}"), 1));
+
+        List<Result> results = new ArrayList<>();
+        try (log) {
+            for (Scenario scenario : scenarios) results.add(run(scenario, recorder, bare));
+        } finally {
+            System.setOut(console);
+        }
+        System.out.println("Java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
+                + " cores; request log in " + requestLog);
+
+        System.out.println();
+        System.out.println("== Warm requests: " + ITERATIONS + " per scenario after " + WARMUP + " warm-up, DynamoDB Local in-process ==");
+        System.out.printf("%-52s %7s %12s %12s %12s %12s %9s%n", "scenario", "calls", "handler p50", "handler p99", "bare p50", "bare p99", "p50 ratio");
+        boolean pass = true;
+        for (Result r : results) {
+            System.out.printf("%-52s %7s %9.3f ms %9.3f ms %9.3f ms %9.3f ms %8.3fx%n", r.name(),
+                    r.callsMin() == r.callsMax() ? Integer.toString(r.callsMin()) : r.callsMin() + "-" + r.callsMax(),
+                    r.handlerP50(), r.handlerP99(), r.bareP50(), r.bareP99(), r.ratio());
+            pass &= check("calls per request " + r.name(), r.callsMax() <= r.maxCalls(), r.callsMax() + " <= " + r.maxCalls());
+            pass &= check("latency " + r.name(), r.ratio() <= 1.10, String.format("%.3fx <= 1.10x", r.ratio()));
+        }
+
+        System.out.println();
+        System.out.println("== Cold start: fresh JVM (" + String.join(" ", JVM_FLAGS) + "), shaded jar, median of " + COLD_STARTS + " ==");
+        Map<String, String> env = Map.of("AWS_ENDPOINT_URL_DYNAMODB", endpoint.toString(), "AWS_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench", "TABLE_NAME", table);
+        String[][] drivers = {
+                {"bare JVM: same SDK client, one PutItem", "org.openprofiles.benchmark.BareClientDriver"},
+                {"PutProfileObject handler, first response", "org.openprofiles.benchmark.ColdStartDriver", "PutProfileObject",
+                        "{\"ObjectTypeName\":\"CTR\",\"Object\":\"{\\\"contactId\\\":\\\"cold\\\",\\\"customerEndpoint\\\":{\\\"address\\\":\\\"+12065550199\\\"}}\"}"},
+                {"AddProfileKey handler, first response", "org.openprofiles.benchmark.ColdStartDriver", "AddProfileKey",
+                        "{\"ProfileId\":\"" + profileId + "\",\"KeyName\":\"loyaltyId\",\"Values\":[\"cold\"]}"},
+                {"SearchProfiles handler, first response", "org.openprofiles.benchmark.ColdStartDriver", "SearchProfiles",
+                        "{\"KeyName\":\"_phone\",\"Values\":[\"+12065550100\"]}"}};
+        // Rounds of one fresh JVM each, interleaved, so the machine's drift affects every driver alike.
+        double[][] millis = new double[drivers.length][COLD_STARTS];
+        double[][] heap = new double[drivers.length][COLD_STARTS];
+        for (int round = 0; round < COLD_STARTS; round++) {
+            for (int d = 0; d < drivers.length; d++) {
+                double[] one = coldStart(env, Arrays.copyOfRange(drivers[d], 1, drivers[d].length));
+                millis[d][round] = one[0];
+                heap[d][round] = one[1];
+            }
+        }
+        double bareMedian = median(millis[0]);
+        for (int d = 0; d < drivers.length; d++) {
+            double ratio = median(millis[d]) / bareMedian;
+            System.out.printf("%-52s %9.0f ms   peak heap %5.1f MB%s%n", drivers[d][0], median(millis[d]), median(heap[d]) / 1e6,
+                    d == 0 ? "" : String.format("   %5.2fx bare", ratio));
+            if (d > 0) pass &= check("cold start " + drivers[d][2], ratio <= 1.3, String.format("%.2fx <= 1.3x", ratio));
+        }
+
+        System.out.println();
+        long jarBytes = Files.size(JAR);
+        System.out.printf("Lambda jar: functions/target/%s  %.2f MB%n", JAR.getFileName(), jarBytes / 1048576.0);
+        pass &= check("jar size", jarBytes <= 12L * 1024 * 1024, String.format("%.2f MB <= 12 MB", jarBytes / 1048576.0));
+        System.out.println();
+        System.out.println(pass ? "ALL TARGETS MET" : "SOME TARGETS MISSED");
+        server.stop();
+        System.exit(0);
+    }
+
+    static Path classes() {
+        try {
+            return Path.of(Benchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static boolean check(String what, boolean ok, String detail) {
+        if (!ok) System.out.println("  MISSED: " + what + " (" + detail + ")");
+        return ok;
+    }
+
+    static DynamoDbClient client(URI endpoint, Recorder recorder) {
+        return DynamoDbClients.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+                .overrideConfiguration(c -> {
+                    if (recorder != null) c.addExecutionInterceptor(recorder);
+                })
+                .build();
+    }
+
+    static APIGatewayProxyRequestEvent request(String method, String resource, String body) {
+        return new APIGatewayProxyRequestEvent().withHttpMethod(method).withResource(resource)
+                .withPathParameters(Map.of("DomainName", DOMAIN)).withBody(body);
+    }
+
+    static APIGatewayProxyRequestEvent putCtr(String contactId, String phone) {
+        String object = "{\\\"contactId\\\":\\\"" + contactId + "\\\",\\\"channel\\\":\\\"VOICE\\\",\\\"customerEndpoint\\\":{\\\"address\\\":\\\""
+                + phone + "\\\",\\\"type\\\":\\\"TELEPHONE_NUMBER\\\"}}";
+        return request("PUT", "/domains/{DomainName}/profiles/objects", "{\"ObjectTypeName\":\"CTR\",\"Object\":\"" + object + "\"}");
+    }
+
+    /** Handler and bare calls interleaved per iteration, so drift affects both alike. */
+    static Result run(Scenario scenario, Recorder recorder, DynamoDbClient bare) {
+        double[] handler = new double[ITERATIONS];
+        double[] direct = new double[ITERATIONS];
+        int callsMin = Integer.MAX_VALUE;
+        int callsMax = 0;
+        for (int i = 0; i < WARMUP + ITERATIONS; i++) {
+            APIGatewayProxyRequestEvent event = scenario.request().apply(i);
+            recorder.requests.clear();
+            long t0 = System.nanoTime();
+            APIGatewayProxyResponseEvent response = scenario.handler().handleRequest(event, null);
+            long t1 = System.nanoTime();
+            if (response.getStatusCode() != 200) throw new IllegalStateException(scenario.name() + ": " + response.getBody());
+            List<SdkRequest> calls = List.copyOf(recorder.requests);
+            long t2 = System.nanoTime();
+            for (SdkRequest call : calls) replay(bare, call);
+            long t3 = System.nanoTime();
+            if (i >= WARMUP) {
+                handler[i - WARMUP] = (t1 - t0) / 1e6;
+                direct[i - WARMUP] = (t3 - t2) / 1e6;
+                callsMin = Math.min(callsMin, calls.size());
+                callsMax = Math.max(callsMax, calls.size());
+            }
+        }
+        Arrays.sort(handler);
+        Arrays.sort(direct);
+        return new Result(scenario.name(), callsMin, callsMax, scenario.maxCalls(), percentile(handler, 50), percentile(handler, 99),
+                percentile(direct, 50), percentile(direct, 99));
+    }
+
+    static double percentile(double[] sorted, int p) {
+        return sorted[Math.max(0, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    /**
+     * The same call issued bare. A transaction's conditions are made always true (same names and
+     * values, same evaluation), since the handler's call already changed what they guard.
+     */
+    static void replay(DynamoDbClient client, SdkRequest request) {
+        if (request instanceof BatchGetItemRequest r) {
+            client.batchGetItem(r);
+        } else if (request instanceof QueryRequest r) {
+            client.query(r);
+        } else if (request instanceof GetItemRequest r) {
+            client.getItem(r);
+        } else if (request instanceof TransactWriteItemsRequest r) {
+            client.transactWriteItems(r.toBuilder().transactItems(r.transactItems().stream().map(Benchmark::alwaysTrue).toList()).build());
+        } else {
+            throw new IllegalStateException("no bare replay for " + request.getClass().getSimpleName());
+        }
+    }
+
+    static TransactWriteItem alwaysTrue(TransactWriteItem item) {
+        if (item.put() != null && item.put().conditionExpression() != null) {
+            Put p = item.put();
+            return item.toBuilder().put(p.toBuilder().conditionExpression(tautology(p.conditionExpression())).build()).build();
+        }
+        if (item.update() != null && item.update().conditionExpression() != null) {
+            Update u = item.update();
+            return item.toBuilder().update(u.toBuilder().conditionExpression(tautology(u.conditionExpression())).build()).build();
+        }
+        if (item.conditionCheck() != null) {
+            ConditionCheck c = item.conditionCheck();
+            return item.toBuilder().conditionCheck(c.toBuilder().conditionExpression(tautology(c.conditionExpression())).build()).build();
+        }
+        return item;
+    }
+
+    static String tautology(String condition) {
+        return "(" + condition + ") OR NOT (" + condition + ")";
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /** One fresh JVM: milliseconds to its first response, and its peak heap in bytes. */
+    static double[] coldStart(Map<String, String> env, String... mainClassAndArgs) throws Exception {
+        String classpath = JAR + java.io.File.pathSeparator + CLASSES;
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(JVM_FLAGS);
+        command.addAll(List.of("-cp", classpath));
+        command.addAll(List.of(mainClassAndArgs));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        long started = System.nanoTime();
+        Process process = builder.start();
+        String line;
+        StringBuilder output = new StringBuilder();
+        double[] result;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            while ((line = out.readLine()) != null && !line.startsWith("FIRST_RESPONSE")) output.append(line).append('\n');
+            if (line == null) throw new IllegalStateException(mainClassAndArgs[0] + " gave no response:\n" + output);
+            double elapsed = (System.nanoTime() - started) / 1e6;
+            String[] parts = line.split(" ");
+            if (!parts[1].equals("200")) throw new IllegalStateException(mainClassAndArgs[0] + " answered " + line + "\n" + output);
+            result = new double[] {elapsed, Double.parseDouble(parts[2])};
+        }
+        process.waitFor();
+        return result;
+    }
+}

@@ -1,0 +1,62 @@
+package org.openprofiles.infra;
+
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.openprofiles.config.DomainLoader;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.StackProps;
+
+/**
+ * The service's stacks, as `cdk synth` and the template tests build them: the domain files are
+ * validated first (a bad object type stops synth with the same message as at start-up), then the
+ * data and API stacks, with cdk-nag's AwsSolutions checks and every acknowledgement's reason.
+ */
+public final class OpenProfiles {
+    /** The jar the functions run; built by `mvn package` in functions/. */
+    static final String JAR = "functions/target/functions-0.1.0-SNAPSHOT-lambda.jar";
+
+    public record Stacks(DataStack data, ApiStack api) {}
+
+    private OpenProfiles() {}
+
+    public static Stacks build(App app) {
+        DomainLoader.loadFromClasspath();
+        // The API stack imports the table from the data stack; keep the export protected.
+        app.getNode().setContext("@aws-cdk/core:defaultCrossStackReferences", "strong");
+        StackProps props = StackProps.builder().description("openprofiles: Customer Profiles ingestion").build();
+        DataStack data = new DataStack(app, props);
+        ApiStack api = new ApiStack(app, props, data.table(), lambdaJar());
+        Aspects.of(app).add(new AwsSolutionsChecks());
+        acknowledge(api);
+        return new Stacks(data, api);
+    }
+
+    /** The jar next to infra/ or template-tests/ (the CDK CLI and the tests run from there), or from the root. */
+    static Path lambdaJar() {
+        for (Path candidate : List.of(Path.of("..").resolve(JAR), Path.of(JAR))) {
+            if (Files.isRegularFile(candidate)) return candidate.toAbsolutePath().normalize();
+        }
+        throw new IllegalStateException(JAR + " is missing: build it first (mvn -B -DskipTests package)");
+    }
+
+    private static void acknowledge(ApiStack api) {
+        NagSuppressions.addStackSuppressions(api, List.of(
+                suppression("AwsSolutions-IAM4", "AWSLambdaBasicExecutionRole (functions) and AmazonAPIGatewayPushToCloudWatchLogs "
+                        + "(the API Gateway account role) grant only CloudWatch Logs writes; the DynamoDB grants are our own least-privilege statements"),
+                suppression("AwsSolutions-IAM5", "The API Gateway CloudWatch role's managed policy needs log groups it creates at runtime"),
+                suppression("AwsSolutions-APIG3", "No WAF: callers are authenticated with SigV4 (AWS_IAM) and the stage is throttled; "
+                        + "attach a web ACL in front if the deployment needs one"),
+                suppression("AwsSolutions-COG4", "Authorisation is AWS_IAM (SigV4), the same as the AWS Customer Profiles API, not Cognito"),
+                suppression("AwsSolutions-L1", "Java 25 is the newest Java runtime; cdk-nag's latest-runtime check compares across languages")),
+                true);
+    }
+
+    private static NagPackSuppression suppression(String id, String reason) {
+        return NagPackSuppression.builder().id(id).reason(reason).build();
+    }
+}

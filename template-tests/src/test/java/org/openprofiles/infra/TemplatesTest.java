@@ -1,0 +1,232 @@
+package org.openprofiles.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openprofiles.api.AddProfileKeyHandler;
+import org.openprofiles.api.PutProfileObjectHandler;
+import org.openprofiles.api.ReadProfilesHandler;
+import org.openprofiles.json.Json;
+import org.openprofiles.store.DynamoDbClients;
+import org.openprofiles.store.ProfilesTable;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/** The synthesized templates: what the service needs, nothing it does not, and clean nag and lint runs. */
+class TemplatesTest {
+    static OpenProfiles.Stacks stacks;
+    static Map<String, Object> api;
+    static Map<String, Object> data;
+    static Template apiTemplate;
+    static Template dataTemplate;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void synth() {
+        App app = new App(AppProps.builder()
+                .context(Map.of("aws:cdk:enable-path-metadata", true, "aws:cdk:enable-asset-metadata", true))
+                .build());
+        stacks = OpenProfiles.build(app);
+        apiTemplate = Template.fromStack(stacks.api());
+        dataTemplate = Template.fromStack(stacks.data());
+        // Our own JSON reader over the template: plain maps are easier to walk than the assertion DSL.
+        api = (Map<String, Object>) Json.parse(Json.write(toPlain(apiTemplate.toJSON())));
+        data = (Map<String, Object>) Json.parse(Json.write(toPlain(dataTemplate.toJSON())));
+    }
+
+    /** jsii hands back maps and lists of Java objects; make numbers JSON numbers for our writer. */
+    @SuppressWarnings("unchecked")
+    static Object toPlain(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            map.forEach((k, v) -> out.put((String) k, toPlain(v)));
+            return out;
+        }
+        if (value instanceof List<?> list) return list.stream().map(TemplatesTest::toPlain).toList();
+        if (value instanceof Number n) return new Json.JsonNumber(n.toString().replaceAll("\\.0$", ""));
+        return value;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Map<String, Object>> resources(Map<String, Object> template, String type) {
+        Map<String, Map<String, Object>> out = new HashMap<>();
+        ((Map<String, Object>) template.get("Resources")).forEach((id, r) -> {
+            Map<String, Object> resource = (Map<String, Object>) r;
+            if (type.equals(resource.get("Type"))) out.put(id, resource);
+        });
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> props(Map<String, Object> resource) {
+        return (Map<String, Object>) resource.get("Properties");
+    }
+
+    @Test
+    void resourceCounts() {
+        dataTemplate.resourceCountIs("AWS::DynamoDB::Table", 1);
+        apiTemplate.resourceCountIs("AWS::Lambda::Function", 3);
+        apiTemplate.resourceCountIs("AWS::Lambda::Alias", 3);
+        apiTemplate.resourceCountIs("AWS::ApiGateway::RestApi", 1);
+        apiTemplate.resourceCountIs("AWS::ApiGateway::Method", 4);
+        apiTemplate.resourceCountIs("AWS::ApiGateway::Model", 4);
+        apiTemplate.resourceCountIs("AWS::ApiGateway::RequestValidator", 1);
+    }
+
+    /** Route (method and path) to the handler class its integration reaches, through an alias. */
+    @SuppressWarnings("unchecked")
+    static Map<String, String> routes() {
+        Map<String, Map<String, Object>> apiResources = resources(api, "AWS::ApiGateway::Resource");
+        Map<String, Map<String, Object>> aliases = resources(api, "AWS::Lambda::Alias");
+        Map<String, Map<String, Object>> functions = resources(api, "AWS::Lambda::Function");
+        Map<String, String> routes = new HashMap<>();
+        for (Map<String, Object> method : resources(api, "AWS::ApiGateway::Method").values()) {
+            Map<String, Object> p = props(method);
+            assertEquals("AWS_IAM", p.get("AuthorizationType"), "every method is IAM-authorised");
+            String path = "";
+            Object resourceRef = ((Map<String, Object>) p.get("ResourceId")).get("Ref");
+            while (resourceRef != null && apiResources.containsKey(resourceRef)) {
+                Map<String, Object> r = props(apiResources.get(resourceRef));
+                path = "/" + r.get("PathPart") + path;
+                Object parent = r.get("ParentId");
+                resourceRef = parent instanceof Map<?, ?> m ? m.get("Ref") : null;
+            }
+            Map<String, Object> integration = (Map<String, Object>) p.get("Integration");
+            assertEquals("AWS_PROXY", integration.get("Type"));
+            String uri = Json.write(integration.get("Uri"));
+            String alias = aliases.keySet().stream().filter(a -> uri.contains("\"Ref\":\"" + a + "\"")).findFirst()
+                    .orElseThrow(() -> new AssertionError("a method does not reach an alias: " + uri));
+            String function = (String) ((Map<String, Object>) props(aliases.get(alias)).get("FunctionName")).get("Ref");
+            routes.put(p.get("HttpMethod") + " " + path, (String) props(functions.get(function)).get("Handler"));
+        }
+        return routes;
+    }
+
+    @Test
+    void everyRouteReachesItsFunctionAliasWithIamAuthorisation() {
+        assertEquals(Map.of(
+                "PUT /domains/{DomainName}/profiles/objects", PutProfileObjectHandler.class.getName() + "::handleRequest",
+                "POST /domains/{DomainName}/profiles/objects", ReadProfilesHandler.class.getName() + "::handleRequest",
+                "POST /domains/{DomainName}/profiles/keys", AddProfileKeyHandler.class.getName() + "::handleRequest",
+                "POST /domains/{DomainName}/profiles/search", ReadProfilesHandler.class.getName() + "::handleRequest"), routes());
+        resources(api, "AWS::Lambda::Alias").values().forEach(a -> assertEquals(ApiStack.ALIAS, props(a).get("Name")));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theTableIsTheOneTheStoreQueries() {
+        Map<String, Object> table = resources(data, "AWS::DynamoDB::Table").values().iterator().next();
+        Map<String, Object> p = props(table);
+        assertEquals(List.of(Map.of("AttributeName", ProfilesTable.PARTITION_KEY, "KeyType", "HASH")), p.get("KeySchema"));
+        List<Map<String, Object>> indexes = (List<Map<String, Object>>) p.get("GlobalSecondaryIndexes");
+        assertEquals(1, indexes.size());
+        assertEquals(ProfilesTable.OBJECTS_BY_PROFILE_INDEX, indexes.get(0).get("IndexName"));
+        assertEquals(List.of(Map.of("AttributeName", ProfilesTable.INDEX_PARTITION_KEY, "KeyType", "HASH"),
+                Map.of("AttributeName", ProfilesTable.INDEX_SORT_KEY, "KeyType", "RANGE")), indexes.get(0).get("KeySchema"));
+        assertEquals(Map.of("ProjectionType", "ALL"), indexes.get(0).get("Projection"));
+        assertEquals("PAY_PER_REQUEST", p.get("BillingMode"));
+        assertEquals(Map.of("PointInTimeRecoveryEnabled", true), p.get("PointInTimeRecoverySpecification"));
+        assertEquals(Map.of("SSEEnabled", true), p.get("SSESpecification"));
+        assertEquals(Map.of("AttributeName", ProfilesTable.TTL_ATTRIBUTE, "Enabled", true), p.get("TimeToLiveSpecification"));
+        assertEquals(true, p.get("DeletionProtectionEnabled"));
+        assertEquals("Retain", table.get("DeletionPolicy"));
+        assertEquals("Retain", table.get("UpdateReplacePolicy"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void functionsRunJava25WithSnapStartTimeoutsAndSamMetadata() {
+        for (Map<String, Object> function : resources(api, "AWS::Lambda::Function").values()) {
+            Map<String, Object> p = props(function);
+            assertEquals("java25", p.get("Runtime"));
+            assertEquals(Map.of("ApplyOn", "PublishedVersions"), p.get("SnapStart"));
+            assertEquals(new Json.JsonNumber(Long.toString(DynamoDbClients.FUNCTION_TIMEOUT.toSeconds())), p.get("Timeout"));
+            assertEquals(new Json.JsonNumber("1024"), p.get("MemorySize"));
+            Map<String, Object> env = (Map<String, Object>) ((Map<String, Object>) p.get("Environment")).get("Variables");
+            assertEquals(ApiStack.JAVA_TOOL_OPTIONS, env.get("JAVA_TOOL_OPTIONS"));
+            assertNotNull(env.get(ProfilesTable.TABLE_NAME_ENV));
+            assertNotNull(p.get("LoggingConfig"), "an explicit log group");
+            Map<String, Object> metadata = (Map<String, Object>) function.get("Metadata");
+            assertTrue(((String) metadata.get("aws:cdk:path")).startsWith(ApiStack.NAME + "/"), "SAM finds functions by construct path");
+            assertTrue(((String) metadata.get("aws:asset:path")).endsWith(".jar"), "SAM finds the code by asset path");
+            assertEquals("Code", metadata.get("aws:asset:property"));
+        }
+        for (Map<String, Object> logs : resources(api, "AWS::Logs::LogGroup").values()) assertNotNull(props(logs).get("RetentionInDays"));
+        apiTemplate.hasResourceProperties("AWS::ApiGateway::Stage", Match.objectLike(Map.of(
+                "StageName", ApiStack.STAGE,
+                "AccessLogSetting", Match.objectLike(Map.of()),
+                "MethodSettings", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "LoggingLevel", "INFO", "DataTraceEnabled", false, "ThrottlingRateLimit", 200, "ThrottlingBurstLimit", 400)))))));
+    }
+
+    /** Each function's DynamoDB actions, with the resources they apply to. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Set<String>> dynamoActionsByRole() {
+        Map<String, Set<String>> byRole = new HashMap<>();
+        for (Map<String, Object> policy : resources(api, "AWS::IAM::Policy").values()) {
+            Map<String, Object> p = props(policy);
+            String role = (String) ((Map<String, Object>) ((List<Object>) p.get("Roles")).get(0)).get("Ref");
+            for (Object s : (List<Object>) ((Map<String, Object>) p.get("PolicyDocument")).get("Statement")) {
+                Map<String, Object> statement = (Map<String, Object>) s;
+                Object action = statement.get("Action");
+                List<String> actions = action instanceof List<?> l ? (List<String>) l : List.of((String) action);
+                for (String a : actions) {
+                    assertFalse(a.contains("*"), "no wildcard action: " + a);
+                    if (a.startsWith("dynamodb:")) {
+                        String resource = Json.write(statement.get("Resource"));
+                        byRole.computeIfAbsent(role, r -> new TreeSet<>()).add(a + (resource.contains("/index/") ? " on index" : " on table"));
+                    }
+                }
+            }
+        }
+        return byRole;
+    }
+
+    @Test
+    void eachFunctionGetsOnlyTheDynamoDbActionsItUses() {
+        Set<Set<String>> grants = Set.copyOf(dynamoActionsByRole().values());
+        assertEquals(Set.of(
+                Set.of("dynamodb:BatchGetItem on table", "dynamodb:ConditionCheckItem on table", "dynamodb:PutItem on table",
+                        "dynamodb:UpdateItem on table"),
+                Set.of("dynamodb:ConditionCheckItem on table", "dynamodb:UpdateItem on table"),
+                Set.of("dynamodb:BatchGetItem on table", "dynamodb:GetItem on table", "dynamodb:Query on index")), grants);
+    }
+
+    @Test
+    void noUnacknowledgedCdkNagErrors() {
+        for (var stack : List.of(stacks.data(), stacks.api())) {
+            var errors = Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
+            assertTrue(errors.isEmpty(), stack.getStackName() + ": " + errors);
+        }
+    }
+
+    @Test
+    void cfnLintFindsNoErrors() throws Exception {
+        Path dir = Files.createTempDirectory("templates");
+        List<String> command = new ArrayList<>(List.of("cfn-lint", "--non-zero-exit-code", "error"));
+        for (var entry : Map.of(DataStack.NAME, data, ApiStack.NAME, api).entrySet()) {
+            Path file = dir.resolve(entry.getKey() + ".template.json");
+            Files.writeString(file, Json.write(entry.getValue()), StandardCharsets.UTF_8);
+            command.add(file.toString());
+        }
+        Process lint = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, lint.waitFor(), output);
+    }
+}

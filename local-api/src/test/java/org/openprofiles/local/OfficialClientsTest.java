@@ -26,8 +26,11 @@ class OfficialClientsTest {
     }
 
     static void runPython(String script) throws Exception {
-        Process python = new ProcessBuilder("python3", Path.of("src/test/python", script).toString(),
-                "http://127.0.0.1:" + api.port())
+        runPython(script, "http://127.0.0.1:" + api.port());
+    }
+
+    static void runPython(String script, String argument) throws Exception {
+        Process python = new ProcessBuilder("python3", Path.of("src/test/python", script).toString(), argument)
                 .redirectErrorStream(true)
                 .start();
         String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -43,5 +46,11 @@ class OfficialClientsTest {
     @Test
     void profileKeyStoryRunsThroughBoto3() throws Exception {
         runPython("profile_key_story.py");
+    }
+
+    /** The README's recipe for the deployed API: boto3 and the CLI plugin sign for execute-api. */
+    @Test
+    void boto3AndTheCliCanSignForApiGateway() throws Exception {
+        runPython("execute_api_signing.py", Path.of("..").toAbsolutePath().normalize().toString());
     }
 }

@@ -22,7 +22,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.services.customerprofiles.CustomerProfilesClient;
+import software.amazon.awssdk.services.customerprofiles.auth.scheme.CustomerProfilesAuthSchemeProvider;
 import software.amazon.awssdk.services.customerprofiles.model.AddProfileKeyResponse;
 import software.amazon.awssdk.services.customerprofiles.model.BadRequestException;
 import software.amazon.awssdk.services.customerprofiles.model.CustomerProfilesException;
@@ -123,6 +125,41 @@ class JavaSdkClientTest {
                 () -> client.listProfileObjects(r -> r.domainName(DOMAIN).objectTypeName("CTR").profileId("xyz"))), "ProfileId");
         assertEquals(400, assertThrows(BadRequestException.class,
                 () -> client.addProfileKey(r -> r.domainName(DOMAIN).profileId("0".repeat(32)).keyName("_phone"))).statusCode());
+    }
+
+    /** The README's recipe for the deployed API: the stage path in the endpoint, requests signed for execute-api. */
+    @Test
+    void theClientCanSignForApiGateway() throws Exception {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer recorder = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        recorder.createContext("/", exchange -> {
+            seen.add(exchange.getRequestHeaders().getFirst("Authorization") + " " + exchange.getRequestURI().getPath());
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = "{\"ProfileObjectUniqueKey\":\"k\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        recorder.start();
+        try {
+            CustomerProfilesAuthSchemeProvider defaults = CustomerProfilesAuthSchemeProvider.defaultProvider();
+            CustomerProfilesClient apiGateway = CustomerProfilesClient.builder()
+                    .endpointOverride(URI.create("http://127.0.0.1:" + recorder.getAddress().getPort() + "/prod"))
+                    .region(Region.EU_WEST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .authSchemeProvider(params -> defaults.resolveAuthScheme(params).stream()
+                            .map(option -> option.toBuilder().putSignerProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api").build())
+                            .toList())
+                    .build();
+            assertEquals("k", apiGateway.putProfileObject(r -> r.domainName("d").objectTypeName("CTR").object("{}")).profileObjectUniqueKey());
+            assertEquals(1, seen.size());
+            assertTrue(seen.get(0).contains("/eu-west-1/execute-api/aws4_request"), seen.get(0));
+            assertTrue(seen.get(0).endsWith(" /prod/domains/d/profiles/objects"), seen.get(0));
+        } finally {
+            recorder.stop(0);
+        }
     }
 
     /** A stand-in DynamoDB: creates tables, then throttles or fails every other call. */

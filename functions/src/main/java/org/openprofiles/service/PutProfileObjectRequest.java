@@ -7,7 +7,6 @@ import static org.openprofiles.service.RequestFields.requiredString;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.openprofiles.config.Names;
-import org.openprofiles.json.Json;
 import org.openprofiles.model.ServiceException;
 
 /**
@@ -41,15 +40,6 @@ public record PutProfileObjectRequest(String domainName, String objectTypeName, 
             throw ServiceException.badRequest("Object must be at most " + MAX_OBJECT_LENGTH
                     + " bytes in UTF-8 (the 250 KB object quota); it was " + bytes);
         }
-        Object parsed;
-        try {
-            parsed = Json.parse(objectJson);
-        } catch (Json.ParseException e) {
-            throw ServiceException.badRequest("Object is not valid JSON: " + e.getMessage());
-        }
-        if (!(parsed instanceof Map)) throw ServiceException.badRequest("Object must be a JSON object");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> object = (Map<String, Object>) parsed;
-        return new PutProfileObjectRequest(domain, typeName, objectJson, object);
+        return new PutProfileObjectRequest(domain, typeName, objectJson, RequestFields.jsonObject(objectJson, "Object"));
     }
 }

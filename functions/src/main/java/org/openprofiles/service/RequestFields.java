@@ -16,16 +16,21 @@ import org.openprofiles.model.ServiceException;
 final class RequestFields {
     private RequestFields() {}
 
-    @SuppressWarnings("unchecked")
     static Map<String, Object> parseBody(String body) {
         if (body == null || body.isBlank()) throw ServiceException.badRequest("Request body is required and must be a JSON object");
+        return jsonObject(body, "Request body");
+    }
+
+    /** Text that must be one JSON object; {@code what} names it in the 400. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> jsonObject(String text, String what) {
         Object parsed;
         try {
-            parsed = Json.parse(body);
+            parsed = Json.parse(text);
         } catch (Json.ParseException e) {
-            throw ServiceException.badRequest("Request body is not valid JSON: " + e.getMessage());
+            throw ServiceException.badRequest(what + " is not valid JSON: " + e.getMessage());
         }
-        if (!(parsed instanceof Map)) throw ServiceException.badRequest("Request body must be a JSON object");
+        if (!(parsed instanceof Map)) throw ServiceException.badRequest(what + " must be a JSON object");
         return (Map<String, Object>) parsed;
     }
 

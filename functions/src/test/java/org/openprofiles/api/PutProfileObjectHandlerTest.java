@@ -159,6 +159,28 @@ class PutProfileObjectHandlerTest {
     }
 
     @Test
+    void aRePutThatResolvesToAnotherProfileMovesTheObjectAndOtherwiseStays() {
+        uniqueKeyOf(put("TestDomain", "Account", "{\"email\":\"first@example.com\"}"));
+        uniqueKeyOf(put("TestDomain", "Account", "{\"email\":\"second@example.com\"}"));
+        String first = onlyHolder("TestDomain", "_email", "first@example.com");
+        String second = onlyHolder("TestDomain", "_email", "second@example.com");
+
+        String key = uniqueKeyOf(put("TestDomain", "Order", "{\"orderNumber\":\"o-1\",\"buyer\":{\"email\":\"First@example.com\"}}"));
+        assertEquals(first, store.object("TestDomain", "Order", key).orElseThrow().profileId());
+
+        String moved = "{\"orderNumber\":\"o-1\",\"buyer\":{\"email\":\"second@example.com\"}}";
+        assertEquals(key, uniqueKeyOf(put("TestDomain", "Order", moved)), "the same ProfileObjectUniqueKey");
+        StoredObject object = store.object("TestDomain", "Order", key).orElseThrow();
+        assertEquals(second, object.profileId());
+        assertEquals(moved, object.object());
+
+        // A re-put whose key matches nobody stays where it is instead of creating a profile.
+        uniqueKeyOf(put("TestDomain", "Order", "{\"orderNumber\":\"o-1\",\"buyer\":{\"email\":\"nobody@example.com\"}}"));
+        assertEquals(second, store.object("TestDomain", "Order", key).orElseThrow().profileId());
+        assertEquals(Set.of(second), store.profilesWithKey("TestDomain", new KeyValue("_email", "nobody@example.com")));
+    }
+
+    @Test
     void aBase64BodyIsDecoded() {
         APIGatewayProxyRequestEvent event = Events.putProfileObject(EXAMPLE, "CTR", ctr("c-400", "+1 212 555 0400"));
         event.withBody(Base64.getEncoder().encodeToString(event.getBody().getBytes(StandardCharsets.UTF_8)))

@@ -85,7 +85,6 @@ public final class PutProfileObjectService {
                 return uniqueKey;
             } catch (WriteConflictException e) {
                 if (attempt == Retries.MAX_ATTEMPTS) throw Retries.exhausted(e);
-                Retries.backOff(attempt);
             }
         }
     }

@@ -18,9 +18,13 @@ public final class AddProfileKeyHandler implements RequestHandler<APIGatewayProx
     /** Used by Lambda: the container's shared client, store and domains. */
     public AddProfileKeyHandler() {
         this(Container.addProfileKeyService());
-        // The whole path: the transaction's profile check fails (no such profile), so nothing is written.
-        Priming.register(() -> handleRequest(Container.primingEvent("POST", RESOURCE,
-                "{\"ProfileId\":\"00000000000000000000000000000000\",\"KeyName\":\"_priming\",\"Values\":[\"_priming\"]}"), null));
+        Priming.register(this::prime);
+    }
+
+    /** The whole path: the transaction's profile check fails (no such profile), so nothing is written. */
+    void prime() {
+        handleRequest(Priming.event(service.domains().first(), "POST", RESOURCE,
+                "{\"ProfileId\":\"00000000000000000000000000000000\",\"KeyName\":\"_priming\",\"Values\":[\"_priming\"]}"), null);
     }
 
     public AddProfileKeyHandler(AddProfileKeyService service) {

@@ -1,11 +1,7 @@
 package org.openprofiles.api;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import java.time.Clock;
-import java.util.List;
-import java.util.Map;
 import org.openprofiles.config.DomainLoader;
-import org.openprofiles.model.KeyValue;
 import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.ProfileReadService;
@@ -34,19 +30,6 @@ final class Container {
         return System.getenv("AWS_ACCESS_KEY_ID") != null
                 ? EnvironmentVariableCredentialsProvider.create()
                 : DefaultCredentialsProvider.builder().build();
-    }
-
-    /** A request to the first configured domain, for priming: it reads at most, never writes. */
-    static APIGatewayProxyRequestEvent primingEvent(String method, String resource, String body) {
-        String domain = DOMAINS.byName().keySet().stream().sorted().findFirst().orElse("none");
-        return new APIGatewayProxyRequestEvent().withHttpMethod(method).withResource(resource)
-                .withPathParameters(Map.of("DomainName", domain)).withBody(body)
-                .withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext().withRequestId("snapstart-priming"));
-    }
-
-    /** One BatchGetItem of items that do not exist: loads the SDK's read path and opens the connection. */
-    static void primeStoreRead() {
-        STORE.read("_priming", List.of(new KeyValue("_priming", "_priming")), "_priming", "_priming");
     }
 
     static PutProfileObjectService putProfileObjectService() {

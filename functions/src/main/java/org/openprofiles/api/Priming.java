@@ -1,6 +1,8 @@
 package org.openprofiles.api;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.crac.Context;
 import org.crac.Core;
@@ -27,6 +29,13 @@ final class Priming implements Resource {
         Priming priming = new Priming(prime);
         REGISTERED.add(priming);
         Core.getGlobalContext().register(priming);
+    }
+
+    /** A request to {@code domain} for a priming run: reads at most, never writes. */
+    static APIGatewayProxyRequestEvent event(String domain, String method, String resource, String body) {
+        return new APIGatewayProxyRequestEvent().withHttpMethod(method).withResource(resource)
+                .withPathParameters(Map.of("DomainName", domain)).withBody(body)
+                .withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext().withRequestId("snapstart-priming"));
     }
 
     @Override

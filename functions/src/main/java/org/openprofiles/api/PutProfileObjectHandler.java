@@ -18,11 +18,13 @@ public final class PutProfileObjectHandler
     /** Used by Lambda: the container's shared client, store and domains. */
     public PutProfileObjectHandler() {
         this(Container.putProfileObjectService());
-        // Validation, mapping and the error path (an object without its UNIQUE key), then one read.
-        Priming.register(() -> {
-            handleRequest(Container.primingEvent("PUT", RESOURCE, "{\"ObjectTypeName\":\"CTR\",\"Object\":\"{}\"}"), null);
-            Container.primeStoreRead();
-        });
+        Priming.register(this::prime);
+    }
+
+    /** Validation, mapping and the error path (an object without its UNIQUE key), then one read. */
+    void prime() {
+        handleRequest(Priming.event(service.domains().first(), "PUT", RESOURCE, "{\"ObjectTypeName\":\"CTR\",\"Object\":\"{}\"}"), null);
+        service.warmUp();
     }
 
     public PutProfileObjectHandler(PutProfileObjectService service) {

@@ -32,12 +32,15 @@ public final class ReadProfilesHandler implements RequestHandler<APIGatewayProxy
     /** Used by Lambda: the container's shared client, store and domains. */
     public ReadProfilesHandler() {
         this(Container.profileReadService());
-        // Both operations end to end, on a key and a profile that do not exist.
-        Priming.register(() -> {
-            handleRequest(Container.primingEvent("POST", SEARCH_RESOURCE, "{\"KeyName\":\"_priming\",\"Values\":[\"_priming\"]}"), null);
-            handleRequest(Container.primingEvent("POST", OBJECTS_RESOURCE,
-                    "{\"ObjectTypeName\":\"CTR\",\"ProfileId\":\"00000000000000000000000000000000\"}"), null);
-        });
+        Priming.register(this::prime);
+    }
+
+    /** Both operations end to end, on a key and a profile that do not exist. */
+    void prime() {
+        String domain = service.domains().first();
+        handleRequest(Priming.event(domain, "POST", SEARCH_RESOURCE, "{\"KeyName\":\"_priming\",\"Values\":[\"_priming\"]}"), null);
+        handleRequest(Priming.event(domain, "POST", OBJECTS_RESOURCE,
+                "{\"ObjectTypeName\":\"CTR\",\"ProfileId\":\"00000000000000000000000000000000\"}"), null);
     }
 
     public ReadProfilesHandler(ProfileReadService service) {

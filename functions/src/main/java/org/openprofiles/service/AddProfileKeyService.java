@@ -23,6 +23,10 @@ public final class AddProfileKeyService {
         this.store = store;
     }
 
+    public Domains domains() {
+        return domains;
+    }
+
     public void addKey(AddProfileKeyRequest request) {
         Domain domain = domains.get(request.domainName());
         ContentType contentType = domain.keyContentType(request.keyName());

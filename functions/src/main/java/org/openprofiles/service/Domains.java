@@ -10,6 +10,11 @@ public record Domains(Map<String, Domain> byName) {
         byName = Map.copyOf(byName);
     }
 
+    /** The first domain by name: what SnapStart priming sends its requests to. */
+    public String first() {
+        return byName.keySet().stream().sorted().findFirst().orElseThrow(() -> new IllegalStateException("no domains configured"));
+    }
+
     /** @throws ServiceException ResourceNotFoundException for an unknown domain */
     public Domain get(String domainName) {
         Domain domain = byName.get(domainName);

@@ -30,6 +30,10 @@ public final class ProfileReadService {
         this.store = store;
     }
 
+    public Domains domains() {
+        return domains;
+    }
+
     /**
      * Profiles holding any of a key's values; across keys OR (union) or AND (intersection).
      * Results are ordered by profile id, so a page token is simply the last id returned.

@@ -40,6 +40,10 @@ public final class PutProfileObjectService {
         this.clock = clock;
     }
 
+    public Domains domains() {
+        return domains;
+    }
+
     /** Returns the ProfileObjectUniqueKey. */
     public String put(PutProfileObjectRequest request) {
         Domain domain = domains.get(request.domainName());
@@ -87,6 +91,11 @@ public final class PutProfileObjectService {
                 if (attempt == Retries.MAX_ATTEMPTS) throw Retries.exhausted(e);
             }
         }
+    }
+
+    /** One read of items that do not exist (SnapStart priming): the SDK's read path, warm, nothing written. */
+    public void warmUp() {
+        store.read("_priming", List.of(new KeyValue("_priming", "_priming")), "_priming", "_priming");
     }
 
     /**

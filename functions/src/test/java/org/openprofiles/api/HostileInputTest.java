@@ -178,8 +178,8 @@ class HostileInputTest {
                 body.put(member, member.equals("Values") && value instanceof List ? "not-a-list" : value);
             }
             case 2 -> body.remove(pick("ProfileId", "KeyName", "Values"));
-            case 3 -> body.put("ProfileId", pick(profileId.toUpperCase(), profileId.substring(1), profileId + "0", "x" + profileId,
-                    profileId.replace('a', 'g'), oddString()));
+            case 3 -> body.put("ProfileId", pick("A" + profileId.substring(1), profileId.substring(1), profileId + "0",
+                    "x" + profileId, "g" + profileId.substring(1), oddString()));
             case 4 -> {
                 String name = oddString();
                 body.put("KeyName", name.matches("[a-zA-Z0-9_-]{1,64}") ? name + "!" : name); // "_profile" is a valid key name

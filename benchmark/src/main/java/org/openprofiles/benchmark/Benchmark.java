@@ -26,6 +26,7 @@ import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
+import org.openprofiles.store.DomainStore;
 import org.openprofiles.store.DynamoDbClients;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.ProfilesTable;
@@ -97,7 +98,9 @@ public final class Benchmark {
         String table = ProfilesTable.DEFAULT_TABLE_NAME;
         bare.createTable(ProfilesTable.createTableRequest(table));
 
-        Domains domains = new Domains(DomainLoader.loadFromClasspath());
+        DomainStore configuration = new DomainStore(bare, table);
+        configuration.save(DomainLoader.classpathFiles()); // what the data stack deploys; the cold starts read it
+        Domains domains = new Domains(DomainLoader.parseAll(configuration.load()));
         ProfileStore store = new ProfileStore(recorded, table, Clock.systemUTC());
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
         AddProfileKeyHandler addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));

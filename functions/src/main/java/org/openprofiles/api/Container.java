@@ -6,6 +6,7 @@ import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
+import org.openprofiles.store.DomainStore;
 import org.openprofiles.store.DynamoDbClients;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.ProfilesTable;
@@ -16,11 +17,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * What a Lambda container builds once, at init, and shares across requests: the DynamoDB client
- * (the most expensive object to build), the store and the domain configuration.
+ * (the most expensive object to build), the store and the domain configuration (one read of the
+ * item the data stack deployed).
  */
 final class Container {
     private static final DynamoDbClient DYNAMO = DynamoDbClients.builder().credentialsProvider(credentials()).build();
-    private static final Domains DOMAINS = new Domains(DomainLoader.loadFromClasspath());
+    /** Read once, at init (before a SnapStart snapshot): no request ever reads configuration. */
+    private static final Domains DOMAINS = new Domains(DomainLoader.parseAll(new DomainStore(DYNAMO, ProfilesTable.tableName()).load()));
     private static final ProfileStore STORE = new ProfileStore(DYNAMO, ProfilesTable.tableName(), Clock.systemUTC());
 
     private Container() {}

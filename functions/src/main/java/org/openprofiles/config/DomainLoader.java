@@ -20,8 +20,9 @@ import org.openprofiles.model.Domain;
 import org.openprofiles.model.ObjectType;
 
 /**
- * Loads the domains: one file {@code domains/<DomainName>.json} per domain, shipped inside the
- * functions jar. Every problem stops loading with a message naming the file, the type and the rule.
+ * Loads the domains: one file {@code domains/<DomainName>.json} per domain, kept in the repo and
+ * deployed into the table by the data stack. Every problem stops loading (and `cdk synth`) with a
+ * message naming the file, the type and the rule.
  */
 public final class DomainLoader {
     static final String DIRECTORY = "domains";
@@ -29,10 +30,15 @@ public final class DomainLoader {
 
     private DomainLoader() {}
 
-    /** Every domain file next to this class: a classes directory (tests) or the jar (Lambda). */
+    /** Every domain file shipped next to this class (the repo's domains/), parsed and validated. */
     public static Map<String, Domain> loadFromClasspath() {
+        return parseAll(classpathFiles());
+    }
+
+    /** Domain files (file name → JSON text), parsed and validated; one broken file stops them all. */
+    public static Map<String, Domain> parseAll(Map<String, String> files) {
         Map<String, Domain> domains = new TreeMap<>();
-        for (Map.Entry<String, String> file : domainFiles().entrySet()) {
+        for (Map.Entry<String, String> file : files.entrySet()) {
             Domain domain = parse(file.getKey(), file.getValue());
             domains.put(domain.name(), domain);
         }
@@ -81,8 +87,8 @@ public final class DomainLoader {
         }
     }
 
-    /** File name → content of every domains/*.json where this class was loaded from. */
-    private static Map<String, String> domainFiles() {
+    /** File name → content of every domains/*.json where this class was loaded from: a classes directory or a jar. */
+    public static Map<String, String> classpathFiles() {
         Map<String, String> files = new TreeMap<>();
         try {
             Path location = Path.of(DomainLoader.class.getProtectionDomain().getCodeSource().getLocation().toURI());

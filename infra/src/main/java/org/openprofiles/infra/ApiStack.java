@@ -51,18 +51,26 @@ public final class ApiStack extends Stack {
     public static final String STAGE = "prod";
     /** C1 only: faster start for short handlers that mostly wait on DynamoDB (docs/performance.md). */
     public static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
+    /**
+     * A digest of the deployed domain files. Functions read the configuration at init, which
+     * SnapStart snapshots; a new digest publishes new versions, so no alias serves stale configuration.
+     */
+    public static final String CONFIGURATION_VERSION_ENV = "DOMAINS_SHA256";
 
-    public ApiStack(Construct scope, StackProps props, ITable table, Path lambdaJar) {
+    /** @param configurationVersion changes whenever the domain files do, so functions publish a new version and snapshot */
+    public ApiStack(Construct scope, StackProps props, ITable table, Path lambdaJar, String configurationVersion) {
         super(scope, NAME, props);
         Code code = Code.fromAsset(lambdaJar.toString());
         String tableArn = table.getTableArn();
         String indexArn = tableArn + "/index/" + ProfilesTable.OBJECTS_BY_PROFILE_INDEX;
 
-        Alias put = function("PutProfileObject", PutProfileObjectHandler.class, code, table,
-                statement(List.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"), tableArn));
-        Alias addKey = function("AddProfileKey", AddProfileKeyHandler.class, code, table,
-                statement(List.of("dynamodb:ConditionCheckItem", "dynamodb:UpdateItem"), tableArn));
-        Alias read = function("ReadProfiles", ReadProfilesHandler.class, code, table,
+        // Every function reads the domain configuration item once, at init: GetItem.
+        Alias put = function("PutProfileObject", PutProfileObjectHandler.class, code, table, configurationVersion,
+                statement(List.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                        "dynamodb:ConditionCheckItem"), tableArn));
+        Alias addKey = function("AddProfileKey", AddProfileKeyHandler.class, code, table, configurationVersion,
+                statement(List.of("dynamodb:GetItem", "dynamodb:ConditionCheckItem", "dynamodb:UpdateItem"), tableArn));
+        Alias read = function("ReadProfiles", ReadProfilesHandler.class, code, table, configurationVersion,
                 statement(List.of("dynamodb:BatchGetItem", "dynamodb:GetItem"), tableArn),
                 statement(List.of("dynamodb:Query"), indexArn));
 
@@ -102,7 +110,8 @@ public final class ApiStack extends Stack {
                 .description("Endpoint for the AWS SDKs and CLI (sign with service name execute-api)").build();
     }
 
-    private Alias function(String name, Class<?> handler, Code code, ITable table, PolicyStatement... grants) {
+    private Alias function(String name, Class<?> handler, Code code, ITable table, String configurationVersion,
+                           PolicyStatement... grants) {
         LogGroup logs = LogGroup.Builder.create(this, name + "Logs")
                 .retention(RetentionDays.ONE_MONTH).removalPolicy(RemovalPolicy.DESTROY).build();
         Function function = Function.Builder.create(this, name)
@@ -112,7 +121,8 @@ public final class ApiStack extends Stack {
                 .memorySize(1024)
                 .timeout(Duration.seconds(DynamoDbClients.FUNCTION_TIMEOUT.toSeconds()))
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
-                .environment(Map.of(ProfilesTable.TABLE_NAME_ENV, table.getTableName(), "JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS))
+                .environment(Map.of(ProfilesTable.TABLE_NAME_ENV, table.getTableName(), "JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS,
+                        CONFIGURATION_VERSION_ENV, configurationVersion))
                 .logGroup(logs)
                 .build();
         for (PolicyStatement grant : grants) function.addToRolePolicy(grant);

@@ -5,7 +5,13 @@ import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.openprofiles.config.DomainLoader;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
@@ -14,7 +20,8 @@ import software.amazon.awscdk.StackProps;
 /**
  * The service's stacks, as `cdk synth` and the template tests build them: the domain files are
  * validated first (a bad object type stops synth with the same message as at start-up), then the
- * data and API stacks, with cdk-nag's AwsSolutions checks and every acknowledgement's reason.
+ * data stack (which deploys them into the table) and the API stack, with cdk-nag's AwsSolutions
+ * checks and every acknowledgement's reason.
  */
 public final class OpenProfiles {
     /** The jar the functions run; built by `mvn package` in functions/. */
@@ -25,13 +32,15 @@ public final class OpenProfiles {
     private OpenProfiles() {}
 
     public static Stacks build(App app) {
-        DomainLoader.loadFromClasspath();
+        Map<String, String> domainFiles = DomainLoader.classpathFiles();
+        DomainLoader.parseAll(domainFiles);
         // The API stack imports the table from the data stack; keep the export protected.
         app.getNode().setContext("@aws-cdk/core:defaultCrossStackReferences", "strong");
         StackProps props = StackProps.builder().description("openprofiles: Customer Profiles ingestion").build();
-        DataStack data = new DataStack(app, props);
-        ApiStack api = new ApiStack(app, props, data.table(), lambdaJar());
+        DataStack data = new DataStack(app, props, domainFiles);
+        ApiStack api = new ApiStack(app, props, data.table(), lambdaJar(), digest(domainFiles));
         Aspects.of(app).add(new AwsSolutionsChecks());
+        acknowledgeCustomResource(data);
         acknowledge(api);
         return new Stacks(data, api);
     }
@@ -42,6 +51,24 @@ public final class OpenProfiles {
             if (Files.isRegularFile(candidate)) return candidate.toAbsolutePath().normalize();
         }
         throw new IllegalStateException(JAR + " is missing: build it first (mvn -B -DskipTests package)");
+    }
+
+    static String digest(Map<String, String> files) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            new TreeMap<>(files).forEach((name, json) -> sha256.update((name + '\u0000' + json + '\u0000').getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(sha256.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** The deploy-time writer of the domain configuration is CDK's AwsCustomResource singleton function. */
+    private static void acknowledgeCustomResource(DataStack data) {
+        NagSuppressions.addStackSuppressions(data, List.of(
+                suppression("AwsSolutions-IAM4", "CDK's AwsCustomResource provider function uses AWSLambdaBasicExecutionRole, "
+                        + "which grants only CloudWatch Logs writes; its DynamoDB grant is one PutItem on this table")),
+                true);
     }
 
     private static void acknowledge(ApiStack api) {

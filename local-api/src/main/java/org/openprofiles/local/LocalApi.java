@@ -26,6 +26,7 @@ import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
+import org.openprofiles.store.DomainStore;
 import org.openprofiles.store.DynamoDbClients;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.ProfilesTable;
@@ -54,7 +55,10 @@ public final class LocalApi implements AutoCloseable {
     /** Starts the API on 127.0.0.1:{@code port} (0 picks a free port) over the given DynamoDB. */
     public static LocalApi start(int port, DynamoDbClient dynamo, String tableName) throws IOException {
         createTableIfMissing(dynamo, tableName);
-        Domains domains = new Domains(DomainLoader.loadFromClasspath());
+        // As a deploy does: the repo's domain files go into the table, and the handlers read them from there.
+        DomainStore configuration = new DomainStore(dynamo, tableName);
+        configuration.save(DomainLoader.classpathFiles());
+        Domains domains = new Domains(DomainLoader.parseAll(configuration.load()));
         ProfileStore store = new ProfileStore(dynamo, tableName, Clock.systemUTC());
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
         Router router = new Router()
@@ -94,7 +98,7 @@ public final class LocalApi implements AutoCloseable {
         LocalApi api = start(port, dynamo, ProfilesTable.tableName());
         System.out.println("Local API on http://127.0.0.1:" + api.port() + " (DynamoDB: "
                 + (endpoint == null ? "embedded, in memory" : endpoint) + ", table " + ProfilesTable.tableName()
-                + "); domains: " + String.join(", ", DomainLoader.loadFromClasspath().keySet()));
+                + "); domains: " + String.join(", ", DomainLoader.classpathFiles().keySet()));
     }
 
     private static int port(String[] args) {

@@ -162,18 +162,31 @@ class JavaSdkClientTest {
         }
     }
 
-    /** A stand-in DynamoDB: creates tables, then throttles or fails every other call. */
+    /**
+     * A stand-in DynamoDB: creates the table and keeps the domain configuration the local API
+     * writes at start-up (its one PutItem, read back by GetItem), then throttles or fails every
+     * request-path call.
+     */
     static HttpServer failingDynamo(String errorType, int status) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.atomic.AtomicReference<String> configuration = new java.util.concurrent.atomic.AtomicReference<>();
         server.createContext("/", exchange -> {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-            exchange.getRequestBody().readAllBytes();
-            boolean createTable = target != null && target.endsWith(".CreateTable");
-            byte[] body = (createTable ? "{}" : "{\"__type\":\"com.amazonaws.dynamodb.v20120810#" + errorType
+            String request = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String answer = null;
+            if (target.endsWith(".CreateTable")) {
+                answer = "{}";
+            } else if (target.endsWith(".PutItem")) {
+                configuration.set(request.substring(request.indexOf("\"Item\":") + 7, request.lastIndexOf('}')));
+                answer = "{}";
+            } else if (target.endsWith(".GetItem") && configuration.get() != null) {
+                answer = "{\"Item\":" + configuration.get() + "}";
+            }
+            byte[] body = (answer != null ? answer : "{\"__type\":\"com.amazonaws.dynamodb.v20120810#" + errorType
                     + "\",\"message\":\"injected\"}").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
             exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-            exchange.sendResponseHeaders(createTable ? 200 : status, body.length);
+            exchange.sendResponseHeaders(answer != null ? 200 : status, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });

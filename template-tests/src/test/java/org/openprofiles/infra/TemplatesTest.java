@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.openprofiles.api.AddProfileKeyHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.api.ReadProfilesHandler;
+import org.openprofiles.config.DomainLoader;
 import org.openprofiles.json.Json;
+import org.openprofiles.store.DomainStore;
 import org.openprofiles.store.DynamoDbClients;
 import org.openprofiles.store.ProfilesTable;
 import software.amazon.awscdk.App;
@@ -202,10 +204,31 @@ class TemplatesTest {
     void eachFunctionGetsOnlyTheDynamoDbActionsItUses() {
         Set<Set<String>> grants = Set.copyOf(dynamoActionsByRole().values());
         assertEquals(Set.of(
-                Set.of("dynamodb:BatchGetItem on table", "dynamodb:ConditionCheckItem on table", "dynamodb:PutItem on table",
-                        "dynamodb:UpdateItem on table"),
-                Set.of("dynamodb:ConditionCheckItem on table", "dynamodb:UpdateItem on table"),
+                Set.of("dynamodb:GetItem on table", "dynamodb:BatchGetItem on table", "dynamodb:ConditionCheckItem on table",
+                        "dynamodb:PutItem on table", "dynamodb:UpdateItem on table"),
+                Set.of("dynamodb:GetItem on table", "dynamodb:ConditionCheckItem on table", "dynamodb:UpdateItem on table"),
                 Set.of("dynamodb:BatchGetItem on table", "dynamodb:GetItem on table", "dynamodb:Query on index")), grants);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDomainFilesAreDeployedIntoTheTableAndVersionTheFunctions() {
+        Map<String, String> files = DomainLoader.classpathFiles();
+        Map<String, Object> writer = resources(data, "Custom::AWS").values().iterator().next();
+        String create = Json.write(props(writer).get("Create"));
+        assertEquals(create, Json.write(props(writer).get("Update")), "every deploy writes the current files");
+        assertTrue(create.contains("putItem") && create.contains(DomainStore.CONFIGURATION_PK) && create.contains(DomainStore.FILES_ATTRIBUTE));
+        for (String file : files.keySet()) assertTrue(create.contains(file), "deploys " + file);
+        for (Map<String, Object> policy : resources(data, "AWS::IAM::Policy").values()) {
+            Map<String, Object> statement = (Map<String, Object>) ((List<Object>) ((Map<String, Object>) props(policy)
+                    .get("PolicyDocument")).get("Statement")).get(0);
+            assertEquals("dynamodb:PutItem", statement.get("Action"), "the writer may only put the item");
+        }
+        String digest = OpenProfiles.digest(files);
+        for (Map<String, Object> function : resources(api, "AWS::Lambda::Function").values()) {
+            Map<String, Object> env = (Map<String, Object>) ((Map<String, Object>) props(function).get("Environment")).get("Variables");
+            assertEquals(digest, env.get(ApiStack.CONFIGURATION_VERSION_ENV));
+        }
     }
 
     @Test

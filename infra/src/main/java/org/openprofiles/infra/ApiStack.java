@@ -64,14 +64,13 @@ public final class ApiStack extends Stack {
         String tableArn = table.getTableArn();
         String indexArn = tableArn + "/index/" + ProfilesTable.OBJECTS_BY_PROFILE_INDEX;
 
-        // Every function reads the domain configuration item once, at init: GetItem.
+        // Every function reads the domain configuration item once, at init, with BatchGetItem.
         Alias put = function("PutProfileObject", PutProfileObjectHandler.class, code, table, configurationVersion,
-                statement(List.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                        "dynamodb:ConditionCheckItem"), tableArn));
+                statement(List.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"), tableArn));
         Alias addKey = function("AddProfileKey", AddProfileKeyHandler.class, code, table, configurationVersion,
-                statement(List.of("dynamodb:GetItem", "dynamodb:ConditionCheckItem", "dynamodb:UpdateItem"), tableArn));
+                statement(List.of("dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:UpdateItem"), tableArn));
         Alias read = function("ReadProfiles", ReadProfilesHandler.class, code, table, configurationVersion,
-                statement(List.of("dynamodb:BatchGetItem", "dynamodb:GetItem"), tableArn),
+                statement(List.of("dynamodb:BatchGetItem"), tableArn),
                 statement(List.of("dynamodb:Query"), indexArn));
 
         LogGroup accessLogs = LogGroup.Builder.create(this, "ApiAccessLogs")

@@ -164,7 +164,7 @@ class JavaSdkClientTest {
 
     /**
      * A stand-in DynamoDB: creates the table and keeps the domain configuration the local API
-     * writes at start-up (its one PutItem, read back by GetItem), then throttles or fails every
+     * writes at start-up (its one PutItem, read back by BatchGetItem), then throttles or fails every
      * request-path call.
      */
     static HttpServer failingDynamo(String errorType, int status) throws IOException {
@@ -179,8 +179,8 @@ class JavaSdkClientTest {
             } else if (target.endsWith(".PutItem")) {
                 configuration.set(request.substring(request.indexOf("\"Item\":") + 7, request.lastIndexOf('}')));
                 answer = "{}";
-            } else if (target.endsWith(".GetItem") && configuration.get() != null) {
-                answer = "{\"Item\":" + configuration.get() + "}";
+            } else if (target.endsWith(".BatchGetItem") && request.contains("CONFIG#domains") && configuration.get() != null) {
+                answer = "{\"Responses\":{\"openprofiles\":[" + configuration.get() + "]},\"UnprocessedKeys\":{}}";
             }
             byte[] body = (answer != null ? answer : "{\"__type\":\"com.amazonaws.dynamodb.v20120810#" + errorType
                     + "\",\"message\":\"injected\"}").getBytes(StandardCharsets.UTF_8);

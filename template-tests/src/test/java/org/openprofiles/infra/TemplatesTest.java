@@ -204,10 +204,10 @@ class TemplatesTest {
     void eachFunctionGetsOnlyTheDynamoDbActionsItUses() {
         Set<Set<String>> grants = Set.copyOf(dynamoActionsByRole().values());
         assertEquals(Set.of(
-                Set.of("dynamodb:GetItem on table", "dynamodb:BatchGetItem on table", "dynamodb:ConditionCheckItem on table",
-                        "dynamodb:PutItem on table", "dynamodb:UpdateItem on table"),
-                Set.of("dynamodb:GetItem on table", "dynamodb:ConditionCheckItem on table", "dynamodb:UpdateItem on table"),
-                Set.of("dynamodb:BatchGetItem on table", "dynamodb:GetItem on table", "dynamodb:Query on index")), grants);
+                Set.of("dynamodb:BatchGetItem on table", "dynamodb:ConditionCheckItem on table", "dynamodb:PutItem on table",
+                        "dynamodb:UpdateItem on table"),
+                Set.of("dynamodb:BatchGetItem on table", "dynamodb:ConditionCheckItem on table", "dynamodb:UpdateItem on table"),
+                Set.of("dynamodb:BatchGetItem on table", "dynamodb:Query on index")), grants);
     }
 
     @Test

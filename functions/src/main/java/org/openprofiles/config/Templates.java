@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.openprofiles.json.Json;
 import org.openprofiles.model.ObjectType;
 
 /**

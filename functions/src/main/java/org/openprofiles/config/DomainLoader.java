@@ -6,8 +6,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Enumeration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,15 +58,9 @@ public final class DomainLoader {
         if (!fileName.equals(name + ".json")) {
             throw new DomainConfigException(fileName + ": the file must be named after its DomainName (" + name + ".json)");
         }
-        int defaultDays = DEFAULT_EXPIRATION_DAYS;
         Object days = body.get("DefaultExpirationDays");
-        if (days != null) {
-            if (!(days instanceof Json.JsonNumber n) || !n.text().matches("\\d{1,4}")
-                    || Integer.parseInt(n.text()) < 1 || Integer.parseInt(n.text()) > 1098) {
-                throw new DomainConfigException(fileName + ": DefaultExpirationDays must be a whole number from 1 to 1098");
-            }
-            defaultDays = Integer.parseInt(n.text());
-        }
+        int defaultDays = days == null ? DEFAULT_EXPIRATION_DAYS : MappingRules.days(days).orElseThrow(
+                () -> new DomainConfigException(fileName + ": DefaultExpirationDays must be " + MappingRules.DAYS_RULE));
         if (!(body.get("ObjectTypes") instanceof Map<?, ?> types)) {
             throw new DomainConfigException(fileName + ": ObjectTypes must be a JSON object of object type definitions");
         }
@@ -89,9 +82,17 @@ public final class DomainLoader {
 
     /** File name → content of every domains/*.json where this class was loaded from: a classes directory or a jar. */
     public static Map<String, String> classpathFiles() {
+        try {
+            return filesAt(Path.of(DomainLoader.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        } catch (URISyntaxException e) {
+            throw new DomainConfigException("domains: cannot be listed: " + e.getMessage());
+        }
+    }
+
+    /** The domain files under {@code location}, a classes directory (tests) or a jar (the shaded function jar). */
+    static Map<String, String> filesAt(Path location) {
         Map<String, String> files = new TreeMap<>();
         try {
-            Path location = Path.of(DomainLoader.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (Files.isDirectory(location)) {
                 Path directory = location.resolve(DIRECTORY);
                 if (!Files.isDirectory(directory)) return files;
@@ -102,22 +103,17 @@ public final class DomainLoader {
                 }
             } else {
                 try (JarFile jar = new JarFile(location.toFile())) {
-                    List<JarEntry> entries = new ArrayList<>();
-                    for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
-                        JarEntry entry = e.nextElement();
+                    for (JarEntry entry : Collections.list(jar.entries())) {
                         String name = entry.getName();
                         if (name.startsWith(DIRECTORY + "/") && name.endsWith(".json") && name.indexOf('/', DIRECTORY.length() + 1) < 0) {
-                            entries.add(entry);
-                        }
-                    }
-                    for (JarEntry entry : entries) {
-                        try (InputStream in = jar.getInputStream(entry)) {
-                            files.put(entry.getName().substring(DIRECTORY.length() + 1), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                            try (InputStream in = jar.getInputStream(entry)) {
+                                files.put(name.substring(DIRECTORY.length() + 1), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                            }
                         }
                     }
                 }
             }
-        } catch (IOException | URISyntaxException e) {
+        } catch (IOException e) {
             throw new DomainConfigException("domains: cannot be listed: " + e.getMessage());
         }
         return files;

@@ -2,9 +2,11 @@ package org.openprofiles.config;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.openprofiles.json.Json;
 import org.openprofiles.mapping.SourceExpression;
@@ -37,6 +39,9 @@ final class MappingRules {
             "SourceLastUpdatedTimestampFormat", "EncryptionKey");
     static final int MAX_FIELDS = 250;
     static final int MAX_KEYS = 10;
+    static final int MIN_DAYS = 1;
+    static final int MAX_DAYS = 1098;
+    static final String DAYS_RULE = "a whole number of days from " + MIN_DAYS + " to " + MAX_DAYS;
 
     private final String file;
     private final String typeName;
@@ -69,7 +74,9 @@ final class MappingRules {
         int length = description.codePointCount(0, description.length());
         if (length < 1 || length > 1000) throw fail(null, "Description must have 1 to 1000 characters");
         Integer expirationDays = null;
-        if (body.containsKey("ExpirationDays")) expirationDays = days(body.get("ExpirationDays"), "ExpirationDays");
+        if (body.containsKey("ExpirationDays")) {
+            expirationDays = days(body.get("ExpirationDays")).orElseThrow(() -> fail(null, "ExpirationDays must be " + DAYS_RULE));
+        }
 
         if (body.containsKey("TemplateId")) {
             for (String member : List.of("Fields", "Keys", "AllowProfileCreation")) {
@@ -92,7 +99,7 @@ final class MappingRules {
     private Map<String, FieldDefinition> fields(Map<String, Object> definitions) {
         if (definitions.size() > MAX_FIELDS) throw fail("2.2.9", "at most " + MAX_FIELDS + " fields per type");
         Map<String, FieldDefinition> fields = new LinkedHashMap<>();
-        Set<String> targets = new java.util.HashSet<>();
+        Set<String> targets = new HashSet<>();
         for (Map.Entry<String, Object> entry : definitions.entrySet()) {
             String name = entry.getKey();
             if (!Names.valid(name, Names.FIELD_NAME, Names.FIELD_NAME_MIN, Names.FIELD_NAME_MAX) || !Character.isLetter(name.charAt(0))) {
@@ -241,11 +248,12 @@ final class MappingRules {
         return out;
     }
 
-    private int days(Object value, String what) {
+    /** ExpirationDays and DefaultExpirationDays: the model's range, written as a plain whole number. */
+    static OptionalInt days(Object value) {
         if (value instanceof Json.JsonNumber n && n.text().matches("\\d{1,4}")) {
             int days = Integer.parseInt(n.text());
-            if (days >= 1 && days <= 1098) return days;
+            if (days >= MIN_DAYS && days <= MAX_DAYS) return OptionalInt.of(days);
         }
-        throw fail(null, what + " must be a whole number of days from 1 to 1098");
+        return OptionalInt.empty();
     }
 }

@@ -18,8 +18,8 @@ import org.openprofiles.model.StandardProfile;
  * by ContentType, and the targeted standard-profile fields. Sources compile once per type.
  */
 public final class ObjectMapper {
-    /** Joins the values of a multi-field key; a control character no field value is expected to hold. */
-    static final char KEY_SEPARATOR = '\u001f';
+    /** Joins the values of a multi-field key; a control character no field value is expected to hold (spec 9 row 7). */
+    static final String KEY_SEPARATOR = "\u001f";
     static final int MAX_KEY_VALUE_LENGTH = 255;
 
     private static final Map<ObjectType, ObjectMapper> BY_TYPE = new ConcurrentHashMap<>();
@@ -32,10 +32,15 @@ public final class ObjectMapper {
         type.fields().forEach((name, field) -> sources.put(name, SourceExpression.compile(field.source())));
     }
 
+    /** One mapper per distinct type definition, so each Source compiles once per container. */
     public static ObjectMapper forType(ObjectType type) {
         return BY_TYPE.computeIfAbsent(type, ObjectMapper::new);
     }
 
+    /**
+     * @throws ServiceException BadRequestException when the object lacks a UNIQUE field or every
+     *         PROFILE key, or gives a key or a target a value the API could never store or search
+     */
     public MappedObject map(Map<String, Object> object) {
         Map<String, String> values = new LinkedHashMap<>();
         sources.forEach((name, source) -> values.put(name, source.evaluate(object).strip()));
@@ -45,12 +50,13 @@ public final class ObjectMapper {
         boolean anyProfileKey = false;
         boolean anyProfileValue = false;
         for (KeyDefinition key : type.keys()) {
-            String value = keyValue(key, values);
+            List<String> parts = normalised(key, values);
+            String value = parts.stream().allMatch(String::isEmpty) ? null : String.join(KEY_SEPARATOR, parts);
             if (key.isUnique()) {
-                for (String fieldName : key.fieldNames()) {
-                    if (values.get(fieldName).isEmpty()) {
-                        throw ServiceException.badRequest("Object has no value for field '" + fieldName + "' of the UNIQUE key '"
-                                + key.keyName() + "' of object type '" + type.name() + "'");
+                for (int i = 0; i < parts.size(); i++) {
+                    if (parts.get(i).isEmpty()) {
+                        throw ServiceException.badRequest("Object has no value for field '" + key.fieldNames().get(i)
+                                + "' of the UNIQUE key '" + key.keyName() + "' of object type '" + type.name() + "'");
                     }
                 }
                 uniqueValue = value;
@@ -73,18 +79,15 @@ public final class ObjectMapper {
                 first(values, ContentType.EMAIL_ADDRESS));
     }
 
-    /** The normalised field values joined in FieldNames order, or null when all are empty. */
-    private String keyValue(KeyDefinition key, Map<String, String> values) {
-        StringBuilder joined = new StringBuilder();
-        boolean any = false;
-        for (int i = 0; i < key.fieldNames().size(); i++) {
-            String fieldName = key.fieldNames().get(i);
-            String normalised = Normaliser.normalise(type.fields().get(fieldName).contentType(), values.get(fieldName));
-            any |= !normalised.isEmpty();
-            if (i > 0) joined.append(KEY_SEPARATOR);
-            joined.append(normalised);
-        }
-        return any ? joined.toString() : null;
+    /**
+     * The key's field values in FieldNames order, each normalised by its field's ContentType. A
+     * value that normalises to "" (a phone number without digits) counts as empty, so a UNIQUE
+     * value is never blank.
+     */
+    private List<String> normalised(KeyDefinition key, Map<String, String> values) {
+        return key.fieldNames().stream()
+                .map(name -> Normaliser.normalise(type.fields().get(name).contentType(), values.get(name)))
+                .toList();
     }
 
     private Map<String, String> profileFields(Map<String, String> values) {

@@ -12,12 +12,15 @@ import org.openprofiles.json.Json;
  * the Handlebars subset of spec 2.3 ({@code {{path}}}, {@code #if}/{@code #unless} with
  * {@code else}, {@code #each} with {@code this} and {@code @index}, {@code #with}, and the block
  * helper {@code #removeExtraSpace}). Paths address array elements as {@code a.0.b} or {@code a[0].b}.
- * Values are data, not HTML: nothing is escaped.
+ * Values are data, not HTML: nothing is escaped. A path starts at {@code _source} (the object),
+ * which it may do anywhere; inside #each and #with it may instead be relative to the current
+ * element ({@code number}, {@code this.number}, {@code this}). Anywhere else a relative path could
+ * only ever be empty, so it is refused as a mistake.
  */
 public final class SourceExpression {
     static final String ROOT = "_source";
     static final int MAX_BLOCK_DEPTH = 32;
-    private static final Pattern ACCESSOR = Pattern.compile("_source(\\.[^.\\s{}]+|\\[\\d+\\])*");
+    private static final Pattern ACCESSOR = Pattern.compile("_source(\\.[^.\\s{}\\[\\]]+|\\[\\d+\\])*");
     private static final Pattern PATH = Pattern.compile("(@index|@key|this|[A-Za-z0-9_$-]+(\\[\\d+\\])*)"
             + "(\\.[A-Za-z0-9_$-]+(\\[\\d+\\])*|\\[\\d+\\])*");
 
@@ -79,7 +82,7 @@ public final class SourceExpression {
                 case "unless" -> renderAll(truthy(path.resolve(scope)) ? otherwise : body, scope, out);
                 case "with" -> {
                     Object value = path.resolve(scope);
-                    if (truthy(value)) renderAll(body, scope.child(value, null, null), out);
+                    if (truthy(value)) renderAll(body, scope.child(value, scope.index(), scope.key()), out);
                     else renderAll(otherwise, scope, out);
                 }
                 case "each" -> {
@@ -99,7 +102,7 @@ public final class SourceExpression {
                 case "removeExtraSpace" -> {
                     StringBuilder inner = new StringBuilder();
                     renderAll(body, scope, inner);
-                    out.append(inner.toString().strip().replaceAll("\\s+", " "));
+                    out.append(Normaliser.collapseWhitespace(inner.toString()));
                 }
                 default -> throw new IllegalStateException("unknown helper " + helper);
             }
@@ -199,6 +202,8 @@ public final class SourceExpression {
         private final List<Token> tokens;
         private int pos;
         private boolean sawElse;
+        /** How many #each/#with blocks enclose the tag being parsed: relative paths need one. */
+        private int contexts;
 
         Parser(List<Token> tokens) { this.tokens = tokens; }
 
@@ -220,7 +225,7 @@ public final class SourceExpression {
                     return nodes;
                 }
                 if (tag.equals("else")) {
-                    if (closing == null || closing.equals("removeExtraSpace") || sawElse) {
+                    if (closing == null || closing.equals("removeExtraSpace")) {
                         throw new IllegalArgumentException("'{{else}}' outside an #if, #unless, #each or #with block");
                     }
                     sawElse = true;
@@ -248,9 +253,12 @@ public final class SourceExpression {
                 case "if", "unless", "each", "with" -> {
                     if (parts.length != 2) throw new IllegalArgumentException("#" + helper + " takes exactly one path");
                     Path path = path(parts[1]);
+                    boolean newContext = helper.equals("each") || helper.equals("with");
                     boolean outerElse = sawElse;
                     sawElse = false;
+                    if (newContext) contexts++;
                     List<Node> body = nodes(depth, helper);
+                    if (newContext) contexts--;
                     List<Node> otherwise = List.of();
                     if (sawElse) {
                         sawElse = false;
@@ -264,9 +272,13 @@ public final class SourceExpression {
             }
         }
 
-        private static Path path(String text) {
+        private Path path(String text) {
             if (!PATH.matcher(text).matches()) throw new IllegalArgumentException("'" + text + "' is not a path");
-            return Path.parse(text);
+            Path path = Path.parse(text);
+            if (contexts == 0 && !path.segments().get(0).equals(ROOT)) {
+                throw new IllegalArgumentException("'" + text + "' must start with " + ROOT + " outside #each and #with");
+            }
+            return path;
         }
     }
 }

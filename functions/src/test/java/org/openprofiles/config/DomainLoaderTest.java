@@ -1,126 +1,132 @@
 package org.openprofiles.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.openprofiles.model.ContentType;
 import org.openprofiles.model.Domain;
+import org.openprofiles.model.FieldDefinition;
 import org.openprofiles.model.KeyDefinition;
 import org.openprofiles.model.ObjectType;
 import org.openprofiles.model.StandardIdentifier;
 
-/** The shipped domain, the templates, and one refusal per mapping rule (spec 2.2). */
+/** The shipped domain, finding domain files in a directory or a jar, and file-level refusals. */
 class DomainLoaderTest {
+    static final String MINIMAL_TYPE = "{\"Description\":\"d\",\"TemplateId\":\"CTR\"}";
+
     @Test
-    void theShippedDomainLoadsFromTheClasspath() {
-        Map<String, Domain> domains = DomainLoader.loadFromClasspath();
-        Domain example = domains.get("ExampleDomainName");
-        ObjectType custom = example.objectType("MyCustomObjectName").orElseThrow();
-        assertTrue(custom.allowProfileCreation());
-        assertEquals(List.of("firstName", "lastName", "homePhone", "officePhone", "fullName", "city", "age"), List.copyOf(custom.fields().keySet()));
-        assertEquals(List.of(
+    void theShippedDomainIsWorkedExampleAPlusTheCtrTemplate() {
+        Domain example = DomainLoader.loadFromClasspath().get("ExampleDomainName");
+        assertEquals(366, example.defaultExpirationDays());
+        assertEquals(Set.of("MyCustomObjectName", "CTR"), example.objectTypes().keySet());
+        assertEquals(Templates.builtIn(), example.templates());
+
+        Map<String, FieldDefinition> fields = new LinkedHashMap<>();
+        for (FieldDefinition field : List.of(
+                new FieldDefinition("firstName", "_source.firstName", "_profile.FirstName", ContentType.NAME),
+                new FieldDefinition("lastName", "_source.lastName", "_profile.LastName", ContentType.NAME),
+                new FieldDefinition("homePhone", "{{_source.phoneNumbers.0.number}}", "_profile.HomePhoneNumber", ContentType.PHONE_NUMBER),
+                new FieldDefinition("officePhone", "{{_source.phoneNumbers.1.number}}", "_profile.BusinessPhoneNumber", ContentType.PHONE_NUMBER),
+                new FieldDefinition("fullName", "{{#removeExtraSpace}}{{_source.firstName}} {{_source.lastName}}{{/removeExtraSpace}}", null, ContentType.NAME),
+                new FieldDefinition("city", "_source.address.city", "_profile.Address.City", ContentType.STRING),
+                new FieldDefinition("age", "_source.age", "_profile.Attributes.age", ContentType.NUMBER))) {
+            fields.put(field.name(), field);
+        }
+        List<KeyDefinition> keys = List.of(
                 new KeyDefinition("_phone", Set.of(StandardIdentifier.PROFILE), List.of("homePhone")),
                 new KeyDefinition("_fullName", Set.of(), List.of("fullName")),
-                new KeyDefinition("myObjectId", Set.of(StandardIdentifier.UNIQUE), List.of("fullName", "homePhone"))), custom.keys());
-        assertEquals(ContentType.PHONE_NUMBER, custom.fields().get("homePhone").contentType());
-        assertEquals("_profile.Attributes.age", custom.fields().get("age").target());
+                new KeyDefinition("myObjectId", Set.of(StandardIdentifier.UNIQUE), List.of("fullName", "homePhone")));
+        ObjectType custom = example.objectType("MyCustomObjectName").orElseThrow();
+        assertEquals(new ObjectType("MyCustomObjectName", custom.description(), null, true, null, fields, keys), custom);
+        assertEquals(List.copyOf(fields.keySet()), List.copyOf(custom.fields().keySet()), "definition order is kept");
 
         ObjectType ctr = example.objectType("CTR").orElseThrow();
-        assertEquals("CTR", ctr.templateId());
-        assertTrue(ctr.allowProfileCreation());
-        assertEquals(List.of(
-                new KeyDefinition("_ctrContactId", Set.of(StandardIdentifier.PROFILE, StandardIdentifier.UNIQUE), List.of("contactId")),
-                new KeyDefinition("_phone", Set.of(StandardIdentifier.PROFILE, StandardIdentifier.SECONDARY), List.of("phone"))), ctr.keys());
-        assertEquals(366, example.defaultExpirationDays());
+        ObjectType template = Templates.builtIn().get("CTR");
+        assertEquals(new ObjectType("CTR", "Amazon Connect contact records, from the built-in CTR template", "CTR", true, null,
+                template.fields(), template.keys()), ctr);
     }
 
     @Test
-    void templatesAreImplicitObjectTypes() {
-        Map<String, ObjectType> templates = Templates.builtIn();
-        assertEquals(Set.of("CTR", "CTR-NoInferred", "CTR-AutoAssociateOnly"), templates.keySet());
-        assertTrue(templates.get("CTR-NoInferred").allowProfileCreation());
-        assertFalse(templates.get("CTR-AutoAssociateOnly").allowProfileCreation());
-        Domain example = DomainLoader.loadFromClasspath().get("ExampleDomainName");
-        assertEquals("CTR-AutoAssociateOnly", example.objectType("CTR-AutoAssociateOnly").orElseThrow().name());
-        assertTrue(example.objectType("NoSuchType").isEmpty());
-        assertNull(templates.get("CTR").fields().get("phone").target(), "phone feeds keys and inferred profiles only");
+    void domainFilesAreFoundInAClassesDirectory(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("domains/nested"));
+        Files.writeString(dir.resolve("domains/A.json"), "{}");
+        Files.writeString(dir.resolve("domains/notes.txt"), "x");
+        Files.writeString(dir.resolve("domains/nested/B.json"), "{}");
+        assertEquals(Map.of("A.json", "{}"), DomainLoader.filesAt(dir));
+        assertEquals(Map.of(), DomainLoader.filesAt(dir.resolve("domains/nested")), "no domains/ directory: no domains");
     }
 
-    static String domain(String objectType) {
-        return "{\"DomainName\":\"D\",\"ObjectTypes\":{\"T\":" + objectType + "}}";
+    @Test
+    void domainFilesAreFoundInAJar(@TempDir Path dir) throws IOException {
+        Path jar = dir.resolve("function.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            put(out, "domains/A.json", "{\"a\":1}");
+            put(out, "domains/nested/B.json", "{}");
+            put(out, "templates/CTR.json", "{}");
+            put(out, "domains/readme.md", "x");
+        }
+        assertEquals(Map.of("A.json", "{\"a\":1}"), DomainLoader.filesAt(jar));
     }
 
-    static String type(String fields, String keys) {
-        return "{\"Description\":\"d\",\"AllowProfileCreation\":true,\"Fields\":{" + fields + "},\"Keys\":{" + keys + "}}";
+    private static void put(JarOutputStream jar, String name, String content) throws IOException {
+        jar.putNextEntry(new JarEntry(name));
+        jar.write(content.getBytes(StandardCharsets.UTF_8));
+        jar.closeEntry();
     }
 
-    static final String FIELDS = "\"id\":{\"Source\":\"_source.id\"},\"email\":{\"Source\":\"_source.email\",\"ContentType\":\"EMAIL_ADDRESS\"}";
-    static final String UNIQUE = "\"uid\":[{\"StandardIdentifiers\":[\"UNIQUE\"],\"FieldNames\":[\"id\"]}]";
-    static final String PROFILE = "\"_email\":[{\"StandardIdentifiers\":[\"PROFILE\"],\"FieldNames\":[\"email\"]}]";
+    @Test
+    void theClasspathHoldsTheShippedDomain() {
+        assertTrue(DomainLoader.classpathFiles().containsKey("ExampleDomainName.json"));
+        assertTrue(DomainLoader.loadFromClasspath().containsKey("ExampleDomainName"));
+    }
 
-    static Stream<Arguments> brokenTypes() {
-        return Stream.of(
-                Arguments.of(type(FIELDS, PROFILE), "2.2.1"),
-                Arguments.of(type(FIELDS, UNIQUE), "2.2.1"),
-                Arguments.of(type(FIELDS, UNIQUE + ",\"other\":[{\"StandardIdentifiers\":[\"UNIQUE\",\"PROFILE\"],\"FieldNames\":[\"email\"]}]"), "2.2.1"),
-                Arguments.of(type(FIELDS, PROFILE + ",\"uid\":[{\"StandardIdentifiers\":[\"UNIQUE\",\"NEW_ONLY\"],\"FieldNames\":[\"id\"]}]"), "2.2.2"),
-                Arguments.of(type(FIELDS, UNIQUE + ",\"_email\":[{\"StandardIdentifiers\":[\"PROFILE\",\"LOOKUP_ONLY\"],\"FieldNames\":[\"email\"]}]"), "2.2.3"),
-                Arguments.of(type(FIELDS, UNIQUE + "," + PROFILE + ",\"_orderId\":[{\"StandardIdentifiers\":[\"PROFILE\"],\"FieldNames\":[\"id\"]}]"), "2.2.4"),
-                Arguments.of(type(FIELDS, UNIQUE + "," + PROFILE + ",\"sec\":[{\"StandardIdentifiers\":[\"SECONDARY\"],\"FieldNames\":[\"id\"]}]"), "2.2.5"),
-                Arguments.of(type(FIELDS, UNIQUE + ",\"_notAKey\":[{\"StandardIdentifiers\":[\"PROFILE\"],\"FieldNames\":[\"email\"]}]"), "2.2.6"),
-                Arguments.of(type(FIELDS + ",\"Tags\":{\"Source\":\"_source.t\"}", UNIQUE + "," + PROFILE), "2.2.7"),
-                Arguments.of(type(FIELDS, UNIQUE + "," + PROFILE + ",\"x\":[{\"FieldNames\":[\"nope\"]}]"), "2.2.8"),
-                Arguments.of(type(FIELDS, UNIQUE + "," + PROFILE + ",\"x\":[{\"FieldNames\":[]}]"), "2.2.8"),
-                Arguments.of(type(FIELDS + ",\"9lives\":{\"Source\":\"_source.l\"}", UNIQUE + "," + PROFILE), "2.2.9"),
-                Arguments.of(type(FIELDS + ",\"p\":{\"Source\":\"_source.p\",\"Target\":\"_profile.ProfileId\"}", UNIQUE + "," + PROFILE), "2.2.10"),
-                Arguments.of(type(FIELDS + ",\"a\":{\"Source\":\"_source.a\",\"Target\":\"_asset.AssetId\"}", UNIQUE + "," + PROFILE), "2.2.10"),
-                Arguments.of(type(FIELDS + ",\"g\":{\"Source\":\"_source.g\",\"Target\":\"_profile.Gender\"},"
-                        + "\"gs\":{\"Source\":\"_source.g\",\"Target\":\"_profile.GenderString\"}", UNIQUE + "," + PROFILE), "2.2.10"),
-                Arguments.of(type(FIELDS + ",\"s\":{\"Source\":\"_source.s\",\"Target\":\"_profile.SourceLastUpdatedTimestamp\"}", UNIQUE + "," + PROFILE), "2.2.12"),
-                Arguments.of(type(FIELDS + ",\"h\":{\"Source\":\"{{#if _source.a}}x\"}", UNIQUE + "," + PROFILE), "2.2.13"),
-                Arguments.of(type(FIELDS, UNIQUE + ",\"_email\":[" + "{\"StandardIdentifiers\":[\"PROFILE\"],\"FieldNames\":[\"email\"]},".repeat(10)
-                        + "{\"StandardIdentifiers\":[\"PROFILE\"],\"FieldNames\":[\"email\"]}]"), "2.2.14"),
-                Arguments.of(type(FIELDS, UNIQUE + ",\"_email\":[{\"StandardIdentifiers\":[\"PROFILE\"],\"FieldNames\":[\"e.mail\"]}]"), "spec 9 row 5"),
-                Arguments.of(type(FIELDS, UNIQUE + "," + PROFILE + ",\"o\":[{\"StandardIdentifiers\":[\"ORDER\"],\"FieldNames\":[\"id\"]}]"), "not support"),
-                Arguments.of("{\"Description\":\"d\",\"SourcePriority\":1,\"Fields\":{},\"Keys\":{}}", "not supported"),
-                Arguments.of("{\"Description\":\"d\",\"TemplateId\":\"CTR\",\"AllowProfileCreation\":false}", "2.1"),
-                Arguments.of("{\"Description\":\"d\",\"TemplateId\":\"NoSuchTemplate\"}", "TemplateId"),
-                Arguments.of("{\"Description\":\"d\",\"Fieldz\":{}}", "unknown member"));
+    @Test
+    void defaultExpirationDaysDefaultsTo366() {
+        Domain domain = DomainLoader.parse("D.json", "{\"DomainName\":\"D\",\"ObjectTypes\":{}}");
+        assertEquals(366, domain.defaultExpirationDays());
+        assertEquals(1098, DomainLoader.parse("D.json", "{\"DomainName\":\"D\",\"DefaultExpirationDays\":1098,\"ObjectTypes\":{}}")
+                .defaultExpirationDays());
     }
 
     @ParameterizedTest
-    @MethodSource("brokenTypes")
-    void aBrokenTypeStopsLoadingNamingFileTypeAndRule(String definition, String rule) {
-        DomainConfigException e = assertThrows(DomainConfigException.class, () -> DomainLoader.parse("D.json", domain(definition)));
-        assertTrue(e.getMessage().startsWith("D.json: object type 'T': "), e.getMessage());
-        assertTrue(e.getMessage().contains(rule), e.getMessage());
+    @CsvSource(delimiter = '|', textBlock = """
+            D.json    | {"DomainName":"D"                                            | not valid JSON
+            D.json    | []                                                           | must be a JSON object
+            Other.json| {"DomainName":"D","ObjectTypes":{}}                          | named after its DomainName
+            d!.json   | {"DomainName":"d!","ObjectTypes":{}}                         | DomainName must match
+            D.json    | {"ObjectTypes":{}}                                           | DomainName must match
+            D.json    | {"DomainName":"D","DefaultExpirationDays":0,"ObjectTypes":{}}    | DefaultExpirationDays
+            D.json    | {"DomainName":"D","DefaultExpirationDays":1099,"ObjectTypes":{}} | DefaultExpirationDays
+            D.json    | {"DomainName":"D","DefaultExpirationDays":"30","ObjectTypes":{}} | DefaultExpirationDays
+            D.json    | {"DomainName":"D"}                                           | ObjectTypes must be
+            D.json    | {"DomainName":"D","ObjectTypes":{},"Tagz":{}}                | unknown member 'Tagz'
+            """)
+    void aBrokenFileStopsLoadingNamingTheFile(String fileName, String json, String problem) {
+        DomainConfigException e = assertThrows(DomainConfigException.class, () -> DomainLoader.parse(fileName, json));
+        assertTrue(e.getMessage().startsWith(fileName + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains(problem), e.getMessage());
     }
 
     @Test
-    void aValidTypeLoads() {
-        Domain domain = DomainLoader.parse("D.json", domain(type(FIELDS, UNIQUE + "," + PROFILE)));
-        assertEquals(ContentType.EMAIL_ADDRESS, domain.objectType("T").orElseThrow().fields().get("email").contentType());
-        assertEquals(ContentType.EMAIL_ADDRESS, domain.keyContentType("_email"));
-    }
-
-    @Test
-    void fileLevelProblems() {
-        assertThrows(DomainConfigException.class, () -> DomainLoader.parse("Other.json", domain(type(FIELDS, UNIQUE + "," + PROFILE))));
-        assertThrows(DomainConfigException.class, () -> DomainLoader.parse("D.json", "{\"DomainName\":\"D\""));
-        assertThrows(DomainConfigException.class, () -> DomainLoader.parse("D.json", "{\"DomainName\":\"D\",\"ObjectTypes\":{\"_profile\":{}}}"));
-        DomainConfigException e = assertThrows(DomainConfigException.class,
-                () -> DomainLoader.parse("D.json", "{\"DomainName\":\"D\",\"DefaultExpirationDays\":5000,\"ObjectTypes\":{}}"));
-        assertTrue(e.getMessage().contains("DefaultExpirationDays"));
+    void oneBrokenFileStopsThemAll() {
+        Map<String, String> files = Map.of("A.json", "{\"DomainName\":\"A\",\"ObjectTypes\":{\"T\":" + MINIMAL_TYPE + "}}",
+                "B.json", "{\"DomainName\":\"B\",\"ObjectTypes\":{\"T\":{}}}");
+        DomainConfigException e = assertThrows(DomainConfigException.class, () -> DomainLoader.parseAll(files));
+        assertTrue(e.getMessage().startsWith("B.json: object type 'T': "), e.getMessage());
     }
 }

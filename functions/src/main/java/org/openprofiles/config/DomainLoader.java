@@ -74,7 +74,7 @@ public final class DomainLoader {
 
     static Object parseJson(String fileName, String json) {
         try {
-            return Json.parse(json);
+            return Json.parseStrict(json);
         } catch (Json.ParseException e) {
             throw new DomainConfigException(fileName + ": not valid JSON: " + e.getMessage());
         }

@@ -35,7 +35,19 @@ public final class Json {
     private Json() {}
 
     public static Object parse(String text) {
-        Reader r = new Reader(text);
+        return parse(text, false);
+    }
+
+    /**
+     * Like {@link #parse(String)}, but a member name repeated within one object is an error rather
+     * than the last one winning: for configuration, where a repeated key is a typo that must not pass.
+     */
+    public static Object parseStrict(String text) {
+        return parse(text, true);
+    }
+
+    private static Object parse(String text, boolean uniqueMembers) {
+        Reader r = new Reader(text, uniqueMembers);
         r.skipWhitespace();
         Object value = r.readValue(0);
         r.skipWhitespace();
@@ -109,9 +121,13 @@ public final class Json {
 
     private static final class Reader {
         private final String s;
+        private final boolean uniqueMembers;
         private int pos;
 
-        Reader(String s) { this.s = s; }
+        Reader(String s, boolean uniqueMembers) {
+            this.s = s;
+            this.uniqueMembers = uniqueMembers;
+        }
 
         ParseException error(String message) {
             return new ParseException(message + " at position " + pos);
@@ -169,6 +185,7 @@ public final class Json {
                 if (pos >= s.length() || s.charAt(pos) != ':') throw error("expected ':'");
                 pos++;
                 skipWhitespace();
+                if (uniqueMembers && map.containsKey(key)) throw error("member '" + key + "' appears twice");
                 map.put(key, readValue(depth));
                 skipWhitespace();
                 if (pos >= s.length()) throw error("unexpected end of input");

@@ -123,6 +123,14 @@ class DomainLoaderTest {
     }
 
     @Test
+    void aRepeatedObjectTypeOrKeyIsATypoNotAnOverride() {
+        String twice = "{\"DomainName\":\"D\",\"ObjectTypes\":{\"CTR\":{\"Description\":\"a\",\"TemplateId\":\"CTR\"},"
+                + "\"CTR\":{\"Description\":\"b\",\"TemplateId\":\"CTR\"}}}";
+        DomainConfigException e = assertThrows(DomainConfigException.class, () -> DomainLoader.parse("D.json", twice));
+        assertTrue(e.getMessage().startsWith("D.json: not valid JSON: member 'CTR' appears twice"), e.getMessage());
+    }
+
+    @Test
     void oneBrokenFileStopsThemAll() {
         Map<String, String> files = Map.of("A.json", "{\"DomainName\":\"A\",\"ObjectTypes\":{\"T\":" + MINIMAL_TYPE + "}}",
                 "B.json", "{\"DomainName\":\"B\",\"ObjectTypes\":{\"T\":{}}}");

@@ -37,6 +37,13 @@ class JsonTest {
     }
 
     @Test
+    void strictParsingRefusesRepeatedMembers() {
+        assertEquals(Map.of("a", new Json.JsonNumber("2")), Json.parse("{\"a\":1,\"a\":2}"), "lenient: the last one wins");
+        Json.ParseException e = assertThrows(Json.ParseException.class, () -> Json.parseStrict("{\"o\":{\"a\":1,\"a\":2}}"));
+        assertTrue(e.getMessage().contains("'a' appears twice"), e.getMessage());
+    }
+
+    @Test
     void deepNestingIsRefusedNotAStackOverflow() {
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
         Json.ParseException e = assertThrows(Json.ParseException.class, () -> Json.parse(deep));

@@ -35,7 +35,7 @@ public final class AddProfileKeyHandler implements RequestHandler<APIGatewayProx
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
         return Api.handle("AddProfileKey", event, context, () -> {
             AddProfileKeyRequest request = AddProfileKeyRequest.parse(Api.pathParameter(event, "DomainName"), Api.body(event));
-            service.addKey(request);
+            service.addKey(request, Api.deadline(context));
             Map<String, Object> echo = new LinkedHashMap<>();
             echo.put("KeyName", request.keyName());
             echo.put("Values", request.values());

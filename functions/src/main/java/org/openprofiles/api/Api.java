@@ -7,12 +7,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.openprofiles.json.Json;
+import org.openprofiles.model.Deadline;
 import org.openprofiles.model.ServiceException;
+import org.openprofiles.store.DynamoDbClients;
 
 /**
  * What every handler shares: reading the API Gateway event, the restJson1 wire format of results
@@ -64,6 +67,20 @@ public final class Api {
             return event.getRequestContext().getRequestId();
         }
         return UUID.randomUUID().toString();
+    }
+
+    /** Kept back from the function's remaining time for answering (writing the response, the log line). */
+    static final Duration ANSWER_MARGIN = Duration.ofMillis(500);
+
+    /**
+     * When the request must have its answer: the Lambda's remaining time less a margin; outside
+     * Lambda (the local API, tests), the function timeout a deployed request would have.
+     */
+    public static Deadline deadline(Context context) {
+        Duration remaining = context != null && context.getRemainingTimeInMillis() > 0
+                ? Duration.ofMillis(context.getRemainingTimeInMillis())
+                : DynamoDbClients.FUNCTION_TIMEOUT;
+        return Deadline.in(remaining.minus(ANSWER_MARGIN));
     }
 
     /** A path parameter as API Gateway delivers it (already percent-decoded), or null. */

@@ -36,7 +36,7 @@ public final class PutProfileObjectHandler
         return Api.handle("PutProfileObject", event, context, () -> {
             PutProfileObjectRequest request = PutProfileObjectRequest.parse(
                     Api.pathParameter(event, "DomainName"), Api.body(event));
-            return Map.of("ProfileObjectUniqueKey", service.put(request));
+            return Map.of("ProfileObjectUniqueKey", service.put(request, Api.deadline(context)));
         });
     }
 }

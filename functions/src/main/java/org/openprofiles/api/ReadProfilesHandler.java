@@ -55,12 +55,13 @@ public final class ReadProfilesHandler implements RequestHandler<APIGatewayProxy
             String maxResults = Api.queryParameter(event, "max-results");
             String nextToken = Api.queryParameter(event, "next-token");
             if (search) {
-                return searchResponse(service.search(SearchProfilesRequest.parse(domain, Api.body(event), maxResults, nextToken)));
+                return searchResponse(service.search(SearchProfilesRequest.parse(domain, Api.body(event), maxResults, nextToken), Api.deadline(context)));
             }
             if (!OBJECTS_RESOURCE.equals(event.getResource())) {
                 throw ServiceException.badRequest("Unsupported resource " + event.getResource());
             }
-            return objectsResponse(service.listObjects(ListProfileObjectsRequest.parse(domain, Api.body(event), maxResults, nextToken)));
+            return objectsResponse(service.listObjects(ListProfileObjectsRequest.parse(domain, Api.body(event), maxResults, nextToken),
+                    Api.deadline(context)));
         });
     }
 

@@ -1,7 +1,5 @@
 package org.openprofiles.api;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.openprofiles.json.Json;
@@ -24,10 +22,19 @@ final class RequestLog {
         System.out.println(Json.write(line));
     }
 
-    /** Server-side failures: the exception class, message and stack, for the operator only. */
+    /**
+     * Server-side failures, for the operator: the exception classes of the cause chain and their
+     * stack frames. Never the messages: a DynamoDB or parsing message can quote an item's values,
+     * which are customer data.
+     */
     static void failure(String requestId, String operation, Throwable error) {
-        StringWriter stack = new StringWriter();
-        error.printStackTrace(new PrintWriter(stack));
+        StringBuilder stack = new StringBuilder();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+            if (t != error) stack.append("Caused by: ");
+            stack.append(t.getClass().getName()).append('\n');
+            for (StackTraceElement frame : t.getStackTrace()) stack.append("\tat ").append(frame).append('\n');
+        }
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("level", "ERROR");
         line.put("requestId", requestId);

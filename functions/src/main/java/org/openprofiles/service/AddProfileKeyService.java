@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import org.openprofiles.mapping.Normaliser;
 import org.openprofiles.model.ContentType;
+import org.openprofiles.model.Deadline;
 import org.openprofiles.model.Domain;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
@@ -27,7 +28,7 @@ public final class AddProfileKeyService {
         return domains;
     }
 
-    public void addKey(AddProfileKeyRequest request) {
+    public void addKey(AddProfileKeyRequest request, Deadline deadline) {
         Domain domain = domains.get(request.domainName());
         ContentType contentType = domain.keyContentType(request.keyName());
         Set<KeyValue> keys = new LinkedHashSet<>();
@@ -39,6 +40,9 @@ public final class AddProfileKeyService {
             }
             keys.add(new KeyValue(request.keyName(), normalised));
         }
-        Retries.onConflict(() -> store.addKeys(domain.name(), request.profileId(), keys));
+        Retries.onConflict(deadline, () -> {
+            store.keys().addKeys(domain.name(), request.profileId(), keys, deadline);
+            return null;
+        });
     }
 }

@@ -3,15 +3,17 @@ package org.openprofiles.service;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.openprofiles.mapping.Normaliser;
 import org.openprofiles.model.ContentType;
+import org.openprofiles.model.Deadline;
 import org.openprofiles.model.Domain;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
@@ -36,70 +38,144 @@ public final class ProfileReadService {
 
     /**
      * Profiles holding any of a key's values; across keys OR (union) or AND (intersection).
-     * Results are ordered by profile id, so a page token is simply the last id returned.
+     * Results are ordered by profile id, so a page token is simply the last id returned. Each
+     * value's holders arrive as an ascending stream (a value held by tens of thousands of
+     * profiles is read page by page), and the streams are merged only as far as one page needs.
      */
-    public ProfileSearchResult search(SearchProfilesRequest request) {
+    public ProfileSearchResult search(SearchProfilesRequest request, Deadline deadline) {
         Domain domain = domains.get(request.domainName());
         String after = decodeSearchToken(request.nextToken());
 
-        // For each search key: which profiles it finds, and with which of the values given.
-        Map<KeyValue, String> givenValue = new LinkedHashMap<>();
+        Set<KeyValue> wanted = new LinkedHashSet<>();
         for (SearchKey key : request.keys()) {
             if (key.keyName().equals(StandardProfile.KEY_PROFILE_ID)) continue;
             ContentType type = domain.keyContentType(key.keyName());
             for (String value : key.values()) {
                 String normalised = Normaliser.normalise(type, value);
-                if (!normalised.isEmpty()) givenValue.putIfAbsent(new KeyValue(key.keyName(), normalised), value);
+                if (!normalised.isEmpty()) wanted.add(new KeyValue(key.keyName(), normalised));
             }
         }
-        Map<KeyValue, Set<String>> holders = store.holders(domain.name(), givenValue.keySet());
+        Map<KeyValue, Supplier<Iterator<String>>> holders = store.queries().holders(domain.name(), wanted, after, deadline);
 
-        List<Map<String, Set<String>>> matchesPerKey = new ArrayList<>(); // profile id -> values found by
+        // One ascending stream per (search key, value given); _profileId values stand for themselves.
+        List<List<HolderStream>> streamsPerKey = new ArrayList<>();
         for (SearchKey key : request.keys()) {
-            Map<String, Set<String>> matches = new TreeMap<>();
-            if (key.keyName().equals(StandardProfile.KEY_PROFILE_ID)) {
-                for (String value : key.values()) matches.computeIfAbsent(value, id -> new LinkedHashSet<>()).add(value);
-            } else {
-                ContentType type = domain.keyContentType(key.keyName());
-                for (String value : key.values()) {
-                    KeyValue keyValue = new KeyValue(key.keyName(), Normaliser.normalise(type, value));
-                    for (String id : holders.getOrDefault(keyValue, Set.of())) {
-                        matches.computeIfAbsent(id, x -> new LinkedHashSet<>()).add(value);
-                    }
+            List<HolderStream> streams = new ArrayList<>();
+            Map<KeyValue, HolderStream> byValue = new HashMap<>();
+            for (String value : key.values()) {
+                if (key.keyName().equals(StandardProfile.KEY_PROFILE_ID)) {
+                    if (after == null || value.compareTo(after) > 0) streams.add(new HolderStream(value, List.of(value).iterator()));
+                    continue;
+                }
+                KeyValue keyValue = new KeyValue(key.keyName(), Normaliser.normalise(domain.keyContentType(key.keyName()), value));
+                Supplier<Iterator<String>> ids = holders.get(keyValue);
+                if (ids == null) continue;
+                // A value given twice (or two spellings of one value) is one stream.
+                HolderStream known = byValue.get(keyValue);
+                if (known != null) {
+                    known.alsoFoundBy(value);
+                } else {
+                    HolderStream stream = new HolderStream(value, ids.get());
+                    byValue.put(keyValue, stream);
+                    streams.add(stream);
                 }
             }
-            matchesPerKey.add(matches);
+            streamsPerKey.add(streams);
         }
 
-        TreeSet<String> ids = new TreeSet<>(matchesPerKey.get(0).keySet());
-        for (Map<String, Set<String>> matches : matchesPerKey.subList(1, matchesPerKey.size())) {
-            if (request.matchAll()) ids.retainAll(matches.keySet());
-            else ids.addAll(matches.keySet());
+        // Up to one more than a page, to know whether there is a next page.
+        Map<String, List<Set<String>>> page = new LinkedHashMap<>();
+        while (page.size() <= request.maxResults()) {
+            Map.Entry<String, List<Set<String>>> next = request.matchAll() ? nextInAll(streamsPerKey) : nextInAny(streamsPerKey);
+            if (next == null) break;
+            page.put(next.getKey(), next.getValue());
         }
-        List<String> page = new ArrayList<>();
-        for (String id : after == null ? ids : ids.tailSet(after, false)) {
-            if (page.size() == request.maxResults()) break;
-            page.add(id);
-        }
-        boolean more = !page.isEmpty() && ids.higher(page.get(page.size() - 1)) != null;
+        boolean more = page.size() > request.maxResults();
+        List<String> ids = new ArrayList<>(page.keySet()).subList(0, Math.min(page.size(), request.maxResults()));
 
-        Map<String, StoredProfile> profiles = store.profiles(domain.name(), page);
+        Map<String, StoredProfile> profiles = store.queries().profiles(domain.name(), ids, deadline);
         List<ProfileSearchResult.Found> found = new ArrayList<>();
-        for (String id : page) {
+        for (String id : ids) {
             StoredProfile profile = profiles.get(id);
             if (profile == null) continue; // a _profileId value that names no profile
             List<SearchKey> foundBy = new ArrayList<>();
+            List<Set<String>> valuesPerKey = page.get(id);
             for (int i = 0; i < request.keys().size(); i++) {
-                Set<String> values = matchesPerKey.get(i).get(id);
-                if (values != null) foundBy.add(new SearchKey(request.keys().get(i).keyName(), List.copyOf(values)));
+                Set<String> values = valuesPerKey.get(i);
+                if (!values.isEmpty()) foundBy.add(new SearchKey(request.keys().get(i).keyName(), List.copyOf(values)));
             }
             found.add(new ProfileSearchResult.Found(profile, foundBy));
         }
-        return new ProfileSearchResult(found, more ? encodeSearchToken(page.get(page.size() - 1)) : null);
+        return new ProfileSearchResult(found, more ? encodeSearchToken(ids.get(ids.size() - 1)) : null);
+    }
+
+    /** One value's holders, ascending, with the value(s) as the caller wrote them. */
+    private static final class HolderStream {
+        final Iterator<String> ids;
+        final Set<String> givenValues = new LinkedHashSet<>();
+        String head;
+
+        HolderStream(String givenValue, Iterator<String> ids) {
+            this.ids = ids;
+            givenValues.add(givenValue);
+            advance();
+        }
+
+        void alsoFoundBy(String givenValue) { givenValues.add(givenValue); }
+
+        void advance() { head = ids.hasNext() ? ids.next() : null; }
+    }
+
+    /** The smallest id any stream holds (OR), with the values of each key that found it; null when all are done. */
+    private static Map.Entry<String, List<Set<String>>> nextInAny(List<List<HolderStream>> streamsPerKey) {
+        String min = null;
+        for (List<HolderStream> streams : streamsPerKey) {
+            for (HolderStream st : streams) if (st.head != null && (min == null || st.head.compareTo(min) < 0)) min = st.head;
+        }
+        return min == null ? null : Map.entry(min, take(streamsPerKey, min));
+    }
+
+    /** The smallest id every key holds (AND); streams skip ids some key lacks. */
+    private static Map.Entry<String, List<Set<String>>> nextInAll(List<List<HolderStream>> streamsPerKey) {
+        while (true) {
+            String target = null;
+            for (List<HolderStream> streams : streamsPerKey) {
+                String keyMin = null;
+                for (HolderStream st : streams) if (st.head != null && (keyMin == null || st.head.compareTo(keyMin) < 0)) keyMin = st.head;
+                if (keyMin == null) return null; // a key with no holders left: no more matches
+                if (target == null || keyMin.compareTo(target) > 0) target = keyMin;
+            }
+            boolean everyKeyHasIt = true;
+            for (List<HolderStream> streams : streamsPerKey) {
+                boolean has = false;
+                for (HolderStream st : streams) {
+                    while (st.head != null && st.head.compareTo(target) < 0) st.advance();
+                    if (target.equals(st.head)) has = true;
+                }
+                everyKeyHasIt &= has;
+            }
+            if (everyKeyHasIt) return Map.entry(target, take(streamsPerKey, target));
+        }
+    }
+
+    /** Consumes {@code id} from every stream at it, recording which given values found it, per key. */
+    private static List<Set<String>> take(List<List<HolderStream>> streamsPerKey, String id) {
+        List<Set<String>> values = new ArrayList<>();
+        for (List<HolderStream> streams : streamsPerKey) {
+            Set<String> found = new LinkedHashSet<>();
+            for (HolderStream st : streams) {
+                if (id.equals(st.head)) {
+                    found.addAll(st.givenValues);
+                    st.advance();
+                }
+            }
+            values.add(found);
+        }
+        return values;
     }
 
     /** A profile's objects of one type, optionally only those holding one of the filter's values. */
-    public ObjectPage listObjects(ListProfileObjectsRequest request) {
+    public ObjectPage listObjects(ListProfileObjectsRequest request, Deadline deadline) {
         Domain domain = domains.get(request.domainName());
         if (domain.objectType(request.objectTypeName()).isEmpty()) {
             throw ServiceException.notFound("Object type '" + request.objectTypeName() + "' does not exist in domain '"
@@ -113,8 +189,8 @@ public final class ProfileReadService {
                 anyOf.add(new KeyValue(request.filter().keyName(), Normaliser.normalise(type, value)));
             }
         }
-        return store.objects(domain.name(), request.profileId(), request.objectTypeName(), anyOf,
-                request.maxResults(), request.nextToken());
+        return store.queries().objects(domain.name(), request.profileId(), request.objectTypeName(), anyOf,
+                request.maxResults(), request.nextToken(), deadline);
     }
 
     private static String encodeSearchToken(String lastProfileId) {

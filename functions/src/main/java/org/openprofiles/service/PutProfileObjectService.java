@@ -1,6 +1,7 @@
 package org.openprofiles.service;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -11,6 +12,7 @@ import java.util.UUID;
 import org.openprofiles.mapping.EvaluatedKey;
 import org.openprofiles.mapping.MappedObject;
 import org.openprofiles.mapping.ObjectMapper;
+import org.openprofiles.model.Deadline;
 import org.openprofiles.model.Domain;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ObjectType;
@@ -22,7 +24,6 @@ import org.openprofiles.resolution.StandardKeys;
 import org.openprofiles.store.ObjectPut;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.Snapshot;
-import org.openprofiles.store.WriteConflictException;
 
 /**
  * PutProfileObject: map the object, resolve its profile on a consistent snapshot, and commit the
@@ -45,7 +46,7 @@ public final class PutProfileObjectService {
     }
 
     /** Returns the ProfileObjectUniqueKey. */
-    public String put(PutProfileObjectRequest request) {
+    public String put(PutProfileObjectRequest request, Deadline deadline) {
         Domain domain = domains.get(request.domainName());
         ObjectType type = domain.objectType(request.objectTypeName()).orElseThrow(() -> ServiceException.notFound(
                 "Object type '" + request.objectTypeName() + "' does not exist in domain '" + domain.name() + "'"));
@@ -64,8 +65,8 @@ public final class PutProfileObjectService {
         Long expiresAt = clock.instant().getEpochSecond()
                 + 86_400L * (type.expirationDays() != null ? type.expirationDays() : domain.defaultExpirationDays());
 
-        for (int attempt = 1; ; attempt++) {
-            Snapshot seen = store.read(domain.name(), toRead, type.name(), uniqueKey);
+        return Retries.onConflict(deadline, () -> {
+            Snapshot seen = store.reader().read(domain.name(), toRead, type.name(), uniqueKey, deadline);
             Resolution resolution = Resolver.resolve(type, mapped.keys(), seen::holders);
             // An object already on a profile stays there unless resolution finds another profile.
             String keptProfileId = null;
@@ -83,19 +84,16 @@ public final class PutProfileObjectService {
                 profileKeys.addAll(keys);
             }
             ObjectPut put = new ObjectPut(domain.name(), type.name(), uniqueKey, request.objectJson(), objectKeys,
-                    expiresAt, profileId, create, profileFields, profileKeys, lookupKeys, keptProfileId);
-            try {
-                store.write(put, seen);
-                return uniqueKey;
-            } catch (WriteConflictException e) {
-                if (attempt == Retries.MAX_ATTEMPTS) throw Retries.exhausted(e);
-            }
-        }
+                    expiresAt, profileId, create, profileFields, profileKeys, keptProfileId);
+            store.objects().write(put, seen, deadline);
+            return uniqueKey;
+        });
     }
 
     /** One read of items that do not exist (SnapStart priming): the SDK's read path, warm, nothing written. */
     public void warmUp() {
-        store.read("_priming", List.of(new KeyValue("_priming", "_priming")), "_priming", "_priming");
+        store.reader().read("_priming", List.of(new KeyValue("_priming", "_priming")), "_priming", "_priming",
+                Deadline.in(Duration.ofSeconds(5)));
     }
 
     /**

@@ -1,35 +1,40 @@
 package org.openprofiles.service;
 
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.openprofiles.model.Backoff;
+import org.openprofiles.model.Deadline;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.store.WriteConflictException;
 
 /**
- * Bounded retry of a write that lost a race: the loser reads again and decides again at once (the
- * fresh read is what it was missing, not time). After {@link #MAX_ATTEMPTS} lost races it answers
- * 429 ThrottlingException, having written nothing; the SDKs retry that with their own backoff.
+ * Bounded retry of a write that did not land (a lost race, an item held by another transaction,
+ * a throttled transaction): back off with full jitter, read again, decide again. At most
+ * {@link #MAX_ATTEMPTS} attempts, and never past the request's deadline; then 429
+ * ThrottlingException, with nothing written (a failed attempt writes nothing).
  */
 final class Retries {
     static final int MAX_ATTEMPTS = 10;
+    /** 10 ms doubling to 320 ms: the ten pauses sum to at most ~1.3 s, a few transaction lifetimes each. */
+    static final Backoff BACKOFF = new Backoff(Duration.ofMillis(10), Duration.ofMillis(320));
+    /** The least time another attempt (one read, one write) is given; with less left, stop. */
+    static final Duration ATTEMPT_RESERVE = Duration.ofMillis(250);
 
     private Retries() {}
 
-    interface Attempt {
-        void run();
-    }
-
-    static void onConflict(Attempt attempt) {
+    static <T> T onConflict(Deadline deadline, Supplier<T> attempt) {
         for (int n = 1; ; n++) {
             try {
-                attempt.run();
-                return;
+                return attempt.get();
             } catch (WriteConflictException e) {
-                if (n == MAX_ATTEMPTS) throw exhausted(e);
+                if (n == MAX_ATTEMPTS || !BACKOFF.pause(n, deadline, ATTEMPT_RESERVE)) throw exhausted(e);
             }
         }
     }
 
     static ServiceException exhausted(WriteConflictException cause) {
-        return new ServiceException(ServiceException.Type.ThrottlingException,
-                "Too many concurrent writes for the same profile keys; retry with backoff", cause);
+        return new ServiceException(ServiceException.Type.ThrottlingException, cause.throttled()
+                ? "Rate exceeded: the profile store is throttling requests; retry with backoff"
+                : "Too many concurrent writes for the same profile keys; retry with backoff", cause);
     }
 }

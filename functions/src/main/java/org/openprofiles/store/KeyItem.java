@@ -6,10 +6,14 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchema;
 
 /**
- * One key value and the profiles holding it. The single item per value is the guard that makes
- * resolution race-free: every write that depends on it is conditioned on the {@code rev} it read.
+ * One key value and the profiles holding it. Every write that changes the holders is conditioned
+ * on the {@code rev} it read, so two requests never both create a profile for one new value.
+ * A value held by more profiles than fit comfortably in one item is {@code spilled}: its holders
+ * become {@link HolderItem}s, and the value stays ambiguous for good (see docs/data-model.md).
+ *
+ * @param profileIds the holders, or null once spilled (DynamoDB refuses empty sets)
  */
-record KeyItem(String pk, String keyName, String keyValue, Set<String> profileIds, long rev) {
+record KeyItem(String pk, String keyName, String keyValue, Set<String> profileIds, long rev, boolean spilled) {
 
     static final StaticImmutableTableSchema<KeyItem, Builder> SCHEMA =
             StaticImmutableTableSchema.builder(KeyItem.class, Builder.class)
@@ -21,6 +25,8 @@ record KeyItem(String pk, String keyName, String keyValue, Set<String> profileId
                     .addAttribute(EnhancedType.setOf(String.class),
                             a -> a.name("profileIds").getter(KeyItem::profileIds).setter(Builder::profileIds))
                     .addAttribute(Long.class, a -> a.name("rev").getter(KeyItem::rev).setter(Builder::rev))
+                    .addAttribute(Boolean.class, a -> a.name("spilled").getter(k -> k.spilled() ? Boolean.TRUE : null)
+                            .setter(Builder::spilled))
                     .build();
 
     static final class Builder {
@@ -29,12 +35,14 @@ record KeyItem(String pk, String keyName, String keyValue, Set<String> profileId
         private String keyValue;
         private Set<String> profileIds = Set.of();
         private long rev;
+        private boolean spilled;
 
         void pk(String v) { pk = v; }
         void keyName(String v) { keyName = v; }
         void keyValue(String v) { keyValue = v; }
         void profileIds(Set<String> v) { profileIds = v == null ? Set.of() : v; }
         void rev(Long v) { rev = v == null ? 0 : v; }
-        KeyItem build() { return new KeyItem(pk, keyName, keyValue, Set.copyOf(profileIds), rev); }
+        void spilled(Boolean v) { spilled = Boolean.TRUE.equals(v); }
+        KeyItem build() { return new KeyItem(pk, keyName, keyValue, Set.copyOf(profileIds), rev, spilled); }
     }
 }

@@ -32,6 +32,11 @@ record ObjectItem(String pk, String objectTypeName, String uniqueKey, String pro
                             .setter(Builder::gsi1sk).tags(StaticAttributeTags.secondarySortKey(ProfilesTable.OBJECTS_BY_PROFILE_INDEX)))
                     .build();
 
+    /** Past its expiry: gone for the API even before DynamoDB's TTL deletes it (which can take days). */
+    boolean expiredAt(long epochSecond) {
+        return expiresAt != null && expiresAt <= epochSecond;
+    }
+
     static final class Builder {
         private String pk;
         private String objectTypeName;

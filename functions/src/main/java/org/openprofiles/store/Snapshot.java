@@ -9,18 +9,26 @@ import org.openprofiles.model.KeyValue;
  * key revisions the following write is conditioned on.
  *
  * @param keys   the key values that exist, with their state (absent values are not in the map)
- * @param object the stored object, or null when there is none
+ * @param object the stored object, or null when there is none (or it is past its expiry)
  */
 public record Snapshot(Map<KeyValue, KeyState> keys, ObjectState object) {
 
-    /** A key value's holders and revision. */
-    public record KeyState(Set<String> profileIds, long rev) {}
+    /**
+     * A key value's holders and revision.
+     *
+     * @param spilled held by too many profiles to list here: ambiguous, whoever holds it
+     */
+    public record KeyState(Set<String> profileIds, long rev, boolean spilled) {}
 
     /** A stored object's profile (null when unattached). */
     public record ObjectState(String profileId) {}
 
+    /**
+     * The holders resolution sees. A spilled value lists none here; resolution skips it exactly as
+     * it skips an ambiguous one (both "try the next key").
+     */
     public Set<String> holders(KeyValue key) {
         KeyState state = keys.get(key);
-        return state == null ? Set.of() : state.profileIds();
+        return state == null || state.spilled() ? Set.of() : state.profileIds();
     }
 }

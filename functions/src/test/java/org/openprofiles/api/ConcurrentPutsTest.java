@@ -25,6 +25,7 @@ import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
+import org.openprofiles.testing.StoredData;
 import org.openprofiles.testing.TableContents;
 import org.openprofiles.testing.TestDomains;
 
@@ -33,6 +34,7 @@ class ConcurrentPutsTest {
     static final String DOMAIN = "ExampleDomainName";
     static String table;
     static ProfileStore store;
+    static StoredData stored;
     static PutProfileObjectHandler handler;
     static AddProfileKeyHandler addKey;
     static ExecutorService threads;
@@ -41,6 +43,7 @@ class ConcurrentPutsTest {
     static void setUp() {
         table = LocalDynamo.newTable();
         store = new ProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
+        stored = new StoredData(LocalDynamo.client(), table);
         handler = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()));
         addKey = new AddProfileKeyHandler(new AddProfileKeyService(TestDomains.all(), store));
         threads = Executors.newFixedThreadPool(32);
@@ -85,13 +88,13 @@ class ConcurrentPutsTest {
         }
         assertEquals(32, keys.size());
 
-        Set<String> holders = store.profilesWithKey(DOMAIN, new KeyValue("_phone", "+13035550177"));
+        Set<String> holders = stored.profilesWithKey(DOMAIN, new KeyValue("_phone", "+13035550177"));
         assertEquals(1, holders.size(), "exactly one inferred profile: " + holders);
         String profileId = holders.iterator().next();
         for (int i = 0; i < 32; i++) {
-            assertEquals(Set.of(profileId), store.profilesWithKey(DOMAIN, new KeyValue("_ctrContactId", "race-" + i)));
+            assertEquals(Set.of(profileId), stored.profilesWithKey(DOMAIN, new KeyValue("_ctrContactId", "race-" + i)));
         }
-        for (String key : keys) assertEquals(profileId, store.object(DOMAIN, "CTR", key).orElseThrow().profileId());
+        for (String key : keys) assertEquals(profileId, stored.object(DOMAIN, "CTR", key).orElseThrow().profileId());
         TableContents.checked(LocalDynamo.client(), table);
     }
 
@@ -101,7 +104,7 @@ class ConcurrentPutsTest {
             String existingPhone = String.format("+1 (415) 555-%04d", round);
             String newPhone = String.format("+1 (628) 555-%04d", round);
             handler.handleRequest(Events.putProfileObject(DOMAIN, "CTR", ctr("owner-" + round, existingPhone)), null);
-            String owner = store.profilesWithKey(DOMAIN, new KeyValue("_ctrContactId", "owner-" + round)).iterator().next();
+            String owner = stored.profilesWithKey(DOMAIN, new KeyValue("_ctrContactId", "owner-" + round)).iterator().next();
             String contact = "raced-" + round;
 
             List<Callable<APIGatewayProxyResponseEvent>> calls = new ArrayList<>();
@@ -110,10 +113,10 @@ class ConcurrentPutsTest {
             calls.add(() -> handler.handleRequest(Events.putProfileObject(DOMAIN, "CTR", ctr(contact, newPhone)), null));
             for (APIGatewayProxyResponseEvent response : race(calls)) assertEquals(200, response.getStatusCode(), response.getBody());
 
-            Set<String> holders = store.profilesWithKey(DOMAIN, new KeyValue("_ctrContactId", contact));
+            Set<String> holders = stored.profilesWithKey(DOMAIN, new KeyValue("_ctrContactId", contact));
             assertTrue(holders.contains(owner), "the added key is on its profile");
             assertTrue(holders.size() <= 2, "at most one inferred profile besides the owner: " + holders);
-            Set<String> phoneHolders = store.profilesWithKey(DOMAIN, new KeyValue("_phone", Normaliser.normalise(ContentType.PHONE_NUMBER, newPhone)));
+            Set<String> phoneHolders = stored.profilesWithKey(DOMAIN, new KeyValue("_phone", Normaliser.normalise(ContentType.PHONE_NUMBER, newPhone)));
             assertEquals(1, phoneHolders.size(), "the record's phone is on exactly one profile: " + phoneHolders);
             assertTrue(holders.containsAll(phoneHolders), "the record went to a profile holding its contact id");
         }
@@ -132,8 +135,8 @@ class ConcurrentPutsTest {
             keys.add((String) Events.body(response).get("ProfileObjectUniqueKey"));
         }
         assertEquals(1, keys.size());
-        Set<String> holders = store.profilesWithKey(DOMAIN, new KeyValue("_ctrContactId", "same-contact"));
+        Set<String> holders = stored.profilesWithKey(DOMAIN, new KeyValue("_ctrContactId", "same-contact"));
         assertEquals(1, holders.size());
-        assertEquals(holders, store.profilesWithKey(DOMAIN, new KeyValue("_phone", "+17205550188")));
+        assertEquals(holders, stored.profilesWithKey(DOMAIN, new KeyValue("_phone", "+17205550188")));
     }
 }

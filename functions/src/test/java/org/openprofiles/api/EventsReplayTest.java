@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -19,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.Domains;
@@ -57,9 +59,10 @@ class EventsReplayTest {
                 "POST " + ReadProfilesHandler.OBJECTS_RESOURCE, read);
         // A profile with a known id, holding a contact record from +1 206-555-0100.
         KeyValue phone = new KeyValue("_phone", "+12065550100");
-        store.write(new ObjectPut("ExampleDomainName", "CTR", "seeded-record", "{\"contactId\":\"seeded\"}",
+        store.objects().write(new ObjectPut("ExampleDomainName", "CTR", "seeded-record", "{\"contactId\":\"seeded\"}",
                 List.of(phone), null, SEEDED_PROFILE, true, Map.of("PhoneNumber", "+1 206-555-0100"),
-                List.of(phone, new KeyValue("_ctrContactId", "seeded")), List.of(), null), new Snapshot(Map.of(), null));
+                List.of(phone, new KeyValue("_ctrContactId", "seeded")), null), new Snapshot(Map.of(), null),
+                Deadline.in(Duration.ofSeconds(5)));
     }
 
     static Stream<Path> events() throws IOException {

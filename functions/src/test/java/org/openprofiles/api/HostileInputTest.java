@@ -19,6 +19,7 @@ import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
+import org.openprofiles.testing.StoredData;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.TableContents;
@@ -45,13 +46,14 @@ class HostileInputTest {
     void hostileRequestsGet4xxAndWriteNothing() {
         String table = LocalDynamo.newTable();
         ProfileStore store = new ProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
+        StoredData stored = new StoredData(LocalDynamo.client(), table);
         Domains domains = TestDomains.all();
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
         AddProfileKeyHandler addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
 
         // A known profile for AddProfileKey: created by one valid put.
         send(put, validPut("anchor"), true);
-        String profileId = store.profilesWithKey(DOMAIN, new org.openprofiles.model.KeyValue("_ctrContactId", "anchor")).iterator().next();
+        String profileId = stored.profilesWithKey(DOMAIN, new org.openprofiles.model.KeyValue("_ctrContactId", "anchor")).iterator().next();
 
         for (int i = 0; i < REQUESTS_PER_ROUTE; i++) {
             if (i % 50 == 0) send(put, validPut("valid-" + i), true);

@@ -25,6 +25,7 @@ import org.openprofiles.service.Domains;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
+import org.openprofiles.testing.StoredData;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.TestDomains;
@@ -33,13 +34,16 @@ import org.openprofiles.testing.TestDomains;
 class ProfileKeyStoryTest {
     static final String DOMAIN = "ExampleDomainName";
     static ProfileStore store;
+    static StoredData stored;
     static PutProfileObjectHandler put;
     static AddProfileKeyHandler addKey;
     static ReadProfilesHandler read;
 
     @BeforeAll
     static void setUp() {
-        store = new ProfileStore(LocalDynamo.client(), LocalDynamo.newTable(), Clock.systemUTC());
+        String table = LocalDynamo.newTable();
+        store = new ProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
+        stored = new StoredData(LocalDynamo.client(), table);
         Domains domains = TestDomains.all();
         put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
         addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
@@ -95,16 +99,16 @@ class ProfileKeyStoryTest {
     void aValueHeldByAnotherProfileBecomesAmbiguousNotMoved() {
         ok(put.handleRequest(Events.putProfileObject(DOMAIN, "CTR", ctr("amb-1", "+1 503 555 0101")), null));
         ok(put.handleRequest(Events.putProfileObject(DOMAIN, "CTR", ctr("amb-2", "+1 503 555 0102")), null));
-        String p1 = store.profilesWithKey(DOMAIN, new KeyValue("_phone", "+15035550101")).iterator().next();
-        String p2 = store.profilesWithKey(DOMAIN, new KeyValue("_phone", "+15035550102")).iterator().next();
+        String p1 = stored.profilesWithKey(DOMAIN, new KeyValue("_phone", "+15035550101")).iterator().next();
+        String p2 = stored.profilesWithKey(DOMAIN, new KeyValue("_phone", "+15035550102")).iterator().next();
 
         // Values are normalised by the key's content type: this is the same _phone as p1's.
         ok(addKey.handleRequest(Events.addProfileKey(DOMAIN, p2, "_phone", "(503) 555-0101"), null));
 
-        assertEquals(Set.of(p1, p2), store.profilesWithKey(DOMAIN, new KeyValue("_phone", "+15035550101")));
+        assertEquals(Set.of(p1, p2), stored.profilesWithKey(DOMAIN, new KeyValue("_phone", "+15035550101")));
         // Now ambiguous: a new record from that phone attaches to neither and creates a profile.
         ok(put.handleRequest(Events.putProfileObject(DOMAIN, "CTR", ctr("amb-3", "503-555-0101")), null));
-        Set<String> holders = store.profilesWithKey(DOMAIN, new KeyValue("_ctrContactId", "amb-3"));
+        Set<String> holders = stored.profilesWithKey(DOMAIN, new KeyValue("_ctrContactId", "amb-3"));
         assertEquals(1, holders.size());
         assertTrue(!holders.contains(p1) && !holders.contains(p2));
     }
@@ -115,13 +119,13 @@ class ProfileKeyStoryTest {
                 Events.addProfileKey(DOMAIN, "0123456789abcdef0123456789abcdef", "_ctrContactId", "orphan"), null);
         assertEquals(404, response.getStatusCode());
         assertEquals("ResourceNotFoundException", response.getHeaders().get("x-amzn-ErrorType"));
-        assertTrue(store.profilesWithKey(DOMAIN, new KeyValue("_ctrContactId", "orphan")).isEmpty());
+        assertTrue(stored.profilesWithKey(DOMAIN, new KeyValue("_ctrContactId", "orphan")).isEmpty());
     }
 
     @Test
     void pagesWalkEveryObjectOnceAndForgedTokensAre400() {
         for (int i = 0; i < 5; i++) ok(put.handleRequest(Events.putProfileObject(DOMAIN, "CTR", ctr("page-" + i, "+1 971 555 0155")), null));
-        String profileId = store.profilesWithKey(DOMAIN, new KeyValue("_phone", "+19715550155")).iterator().next();
+        String profileId = stored.profilesWithKey(DOMAIN, new KeyValue("_phone", "+19715550155")).iterator().next();
 
         List<Object> seen = new ArrayList<>();
         String token = null;

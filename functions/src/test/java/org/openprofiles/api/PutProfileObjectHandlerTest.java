@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
+import org.openprofiles.testing.StoredData;
 import org.openprofiles.store.StoredObject;
 import org.openprofiles.store.StoredProfile;
 import org.openprofiles.testing.Events;
@@ -36,11 +37,14 @@ class PutProfileObjectHandlerTest {
             + "\"children\":[],\"spouse\":null}";
 
     static ProfileStore store;
+    static StoredData stored;
     static PutProfileObjectHandler handler;
 
     @BeforeAll
     static void setUp() {
-        store = new ProfileStore(LocalDynamo.client(), LocalDynamo.newTable(), Clock.systemUTC());
+        String table = LocalDynamo.newTable();
+        store = new ProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
+        stored = new StoredData(LocalDynamo.client(), table);
         handler = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()));
     }
 
@@ -59,7 +63,7 @@ class PutProfileObjectHandlerTest {
     }
 
     static String onlyHolder(String domain, String keyName, String value) {
-        Set<String> holders = store.profilesWithKey(domain, new KeyValue(keyName, value));
+        Set<String> holders = stored.profilesWithKey(domain, new KeyValue(keyName, value));
         assertEquals(1, holders.size(), keyName + " holders: " + holders);
         return holders.iterator().next();
     }
@@ -72,13 +76,13 @@ class PutProfileObjectHandlerTest {
         String profileId = onlyHolder(EXAMPLE, "_phone", "+12125551234");
         assertTrue(profileId.matches("[a-f0-9]{32}"), profileId);
         assertEquals(profileId, onlyHolder(EXAMPLE, "_fullName", "john smith"));
-        StoredProfile profile = store.profile(EXAMPLE, profileId).orElseThrow();
+        StoredProfile profile = stored.profile(EXAMPLE, profileId).orElseThrow();
         assertEquals(Map.of(
                 "FirstName", "John", "LastName", "Smith",
                 "HomePhoneNumber", "212 555-1234", "BusinessPhoneNumber", "646 555-4567",
                 "PhoneNumber", "212 555-1234", "Address.City", "New York", "Attributes.age", "27"), profile.fields());
 
-        StoredObject object = store.object(EXAMPLE, "MyCustomObjectName", uniqueKey).orElseThrow();
+        StoredObject object = stored.object(EXAMPLE, "MyCustomObjectName", uniqueKey).orElseThrow();
         assertEquals(profileId, object.profileId());
         assertEquals(JOHN, object.object());
     }
@@ -93,10 +97,10 @@ class PutProfileObjectHandlerTest {
 
         assertEquals(key1, key2);
         String profileId = onlyHolder(EXAMPLE, "_phone", "+14255550101");
-        StoredObject object = store.object(EXAMPLE, "MyCustomObjectName", key1).orElseThrow();
+        StoredObject object = stored.object(EXAMPLE, "MyCustomObjectName", key1).orElseThrow();
         assertEquals(second, object.object());
         assertEquals(profileId, object.profileId());
-        Map<String, String> fields = store.profile(EXAMPLE, profileId).orElseThrow().fields();
+        Map<String, String> fields = stored.profile(EXAMPLE, profileId).orElseThrow().fields();
         assertEquals("31", fields.get("Attributes.age"));
         assertEquals("Seattle", fields.get("Address.City"));
         assertEquals("Ann", fields.get("FirstName"), "fields without a new value keep the old one");
@@ -109,7 +113,7 @@ class PutProfileObjectHandlerTest {
         uniqueKeyOf(put(EXAMPLE, "MyCustomObjectName",
                 "{\"firstName\":\"Bo\",\"lastName\":\"Chan\",\"address\":{\"city\":\"\"},\"phoneNumbers\":[{\"number\":\"512 555 0199\"}]}"));
         String profileId = onlyHolder(EXAMPLE, "_phone", "+15125550199");
-        assertEquals("Austin", store.profile(EXAMPLE, profileId).orElseThrow().fields().get("Address.City"));
+        assertEquals("Austin", stored.profile(EXAMPLE, profileId).orElseThrow().fields().get("Address.City"));
     }
 
     @Test
@@ -122,10 +126,10 @@ class PutProfileObjectHandlerTest {
         assertNotEquals(key1, key2);
 
         String profileId = onlyHolder(EXAMPLE, "_phone", "+12065550100");
-        assertEquals(Map.of("PhoneNumber", "+1 (206) 555-0100"), store.profile(EXAMPLE, profileId).orElseThrow().fields(),
+        assertEquals(Map.of("PhoneNumber", "+1 (206) 555-0100"), stored.profile(EXAMPLE, profileId).orElseThrow().fields(),
                 "an inferred profile from a contact record holds only the phone number");
         for (String key : new String[] {key1, key2, key3}) {
-            assertEquals(profileId, store.object(EXAMPLE, "CTR", key).orElseThrow().profileId());
+            assertEquals(profileId, stored.object(EXAMPLE, "CTR", key).orElseThrow().profileId());
         }
         assertEquals(profileId, onlyHolder(EXAMPLE, "_ctrContactId", "c-101"));
         assertEquals(profileId, onlyHolder(EXAMPLE, "_ctrContactId", "c-102"));
@@ -135,19 +139,19 @@ class PutProfileObjectHandlerTest {
     void anAmbiguousKeyIsSkippedAndCreationDecides() {
         uniqueKeyOf(put("TestDomain", "Account", "{\"email\":\"a@example.com\",\"phone\":\"+1 303 555 0111\"}"));
         uniqueKeyOf(put("TestDomain", "Account", "{\"email\":\"B@example.com\",\"phone\":\"303.555.0111\"}"));
-        Set<String> sharing = store.profilesWithKey("TestDomain", new KeyValue("_phone", "+13035550111"));
+        Set<String> sharing = stored.profilesWithKey("TestDomain", new KeyValue("_phone", "+13035550111"));
         assertEquals(2, sharing.size());
 
         String key = uniqueKeyOf(put("TestDomain", "CTR", ctr("c-200", "3035550111")));
-        String profileId = store.object("TestDomain", "CTR", key).orElseThrow().profileId();
+        String profileId = stored.object("TestDomain", "CTR", key).orElseThrow().profileId();
         assertTrue(profileId != null && !sharing.contains(profileId), "an ambiguous _phone never attaches");
         assertEquals(profileId, onlyHolder("TestDomain", "_ctrContactId", "c-200"));
 
         // The implicit CTR-AutoAssociateOnly type may not create: the record is kept, unattached.
         String unmatched = uniqueKeyOf(put("TestDomain", "CTR-AutoAssociateOnly", ctr("c-201", "3035550111")));
-        StoredObject kept = store.object("TestDomain", "CTR-AutoAssociateOnly", unmatched).orElseThrow();
+        StoredObject kept = stored.object("TestDomain", "CTR-AutoAssociateOnly", unmatched).orElseThrow();
         assertNull(kept.profileId());
-        assertTrue(store.profilesWithKey("TestDomain", new KeyValue("_ctrContactId", "c-201")).isEmpty());
+        assertTrue(stored.profilesWithKey("TestDomain", new KeyValue("_ctrContactId", "c-201")).isEmpty());
     }
 
     @Test
@@ -155,7 +159,7 @@ class PutProfileObjectHandlerTest {
         uniqueKeyOf(put(EXAMPLE, "CTR", ctr("c-300", "+1 415 555 0123")));
         String profileId = onlyHolder(EXAMPLE, "_phone", "+14155550123");
         String key = uniqueKeyOf(put(EXAMPLE, "CTR-AutoAssociateOnly", ctr("c-301", "(415) 555-0123")));
-        assertEquals(profileId, store.object(EXAMPLE, "CTR-AutoAssociateOnly", key).orElseThrow().profileId());
+        assertEquals(profileId, stored.object(EXAMPLE, "CTR-AutoAssociateOnly", key).orElseThrow().profileId());
     }
 
     @Test
@@ -166,18 +170,18 @@ class PutProfileObjectHandlerTest {
         String second = onlyHolder("TestDomain", "_email", "second@example.com");
 
         String key = uniqueKeyOf(put("TestDomain", "Order", "{\"orderNumber\":\"o-1\",\"buyer\":{\"email\":\"First@example.com\"}}"));
-        assertEquals(first, store.object("TestDomain", "Order", key).orElseThrow().profileId());
+        assertEquals(first, stored.object("TestDomain", "Order", key).orElseThrow().profileId());
 
         String moved = "{\"orderNumber\":\"o-1\",\"buyer\":{\"email\":\"second@example.com\"}}";
         assertEquals(key, uniqueKeyOf(put("TestDomain", "Order", moved)), "the same ProfileObjectUniqueKey");
-        StoredObject object = store.object("TestDomain", "Order", key).orElseThrow();
+        StoredObject object = stored.object("TestDomain", "Order", key).orElseThrow();
         assertEquals(second, object.profileId());
         assertEquals(moved, object.object());
 
         // A re-put whose key matches nobody stays where it is instead of creating a profile.
         uniqueKeyOf(put("TestDomain", "Order", "{\"orderNumber\":\"o-1\",\"buyer\":{\"email\":\"nobody@example.com\"}}"));
-        assertEquals(second, store.object("TestDomain", "Order", key).orElseThrow().profileId());
-        assertEquals(Set.of(second), store.profilesWithKey("TestDomain", new KeyValue("_email", "nobody@example.com")));
+        assertEquals(second, stored.object("TestDomain", "Order", key).orElseThrow().profileId());
+        assertEquals(Set.of(second), stored.profilesWithKey("TestDomain", new KeyValue("_email", "nobody@example.com")));
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
+import org.openprofiles.testing.StoredData;
 import org.openprofiles.testing.TestDomains;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkRequest;
@@ -55,7 +56,7 @@ class StoreFaultsTest {
         assertEquals(429, response.getStatusCode(), response.getBody());
         assertEquals("ThrottlingException", response.getHeaders().get("x-amzn-ErrorType"));
         assertEquals("ThrottlingException", Events.body(response).get("__type"));
-        ProfileStore clean = new ProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
+        StoredData clean = new StoredData(LocalDynamo.client(), table);
         assertTrue(clean.profilesWithKey("ExampleDomainName", new KeyValue("_phone", "+12065550999")).isEmpty());
         assertTrue(clean.profilesWithKey("ExampleDomainName", new KeyValue("_ctrContactId", "fault-1")).isEmpty());
     }

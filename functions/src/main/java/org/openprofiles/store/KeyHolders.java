@@ -1,0 +1,114 @@
+package org.openprofiles.store;
+
+import static org.openprofiles.store.DynamoCalls.n;
+
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.openprofiles.model.KeyValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * How a profile joins the holders of a key value: the one place that knows the key value item,
+ * its revision condition and when a value spills into {@link HolderItem}s.
+ */
+final class KeyHolders {
+    /**
+     * Holders listed in the value's own item before it spills. A value held by this many profiles
+     * is long ambiguous; the limit keeps its item (read by every resolution that meets it) small
+     * and far below DynamoDB's 400 KB, and a spill (this many holder items plus the rest of a put)
+     * inside one transaction of at most 100 actions.
+     */
+    static final int DEFAULT_INLINE_LIMIT = 50;
+
+    private final String tableName;
+    private final int inlineLimit;
+
+    KeyHolders(String tableName, int inlineLimit) {
+        if (inlineLimit < 1 || inlineLimit > DEFAULT_INLINE_LIMIT) throw new IllegalArgumentException("inline limit 1.." + DEFAULT_INLINE_LIMIT);
+        this.tableName = tableName;
+        this.inlineLimit = inlineLimit;
+    }
+
+    int inlineLimit() {
+        return inlineLimit;
+    }
+
+    /** Whether making {@code profileId} a holder needs the value to {@link #spill} first. */
+    boolean needsSpill(Snapshot.KeyState seen, String profileId) {
+        return seen != null && !seen.spilled() && !seen.profileIds().contains(profileId) && seen.profileIds().size() >= inlineLimit;
+    }
+
+    /**
+     * The writes that make {@code profileId} a holder of {@code key}, given what a consistent read
+     * saw (null: the value did not exist). Empty when the profile already holds it. The value's
+     * item is conditioned on the revision read; a spilled value's item is never rewritten, its
+     * holders are independent items.
+     *
+     * @throws IllegalStateException when the value must {@link #spill} first
+     */
+    List<TransactWriteItem> add(String domain, KeyValue key, Snapshot.KeyState seen, String profileId) {
+        if (seen != null && seen.spilled()) return List.of(holder(domain, key, profileId));
+        if (seen != null && seen.profileIds().contains(profileId)) return List.of();
+        if (needsSpill(seen, profileId)) throw new IllegalStateException("spill the key value first");
+        Set<String> ids = new LinkedHashSet<>(seen == null ? Set.of() : seen.profileIds());
+        ids.add(profileId);
+        return List.of(keyItem(domain, key, seen, ids, false));
+    }
+
+    /**
+     * Moves a full value's holders into holder items (they stay the same profiles: nothing a
+     * reader relies on changes), in one transaction conditioned on the revision read.
+     */
+    List<TransactWriteItem> spill(String domain, KeyValue key, Snapshot.KeyState seen) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(keyItem(domain, key, seen, null, true));
+        for (String holder : seen.profileIds()) writes.add(holder(domain, key, holder));
+        return writes;
+    }
+
+    /**
+     * Spills, each in its own transaction, the values {@code profileId} is to join that are full;
+     * true if any was (the caller reads again). Happens once in a value's life.
+     */
+    boolean spillFirst(DynamoCalls calls, String domain, java.util.Collection<KeyValue> keys, Snapshot seen, String profileId,
+                       org.openprofiles.model.Deadline deadline) {
+        boolean spilled = false;
+        for (KeyValue key : new LinkedHashSet<>(keys)) {
+            Snapshot.KeyState state = seen.keys().get(key);
+            if (needsSpill(state, profileId)) {
+                calls.transact(spill(domain, key, state), deadline);
+                spilled = true;
+            }
+        }
+        return spilled;
+    }
+
+    private TransactWriteItem keyItem(String domain, KeyValue key, Snapshot.KeyState seen, Set<String> ids, boolean spilled) {
+        long rev = seen == null ? 1 : seen.rev() + 1;
+        KeyItem item = new KeyItem(StoreKeys.keyValue(domain, key), key.keyName(), key.value(), ids, rev, spilled);
+        Put.Builder put = Put.builder().tableName(tableName).item(KeyItem.SCHEMA.itemToMap(item, true));
+        if (seen == null) {
+            put.conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", ProfilesTable.PARTITION_KEY));
+        } else {
+            put.conditionExpression("#rev = :rev").expressionAttributeNames(Map.of("#rev", "rev"))
+                    .expressionAttributeValues(Map.of(":rev", n(seen.rev())));
+        }
+        return TransactWriteItem.builder().put(put.build()).build();
+    }
+
+    TransactWriteItem holder(String domain, KeyValue key, String profileId) {
+        HolderItem item = new HolderItem(StoreKeys.holder(domain, key, profileId), key.keyName(), key.value(), profileId,
+                StoreKeys.holders(domain, key), profileId);
+        return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(HolderItem.SCHEMA.itemToMap(item, true)).build()).build();
+    }
+
+    static Snapshot.KeyState state(KeyItem item) {
+        return new Snapshot.KeyState(item.profileIds(), item.rev(), item.spilled());
+    }
+
+}

@@ -1,0 +1,124 @@
+package org.openprofiles.store;
+
+import static org.openprofiles.store.DynamoCalls.key;
+import static org.openprofiles.store.DynamoCalls.n;
+import static org.openprofiles.store.DynamoCalls.s;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.openprofiles.model.Deadline;
+import org.openprofiles.model.KeyValue;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Commits one PutProfileObject decision atomically. It touches only what the decision changes:
+ * the object, the profile when it is created or fields are set, and the key values the profile
+ * joins (conditioned on the revision read). Key values the profile already holds are not touched,
+ * so attaches that change nothing shared never hold the same item (docs/data-model.md).
+ */
+public final class ObjectWriter {
+    private final DynamoCalls calls;
+    private final KeyHolders holders;
+    private final Clock clock;
+
+    ObjectWriter(DynamoCalls calls, KeyHolders holders, Clock clock) {
+        this.calls = calls;
+        this.holders = holders;
+        this.clock = clock;
+    }
+
+    /** @throws WriteConflictException when something the decision rests on changed, an item was held, or DynamoDB throttled */
+    public void write(ObjectPut put, Snapshot seen, Deadline deadline) {
+        if (put.profileId() != null && holders.spillFirst(calls, put.domainName(), put.profileKeys(), seen, put.profileId(), deadline)) {
+            throw new WriteConflictException("a key value was spilled; read again", false);
+        }
+        long now = clock.instant().getEpochSecond();
+        List<TransactWriteItem> actions = new ArrayList<>();
+        actions.add(objectPut(put, now));
+        if (put.profileId() != null) {
+            if (put.createProfile()) {
+                actions.add(profileCreate(put, now));
+            } else if (!put.profileFields().isEmpty()) {
+                actions.add(profileUpdate(put, now));
+            }
+            for (KeyValue key : new LinkedHashSet<>(put.profileKeys())) {
+                actions.addAll(holders.add(put.domainName(), key, seen.keys().get(key), put.profileId()));
+            }
+        }
+        calls.commit(actions, deadline);
+    }
+
+    /**
+     * The object is written whatever a concurrent put wrote (last writer wins, as a replace does).
+     * Only a decision to keep the object where it was rests on it.
+     */
+    private TransactWriteItem objectPut(ObjectPut put, long now) {
+        Set<String> objectKeys = new LinkedHashSet<>();
+        for (KeyValue key : put.objectKeys()) objectKeys.add(StoreKeys.objectKey(key));
+        String gsi1pk = put.profileId() == null
+                ? StoreKeys.unattachedObjects(put.domainName(), put.objectTypeName())
+                : StoreKeys.profileObjects(put.domainName(), put.profileId(), put.objectTypeName());
+        ObjectItem item = new ObjectItem(StoreKeys.object(put.domainName(), put.objectTypeName(), put.uniqueKey()),
+                put.objectTypeName(), put.uniqueKey(), put.profileId(), put.object(), objectKeys,
+                now, put.expiresAt(), gsi1pk, put.uniqueKey());
+        Put.Builder p = Put.builder().tableName(calls.tableName).item(ObjectItem.SCHEMA.itemToMap(item, true));
+        if (put.keptProfileId() != null) {
+            p.conditionExpression("#profileId = :kept")
+                    .expressionAttributeNames(Map.of("#profileId", "profileId"))
+                    .expressionAttributeValues(Map.of(":kept", s(put.keptProfileId())));
+        }
+        return TransactWriteItem.builder().put(p.build()).build();
+    }
+
+    private TransactWriteItem profileCreate(ObjectPut put, long now) {
+        ProfileItem item = new ProfileItem(StoreKeys.profile(put.domainName(), put.profileId()), put.profileId(), now, now,
+                put.profileFields());
+        Put p = Put.builder().tableName(calls.tableName).item(ProfileItem.SCHEMA.itemToMap(item, true))
+                .conditionExpression("attribute_not_exists(#pk)")
+                .expressionAttributeNames(Map.of("#pk", ProfilesTable.PARTITION_KEY))
+                .build();
+        return TransactWriteItem.builder().put(p).build();
+    }
+
+    /**
+     * Sets only the given fields: an ingestion never blanks a field it has no value for. The
+     * placeholders are as short as they can be (",#F.#249=:249" is 13 characters), so that the
+     * 250 fields an object type may target stay inside DynamoDB's 4 KB expression limit.
+     */
+    static TransactWriteItem profileUpdate(String tableName, String pk, Map<String, String> fields, long now) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        StringBuilder expression = new StringBuilder("SET #u=:u");
+        names.put("#pk", ProfilesTable.PARTITION_KEY);
+        names.put("#u", "updatedAt");
+        names.put("#F", ProfileItem.FIELDS);
+        values.put(":u", n(now));
+        int i = 0;
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            names.put("#" + i, field.getKey());
+            values.put(":" + i, s(field.getValue()));
+            expression.append(",#F.#").append(i).append("=:").append(i);
+            i++;
+        }
+        Update u = Update.builder().tableName(tableName)
+                .key(key(pk))
+                .updateExpression(expression.toString())
+                .conditionExpression("attribute_exists(#pk)")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .build();
+        return TransactWriteItem.builder().update(u).build();
+    }
+
+    private TransactWriteItem profileUpdate(ObjectPut put, long now) {
+        return profileUpdate(calls.tableName, StoreKeys.profile(put.domainName(), put.profileId()), put.profileFields(), now);
+    }
+}

@@ -1,0 +1,56 @@
+package org.openprofiles.store;
+
+import static org.openprofiles.store.DynamoCalls.key;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openprofiles.model.Deadline;
+import org.openprofiles.model.KeyValue;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The read a PutProfileObject decides on: its key values and its object, in one consistent BatchGetItem. */
+public final class ResolutionReader {
+    private final DynamoCalls calls;
+    private final Clock clock;
+
+    ResolutionReader(DynamoCalls calls, Clock clock) {
+        this.calls = calls;
+        this.clock = clock;
+    }
+
+    /**
+     * One strongly consistent BatchGetItem of the given key values and the object (the base table,
+     * never an index: resolution must see every write that finished before it began). An object
+     * past its expiry counts as absent even before DynamoDB's TTL has deleted it.
+     *
+     * @param objectTypeName null to read key values only
+     */
+    public Snapshot read(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, Deadline deadline) {
+        Map<String, KeyValue> keyByPk = new LinkedHashMap<>();
+        for (KeyValue key : keys) keyByPk.put(StoreKeys.keyValue(domain, key), key);
+        String objectPk = objectTypeName == null ? null : StoreKeys.object(domain, objectTypeName, uniqueKey);
+
+        List<Map<String, AttributeValue>> wanted = new ArrayList<>();
+        for (String pk : keyByPk.keySet()) wanted.add(key(pk));
+        if (objectPk != null) wanted.add(key(objectPk));
+
+        Map<KeyValue, Snapshot.KeyState> keyStates = new HashMap<>();
+        Snapshot.ObjectState objectState = null;
+        long now = clock.instant().getEpochSecond();
+        for (Map<String, AttributeValue> item : calls.batchGet(wanted, deadline)) {
+            String pk = item.get(ProfilesTable.PARTITION_KEY).s();
+            if (pk.equals(objectPk)) {
+                ObjectItem object = ObjectItem.SCHEMA.mapToItem(item);
+                if (!object.expiredAt(now)) objectState = new Snapshot.ObjectState(object.profileId());
+            } else {
+                keyStates.put(keyByPk.get(pk), KeyHolders.state(KeyItem.SCHEMA.mapToItem(item)));
+            }
+        }
+        return new Snapshot(keyStates, objectState);
+    }
+}

@@ -22,7 +22,7 @@ import org.openprofiles.model.StandardProfile;
  * mapping rules of spec 2.2. Every violation names the file, the type and the rule. What this
  * implementation does not support is refused just as clearly, never silently ignored.
  */
-final class MappingRules {
+public final class MappingRules {
     /** Predefined key names (the model's KeyName documentation, spec 1.3). */
     static final Set<String> PREDEFINED_KEYS = Set.of("_account", "_profileId", "_assetId", "_caseId", "_orderId",
             "_fullName", "_phone", "_email", "_ctrContactId", "_marketoLeadId", "_salesforceAccountId",
@@ -38,7 +38,7 @@ final class MappingRules {
     static final Set<String> NOT_SUPPORTED = Set.of("SourcePriority", "MaxProfileObjectCount",
             "SourceLastUpdatedTimestampFormat", "EncryptionKey");
     static final int MAX_FIELDS = 250;
-    static final int MAX_KEYS = 10;
+    public static final int MAX_KEYS = 10;
     static final int MIN_DAYS = 1;
     static final int MAX_DAYS = 1098;
     static final String DAYS_RULE = "a whole number of days from " + MIN_DAYS + " to " + MAX_DAYS;

@@ -30,6 +30,12 @@ public record StoredData(DynamoDbClient client, String table) {
         return holders;
     }
 
+    /** Whether a key value's holders have spilled out of its item into holder items. */
+    public boolean spilled(String domain, KeyValue key) {
+        Map<String, AttributeValue> item = get(StoreKeys.keyValue(domain, key));
+        return item != null && item.containsKey("spilled");
+    }
+
     public Optional<StoredProfile> profile(String domain, String profileId) {
         Map<String, AttributeValue> item = get(StoreKeys.profile(domain, profileId));
         if (item == null) return Optional.empty();

@@ -12,7 +12,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Reads a whole test table and checks the store's invariants: every key value is held only by
- * profiles that exist, and every attached object's profile exists. Counts items by kind.
+ * profiles that exist (inline or as spilled holder items), and every attached object's profile
+ * exists. Counts items by kind (holder items count as key items).
  */
 public record TableContents(int profiles, int keyValues, int objects) {
 
@@ -28,10 +29,14 @@ public record TableContents(int profiles, int keyValues, int objects) {
         }
         for (Map<String, AttributeValue> item : items) {
             String kind = kind(item.get("pk").s());
-            if (kind.equals("K")) {
+            if (kind.equals("K") && item.containsKey("profileIds")) {
                 for (String id : item.get("profileIds").ss()) {
                     assertTrue(profileIds.contains(id), "key value " + item.get("pk").s() + " held by missing profile " + id);
                 }
+            } else if (kind.equals("K") && !item.containsKey("keyName")) {
+                throw new AssertionError("key item without its name: " + item.get("pk").s());
+            } else if (kind.equals("K") && item.get("pk").s().contains("#H#")) {
+                assertTrue(profileIds.contains(item.get("profileId").s()), "spilled holder " + item.get("pk").s() + " of a missing profile");
             } else if (kind.equals("O") && item.containsKey("profileId")) {
                 assertTrue(profileIds.contains(item.get("profileId").s()), "object " + item.get("pk").s() + " on a missing profile");
             }

@@ -43,6 +43,12 @@ public final class LocalDynamo {
                 .build();
     }
 
+    /** The DynamoDB Local server's endpoint. */
+    public static synchronized URI endpoint() {
+        start();
+        return endpoint;
+    }
+
     /** Creates a new, empty table in the store's shape and returns its name. */
     public static String newTable() {
         String name = "test-" + TABLES.incrementAndGet();

@@ -148,6 +148,18 @@ class ProfileKeyStoryTest {
         }
     }
 
+    /** A \\u escape with non-ASCII digits (here fullwidth) is a 400 that says what an escape needs. */
+    @Test
+    void aUnicodeEscapeWithNonAsciiDigitsIsA400InPlainWords() {
+        String body = "{\"ProfileId\":\"0123456789abcdef0123456789abcdef\",\"KeyName\":\"k\",\"Values\":[\"\\u\uff10\uff10\uff14\uff11\"]}";
+        APIGatewayProxyResponseEvent response = addKey.handleRequest(Events.request("POST", AddProfileKeyHandler.RESOURCE, DOMAIN, body), null);
+        assertEquals(400, response.getStatusCode(), response.getBody());
+        assertEquals("BadRequestException", response.getHeaders().get("x-amzn-ErrorType"));
+        String message = (String) Events.body(response).get("Message");
+        assertTrue(message.startsWith("Request body is not valid JSON: a \\u escape must be followed by exactly four hexadecimal digits"
+                + " (0-9, a-f or A-F)"), message);
+    }
+
     @Test
     void anUnknownProfileIsA404AndNoKeyIsWritten() {
         APIGatewayProxyResponseEvent response = addKey.handleRequest(

@@ -19,7 +19,8 @@ import org.openprofiles.model.StandardProfile;
 
 /**
  * Reads one object type definition (the body of a PutProfileObjectType request) and enforces the
- * mapping rules of spec 2.2. Every violation names the file, the type and the rule. What this
+ * mapping rules of spec 2.2. Every violation names the file and the type and states the rule in
+ * words (never by our spec's numbers, which users do not have). What this
  * implementation does not support is refused just as clearly, never silently ignored.
  */
 public final class MappingRules {
@@ -56,40 +57,42 @@ public final class MappingRules {
         return new MappingRules(file, typeName).read(definition, templates);
     }
 
-    private DomainConfigException fail(String rule, String message) {
-        return new DomainConfigException(file + ": object type '" + typeName + "': " + (rule == null ? "" : "rule " + rule + ": ") + message);
+    /** The message says the rule in words: a reader of the config error does not have our spec. */
+    private DomainConfigException fail(String message) {
+        return new DomainConfigException(file + ": object type '" + typeName + "': " + message);
     }
 
     private ObjectType read(Object definition, Map<String, ObjectType> templates) {
         if (!Names.valid(typeName, Names.TYPE_NAME, Names.TYPE_NAME_MIN, Names.TYPE_NAME_MAX)) {
-            throw fail(null, "the name must match " + Names.TYPE_NAME.pattern() + " and have 1 to 255 characters");
+            throw fail("the name must match " + Names.TYPE_NAME.pattern() + " and have 1 to 255 characters");
         }
-        if (typeName.startsWith("_")) throw fail(null, "names starting with '_' are reserved for standard objects");
+        if (typeName.startsWith("_")) throw fail("names starting with '_' are reserved for standard objects");
         Map<String, Object> body = object(definition, "the definition");
         for (String member : body.keySet()) {
-            if (!MEMBERS.contains(member)) throw fail(null, "unknown member '" + member + "'");
-            if (NOT_SUPPORTED.contains(member)) throw fail(null, member + " is not supported by this implementation");
+            if (!MEMBERS.contains(member)) throw fail("unknown member '" + member + "'");
+            if (NOT_SUPPORTED.contains(member)) throw fail(member + " is not supported by this implementation");
         }
         String description = string(body.get("Description"), "Description");
         int length = description.codePointCount(0, description.length());
-        if (length < 1 || length > 1000) throw fail(null, "Description must have 1 to 1000 characters");
+        if (length < 1 || length > 1000) throw fail("Description must have 1 to 1000 characters");
         Integer expirationDays = null;
         if (body.containsKey("ExpirationDays")) {
-            expirationDays = days(body.get("ExpirationDays")).orElseThrow(() -> fail(null, "ExpirationDays must be " + DAYS_RULE));
+            expirationDays = days(body.get("ExpirationDays")).orElseThrow(() -> fail("ExpirationDays must be " + DAYS_RULE));
         }
 
         if (body.containsKey("TemplateId")) {
             for (String member : List.of("Fields", "Keys", "AllowProfileCreation")) {
-                if (body.containsKey(member)) throw fail("2.1", "a type with TemplateId must not set " + member);
+                if (body.containsKey(member)) throw fail("a type with TemplateId must not set " + member
+                        + ": the template gives the type its Fields, Keys and AllowProfileCreation");
             }
             String templateId = string(body.get("TemplateId"), "TemplateId");
             ObjectType template = templates.get(templateId);
-            if (template == null) throw fail(null, "unknown TemplateId '" + templateId + "' (built in: " + templates.keySet() + ")");
+            if (template == null) throw fail("unknown TemplateId '" + templateId + "' (built in: " + templates.keySet() + ")");
             return new ObjectType(typeName, description, templateId, template.allowProfileCreation(), expirationDays,
                     template.fields(), template.keys());
         }
         Object allow = body.getOrDefault("AllowProfileCreation", Boolean.FALSE);
-        if (!(allow instanceof Boolean allowProfileCreation)) throw fail(null, "AllowProfileCreation must be a JSON boolean");
+        if (!(allow instanceof Boolean allowProfileCreation)) throw fail("AllowProfileCreation must be a JSON boolean");
         Map<String, FieldDefinition> fields = fields(object(body.get("Fields"), "Fields"));
         List<KeyDefinition> keys = keys(object(body.get("Keys"), "Keys"), fields);
         checkIdentifiers(keys, allowProfileCreation);
@@ -97,25 +100,26 @@ public final class MappingRules {
     }
 
     private Map<String, FieldDefinition> fields(Map<String, Object> definitions) {
-        if (definitions.size() > MAX_FIELDS) throw fail("2.2.9", "at most " + MAX_FIELDS + " fields per type");
+        if (definitions.size() > MAX_FIELDS) throw fail("a type can have at most " + MAX_FIELDS + " fields (found " + definitions.size() + ")");
         Map<String, FieldDefinition> fields = new LinkedHashMap<>();
         Set<String> targets = new HashSet<>();
         for (Map.Entry<String, Object> entry : definitions.entrySet()) {
             String name = entry.getKey();
             if (!Names.valid(name, Names.FIELD_NAME, Names.FIELD_NAME_MIN, Names.FIELD_NAME_MAX) || !Character.isLetter(name.charAt(0))) {
-                throw fail("2.2.9", "field name '" + name + "' must start with a letter and contain only [A-Za-z0-9_.-] (1 to 64)");
+                throw fail("field name '" + name + "' must start with a letter and contain only letters, digits, '_', '.' and '-'"
+                        + " (1 to 64 characters)");
             }
-            if (name.equalsIgnoreCase("tags")) throw fail("2.2.7", "'" + name + "' cannot be a field name");
+            if (name.equalsIgnoreCase("tags")) throw fail("'" + name + "' cannot be a field name: Tags and tags are reserved for the type's tags");
             Map<String, Object> field = object(entry.getValue(), "field '" + name + "'");
             for (String member : field.keySet()) {
-                if (!Set.of("Source", "Target", "ContentType").contains(member)) throw fail(null, "field '" + name + "': unknown member '" + member + "'");
+                if (!Set.of("Source", "Target", "ContentType").contains(member)) throw fail("field '" + name + "': unknown member '" + member + "'");
             }
             String source = string(field.get("Source"), "field '" + name + "' Source");
-            if (source.length() > 1000) throw fail(null, "field '" + name + "': Source has more than 1000 characters");
+            if (source.length() > 1000) throw fail("field '" + name + "': Source has more than 1000 characters");
             try {
                 SourceExpression.compile(source);
             } catch (IllegalArgumentException e) {
-                throw fail("2.2.13", "field '" + name + "': invalid Source: " + e.getMessage());
+                throw fail("field '" + name + "': the Source is not a valid accessor or Handlebars template: " + e.getMessage());
             }
             String target = field.containsKey("Target") ? string(field.get("Target"), "field '" + name + "' Target") : null;
             if (target != null) checkTarget(name, target, targets);
@@ -125,7 +129,7 @@ public final class MappingRules {
                 try {
                     contentType = ContentType.valueOf(type);
                 } catch (IllegalArgumentException e) {
-                    throw fail(null, "field '" + name + "': ContentType must be one of STRING, NUMBER, PHONE_NUMBER, EMAIL_ADDRESS, NAME");
+                    throw fail("field '" + name + "': ContentType must be one of STRING, NUMBER, PHONE_NUMBER, EMAIL_ADDRESS, NAME");
                 }
             }
             fields.put(name, new FieldDefinition(name, source, target, contentType));
@@ -136,23 +140,25 @@ public final class MappingRules {
     private void checkTarget(String field, String target, Set<String> targets) {
         if (!target.startsWith(StandardProfile.TARGET_PREFIX)) {
             if (target.startsWith("_")) {
-                throw fail("2.2.10", "field '" + field + "': Target '" + target
+                throw fail("field '" + field + "': Target '" + target
                         + "': standard objects other than _profile are not supported by this implementation");
             }
-            throw fail("2.2.10", "field '" + field + "': Target '" + target + "' must start with _profile.");
+            throw fail("field '" + field + "': Target '" + target + "' must start with _profile.");
         }
         String path = target.substring(StandardProfile.TARGET_PREFIX.length());
         if (path.equals("SourceLastUpdatedTimestamp")) {
-            throw fail("2.2.12", "field '" + field + "': _profile.SourceLastUpdatedTimestamp needs SourceLastUpdatedTimestampFormat, "
+            throw fail("field '" + field + "': _profile.SourceLastUpdatedTimestamp needs SourceLastUpdatedTimestampFormat, "
                     + "which this implementation does not support");
         }
         if (!StandardProfile.isTargetablePath(path)) {
-            throw fail("2.2.10", "field '" + field + "': Target '" + target + "' is not a standard profile field a mapping may write");
+            throw fail("field '" + field + "': Target '" + target + "' is not a standard profile field a mapping may write"
+                    + " (system fields such as _profile.ProfileId cannot be targets)");
         }
         targets.add(path);
         for (String[] pair : new String[][] {{"Gender", "GenderString"}, {"PartyType", "PartyTypeString"}}) {
             if (targets.contains(pair[0]) && targets.contains(pair[1])) {
-                throw fail("2.2.10", "_profile." + pair[0] + " and _profile." + pair[1] + " cannot both be targets");
+                throw fail("_profile." + pair[0] + " and _profile." + pair[1] + " cannot both be targets: they are two forms of"
+                        + " one value, so a type writes only one of them");
             }
         }
     }
@@ -162,69 +168,80 @@ public final class MappingRules {
         for (Map.Entry<String, Object> entry : definitions.entrySet()) {
             String keyName = entry.getKey();
             if (!Names.valid(keyName, Names.NAME, Names.NAME_MIN, Names.NAME_MAX)) {
-                throw fail(null, "key name '" + keyName + "' must match " + Names.NAME.pattern() + " (1 to 64 characters)");
+                throw fail("key name '" + keyName + "' must match " + Names.NAME.pattern() + " (1 to 64 characters)");
             }
-            if (keyName.equalsIgnoreCase("tags")) throw fail("2.2.7", "'" + keyName + "' cannot be a key name");
+            if (keyName.equalsIgnoreCase("tags")) throw fail("'" + keyName + "' cannot be a key name: Tags and tags are reserved for the type's tags");
             if (keyName.startsWith("_") ? !PREDEFINED_KEYS.contains(keyName) : !Character.isLetter(keyName.charAt(0))) {
-                throw fail("2.2.6", "key name '" + keyName + "': names starting with '_' must be predefined keys "
+                throw fail("key name '" + keyName + "': names starting with '_' must be predefined keys "
                         + "(such as _phone, _email); other names start with a letter");
             }
             if (!(entry.getValue() instanceof List<?> entries) || entries.isEmpty()) {
-                throw fail(null, "key '" + keyName + "' must be a non-empty list of {StandardIdentifiers, FieldNames}");
+                throw fail("key '" + keyName + "' must be a non-empty list of {StandardIdentifiers, FieldNames}");
             }
             for (Object item : entries) keys.add(key(keyName, object(item, "key '" + keyName + "'"), fields));
         }
-        if (keys.size() > MAX_KEYS) throw fail("2.2.14", "at most " + MAX_KEYS + " keys per type (found " + keys.size() + ")");
+        if (keys.size() > MAX_KEYS) throw fail("a type can have at most " + MAX_KEYS + " keys, each entry in a key's list counting as one"
+                + " (found " + keys.size() + ")");
         return keys;
     }
 
     private KeyDefinition key(String keyName, Map<String, Object> definition, Map<String, FieldDefinition> fields) {
         for (String member : definition.keySet()) {
             if (!Set.of("StandardIdentifiers", "FieldNames").contains(member)) {
-                throw fail(null, "key '" + keyName + "': unknown member '" + member + "'");
+                throw fail("key '" + keyName + "': unknown member '" + member + "'");
             }
         }
         Set<StandardIdentifier> identifiers = EnumSet.noneOf(StandardIdentifier.class);
         for (String identifier : strings(definition.getOrDefault("StandardIdentifiers", List.of()), "key '" + keyName + "' StandardIdentifiers")) {
             if (STANDARD_OBJECT_IDENTIFIERS.contains(identifier)) {
-                throw fail(null, "key '" + keyName + "': " + identifier + " identifies a standard object, which this implementation does not support");
+                throw fail("key '" + keyName + "': " + identifier + " identifies a standard object, which this implementation does not support");
             }
             try {
                 identifiers.add(StandardIdentifier.valueOf(identifier));
             } catch (IllegalArgumentException e) {
-                throw fail(null, "key '" + keyName + "': unknown StandardIdentifier '" + identifier + "'");
+                throw fail("key '" + keyName + "': unknown StandardIdentifier '" + identifier + "'");
             }
         }
         List<String> fieldNames = strings(definition.get("FieldNames"), "key '" + keyName + "' FieldNames");
-        if (fieldNames.isEmpty()) throw fail("2.2.8", "key '" + keyName + "' must reference at least one field");
+        if (fieldNames.isEmpty()) throw fail("key '" + keyName + "' must reference at least one field in FieldNames");
         for (String fieldName : fieldNames) {
             if (!Names.valid(fieldName, Names.NAME, Names.NAME_MIN, Names.NAME_MAX)) {
-                throw fail(null, "key '" + keyName + "': FieldNames item '" + fieldName + "' must match " + Names.NAME.pattern()
-                        + " (no dots: spec 9 row 5)");
+                throw fail("key '" + keyName + "': FieldNames item '" + fieldName + "' must contain only letters, digits, '_'"
+                        + " and '-' (1 to 64 characters): a key cannot reference a field whose name has a dot");
             }
-            if (!fields.containsKey(fieldName)) throw fail("2.2.8", "key '" + keyName + "' references undefined field '" + fieldName + "'");
+            if (!fields.containsKey(fieldName)) throw fail("key '" + keyName + "' references field '" + fieldName + "', which this type does not define");
         }
         return new KeyDefinition(keyName, identifiers, fieldNames);
     }
 
     private void checkIdentifiers(List<KeyDefinition> keys, boolean allowProfileCreation) {
         long unique = keys.stream().filter(KeyDefinition::isUnique).count();
-        if (unique != 1) throw fail("2.2.1", "exactly one key must carry UNIQUE (found " + unique + ")");
-        if (keys.stream().noneMatch(KeyDefinition::isProfileKey)) throw fail("2.2.1", "at least one key must carry PROFILE");
+        if (unique != 1) throw fail("exactly one key must carry UNIQUE, the key that identifies each object of the type (found " + unique + ")");
+        if (keys.stream().noneMatch(KeyDefinition::isProfileKey)) throw fail("at least one key must carry PROFILE, the key that matches an object to its profile");
         boolean restrictedProfileKey = false;
         boolean plainProfileKey = false;
         for (KeyDefinition key : keys) {
             boolean restricted = key.has(StandardIdentifier.LOOKUP_ONLY) || key.has(StandardIdentifier.NEW_ONLY);
-            if (key.isUnique() && restricted) throw fail("2.2.2", "key '" + key.keyName() + "': UNIQUE cannot be combined with LOOKUP_ONLY or NEW_ONLY");
-            if (LOOKUP_ONLY_KEYS.contains(key.keyName()) && !key.has(StandardIdentifier.LOOKUP_ONLY)) {
-                throw fail("2.2.4", "key '" + key.keyName() + "' is reserved and must be LOOKUP_ONLY");
+            if (key.isUnique() && restricted) {
+                throw fail("key '" + key.keyName() + "' combines UNIQUE with "
+                        + (key.has(StandardIdentifier.LOOKUP_ONLY) ? "LOOKUP_ONLY" : "NEW_ONLY")
+                        + ", which is not allowed: the unique key must always be stored");
             }
-            if (key.isSecondary() && !key.isProfileKey()) throw fail("2.2.5", "key '" + key.keyName() + "': SECONDARY needs PROFILE");
+            if (LOOKUP_ONLY_KEYS.contains(key.keyName()) && !key.has(StandardIdentifier.LOOKUP_ONLY)) {
+                throw fail("key '" + key.keyName() + "' must carry LOOKUP_ONLY: _profileId, _orderId, _caseId and _assetId"
+                        + " only look profiles up and are never stored as keys");
+            }
+            if (key.isSecondary() && !key.isProfileKey()) {
+                throw fail("key '" + key.keyName() + "' carries SECONDARY without PROFILE: SECONDARY marks a PROFILE key"
+                        + " that is tried after the others, so it needs PROFILE");
+            }
             if (key.isProfileKey() && restricted && !key.keyName().equals("_profileId")) restrictedProfileKey = true;
             if (key.isProfileKey() && !restricted) plainProfileKey = true;
         }
         if (restrictedProfileKey && !plainProfileKey && allowProfileCreation) {
-            throw fail("2.2.3", "a PROFILE key with LOOKUP_ONLY or NEW_ONLY needs another PROFILE key without them");
+            throw fail("a PROFILE key with LOOKUP_ONLY or NEW_ONLY needs another PROFILE key without them when"
+                    + " AllowProfileCreation is true: such a key is not always stored, so a profile this type creates"
+                    + " could otherwise not be found again");
         }
     }
 
@@ -232,17 +249,17 @@ public final class MappingRules {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> object(Object value, String what) {
-        if (!(value instanceof Map)) throw fail(null, what + " must be a JSON object");
+        if (!(value instanceof Map)) throw fail(what + " must be a JSON object");
         return (Map<String, Object>) value;
     }
 
     private String string(Object value, String what) {
-        if (!(value instanceof String s) || s.isEmpty()) throw fail(null, what + " must be a non-empty string");
+        if (!(value instanceof String s) || s.isEmpty()) throw fail(what + " must be a non-empty string");
         return s;
     }
 
     private List<String> strings(Object value, String what) {
-        if (!(value instanceof List<?> list)) throw fail(null, what + " must be a list of strings");
+        if (!(value instanceof List<?> list)) throw fail(what + " must be a list of strings");
         List<String> out = new ArrayList<>();
         for (Object item : list) out.add(string(item, what + " item"));
         return out;

@@ -245,11 +245,10 @@ public final class Json {
                         case 'r' -> sb.append('\r');
                         case 't' -> sb.append('\t');
                         case 'u' -> {
-                            if (pos + 4 > s.length()) throw error("truncated \\u escape");
                             int cp = 0;
                             for (int i = 0; i < 4; i++) {
-                                int d = Character.digit(s.charAt(pos + i), 16);
-                                if (d < 0) throw error("invalid \\u escape");
+                                int d = pos + i < s.length() ? hexDigit(s.charAt(pos + i)) : -1;
+                                if (d < 0) throw error(HEX_ESCAPE_RULE);
                                 cp = cp * 16 + d;
                             }
                             pos += 4;
@@ -262,6 +261,16 @@ public final class Json {
                     pos++;
                 }
             }
+        }
+
+        static final String HEX_ESCAPE_RULE = "a \\u escape must be followed by exactly four hexadecimal digits (0-9, a-f or A-F)";
+
+        /** 0-9, a-f, A-F only: Character.digit would also take Arabic-Indic, fullwidth and other Unicode digits. */
+        private static int hexDigit(char c) {
+            if (c >= '0' && c <= '9') return c - '0';
+            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+            if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+            return -1;
         }
 
         /** A lone surrogate cannot be encoded as UTF-8, so it could never be stored faithfully. */

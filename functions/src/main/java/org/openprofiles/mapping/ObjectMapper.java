@@ -55,7 +55,14 @@ public final class ObjectMapper {
             if (key.isUnique()) {
                 for (int i = 0; i < parts.size(); i++) {
                     if (parts.get(i).isEmpty()) {
-                        throw ServiceException.badRequest("Object has no value for field '" + key.fieldNames().get(i)
+                        String fieldName = key.fieldNames().get(i);
+                        if (!values.get(fieldName).isEmpty()) {
+                            // Only a PHONE_NUMBER value normalises from text to nothing.
+                            throw ServiceException.badRequest("Object gives field '" + fieldName + "' of the UNIQUE key '"
+                                    + key.keyName() + "' of object type '" + type.name() + "' a value that is not a phone number: "
+                                    + Normaliser.PHONE_RULE);
+                        }
+                        throw ServiceException.badRequest("Object has no value for field '" + fieldName
                                 + "' of the UNIQUE key '" + key.keyName() + "' of object type '" + type.name() + "'");
                     }
                 }
@@ -81,7 +88,7 @@ public final class ObjectMapper {
 
     /**
      * The key's field values in FieldNames order, each normalised by its field's ContentType. A
-     * value that normalises to "" (a phone number without digits) counts as empty, so a UNIQUE
+     * value that normalises to "" (text that is not a phone number) counts as empty, so a UNIQUE
      * value is never blank.
      */
     private List<String> normalised(KeyDefinition key, Map<String, String> values) {

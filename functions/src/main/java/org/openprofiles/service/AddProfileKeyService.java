@@ -35,6 +35,10 @@ public final class AddProfileKeyService {
         for (String value : request.values()) {
             String normalised = Normaliser.normalise(contentType, value);
             if (normalised.isEmpty()) {
+                if (contentType == ContentType.PHONE_NUMBER) {
+                    throw ServiceException.badRequest("Values holds '" + value + "', which is not a phone number, and key "
+                            + request.keyName() + " holds phone numbers: " + Normaliser.PHONE_RULE);
+                }
                 throw ServiceException.badRequest("Values holds '" + value + "', which is empty once normalised as "
                         + contentType + " for key " + request.keyName());
             }

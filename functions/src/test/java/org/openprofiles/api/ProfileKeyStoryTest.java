@@ -113,6 +113,57 @@ class ProfileKeyStoryTest {
         assertTrue(!holders.contains(p1) && !holders.contains(p2));
     }
 
+    /**
+     * Phone numbers as keys (spec section 10): the key stored from one written form is found by any
+     * other, and AddProfileKey normalises {@code _phone} values by the same rules.
+     */
+    @Test
+    void anyWrittenFormOfAPhoneFindsTheProfile() {
+        ok(put.handleRequest(Events.putProfileObject(DOMAIN, "CTR", ctr("phone-ext", "206-345-7890 ext. 123")), null));
+        assertEquals(1, store.profilesWithKey(DOMAIN, new KeyValue("_phone", "+12063457890")).size(), "the key drops the extension");
+
+        List<Map<String, Object>> found = items(ok(read.handleRequest(Events.searchProfiles(DOMAIN, "_phone", "+1 (206) 345-7890"), null)));
+        assertEquals(1, found.size());
+        String profileId = (String) found.get(0).get("ProfileId");
+        assertEquals("206-345-7890 ext. 123", found.get(0).get("PhoneNumber"), "the profile field keeps the text as written");
+        assertEquals(List.of(Map.of("KeyName", "_phone", "Values", List.of("+1 (206) 345-7890"))), found.get(0).get("FoundByItems"));
+        for (String written : List.of("tel:+1-206-345-7890", "2063457890", "1-206-345-7890", "206.345.7890 #12", "(206) 345-7890 x9")) {
+            List<Map<String, Object>> again = items(ok(read.handleRequest(Events.searchProfiles(DOMAIN, "_phone", written), null)));
+            assertEquals(List.of(profileId), again.stream().map(item -> item.get("ProfileId")).toList(), written);
+        }
+        assertEquals(List.of(), items(ok(read.handleRequest(Events.searchProfiles(DOMAIN, "_phone", "206-FLOWERS"), null))),
+                "a value that is not a phone number finds nothing");
+
+        Map<String, Object> echo = ok(addKey.handleRequest(Events.addProfileKey(DOMAIN, profileId, "_phone",
+                "tel:+44 (0)20 7946 0958", "0044 20 7946 0958", "0412 345 678"), null));
+        assertEquals(List.of("tel:+44 (0)20 7946 0958", "0044 20 7946 0958", "0412 345 678"), echo.get("Values"), "echoed as sent");
+        assertEquals(Set.of(profileId), store.profilesWithKey(DOMAIN, new KeyValue("_phone", "+442079460958")));
+        assertEquals(Set.of(profileId), store.profilesWithKey(DOMAIN, new KeyValue("_phone", "0412345678")), "no country guessed");
+        for (String written : List.of("+44 20 7946 0958", "011 44 20 7946 0958", "0412-345-678")) {
+            List<Map<String, Object>> byAdded = items(ok(read.handleRequest(Events.searchProfiles(DOMAIN, "_phone", written), null)));
+            assertEquals(List.of(profileId), byAdded.stream().map(item -> item.get("ProfileId")).toList(), written);
+        }
+
+        for (String notAPhone : List.of("206-FLOWERS", "12345", "+1234567890123456")) {
+            APIGatewayProxyResponseEvent refused = addKey.handleRequest(Events.addProfileKey(DOMAIN, profileId, "_phone", notAPhone), null);
+            assertEquals(400, refused.getStatusCode(), refused.getBody());
+            String message = (String) Events.body(refused).get("Message");
+            assertTrue(message.contains("'" + notAPhone + "'") && message.contains("not a phone number"), message);
+        }
+    }
+
+    /** A \\u escape with non-ASCII digits (here fullwidth) is a 400 that says what an escape needs. */
+    @Test
+    void aUnicodeEscapeWithNonAsciiDigitsIsA400InPlainWords() {
+        String body = "{\"ProfileId\":\"0123456789abcdef0123456789abcdef\",\"KeyName\":\"k\",\"Values\":[\"\\u\uff10\uff10\uff14\uff11\"]}";
+        APIGatewayProxyResponseEvent response = addKey.handleRequest(Events.request("POST", AddProfileKeyHandler.RESOURCE, DOMAIN, body), null);
+        assertEquals(400, response.getStatusCode(), response.getBody());
+        assertEquals("BadRequestException", response.getHeaders().get("x-amzn-ErrorType"));
+        String message = (String) Events.body(response).get("Message");
+        assertTrue(message.startsWith("Request body is not valid JSON: a \\u escape must be followed by exactly four hexadecimal digits"
+                + " (0-9, a-f or A-F)"), message);
+    }
+
     @Test
     void anUnknownProfileIsA404AndNoKeyIsWritten() {
         APIGatewayProxyResponseEvent response = addKey.handleRequest(

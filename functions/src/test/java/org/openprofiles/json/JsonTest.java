@@ -36,6 +36,22 @@ class JsonTest {
         assertThrows(Json.ParseException.class, () -> Json.parse(text));
     }
 
+    /** Only ASCII hex digits: Character.digit would read Arabic-Indic, fullwidth or Devanagari digits as hex. */
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\\u\u0660\u0660\u0664\u0661\"", "\"\\u\uff10\uff10\uff14\uff11\"", "\"\\u00\u0966\u0967\"",
+            "\"\\u004\uff41\"", "\"\\u00g1\"", "\"\\u 041\"", "\"\\u+041\"", "\"\\u12\"", "\"\\u12", "\"\\u"})
+    void unicodeEscapesTakeOnlyAsciiHexDigits(String text) {
+        Json.ParseException e = assertThrows(Json.ParseException.class, () -> Json.parse(text));
+        assertTrue(e.getMessage().startsWith("a \\u escape must be followed by exactly four hexadecimal digits (0-9, a-f or A-F) at position "),
+                e.getMessage());
+    }
+
+    @Test
+    void unicodeEscapesReadEveryHexDigitInEitherCase() {
+        assertEquals("\u0123\u4567\u89ab\ucdef\u89AB\uCDEF", Json.parse("\"\\u0123\\u4567\\u89ab\\ucdef\\u89AB\\uCDEF\""));
+        assertEquals("A\u00ff\u00FF", Json.parse("\"\\u0041\\u00ff\\u00FF\""));
+    }
+
     @Test
     void strictParsingRefusesRepeatedMembers() {
         assertEquals(Map.of("a", new Json.JsonNumber("2")), Json.parse("{\"a\":1,\"a\":2}"), "lenient: the last one wins");

@@ -126,6 +126,37 @@ class ObjectMapperTest {
         assertMentions(refused(EXAMPLE_A, "{\"phoneNumbers\":[{\"number\":\"2125551234\"}]}"), "field 'fullName'");
     }
 
+    /** Only the key value is normalised; a targeted profile field keeps the phone number as written. */
+    @Test
+    void aPhoneKeyIsNormalisedWhileItsTargetKeepsTheText() {
+        ObjectType type = typeWith(new FieldDefinition("phone", "_source.phone", "_profile.PhoneNumber", ContentType.PHONE_NUMBER));
+        type = new ObjectType("T", "t", null, true, null, type.fields(), List.of(type.keys().get(0),
+                new KeyDefinition("_phone", Set.of(StandardIdentifier.PROFILE), List.of("phone"))));
+
+        MappedObject withExtension = ObjectMapper.forType(type).map(object("{\"id\":\"1\",\"phone\":\"206-345-7890 ext. 123\"}"));
+        assertEquals("+12063457890", withExtension.keys().get(1).value());
+        assertEquals("206-345-7890 ext. 123", withExtension.profileFields().get("PhoneNumber"));
+        assertEquals("206-345-7890 ext. 123", withExtension.inferredPhone());
+
+        MappedObject national = ObjectMapper.forType(type).map(object("{\"id\":\"2\",\"phone\":\"0412 345 678\"}"));
+        assertEquals("0412345678", national.keys().get(1).value(), "no country guessed");
+        assertEquals("0412 345 678", national.profileFields().get("PhoneNumber"));
+
+        // Not a phone number: the field keeps its text, the key is absent (here the only PROFILE key, so a 400).
+        assertMentions(refused(type, "{\"id\":\"3\",\"phone\":\"206-FLOWERS\"}"), "PROFILE", "_phone");
+        ObjectType searchOnly = new ObjectType("T", "t", null, true, null, type.fields(), List.of(type.keys().get(0),
+                new KeyDefinition("_phone", Set.of(), List.of("phone"))));
+        MappedObject vanity = ObjectMapper.forType(searchOnly).map(object("{\"id\":\"3\",\"phone\":\"206-FLOWERS\"}"));
+        assertNull(vanity.keys().get(1).value());
+        assertEquals("206-FLOWERS", vanity.profileFields().get("PhoneNumber"));
+    }
+
+    @Test
+    void aUniquePhoneThatIsNotAPhoneNumberIsRefusedSayingSo() {
+        ServiceException e = refused(EXAMPLE_A, "{\"firstName\":\"John\",\"phoneNumbers\":[{\"number\":\"555-01\"}]}");
+        assertMentions(e, "field 'homePhone'", "UNIQUE key 'myObjectId'", "not a phone number", "7 to 15 digits");
+    }
+
     @Test
     void anObjectWithoutAnyProfileKeyIsRefused() {
         ObjectType type = new ObjectType("T", "t", null, true, null,
@@ -150,13 +181,13 @@ class ObjectMapperTest {
         String emoji = "\uD83D\uDE00".repeat(255);
         assertEquals(emoji, ObjectMapper.forType(CTR).map(object("{\"contactId\":\"" + emoji + "\"}")).uniqueValue(),
                 "lengths are counted in code points");
-        assertMentions(refused(EXAMPLE_A, "{\"firstName\":\"" + "J".repeat(256) + "\",\"phoneNumbers\":[{\"number\":\"1\"}]}"),
+        assertMentions(refused(EXAMPLE_A, "{\"firstName\":\"" + "J".repeat(256) + "\",\"phoneNumbers\":[{\"number\":\"212 555 1234\"}]}"),
                 "key '_fullName'");
     }
 
     @Test
     void aTargetValueLongerThanTheProfileFieldIsRefused() {
-        String base = "{\"firstName\":\"Jo\",\"phoneNumbers\":[{\"number\":\"1\"}],\"address\":{\"city\":\"";
+        String base = "{\"firstName\":\"Jo\",\"phoneNumbers\":[{\"number\":\"212 555 1234\"}],\"address\":{\"city\":\"";
         assertMentions(refused(EXAMPLE_A, base + "C".repeat(256) + "\"}}"), "field 'city'", "_profile.Address.City", "255");
         assertEquals("C".repeat(255), ObjectMapper.forType(EXAMPLE_A).map(object(base + "C".repeat(255) + "\"}}"))
                 .profileFields().get("Address.City"));

@@ -1,6 +1,8 @@
 package org.openprofiles.local;
 
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.sun.net.httpserver.HttpExchange;
@@ -8,6 +10,8 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -22,6 +26,7 @@ import org.openprofiles.api.AddProfileKeyHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.api.ReadProfilesHandler;
 import org.openprofiles.config.DomainLoader;
+import org.openprofiles.prodlike.ProductionLikeDynamo;
 import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.ProfileReadService;
@@ -40,9 +45,14 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
  * The handlers behind a local HTTP server, as {@code sam local start-api} would run them: each
  * request becomes an API Gateway proxy event for the same handler classes Lambda runs. Backed by
  * an in-memory DynamoDB Local, or by the DynamoDB at {@code AWS_ENDPOINT_URL_DYNAMODB} when set.
+ * With {@code OPENPROFILES_PRODUCTION_RULES} set, DynamoDB Local runs as a server (or the endpoint
+ * above is used) behind a {@link ProductionLikeDynamo} proxy with those rules, reached with the
+ * functions' own client configuration ({@link DynamoDbClients}).
  */
 public final class LocalApi implements AutoCloseable {
     public static final int DEFAULT_PORT = 3000;
+    /** Set (to {@link ProductionLikeDynamo.Rules#parse} syntax; empty = defaults), the API runs over the production-like proxy. */
+    public static final String PRODUCTION_RULES_VARIABLE = "OPENPROFILES_PRODUCTION_RULES";
 
     private final HttpServer server;
     private final Router router;
@@ -87,18 +97,54 @@ public final class LocalApi implements AutoCloseable {
     public static void main(String[] args) throws IOException {
         int port = port(args);
         String endpoint = System.getenv("AWS_ENDPOINT_URL_DYNAMODB");
-        DynamoDbClient dynamo = endpoint == null
-                ? DynamoDBEmbedded.create(true).dynamoDbClient() // true: no telemetry, this tool never phones home
-                : DynamoDbClients.builder()
-                        .endpointOverride(java.net.URI.create(endpoint))
-                        .region(Region.of(envOr("AWS_REGION", "us-east-1")))
-                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                                envOr("AWS_ACCESS_KEY_ID", "local"), envOr("AWS_SECRET_ACCESS_KEY", "local"))))
-                        .build();
+        String productionRules = System.getenv(PRODUCTION_RULES_VARIABLE);
+        DynamoDbClient dynamo;
+        String dynamoDescription;
+        if (productionRules != null) {
+            // Production-like: conflicts, throttles and lost responses at the wire, under the production client config.
+            ProductionLikeDynamo.Rules rules = ProductionLikeDynamo.Rules.parse(productionRules);
+            URI upstream = endpoint == null ? startDynamoDbLocalServer() : URI.create(endpoint);
+            ProductionLikeDynamo proxy = ProductionLikeDynamo.start(upstream, 0, rules);
+            dynamo = productionClient(proxy.endpoint());
+            dynamoDescription = "production-like proxy " + proxy.endpoint() + " [" + rules + "] in front of "
+                    + (endpoint == null ? "DynamoDB Local, in memory, at " + upstream : endpoint);
+        } else if (endpoint == null) {
+            dynamo = DynamoDBEmbedded.create(true).dynamoDbClient(); // true: no telemetry, this tool never phones home
+            dynamoDescription = "embedded, in memory";
+        } else {
+            dynamo = productionClient(URI.create(endpoint));
+            dynamoDescription = endpoint;
+        }
         LocalApi api = start(port, dynamo, ProfilesTable.tableName());
-        System.out.println("Local API on http://127.0.0.1:" + api.port() + " (DynamoDB: "
-                + (endpoint == null ? "embedded, in memory" : endpoint) + ", table " + ProfilesTable.tableName()
-                + "); domains: " + String.join(", ", DomainLoader.classpathFiles().keySet()));
+        System.out.println("Local API on http://127.0.0.1:" + api.port() + " (DynamoDB: " + dynamoDescription
+                + ", table " + ProfilesTable.tableName() + "); domains: "
+                + String.join(", ", DomainLoader.classpathFiles().keySet()));
+    }
+
+    /** The client the functions build (timeouts, retries), at the given endpoint. */
+    private static DynamoDbClient productionClient(URI endpoint) {
+        return DynamoDbClients.builder()
+                .endpointOverride(endpoint)
+                .region(Region.of(envOr("AWS_REGION", "us-east-1")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        envOr("AWS_ACCESS_KEY_ID", "local"), envOr("AWS_SECRET_ACCESS_KEY", "local"))))
+                .build();
+    }
+
+    /** DynamoDB Local as an in-memory server on a free port: the proxy needs an HTTP endpoint to forward to. */
+    private static URI startDynamoDbLocalServer() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        try {
+            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
+                    new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+            server.start();
+        } catch (Exception e) {
+            throw new IOException("DynamoDB Local did not start on port " + port, e);
+        }
+        return URI.create("http://127.0.0.1:" + port);
     }
 
     private static int port(String[] args) {

@@ -1,0 +1,1104 @@
+package org.openprofiles.prodlike;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+import org.openprofiles.prodlike.ItemKeys.ItemId;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+
+/**
+ * An HTTP proxy in front of a DynamoDB endpoint (DynamoDB Local) that behaves, at the wire, as
+ * real DynamoDB does under load: transactions conflict, calls are throttled, responses are lost
+ * after the write committed, calls take time. The AWS SDK talks to it exactly as to DynamoDB, so
+ * its own retries, backoff and timeouts run as they do in production. For tests and local runs
+ * only; never part of the Lambda jar.
+ *
+ * <h2>Why</h2>
+ * DynamoDB Local serialises transactions and never throttles. Real DynamoDB cancels a
+ * TransactWriteItems when an item it touches (ConditionCheck included) is part of another
+ * transaction in flight, rejects single-item writes to such an item, throttles, and can lose a
+ * response after the write committed.
+ *
+ * <h2>Rules ({@link Rules}, changeable at any time, thread-safe)</h2>
+ * <ul>
+ *   <li><b>Transaction conflicts</b>, window W = {@code conflictWindowMs} (0 = off). An item is
+ *     identified by the caller's database (access key and region), the table name, and its primary
+ *     key values; a table's key schema is asked of the upstream once with DescribeTable (with the
+ *     caller's Authorization header) and cached. A TransactWriteItems whose items (Put: from Item;
+ *     Update, Delete, ConditionCheck: from Key) are all free holds them all (check-and-hold under
+ *     one lock), is forwarded, and keeps them until the upstream answered <em>and</em> W ms have
+ *     passed since it was accepted; then they are released and the client answered. If any is held
+ *     it is not forwarded: 400 {@code TransactionCanceledException} with one reason per action in
+ *     request order, {@code TransactionConflict} ("Transaction is ongoing for the item") for held
+ *     items, {@code None} for the others. A TransactGetItems touching a held item is cancelled the
+ *     same way (it holds nothing). PutItem, UpdateItem and DeleteItem of a held item: 400
+ *     {@code TransactionConflictException}, not forwarded; they hold nothing themselves.
+ *     BatchWriteItem: the put and delete requests on held items are not forwarded but returned in
+ *     {@code UnprocessedItems}, merged with the upstream's (real DynamoDB does not model
+ *     TransactionConflictException for BatchWriteItem: its documented way to report an item it
+ *     could not write is UnprocessedItems); when all are held, 200 with only UnprocessedItems.
+ *     PartiQL calls (ExecuteStatement, BatchExecuteStatement, ExecuteTransaction) are not checked.</li>
+ *   <li><b>Throttling</b>: every Nth call of an operation ({@code throttleEvery}) is answered, not
+ *     forwarded: {@code ProvisionedThroughputExceededException} (400), or, for TransactWriteItems
+ *     and TransactGetItems, a {@code TransactionCanceledException} whose reasons are all
+ *     {@code ThrottlingError}, as real DynamoDB answers. With {@code throttleAs=ThrottlingException}
+ *     every throttled call is answered 400 {@code ThrottlingException} instead.</li>
+ *   <li><b>Lost responses</b>: every Nth <em>forwarded</em> call of an operation
+ *     ({@code loseResponseEvery}) commits upstream and its response is dropped. {@link LossStyle#RESET}
+ *     (default): the connection is reset (TCP RST) with nothing written; {@link LossStyle#TIMEOUT}:
+ *     the connection stays silent until the client gives up and closes it.</li>
+ *   <li><b>Latency</b>: fixed ms plus a uniform random jitter, per operation or for all
+ *     ({@code *}), spent on arrival, before any other rule and before forwarding.</li>
+ * </ul>
+ * "Every Nth call" counts per rule and per operation (one counter for {@code *}); setting a rule
+ * restarts its count. Calls are counted as they reach the proxy, so an HTTP-level resend is a call.
+ *
+ * <h2>What AWS SDK for Java v2 (2.54.13, url-connection-client) does with each, observed in this
+ * module's tests</h2>
+ * <ul>
+ *   <li>{@code TransactionCanceledException} (TransactionConflict or ThrottlingError reasons): not
+ *     retried; the caller gets {@code cancellationReasons()} in request order.</li>
+ *   <li>{@code TransactionConflictException} (single-item write): <b>not retried</b>, neither by
+ *     the SDK's default strategy for DynamoDB nor by the standard one the service configures (its
+ *     code is in neither the SDK's throttling nor its retryable error codes, and it is a 400): the
+ *     caller sees it on the first attempt.</li>
+ *   <li>{@code ProvisionedThroughputExceededException} and {@code ThrottlingException}: retried with
+ *     throttling backoff up to the strategy's max attempts, then thrown.</li>
+ *   <li>Lost response, RESET: {@code SdkClientException} caused by the IOException
+ *     ("Connection reset"), which the SDK retries (an IO error is retryable) up to max attempts.
+ *     The write had committed: a retried non-idempotent write (UpdateItem ADD, a Put without a
+ *     condition on a version) is applied twice. No resend happens below the SDK: the
+ *     url-connection client streams the body with a fixed length, which turns off
+ *     HttpURLConnection's silent resend of a failed POST ({@code sun.net.http.retryPost}).</li>
+ *   <li>Lost response, TIMEOUT: the attempt ends at the client's read timeout ({@code socketTimeout})
+ *     or {@code apiCallAttemptTimeout}, and the SDK retries it the same way.</li>
+ * </ul>
+ *
+ * <h2>Limits</h2>
+ * The request is forwarded with the client's SigV4 signature, which covers the proxy's Host (and,
+ * for a rewritten BatchWriteItem, the original body): the upstream must not check signatures, as
+ * DynamoDB Local does not. A table named by ARN and by name counts as two tables.
+ */
+public final class ProductionLikeDynamo implements AutoCloseable {
+    /** The conflict window of {@link Rules#defaults()}: a transaction on real DynamoDB takes tens of ms. */
+    public static final long DEFAULT_CONFLICT_WINDOW_MS = 25;
+    private static final int MAX_CONNECTIONS = 1024;
+    private static final int IDLE_CONNECTION_MS = 60_000;
+    private static final int MAX_SILENCE_MS = 60_000;
+    private static final Duration UPSTREAM_TIMEOUT = Duration.ofSeconds(30);
+    private static final String JSON_1_0 = "application/x-amz-json-1.0";
+    private static final String DYNAMODB_ERROR = "com.amazonaws.dynamodb.v20120810#";
+    private static final String CONFLICT_MESSAGE = "Transaction is ongoing for the item";
+    private static final String THROTTLING_REASON = "Throughput exceeds the current capacity of your table or index. "
+            + "DynamoDB is automatically scaling your table or index so please try again shortly. If exceptions persist, "
+            + "check if you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html.";
+    private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection",
+            "proxy-authenticate", "proxy-authorization", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
+            "host", "content-length", "expect");
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    /** How a throttled call is answered. */
+    public enum ThrottleStyle {
+        /** As DynamoDB does for a table: ProvisionedThroughputExceededException; transactions: TransactionCanceledException with ThrottlingError reasons. */
+        NATIVE,
+        /** 400 ThrottlingException ("Rate of requests exceeds the allowed throughput.") for every operation. */
+        THROTTLING_EXCEPTION
+    }
+
+    /** How a lost response looks to the client. */
+    public enum LossStyle {
+        /** The connection is reset (TCP RST) with nothing written. */
+        RESET,
+        /** Nothing is written and the connection stays open until the client closes it (or 60 s). */
+        TIMEOUT
+    }
+
+    private final URI upstream;
+    private final String upstreamBase;
+    private final ServerSocket serverSocket;
+    private final ThreadPoolExecutor connections;
+    private final Thread acceptor;
+    private final HttpClient http;
+    private final ItemKeys keys;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile Rules rules;
+    private volatile boolean closed;
+
+    private final Object holdLock = new Object();
+    private final Set<ItemId> held = new HashSet<>();
+    private int transactionsInFlight;
+
+    private final ConcurrentMap<String, LongAdder> calls = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, LongAdder> forwarded = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, LongAdder> throttled = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, LongAdder> dropped = new ConcurrentHashMap<>();
+    private final LongAdder transactionConflicts = new LongAdder();
+    private final LongAdder singleItemConflicts = new LongAdder();
+    private final LongAdder batchItemsDeferred = new LongAdder();
+
+    private ProductionLikeDynamo(URI upstream, int port, Rules rules) throws IOException {
+        this.upstream = upstream;
+        String base = upstream.toString();
+        this.upstreamBase = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.rules = rules;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.keys = new ItemKeys(this::describeKeySchema);
+        this.serverSocket = new ServerSocket();
+        serverSocket.setReuseAddress(true);
+        serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
+        int instance = INSTANCES.incrementAndGet();
+        AtomicInteger threads = new AtomicInteger();
+        this.connections = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
+            Thread thread = new Thread(task, "prodlike-dynamo-" + instance + "-conn-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.acceptor = new Thread(this::acceptLoop, "prodlike-dynamo-" + instance + "-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /** Starts the proxy on 127.0.0.1:{@code port} (0 = a free port) with {@link Rules#defaults()}. */
+    public static ProductionLikeDynamo start(URI upstream, int port) {
+        return start(upstream, port, Rules.defaults());
+    }
+
+    /** Starts the proxy on 127.0.0.1:{@code port} (0 = a free port) with the given rules. */
+    public static ProductionLikeDynamo start(URI upstream, int port, Rules rules) {
+        if (upstream == null || upstream.getScheme() == null || upstream.getHost() == null) {
+            throw new IllegalArgumentException("upstream must be an absolute http URI, got " + upstream);
+        }
+        try {
+            return new ProductionLikeDynamo(upstream, port, rules == null ? Rules.none() : rules);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not listen on 127.0.0.1:" + port, e);
+        }
+    }
+
+    /** Where clients send requests: {@code http://127.0.0.1:<port>}. */
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    public int port() {
+        return serverSocket.getLocalPort();
+    }
+
+    public URI upstream() {
+        return upstream;
+    }
+
+    /** The rules in force; changing them takes effect from the next call. */
+    public Rules rules() {
+        return rules;
+    }
+
+    /** Replaces the rules (their "every Nth" counts start afresh). */
+    public void rules(Rules replacement) {
+        this.rules = replacement == null ? Rules.none() : replacement;
+    }
+
+    /** TransactWriteItems calls holding their items right now. */
+    public int transactionsInFlight() {
+        synchronized (holdLock) {
+            return transactionsInFlight;
+        }
+    }
+
+    /** Waits until at least {@code count} TransactWriteItems calls hold their items; false on timeout. */
+    public boolean awaitTransactionsInFlight(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (holdLock) {
+            while (transactionsInFlight < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                TimeUnit.NANOSECONDS.timedWait(holdLock, left);
+            }
+            return true;
+        }
+    }
+
+    public Stats stats() {
+        return new Stats(snapshot(calls), snapshot(forwarded), transactionConflicts.sum(), singleItemConflicts.sum(),
+                batchItemsDeferred.sum(), snapshot(throttled), snapshot(dropped));
+    }
+
+    public void resetStats() {
+        calls.clear();
+        forwarded.clear();
+        throttled.clear();
+        dropped.clear();
+        transactionConflicts.reset();
+        singleItemConflicts.reset();
+        batchItemsDeferred.reset();
+    }
+
+    /** Stops listening, ends open connections and waiting calls (their held items are released). */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            serverSocket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        try {
+            acceptor.join(5_000); // the listening socket is released only once the blocked accept() returns
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Socket socket : open) closeQuietly(socket);
+        connections.shutdownNow();
+    }
+
+    /**
+     * What the proxy did, since start or the last {@link #resetStats()}. Maps are by operation (the
+     * X-Amz-Target suffix, e.g. {@code PutItem}); absent means zero.
+     *
+     * @param calls              requests received (every HTTP request, HTTP-level resends included)
+     * @param forwarded          requests sent upstream
+     * @param transactionConflicts TransactWriteItems and TransactGetItems cancelled with TransactionConflict
+     * @param singleItemConflicts PutItem, UpdateItem, DeleteItem answered TransactionConflictException
+     * @param batchItemsDeferred BatchWriteItem requests returned in UnprocessedItems because their item was held
+     * @param throttled          calls answered with a throttling error
+     * @param dropped            forwarded calls whose response was dropped
+     */
+    public record Stats(Map<String, Long> calls, Map<String, Long> forwarded, long transactionConflicts,
+            long singleItemConflicts, long batchItemsDeferred, Map<String, Long> throttled, Map<String, Long> dropped) {
+        public long calls(String operation) {
+            return calls.getOrDefault(operation, 0L);
+        }
+
+        public long forwarded(String operation) {
+            return forwarded.getOrDefault(operation, 0L);
+        }
+
+        public long throttled(String operation) {
+            return throttled.getOrDefault(operation, 0L);
+        }
+
+        public long dropped(String operation) {
+            return dropped.getOrDefault(operation, 0L);
+        }
+
+        /** Throttling errors injected, all operations. */
+        public long throttles() {
+            return throttled.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** Responses dropped, all operations. */
+        public long responsesDropped() {
+            return dropped.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /**
+     * The fault rules: mutable and thread-safe, read by the proxy on every call.
+     *
+     * <p>{@link #parse(String)} syntax, for humans (environment variables, command lines): entries
+     * separated by commas, each {@code key=value}; keys are case-insensitive, operation names are
+     * the X-Amz-Target suffix as DynamoDB spells it ({@code PutItem}, {@code TransactWriteItems}) or
+     * {@code *} for every operation; a key may repeat for several operations. Parsing starts from
+     * {@link #defaults()} (conflict window {@value ProductionLikeDynamo#DEFAULT_CONFLICT_WINDOW_MS}
+     * ms, nothing else), so an empty spec is the defaults.
+     * <pre>
+     *   conflictWindowMs=&lt;ms&gt;                 transaction conflict window W; 0 turns conflicts off
+     *   throttleEvery=&lt;Operation&gt;:&lt;N&gt;          throttle every Nth call of the operation (1 = every call, 0 = off)
+     *   throttleAs=native|ThrottlingException  how throttled calls are answered (default native)
+     *   loseResponseEvery=&lt;Operation&gt;:&lt;N&gt;      drop the response of every Nth forwarded call of the operation
+     *   loseResponseAs=reset|timeout           how a dropped response looks (default reset)
+     *   latencyMs=&lt;ms&gt; | &lt;Operation&gt;:&lt;ms&gt;      fixed added latency, all operations or one
+     *   jitterMs=&lt;ms&gt; | &lt;Operation&gt;:&lt;ms&gt;       plus uniform random 0..ms, all operations or one
+     * </pre>
+     * Example: {@code conflictWindowMs=25,throttleEvery=TransactWriteItems:10,loseResponseEvery=PutItem:7,latencyMs=5}.
+     * {@link #toString()} writes this syntax back.
+     */
+    public static final class Rules {
+        private static final Pattern OPERATION = Pattern.compile("\\*|[A-Z][A-Za-z0-9]*");
+
+        private volatile long conflictWindowMs;
+        private volatile ThrottleStyle throttleAs = ThrottleStyle.NATIVE;
+        private volatile LossStyle loseResponseAs = LossStyle.RESET;
+        private final ConcurrentMap<String, Cadence> throttleEvery = new ConcurrentSkipListMap<>();
+        private final ConcurrentMap<String, Cadence> loseResponseEvery = new ConcurrentSkipListMap<>();
+        private final ConcurrentMap<String, Latency> latency = new ConcurrentSkipListMap<>();
+
+        private Rules(long conflictWindowMs) {
+            this.conflictWindowMs = conflictWindowMs;
+        }
+
+        /** Everything off: a transparent proxy. */
+        public static Rules none() {
+            return new Rules(0);
+        }
+
+        /** A conflict window of {@value ProductionLikeDynamo#DEFAULT_CONFLICT_WINDOW_MS} ms, nothing else. */
+        public static Rules defaults() {
+            return new Rules(DEFAULT_CONFLICT_WINDOW_MS);
+        }
+
+        /** Rules from the syntax above; IllegalArgumentException naming the entry that is wrong. */
+        public static Rules parse(String spec) {
+            Rules rules = defaults();
+            if (spec == null) return rules;
+            for (String raw : spec.split(",")) {
+                String entry = raw.trim();
+                if (entry.isEmpty()) continue;
+                int eq = entry.indexOf('=');
+                if (eq <= 0) throw new IllegalArgumentException("'" + entry + "' is not key=value");
+                String key = entry.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+                String value = entry.substring(eq + 1).trim();
+                try {
+                    switch (key) {
+                        case "conflictwindowms" -> rules.conflictWindowMs(number(value));
+                        case "throttleevery" -> rules.throttleEvery(operation(value), (int) number(after(value)));
+                        case "throttleas" -> rules.throttleAs(switch (value.toLowerCase(Locale.ROOT)) {
+                            case "native" -> ThrottleStyle.NATIVE;
+                            case "throttlingexception" -> ThrottleStyle.THROTTLING_EXCEPTION;
+                            default -> throw new IllegalArgumentException("native or ThrottlingException");
+                        });
+                        case "loseresponseevery" -> rules.loseResponseEvery(operation(value), (int) number(after(value)));
+                        case "loseresponseas" -> rules.loseResponseAs(switch (value.toLowerCase(Locale.ROOT)) {
+                            case "reset" -> LossStyle.RESET;
+                            case "timeout" -> LossStyle.TIMEOUT;
+                            default -> throw new IllegalArgumentException("reset or timeout");
+                        });
+                        case "latencyms" -> {
+                            String operation = value.contains(":") ? operation(value) : "*";
+                            rules.latency(operation, number(value.contains(":") ? after(value) : value),
+                                    rules.latencyOf(operation).jitterMs());
+                        }
+                        case "jitterms" -> {
+                            String operation = value.contains(":") ? operation(value) : "*";
+                            rules.latency(operation, rules.latencyOf(operation).fixedMs(),
+                                    number(value.contains(":") ? after(value) : value));
+                        }
+                        default -> throw new IllegalArgumentException("unknown key; known: conflictWindowMs, "
+                                + "throttleEvery, throttleAs, loseResponseEvery, loseResponseAs, latencyMs, jitterMs");
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("bad rule '" + entry + "': " + e.getMessage(), e);
+                }
+            }
+            return rules;
+        }
+
+        private static String operation(String value) {
+            int colon = value.indexOf(':');
+            if (colon < 0) throw new IllegalArgumentException("expected <Operation>:<number>");
+            return value.substring(0, colon).trim();
+        }
+
+        private static String after(String value) {
+            int colon = value.indexOf(':');
+            if (colon < 0) throw new IllegalArgumentException("expected <Operation>:<number>");
+            return value.substring(colon + 1).trim();
+        }
+
+        private static long number(String value) {
+            try {
+                return Long.parseLong(value.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + value + "' is not a whole number");
+            }
+        }
+
+        private static String checkedOperation(String operation) {
+            if (operation == null || !OPERATION.matcher(operation).matches()) {
+                throw new IllegalArgumentException("'" + operation + "' is not an operation name (PutItem, TransactWriteItems, ...) or *");
+            }
+            return operation;
+        }
+
+        private static long nonNegative(long value, String what) {
+            if (value < 0) throw new IllegalArgumentException(what + " must not be negative, got " + value);
+            return value;
+        }
+
+        public long conflictWindowMs() {
+            return conflictWindowMs;
+        }
+
+        /** The transaction conflict window W in ms; 0 turns conflict checks off. */
+        public Rules conflictWindowMs(long ms) {
+            this.conflictWindowMs = nonNegative(ms, "conflictWindowMs");
+            return this;
+        }
+
+        /** Throttles every {@code n}th call of {@code operation} ({@code *}: of all calls); 0 turns it off. */
+        public Rules throttleEvery(String operation, int n) {
+            set(throttleEvery, checkedOperation(operation), n, "throttleEvery");
+            return this;
+        }
+
+        /** The N of {@code throttleEvery} for exactly this operation name, 0 if none. */
+        public int throttleEvery(String operation) {
+            Cadence cadence = throttleEvery.get(operation);
+            return cadence == null ? 0 : cadence.every;
+        }
+
+        public ThrottleStyle throttleAs() {
+            return throttleAs;
+        }
+
+        public Rules throttleAs(ThrottleStyle style) {
+            this.throttleAs = style == null ? ThrottleStyle.NATIVE : style;
+            return this;
+        }
+
+        /** Drops the response of every {@code n}th forwarded call of {@code operation} ({@code *}: of all); 0 turns it off. */
+        public Rules loseResponseEvery(String operation, int n) {
+            set(loseResponseEvery, checkedOperation(operation), n, "loseResponseEvery");
+            return this;
+        }
+
+        /** The N of {@code loseResponseEvery} for exactly this operation name, 0 if none. */
+        public int loseResponseEvery(String operation) {
+            Cadence cadence = loseResponseEvery.get(operation);
+            return cadence == null ? 0 : cadence.every;
+        }
+
+        public LossStyle loseResponseAs() {
+            return loseResponseAs;
+        }
+
+        public Rules loseResponseAs(LossStyle style) {
+            this.loseResponseAs = style == null ? LossStyle.RESET : style;
+            return this;
+        }
+
+        /** Adds {@code fixedMs} plus uniform random 0..{@code jitterMs} to every call of {@code operation} ({@code *}: all). */
+        public Rules latency(String operation, long fixedMs, long jitterMs) {
+            String name = checkedOperation(operation);
+            Latency value = new Latency(nonNegative(fixedMs, "latencyMs"), nonNegative(jitterMs, "jitterMs"));
+            if (value.fixedMs() == 0 && value.jitterMs() == 0) latency.remove(name);
+            else latency.put(name, value);
+            return this;
+        }
+
+        /** Fixed added latency for every operation. */
+        public Rules latencyMs(long fixedMs) {
+            return latency("*", fixedMs, latencyOf("*").jitterMs());
+        }
+
+        /** The latency set for exactly this operation name ({@code *} included), zero if none. */
+        public Latency latencyOf(String operation) {
+            return latency.getOrDefault(operation, Latency.NONE);
+        }
+
+        /** Turns every rule off (conflict window 0). */
+        public Rules clear() {
+            conflictWindowMs = 0;
+            throttleAs = ThrottleStyle.NATIVE;
+            loseResponseAs = LossStyle.RESET;
+            throttleEvery.clear();
+            loseResponseEvery.clear();
+            latency.clear();
+            return this;
+        }
+
+        /** Added latency: fixed plus uniform random 0..jitter ms. */
+        public record Latency(long fixedMs, long jitterMs) {
+            static final Latency NONE = new Latency(0, 0);
+        }
+
+        private static void set(ConcurrentMap<String, Cadence> map, String operation, int n, String what) {
+            if (n < 0) throw new IllegalArgumentException(what + " must not be negative, got " + n);
+            if (n == 0) map.remove(operation);
+            else map.put(operation, new Cadence(n));
+        }
+
+        boolean throttleNow(String operation) {
+            return hit(throttleEvery, operation);
+        }
+
+        boolean loseNow(String operation) {
+            return hit(loseResponseEvery, operation);
+        }
+
+        long latencyNowMs(String operation) {
+            Latency value = latency.get(operation);
+            if (value == null) value = latency.get("*");
+            if (value == null) return 0;
+            return value.fixedMs() + (value.jitterMs() > 0 ? ThreadLocalRandom.current().nextLong(value.jitterMs() + 1) : 0);
+        }
+
+        private static boolean hit(ConcurrentMap<String, Cadence> map, String operation) {
+            Cadence cadence = map.get(operation);
+            if (cadence == null) cadence = map.get("*");
+            return cadence != null && cadence.count.incrementAndGet() % cadence.every == 0;
+        }
+
+        @Override
+        public String toString() {
+            List<String> entries = new ArrayList<>();
+            entries.add("conflictWindowMs=" + conflictWindowMs);
+            throttleEvery.forEach((operation, cadence) -> entries.add("throttleEvery=" + operation + ":" + cadence.every));
+            if (throttleAs != ThrottleStyle.NATIVE) entries.add("throttleAs=ThrottlingException");
+            loseResponseEvery.forEach((operation, cadence) -> entries.add("loseResponseEvery=" + operation + ":" + cadence.every));
+            if (loseResponseAs != LossStyle.RESET) entries.add("loseResponseAs=timeout");
+            latency.forEach((operation, value) -> {
+                String prefix = operation.equals("*") ? "" : operation + ":";
+                if (value.fixedMs() > 0) entries.add("latencyMs=" + prefix + value.fixedMs());
+                if (value.jitterMs() > 0) entries.add("jitterMs=" + prefix + value.jitterMs());
+            });
+            return String.join(",", entries);
+        }
+
+        private static final class Cadence {
+            final int every;
+            final AtomicLong count = new AtomicLong();
+
+            Cadence(int every) {
+                this.every = every;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- serving
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket socket;
+            try {
+                socket = serverSocket.accept();
+            } catch (IOException e) {
+                if (closed) return;
+                continue;
+            }
+            open.add(socket);
+            try {
+                connections.execute(() -> serve(socket));
+            } catch (RejectedExecutionException full) {
+                open.remove(socket);
+                reset(socket);
+            }
+        }
+    }
+
+    /** What to do with one request: answer it, or drop the connection without an answer. */
+    private record Outcome(HttpWire.Response response, LossStyle drop) {
+        static Outcome answer(HttpWire.Response response) {
+            return new Outcome(response, null);
+        }
+    }
+
+    private void serve(Socket socket) {
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(IDLE_CONNECTION_MS);
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+            while (!closed) {
+                HttpWire.Request request;
+                try {
+                    request = HttpWire.read(in, out);
+                } catch (HttpWire.BadRequest bad) {
+                    HttpWire.write(out, new HttpWire.Response(400, List.of(Map.entry("Connection", "close"),
+                            Map.entry("Content-Type", "text/plain")), bad.getMessage().getBytes(StandardCharsets.UTF_8)));
+                    return;
+                }
+                if (request == null) return;
+                Outcome outcome = handle(request);
+                if (outcome.drop() != null) {
+                    drop(socket, in, outcome.drop());
+                    return;
+                }
+                HttpWire.write(out, outcome.response());
+                if (request.closeAfter()) return;
+            }
+        } catch (IOException | InterruptedException endOfConnection) {
+            // the client went away, idled out, or the proxy is closing
+        } finally {
+            open.remove(socket);
+            closeQuietly(socket);
+        }
+    }
+
+    private static void drop(Socket socket, InputStream in, LossStyle style) {
+        if (style == LossStyle.TIMEOUT) {
+            try {
+                socket.setSoTimeout(MAX_SILENCE_MS);
+                while (in.read() != -1) {
+                    // silence until the client gives up
+                }
+            } catch (IOException gaveUp) {
+                // the client closed or reset the connection, or the silence lasted long enough
+            }
+        }
+        reset(socket);
+    }
+
+    private static void reset(Socket socket) {
+        try {
+            socket.setSoLinger(true, 0); // close() then sends RST, not FIN
+        } catch (SocketException ignored) {
+            // closed already
+        }
+        closeQuietly(socket);
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    private Outcome handle(HttpWire.Request request) throws InterruptedException {
+        Rules rules = this.rules;
+        String operation = operation(request);
+        count(calls, operation);
+        long latencyMs = rules.latencyNowMs(operation);
+        if (latencyMs > 0) TimeUnit.MILLISECONDS.sleep(latencyMs);
+        JsonNode body = switch (operation) {
+            case "TransactWriteItems", "TransactGetItems", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem" ->
+                    Json.parseObject(request.body());
+            default -> null;
+        };
+        if (rules.throttleNow(operation)) {
+            count(throttled, operation);
+            return Outcome.answer(throttle(rules.throttleAs(), operation, body));
+        }
+        if (rules.conflictWindowMs() > 0 && body != null) {
+            String database = ItemKeys.database(request);
+            switch (operation) {
+                case "TransactWriteItems":
+                    return transactWrite(request, body, database, rules);
+                case "TransactGetItems":
+                    Outcome cancelled = transactGet(request, body, database);
+                    if (cancelled != null) return cancelled;
+                    break;
+                case "PutItem", "UpdateItem", "DeleteItem":
+                    if (singleItemHeld(request, body, database, operation)) {
+                        singleItemConflicts.increment();
+                        return Outcome.answer(error("{\"__type\":\"" + DYNAMODB_ERROR + "TransactionConflictException\",\"message\":\"" + CONFLICT_MESSAGE + "\"}"));
+                    }
+                    break;
+                case "BatchWriteItem":
+                    return batchWrite(request, body, database, rules);
+                default:
+                    break;
+            }
+        }
+        return forwardMaybeLost(request, request.body(), operation, rules);
+    }
+
+    private static String operation(HttpWire.Request request) {
+        String target = request.header("X-Amz-Target");
+        if (target == null || target.isBlank()) return "(no X-Amz-Target)";
+        int dot = target.lastIndexOf('.');
+        return target.substring(dot + 1).trim();
+    }
+
+    private Outcome forwardMaybeLost(HttpWire.Request request, byte[] body, String operation, Rules rules)
+            throws InterruptedException {
+        HttpWire.Response response = forward(request, body, operation);
+        if (rules.loseNow(operation)) {
+            count(dropped, operation);
+            return new Outcome(null, rules.loseResponseAs());
+        }
+        return Outcome.answer(response);
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    private Outcome transactWrite(HttpWire.Request request, JsonNode body, String database, Rules rules)
+            throws InterruptedException {
+        List<JsonNode> actions = Json.array(Json.field(body, "TransactItems").orElse(null));
+        if (actions == null) return forwardMaybeLost(request, request.body(), "TransactWriteItems", rules);
+        List<ItemId> ids = new ArrayList<>(actions.size());
+        for (JsonNode action : actions) ids.add(transactWriteItem(action, database, request));
+        long windowNanos = TimeUnit.MILLISECONDS.toNanos(rules.conflictWindowMs());
+        long acceptedAt = System.nanoTime();
+        Set<ItemId> mine = new HashSet<>();
+        synchronized (holdLock) {
+            boolean[] conflicting = new boolean[ids.size()];
+            boolean any = false;
+            for (int i = 0; i < ids.size(); i++) {
+                conflicting[i] = ids.get(i) != null && held.contains(ids.get(i));
+                any |= conflicting[i];
+            }
+            if (any) {
+                transactionConflicts.increment();
+                return Outcome.answer(cancelled(conflicting, "TransactionConflict", CONFLICT_MESSAGE));
+            }
+            for (ItemId id : ids) {
+                if (id != null) mine.add(id);
+            }
+            held.addAll(mine);
+            transactionsInFlight++;
+            holdLock.notifyAll();
+        }
+        try {
+            Outcome outcome = forwardMaybeLost(request, request.body(), "TransactWriteItems", rules);
+            long left = acceptedAt + windowNanos - System.nanoTime();
+            if (left > 0) TimeUnit.NANOSECONDS.sleep(left);
+            return outcome;
+        } finally {
+            synchronized (holdLock) {
+                held.removeAll(mine);
+                transactionsInFlight--;
+                holdLock.notifyAll();
+            }
+        }
+    }
+
+    private ItemId transactWriteItem(JsonNode action, String database, HttpWire.Request request) {
+        Map<String, JsonNode> members = Json.object(action);
+        if (members == null) return null;
+        JsonNode put = members.get("Put");
+        if (put != null) {
+            return keys.fromItem(database, Json.string(Json.field(put, "TableName").orElse(null)),
+                    Json.field(put, "Item").orElse(null), request);
+        }
+        for (String kind : List.of("Update", "Delete", "ConditionCheck")) {
+            JsonNode keyed = members.get(kind);
+            if (keyed != null) {
+                return keys.fromKey(database, Json.string(Json.field(keyed, "TableName").orElse(null)),
+                        Json.field(keyed, "Key").orElse(null));
+            }
+        }
+        return null;
+    }
+
+    /** A TransactGetItems reading a held item is cancelled; null when it may go on. */
+    private Outcome transactGet(HttpWire.Request request, JsonNode body, String database) {
+        List<JsonNode> actions = Json.array(Json.field(body, "TransactItems").orElse(null));
+        if (actions == null) return null;
+        boolean[] conflicting = new boolean[actions.size()];
+        boolean any = false;
+        List<ItemId> ids = new ArrayList<>();
+        for (JsonNode action : actions) {
+            JsonNode get = Json.field(action, "Get").orElse(null);
+            ids.add(get == null ? null : keys.fromKey(database, Json.string(Json.field(get, "TableName").orElse(null)),
+                    Json.field(get, "Key").orElse(null)));
+        }
+        synchronized (holdLock) {
+            for (int i = 0; i < ids.size(); i++) {
+                conflicting[i] = ids.get(i) != null && held.contains(ids.get(i));
+                any |= conflicting[i];
+            }
+        }
+        if (!any) return null;
+        transactionConflicts.increment();
+        return Outcome.answer(cancelled(conflicting, "TransactionConflict", CONFLICT_MESSAGE));
+    }
+
+    private boolean singleItemHeld(HttpWire.Request request, JsonNode body, String database, String operation) {
+        String table = Json.string(Json.field(body, "TableName").orElse(null));
+        ItemId id = operation.equals("PutItem")
+                ? keys.fromItem(database, table, Json.field(body, "Item").orElse(null), request)
+                : keys.fromKey(database, table, Json.field(body, "Key").orElse(null));
+        if (id == null) return false;
+        synchronized (holdLock) {
+            return held.contains(id);
+        }
+    }
+
+    // ---------------------------------------------------------------- BatchWriteItem
+
+    private Outcome batchWrite(HttpWire.Request request, JsonNode body, String database, Rules rules)
+            throws InterruptedException {
+        Map<String, JsonNode> requestItems = Json.object(Json.field(body, "RequestItems").orElse(null));
+        if (requestItems == null) return forwardMaybeLost(request, request.body(), "BatchWriteItem", rules);
+        Map<String, List<ItemId>> ids = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> table : requestItems.entrySet()) {
+            List<JsonNode> writes = Json.array(table.getValue());
+            if (writes == null) return forwardMaybeLost(request, request.body(), "BatchWriteItem", rules);
+            List<ItemId> tableIds = new ArrayList<>();
+            for (JsonNode write : writes) {
+                JsonNode put = Json.field(write, "PutRequest").orElse(null);
+                JsonNode delete = Json.field(write, "DeleteRequest").orElse(null);
+                tableIds.add(put != null ? keys.fromItem(database, table.getKey(), Json.field(put, "Item").orElse(null), request)
+                        : delete != null ? keys.fromKey(database, table.getKey(), Json.field(delete, "Key").orElse(null))
+                        : null);
+            }
+            ids.put(table.getKey(), tableIds);
+        }
+        Map<String, List<JsonNode>> kept = new LinkedHashMap<>();
+        Map<String, List<JsonNode>> deferred = new LinkedHashMap<>();
+        int deferredCount = 0;
+        synchronized (holdLock) {
+            for (Map.Entry<String, JsonNode> table : requestItems.entrySet()) {
+                List<JsonNode> writes = Json.array(table.getValue());
+                List<ItemId> tableIds = ids.get(table.getKey());
+                for (int i = 0; i < writes.size(); i++) {
+                    boolean isHeld = tableIds.get(i) != null && held.contains(tableIds.get(i));
+                    (isHeld ? deferred : kept).computeIfAbsent(table.getKey(), t -> new ArrayList<>()).add(writes.get(i));
+                    if (isHeld) deferredCount++;
+                }
+            }
+        }
+        if (deferredCount == 0) return forwardMaybeLost(request, request.body(), "BatchWriteItem", rules);
+        batchItemsDeferred.add(deferredCount);
+        if (kept.isEmpty()) {
+            StringBuilder answer = new StringBuilder("{\"UnprocessedItems\":");
+            writeRequestItems(deferred, answer);
+            answer.append('}');
+            return Outcome.answer(json(200, answer.toString()));
+        }
+        StringBuilder forwardedBody = new StringBuilder();
+        forwardedBody.append('{');
+        boolean first = true;
+        for (Map.Entry<String, JsonNode> member : body.asObject().entrySet()) {
+            if (!first) forwardedBody.append(',');
+            first = false;
+            Json.quote(member.getKey(), forwardedBody);
+            forwardedBody.append(':');
+            if (member.getKey().equals("RequestItems")) writeRequestItems(kept, forwardedBody);
+            else Json.write(member.getValue(), forwardedBody);
+        }
+        forwardedBody.append('}');
+        HttpWire.Response upstreamAnswer = forward(request, forwardedBody.toString().getBytes(StandardCharsets.UTF_8), "BatchWriteItem");
+        if (rules.loseNow("BatchWriteItem")) {
+            count(dropped, "BatchWriteItem");
+            return new Outcome(null, rules.loseResponseAs());
+        }
+        JsonNode answer = upstreamAnswer.status() == 200 && upstreamAnswer.header("Content-Encoding") == null
+                ? Json.parseObject(upstreamAnswer.body()) : null;
+        if (answer == null) return Outcome.answer(upstreamAnswer); // an error (or an encoding we do not rewrite): as it is
+        Map<String, List<JsonNode>> unprocessed = new LinkedHashMap<>();
+        Map<String, JsonNode> upstreamUnprocessed = Json.object(Json.field(answer, "UnprocessedItems").orElse(null));
+        if (upstreamUnprocessed != null) {
+            upstreamUnprocessed.forEach((table, writes) -> {
+                List<JsonNode> list = Json.array(writes);
+                if (list != null && !list.isEmpty()) unprocessed.computeIfAbsent(table, t -> new ArrayList<>()).addAll(list);
+            });
+        }
+        deferred.forEach((table, writes) -> unprocessed.computeIfAbsent(table, t -> new ArrayList<>()).addAll(writes));
+        StringBuilder merged = new StringBuilder("{");
+        first = true;
+        boolean wroteUnprocessed = false;
+        for (Map.Entry<String, JsonNode> member : answer.asObject().entrySet()) {
+            if (!first) merged.append(',');
+            first = false;
+            Json.quote(member.getKey(), merged);
+            merged.append(':');
+            if (member.getKey().equals("UnprocessedItems")) {
+                writeRequestItems(unprocessed, merged);
+                wroteUnprocessed = true;
+            } else {
+                Json.write(member.getValue(), merged);
+            }
+        }
+        if (!wroteUnprocessed) {
+            if (!first) merged.append(',');
+            merged.append("\"UnprocessedItems\":");
+            writeRequestItems(unprocessed, merged);
+        }
+        merged.append('}');
+        // The body changed: its x-amz-crc32 must be the new body's, or the SDK rejects the response.
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        for (Map.Entry<String, String> header : upstreamAnswer.headers()) {
+            if (!header.getKey().equalsIgnoreCase("x-amz-crc32")) headers.add(header);
+        }
+        byte[] bytes = merged.toString().getBytes(StandardCharsets.UTF_8);
+        headers.add(Map.entry("x-amz-crc32", crc32(bytes)));
+        return Outcome.answer(new HttpWire.Response(200, headers, bytes));
+    }
+
+    private static void writeRequestItems(Map<String, List<JsonNode>> items, StringBuilder out) {
+        out.append('{');
+        boolean firstTable = true;
+        for (Map.Entry<String, List<JsonNode>> table : items.entrySet()) {
+            if (!firstTable) out.append(',');
+            firstTable = false;
+            Json.quote(table.getKey(), out);
+            out.append(":[");
+            boolean first = true;
+            for (JsonNode write : table.getValue()) {
+                if (!first) out.append(',');
+                first = false;
+                Json.write(write, out);
+            }
+            out.append(']');
+        }
+        out.append('}');
+    }
+
+    // ---------------------------------------------------------------- upstream
+
+    private HttpWire.Response forward(HttpWire.Request request, byte[] body, String operation) throws InterruptedException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(upstreamBase + request.target()))
+                .timeout(UPSTREAM_TIMEOUT)
+                .method(request.method(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        for (Map.Entry<String, String> header : request.headers()) {
+            if (NOT_FORWARDED.contains(header.getKey().toLowerCase(Locale.ROOT))) continue;
+            try {
+                builder.header(header.getKey(), header.getValue());
+            } catch (IllegalArgumentException restricted) {
+                // a header java.net.http sets itself
+            }
+        }
+        count(forwarded, operation);
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            return json(500, "{\"__type\":\"" + DYNAMODB_ERROR + "InternalServerError\",\"message\":"
+                    + Json.quote("production-like proxy: the upstream " + upstream + " failed: " + e) + "}");
+        }
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        response.headers().map().forEach((name, values) -> {
+            if (name.startsWith(":") || NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) return;
+            for (String value : values) headers.add(Map.entry(name, value));
+        });
+        return new HttpWire.Response(response.statusCode(), headers, response.body());
+    }
+
+    private List<String> describeKeySchema(String table, HttpWire.Request origin) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(upstreamBase + "/"))
+                .timeout(UPSTREAM_TIMEOUT)
+                .header("Content-Type", JSON_1_0)
+                .header("X-Amz-Target", "DynamoDB_20120810.DescribeTable")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"TableName\":" + Json.quote(table) + "}"));
+        for (String name : List.of("Authorization", "X-Amz-Date", "X-Amz-Security-Token")) {
+            String value = origin.header(name);
+            if (value != null) builder.header(name, value);
+        }
+        try {
+            HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) return null;
+            JsonNode description = Json.field(Json.parseObject(response.body()), "Table").orElse(null);
+            List<JsonNode> schema = Json.array(Json.field(description, "KeySchema").orElse(null));
+            if (schema == null) return null;
+            List<String> names = new ArrayList<>();
+            for (JsonNode element : schema) {
+                String name = Json.string(Json.field(element, "AttributeName").orElse(null));
+                if (name != null) names.add(name);
+            }
+            return names;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    // ---------------------------------------------------------------- synthetic answers
+
+    private static HttpWire.Response throttle(ThrottleStyle style, String operation, JsonNode body) {
+        if (style == ThrottleStyle.THROTTLING_EXCEPTION) {
+            return error("{\"__type\":\"com.amazon.coral.availability#ThrottlingException\",\"message\":\"Rate of requests exceeds the allowed throughput.\"}");
+        }
+        if (operation.equals("TransactWriteItems") || operation.equals("TransactGetItems")) {
+            List<JsonNode> actions = Json.array(Json.field(body, "TransactItems").orElse(null));
+            boolean[] all = new boolean[actions == null || actions.isEmpty() ? 1 : actions.size()];
+            Arrays.fill(all, true);
+            return cancelled(all, "ThrottlingError", THROTTLING_REASON);
+        }
+        return error("{\"__type\":\"" + DYNAMODB_ERROR
+                + "ProvisionedThroughputExceededException\",\"message\":\"The level of configured provisioned throughput for the table "
+                + "was exceeded. Consider increasing your provisioning level with the UpdateTable API.\"}");
+    }
+
+    /** 400 TransactionCanceledException: {@code code} for the flagged actions, None for the others, in request order. */
+    private static HttpWire.Response cancelled(boolean[] flagged, String code, String message) {
+        List<String> codes = new ArrayList<>();
+        StringBuilder reasons = new StringBuilder("[");
+        for (int i = 0; i < flagged.length; i++) {
+            if (i > 0) reasons.append(',');
+            if (flagged[i]) {
+                codes.add(code);
+                reasons.append("{\"Code\":\"").append(code).append("\",\"Message\":").append(Json.quote(message)).append('}');
+            } else {
+                codes.add("None");
+                reasons.append("{\"Code\":\"None\"}");
+            }
+        }
+        reasons.append(']');
+        return error("{\"__type\":\"" + DYNAMODB_ERROR + "TransactionCanceledException\","
+                + "\"Message\":\"Transaction cancelled, please refer cancellation reasons for specific reasons "
+                + codes + "\",\"CancellationReasons\":" + reasons + "}");
+    }
+
+    private static HttpWire.Response error(String body) {
+        return json(400, body);
+    }
+
+    private static HttpWire.Response json(int status, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        List<Map.Entry<String, String>> headers = List.of(
+                Map.entry("Server", "Server"),
+                Map.entry("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC))),
+                Map.entry("Content-Type", JSON_1_0),
+                Map.entry("x-amzn-RequestId", requestId()),
+                Map.entry("x-amz-crc32", crc32(bytes)));
+        return new HttpWire.Response(status, headers, bytes);
+    }
+
+    private static String requestId() {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        StringBuilder id = new StringBuilder(52);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = 0; i < 52; i++) id.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        return id.toString();
+    }
+
+    private static String crc32(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        return Long.toString(crc.getValue());
+    }
+
+    private static void count(ConcurrentMap<String, LongAdder> counters, String operation) {
+        counters.computeIfAbsent(operation, o -> new LongAdder()).increment();
+    }
+
+    private static Map<String, Long> snapshot(ConcurrentMap<String, LongAdder> counters) {
+        Map<String, Long> copy = new TreeMap<>();
+        counters.forEach((operation, adder) -> {
+            long value = adder.sum();
+            if (value > 0) copy.put(operation, value);
+        });
+        return Collections.unmodifiableMap(copy);
+    }
+}

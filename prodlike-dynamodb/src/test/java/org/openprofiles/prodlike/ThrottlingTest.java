@@ -1,0 +1,111 @@
+package org.openprofiles.prodlike;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.openprofiles.prodlike.TestDynamo.item;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
+import org.openprofiles.prodlike.ProductionLikeDynamo.ThrottleStyle;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/** Throttled calls are answered as DynamoDB answers them; the SDK's own retry policy decides what happens next. */
+class ThrottlingTest {
+    static ProductionLikeDynamo proxy;
+    static TestDynamo.Attempts attempts = new TestDynamo.Attempts();
+    static DynamoDbClient production;
+    static DynamoDbClient noRetries;
+    String table;
+
+    @BeforeAll
+    static void start() {
+        proxy = ProductionLikeDynamo.start(TestDynamo.upstream(), 0, Rules.none());
+        production = TestDynamo.client(proxy.endpoint(), TestDynamo.productionRetries(), Duration.ofSeconds(2), attempts);
+        noRetries = TestDynamo.client(proxy.endpoint(), AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(2));
+    }
+
+    @AfterAll
+    static void stop() {
+        proxy.close();
+    }
+
+    @BeforeEach
+    void fresh() {
+        table = TestDynamo.newTable();
+        proxy.rules(Rules.none());
+        proxy.resetStats();
+        attempts.count.set(0);
+    }
+
+    @Test
+    void everySecondPutItemThrottledIsRetriedByTheSdkAndSucceeds() {
+        proxy.rules().throttleEvery("PutItem", 2);
+
+        production.putItem(b -> b.tableName(table).item(item("p1", "x"))); // call 1: forwarded
+        production.putItem(b -> b.tableName(table).item(item("p2", "x"))); // call 2: throttled, call 3: forwarded
+
+        assertEquals(1, proxy.stats().throttled("PutItem"));
+        assertEquals(3, proxy.stats().calls("PutItem"));
+        assertEquals(2, proxy.stats().forwarded("PutItem"));
+        assertEquals(3, attempts.count.get(), "the SDK retried the throttled attempt");
+        assertTrue(TestDynamo.exists(table, "p2"));
+    }
+
+    @Test
+    void throttlingEveryCallExhaustsTheSdksAttemptsAndSurfacesTheThrottle() {
+        proxy.rules().throttleEvery("PutItem", 1);
+
+        ProvisionedThroughputExceededException thrown = assertThrows(ProvisionedThroughputExceededException.class,
+                () -> production.putItem(b -> b.tableName(table).item(item("p", "x"))));
+
+        assertEquals(400, thrown.statusCode());
+        assertTrue(thrown.isThrottlingException());
+        assertEquals(3, attempts.count.get(), "max attempts");
+        assertEquals(3, proxy.stats().throttles());
+        assertEquals(0, proxy.stats().forwarded("PutItem"));
+        assertFalse(TestDynamo.exists(table, "p"));
+    }
+
+    @Test
+    void aThrottledTransactionIsCancelledWithThrottlingErrorReasonsAndNotRetried() {
+        proxy.rules().throttleEvery("TransactWriteItems", 1);
+
+        TransactionCanceledException cancelled = assertThrows(TransactionCanceledException.class,
+                () -> production.transactWriteItems(b -> b.transactItems(ConflictsTest.put(table, "t1"), ConflictsTest.put(table, "t2"))));
+
+        assertEquals(List.of("ThrottlingError", "ThrottlingError"),
+                cancelled.cancellationReasons().stream().map(CancellationReason::code).toList());
+        assertTrue(cancelled.cancellationReasons().get(0).message().startsWith("Throughput exceeds the current capacity"));
+        assertEquals(1, attempts.count.get(), "TransactionCanceledException is not retried, even for throttling");
+        assertEquals(1, proxy.stats().throttled("TransactWriteItems"));
+        assertFalse(TestDynamo.exists(table, "t1"));
+    }
+
+    @Test
+    void throttlesAnsweredAsThrottlingExceptionAreRetriedToo() {
+        proxy.rules().throttleAs(ThrottleStyle.THROTTLING_EXCEPTION).throttleEvery("*", 1);
+        ThrottlingException thrown = assertThrows(ThrottlingException.class,
+                () -> noRetries.putItem(b -> b.tableName(table).item(item("q", "x"))));
+        assertEquals("Rate of requests exceeds the allowed throughput.", thrown.awsErrorDetails().errorMessage());
+        assertThrows(ThrottlingException.class, () -> noRetries.transactWriteItems(b -> b.transactItems(ConflictsTest.put(table, "q"))));
+
+        proxy.rules().throttleEvery("*", 0).throttleEvery("GetItem", 2);
+        production.getItem(b -> b.tableName(table).key(TestDynamo.key("q")));
+        production.getItem(b -> b.tableName(table).key(TestDynamo.key("q")));
+        assertEquals(3, attempts.count.get(), "the second GetItem was retried once");
+        assertEquals(1, proxy.stats().throttled("GetItem"));
+        assertEquals(3, proxy.stats().throttles());
+    }
+}

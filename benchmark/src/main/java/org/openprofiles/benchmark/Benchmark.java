@@ -30,6 +30,7 @@ import org.openprofiles.store.DomainStore;
 import org.openprofiles.store.DynamoDbClients;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.ProfilesTable;
+import org.openprofiles.prodlike.ProductionLikeDynamo;
 import org.openprofiles.store.StoreKeys;
 import org.openprofiles.model.KeyValue;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -156,6 +157,8 @@ public final class Benchmark {
             pass &= check("latency " + r.name(), r.ratio() <= 1.10, String.format("%.3fx <= 1.10x", r.ratio()));
         }
 
+        pass &= contention(endpoint, table, domains);
+
         Map<String, String> env = Map.of("AWS_ENDPOINT_URL_DYNAMODB", endpoint.toString(), "AWS_REGION", "us-east-1",
                 "AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench", "TABLE_NAME", table);
         String[][] drivers = {
@@ -198,6 +201,68 @@ public final class Benchmark {
         System.out.println(pass ? "ALL TARGETS MET" : "SOME TARGETS MISSED");
         server.stop();
         System.exit(pass ? 0 : 1);
+    }
+
+    /**
+     * Many writers attaching contact records to one profile, over DynamoDB as production behaves
+     * (a transaction holds its items for 25 ms; one touching a held item is cancelled), with the
+     * functions' own client and callers that do not retry. Prints per-profile throughput, p50/p99
+     * and failures at 1, 16 and 64 writers; the target is 16 writers at 5x the rate of one.
+     */
+    static boolean contention(URI dynamoLocal, String table, Domains domains) throws Exception {
+        ProductionLikeDynamo proxy = ProductionLikeDynamo.start(dynamoLocal, 0, ProductionLikeDynamo.Rules.defaults().conflictWindowMs(25));
+        ProfileStore store = new ProfileStore(client(proxy.endpoint(), null), table, Clock.systemUTC());
+        PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
+        java.io.PrintStream console = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream())); // the request log
+        put.handleRequest(putCtr("contention-seed", "+1 404 555 0100"), null);
+        List<String> rows = new ArrayList<>();
+        double oneWriterRate = 0;
+        boolean pass = true;
+        try {
+            for (int writers : new int[] {1, 16, 64}) {
+                int requests = Math.max(64, writers * 8);
+                proxy.resetStats();
+                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+                java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+                java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+                double[] latencies = new double[requests];
+                List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+                long started = System.nanoTime();
+                for (int w = 0; w < writers; w++) {
+                    futures.add(pool.submit(() -> {
+                        for (int i; (i = next.getAndIncrement()) < requests; ) {
+                            long t0 = System.nanoTime();
+                            APIGatewayProxyResponseEvent r = put.handleRequest(putCtr("contention-" + writers + "-" + i, "(404) 555-0100"), null);
+                            latencies[i] = (System.nanoTime() - t0) / 1e6;
+                            if (r.getStatusCode() != 200) failures.incrementAndGet();
+                        }
+                    }));
+                }
+                for (var f : futures) f.get();
+                double seconds = (System.nanoTime() - started) / 1e9;
+                pool.shutdown();
+                Arrays.sort(latencies);
+                double rate = requests / seconds;
+                if (writers == 1) oneWriterRate = rate;
+                var stats = proxy.stats();
+                rows.add(String.format("%7d %9d %12.1f/s %8.2fx %9.3f ms %9.3f ms %9d %10d", writers, requests, rate, rate / oneWriterRate,
+                        percentile(latencies, 50), percentile(latencies, 99), failures.get(),
+                        stats.transactionConflicts() + stats.singleItemConflicts()));
+                pass &= check("no failed attach at " + writers + " writers", failures.get() == 0, failures.get() + " failed");
+                if (writers == 16) pass &= check("16 writers at 5x one writer's rate", rate >= 5 * oneWriterRate,
+                        String.format("%.2fx >= 5x", rate / oneWriterRate));
+            }
+        } finally {
+            System.setOut(console);
+            proxy.close();
+        }
+        System.out.println();
+        System.out.println("== Contention: contact records attaching to one profile, production-like DynamoDB (25 ms transaction window) ==");
+        System.out.printf("%7s %9s %14s %9s %12s %12s %9s %10s%n", "writers", "requests", "throughput", "vs 1", "p50", "p99", "failures",
+                "conflicts");
+        rows.forEach(System.out::println);
+        return pass;
     }
 
     /**

@@ -106,10 +106,30 @@ class FaultsAtTheWireTest {
         assertEquals(DynamoDbClients.MAX_ATTEMPTS, proxy.stats().throttled("BatchGetItem"), "the SDK's own retries ran");
 
         proxy.rules(ProductionLikeDynamo.Rules.defaults().throttleEvery("TransactWriteItems", 1));
+        proxy.resetStats();
         response = putCtr("throttled", "+1 971 555 0999");
         assertEquals(429, response.getStatusCode(), response.getBody());
         assertTrue(proxy.stats().throttled("TransactWriteItems") > 1, "our bounded retries ran");
         assertEquals(new TableContents(0, 0, 0), TableContents.checked(LocalDynamo.client(), table));
+    }
+
+    @Test
+    void unprocessedKeysAreReadAgainABoundedNumberOfTimes() {
+        // A 200 with keys left unprocessed: the SDK does not retry it, the store does.
+        proxy.rules(ProductionLikeDynamo.Rules.defaults().unprocessKeysEvery(2));
+        for (int i = 0; i < 4; i++) {
+            APIGatewayProxyResponseEvent response = putCtr("partial-" + i, "+1 971 555 0600");
+            assertEquals(200, response.getStatusCode(), response.getBody());
+        }
+        assertTrue(proxy.stats().unprocessed("BatchGetItem") >= 2, "keys came back unprocessed: " + proxy.stats());
+        assertEquals(new TableContents(1, 5, 4), TableContents.checked(LocalDynamo.client(), table));
+
+        proxy.rules(ProductionLikeDynamo.Rules.defaults().unprocessKeysEvery(1));
+        proxy.resetStats();
+        APIGatewayProxyResponseEvent response = putCtr("never-read", "+1 971 555 0601");
+        assertEquals(429, response.getStatusCode(), response.getBody());
+        assertEquals(6, proxy.stats().unprocessed("BatchGetItem"), "six rounds, then the caller is told to back off");
+        assertEquals(new TableContents(1, 5, 4), TableContents.checked(LocalDynamo.client(), table));
     }
 
     @Test

@@ -87,6 +87,10 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *     ({@code loseResponseEvery}) commits upstream and its response is dropped. {@link LossStyle#RESET}
  *     (default): the connection is reset (TCP RST) with nothing written; {@link LossStyle#TIMEOUT}:
  *     the connection stays silent until the client gives up and closes it.</li>
+ *   <li><b>Unprocessed keys</b>: every Nth BatchGetItem ({@code unprocessKeysEvery}) is answered
+ *     200 with nothing read and every requested key in {@code UnprocessedKeys}, as DynamoDB does when
+ *     it runs out of capacity or response size mid-batch. The SDK does not retry a 200: the caller
+ *     must.</li>
  *   <li><b>Latency</b>: fixed ms plus a uniform random jitter, per operation or for all
  *     ({@code *}), spent on arrival, before any other rule and before forwarding.</li>
  * </ul>
@@ -172,6 +176,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
     private final ConcurrentMap<String, LongAdder> forwarded = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, LongAdder> throttled = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, LongAdder> dropped = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, LongAdder> unprocessed = new ConcurrentHashMap<>();
     private final LongAdder transactionConflicts = new LongAdder();
     private final LongAdder singleItemConflicts = new LongAdder();
     private final LongAdder batchItemsDeferred = new LongAdder();
@@ -264,7 +269,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
 
     public Stats stats() {
         return new Stats(snapshot(calls), snapshot(forwarded), transactionConflicts.sum(), singleItemConflicts.sum(),
-                batchItemsDeferred.sum(), snapshot(throttled), snapshot(dropped));
+                batchItemsDeferred.sum(), snapshot(throttled), snapshot(dropped), snapshot(unprocessed));
     }
 
     public void resetStats() {
@@ -272,6 +277,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         forwarded.clear();
         throttled.clear();
         dropped.clear();
+        unprocessed.clear();
         transactionConflicts.reset();
         singleItemConflicts.reset();
         batchItemsDeferred.reset();
@@ -306,9 +312,16 @@ public final class ProductionLikeDynamo implements AutoCloseable {
      * @param batchItemsDeferred BatchWriteItem requests returned in UnprocessedItems because their item was held
      * @param throttled          calls answered with a throttling error
      * @param dropped            forwarded calls whose response was dropped
+     * @param unprocessed        BatchGetItem calls answered with all their keys unprocessed
      */
     public record Stats(Map<String, Long> calls, Map<String, Long> forwarded, long transactionConflicts,
-            long singleItemConflicts, long batchItemsDeferred, Map<String, Long> throttled, Map<String, Long> dropped) {
+            long singleItemConflicts, long batchItemsDeferred, Map<String, Long> throttled, Map<String, Long> dropped,
+            Map<String, Long> unprocessed) {
+        /** BatchGetItem calls answered with every key unprocessed. */
+        public long unprocessed(String operation) {
+            return unprocessed.getOrDefault(operation, 0L);
+        }
+
         public long calls(String operation) {
             return calls.getOrDefault(operation, 0L);
         }
@@ -351,6 +364,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
      *   throttleAs=native|ThrottlingException  how throttled calls are answered (default native)
      *   loseResponseEvery=&lt;Operation&gt;:&lt;N&gt;      drop the response of every Nth forwarded call of the operation
      *   loseResponseAs=reset|timeout           how a dropped response looks (default reset)
+     *   unprocessKeysEvery=BatchGetItem:&lt;N&gt;  answer every Nth BatchGetItem with all its keys unprocessed
      *   latencyMs=&lt;ms&gt; | &lt;Operation&gt;:&lt;ms&gt;      fixed added latency, all operations or one
      *   jitterMs=&lt;ms&gt; | &lt;Operation&gt;:&lt;ms&gt;       plus uniform random 0..ms, all operations or one
      * </pre>
@@ -365,6 +379,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         private volatile LossStyle loseResponseAs = LossStyle.RESET;
         private final ConcurrentMap<String, Cadence> throttleEvery = new ConcurrentSkipListMap<>();
         private final ConcurrentMap<String, Cadence> loseResponseEvery = new ConcurrentSkipListMap<>();
+        private final ConcurrentMap<String, Cadence> unprocessKeysEvery = new ConcurrentSkipListMap<>();
         private final ConcurrentMap<String, Latency> latency = new ConcurrentSkipListMap<>();
 
         private Rules(long conflictWindowMs) {
@@ -402,6 +417,10 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                             default -> throw new IllegalArgumentException("native or ThrottlingException");
                         });
                         case "loseresponseevery" -> rules.loseResponseEvery(operation(value), (int) number(after(value)));
+                        case "unprocesskeysevery" -> {
+                            if (!operation(value).equals("BatchGetItem")) throw new IllegalArgumentException("unprocessKeysEvery applies to BatchGetItem only");
+                            rules.unprocessKeysEvery((int) number(after(value)));
+                        }
                         case "loseresponseas" -> rules.loseResponseAs(switch (value.toLowerCase(Locale.ROOT)) {
                             case "reset" -> LossStyle.RESET;
                             case "timeout" -> LossStyle.TIMEOUT;
@@ -418,7 +437,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                                     number(value.contains(":") ? after(value) : value));
                         }
                         default -> throw new IllegalArgumentException("unknown key; known: conflictWindowMs, "
-                                + "throttleEvery, throttleAs, loseResponseEvery, loseResponseAs, latencyMs, jitterMs");
+                                + "throttleEvery, throttleAs, loseResponseEvery, loseResponseAs, unprocessKeysEvery, latencyMs, jitterMs");
                     }
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("bad rule '" + entry + "': " + e.getMessage(), e);
@@ -496,6 +515,16 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             return this;
         }
 
+        /** Answer every Nth BatchGetItem with all its keys unprocessed (0 = off). */
+        public Rules unprocessKeysEvery(int n) {
+            set(unprocessKeysEvery, "BatchGetItem", n, "unprocessKeysEvery");
+            return this;
+        }
+
+        boolean unprocessNow(String operation) {
+            return operation.equals("BatchGetItem") && hit(unprocessKeysEvery, operation);
+        }
+
         /** The N of {@code loseResponseEvery} for exactly this operation name, 0 if none. */
         public int loseResponseEvery(String operation) {
             Cadence cadence = loseResponseEvery.get(operation);
@@ -537,6 +566,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             loseResponseAs = LossStyle.RESET;
             throttleEvery.clear();
             loseResponseEvery.clear();
+            unprocessKeysEvery.clear();
             latency.clear();
             return this;
         }
@@ -581,6 +611,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             if (throttleAs != ThrottleStyle.NATIVE) entries.add("throttleAs=ThrottlingException");
             loseResponseEvery.forEach((operation, cadence) -> entries.add("loseResponseEvery=" + operation + ":" + cadence.every));
             if (loseResponseAs != LossStyle.RESET) entries.add("loseResponseAs=timeout");
+            unprocessKeysEvery.forEach((operation, cadence) -> entries.add("unprocessKeysEvery=" + operation + ":" + cadence.every));
             latency.forEach((operation, value) -> {
                 String prefix = operation.equals("*") ? "" : operation + ":";
                 if (value.fixedMs() > 0) entries.add("latencyMs=" + prefix + value.fixedMs());
@@ -697,7 +728,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         long latencyMs = rules.latencyNowMs(operation);
         if (latencyMs > 0) TimeUnit.MILLISECONDS.sleep(latencyMs);
         JsonNode body = switch (operation) {
-            case "TransactWriteItems", "TransactGetItems", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem" ->
+            case "TransactWriteItems", "TransactGetItems", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "BatchGetItem" ->
                     Json.parseObject(request.body());
             default -> null;
         };
@@ -705,7 +736,13 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             count(throttled, operation);
             return Outcome.answer(throttle(rules.throttleAs(), operation, body));
         }
-        if (rules.conflictWindowMs() > 0 && body != null) {
+        if (rules.unprocessNow(operation)) {
+            count(unprocessed, operation);
+            StringBuilder keys = new StringBuilder();
+            Json.write(Json.field(body, "RequestItems").orElseThrow(), keys);
+            return Outcome.answer(json(200, "{\"Responses\":{},\"UnprocessedKeys\":" + keys + "}"));
+        }
+        if (rules.conflictWindowMs() > 0 && body != null && !operation.equals("BatchGetItem")) {
             String database = ItemKeys.database(request);
             switch (operation) {
                 case "TransactWriteItems":

@@ -118,7 +118,7 @@ class JavaSdkClientTest {
         assertMessage(assertThrows(BadRequestException.class,
                 () -> client.addProfileKey(r -> r.domainName(DOMAIN).profileId("nope").keyName("_phone").values("1"))), "ProfileId");
         assertMessage(assertThrows(ResourceNotFoundException.class,
-                () -> client.addProfileKey(r -> r.domainName(DOMAIN).profileId("0".repeat(32)).keyName("_phone").values("1"))), "Profile");
+                () -> client.addProfileKey(r -> r.domainName(DOMAIN).profileId("0".repeat(32)).keyName("_phone").values("+1 206 555 0100"))), "Profile");
         assertMessage(assertThrows(BadRequestException.class,
                 () -> client.searchProfiles(r -> r.domainName(DOMAIN).keyName("_phone").values("1").nextToken("forged"))), "next-token");
         assertMessage(assertThrows(BadRequestException.class,

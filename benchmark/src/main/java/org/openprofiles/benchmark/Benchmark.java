@@ -23,10 +23,13 @@ import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.api.ReadProfilesHandler;
 import org.openprofiles.config.DomainLoader;
 import org.openprofiles.service.AddProfileKeyService;
+import org.openprofiles.service.DomainAdminService;
 import org.openprofiles.service.Domains;
+import org.openprofiles.service.ErasureWorker;
+import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
-import org.openprofiles.store.DomainStore;
+import org.openprofiles.store.ConfigStore;
 import org.openprofiles.store.DynamoDbClients;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.ProfilesTable;
@@ -98,9 +101,9 @@ public final class Benchmark {
         String table = ProfilesTable.DEFAULT_TABLE_NAME;
         bare.createTable(ProfilesTable.createTableRequest(table));
 
-        DomainStore configuration = new DomainStore(bare, table);
-        configuration.save(DomainLoader.classpathFiles()); // what the data stack deploys; the cold starts read it
-        Domains domains = new Domains(DomainLoader.parseAll(configuration.load()));
+        // What a deploy applies; the handlers read the configuration from the table, through the recorded client.
+        new DomainAdminService(new ConfigStore(bare, table), Clock.systemUTC(), ErasureWorker.GRACE).applyFiles(DomainLoader.classpathFiles());
+        Domains domains = new LiveDomains(new ConfigStore(recorded, table));
         ProfileStore store = new ProfileStore(recorded, table, Clock.systemUTC());
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
         AddProfileKeyHandler addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));

@@ -39,6 +39,8 @@ final class MappingRules {
             "SourceLastUpdatedTimestampFormat", "EncryptionKey");
     static final int MAX_FIELDS = 250;
     static final int MAX_KEYS = 10;
+    /** The service quota: object types per domain (spec 4). */
+    public static final int MAX_TYPES_PER_DOMAIN = 100;
     static final int MIN_DAYS = 1;
     static final int MAX_DAYS = 1098;
     static final String DAYS_RULE = "a whole number of days from " + MIN_DAYS + " to " + MAX_DAYS;
@@ -51,13 +53,17 @@ final class MappingRules {
         this.typeName = typeName;
     }
 
-    /** @param templates the built-in templates a TemplateId may name (empty while loading the templates) */
+    /**
+     * @param file      the domain file the definition comes from, or null for a PutProfileObjectType request
+     * @param templates the built-in templates a TemplateId may name (empty while loading the templates)
+     */
     static ObjectType objectType(String file, String typeName, Object definition, Map<String, ObjectType> templates) {
         return new MappingRules(file, typeName).read(definition, templates);
     }
 
     private DomainConfigException fail(String rule, String message) {
-        return new DomainConfigException(file + ": object type '" + typeName + "': " + (rule == null ? "" : "rule " + rule + ": ") + message);
+        String where = file == null ? "Object type '" + typeName + "': " : file + ": object type '" + typeName + "': ";
+        return new DomainConfigException(where + (rule == null ? "" : "rule " + rule + ": ") + message);
     }
 
     private ObjectType read(Object definition, Map<String, ObjectType> templates) {
@@ -69,6 +75,10 @@ final class MappingRules {
         for (String member : body.keySet()) {
             if (!MEMBERS.contains(member)) throw fail(null, "unknown member '" + member + "'");
             if (NOT_SUPPORTED.contains(member)) throw fail(null, member + " is not supported by this implementation");
+        }
+        if (body.containsKey("Tags")) {
+            String problem = TagRules.problem(body.get("Tags"));
+            if (problem != null) throw fail(null, problem);
         }
         String description = string(body.get("Description"), "Description");
         int length = description.codePointCount(0, description.length());
@@ -209,8 +219,10 @@ final class MappingRules {
 
     private void checkIdentifiers(List<KeyDefinition> keys, boolean allowProfileCreation) {
         long unique = keys.stream().filter(KeyDefinition::isUnique).count();
-        if (unique != 1) throw fail("2.2.1", "exactly one key must carry UNIQUE (found " + unique + ")");
-        if (keys.stream().noneMatch(KeyDefinition::isProfileKey)) throw fail("2.2.1", "at least one key must carry PROFILE");
+        if (unique != 1) throw fail("2.2.1", "Keys: exactly one key must carry UNIQUE, the identifier of the object (found " + unique + ")");
+        if (keys.stream().noneMatch(KeyDefinition::isProfileKey)) {
+            throw fail("2.2.1", "Keys: at least one key must carry PROFILE, so objects can be matched to profiles");
+        }
         boolean restrictedProfileKey = false;
         boolean plainProfileKey = false;
         for (KeyDefinition key : keys) {
@@ -224,7 +236,7 @@ final class MappingRules {
             if (key.isProfileKey() && !restricted) plainProfileKey = true;
         }
         if (restrictedProfileKey && !plainProfileKey && allowProfileCreation) {
-            throw fail("2.2.3", "a PROFILE key with LOOKUP_ONLY or NEW_ONLY needs another PROFILE key without them");
+            throw fail("2.2.3", "Keys: a PROFILE key with LOOKUP_ONLY or NEW_ONLY needs another PROFILE key without them");
         }
     }
 

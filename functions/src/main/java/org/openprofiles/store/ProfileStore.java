@@ -65,6 +65,9 @@ public final class ProfileStore {
         return "D#" + domain + "#U#" + objectTypeName;
     }
 
+    /** Every item of a domain's profiles, key values and objects starts with this (a deleted domain's erasure). */
+    static String domainPrefix(String domain) { return "D#" + domain + "#"; }
+
     /** Key names never contain '#', so the first '#' separates name and value. */
     static String objectKey(KeyValue key) { return key.keyName() + "#" + key.value(); }
 
@@ -75,6 +78,11 @@ public final class ProfileStore {
      * never an index: resolution must see every write that finished before it began).
      */
     public Snapshot read(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey) {
+        return read(domain, keys, objectTypeName, uniqueKey, null);
+    }
+
+    /** The same read, also fetching {@code config} (the domain's configuration item) when it is not null. */
+    public Snapshot read(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, ConfigRead config) {
         Map<String, KeyValue> keyByPk = new LinkedHashMap<>();
         for (KeyValue key : keys) keyByPk.put(keyPk(domain, key), key);
         String objectPk = objectPk(domain, objectTypeName, uniqueKey);
@@ -82,12 +90,15 @@ public final class ProfileStore {
         List<Map<String, AttributeValue>> wanted = new ArrayList<>();
         for (String pk : keyByPk.keySet()) wanted.add(Map.of(ProfilesTable.PARTITION_KEY, s(pk)));
         wanted.add(Map.of(ProfilesTable.PARTITION_KEY, s(objectPk)));
+        if (config != null) wanted.add(config.startRead());
 
         Map<KeyValue, Snapshot.KeyState> keyStates = new HashMap<>();
         Snapshot.ObjectState objectState = null;
         for (Map<String, AttributeValue> item : batchGet(wanted)) {
             String pk = item.get(ProfilesTable.PARTITION_KEY).s();
-            if (pk.equals(objectPk)) {
+            if (config != null && config.matches(pk)) {
+                config.found(item);
+            } else if (pk.equals(objectPk)) {
                 ObjectItem object = ObjectItem.SCHEMA.mapToItem(item);
                 objectState = new Snapshot.ObjectState(object.profileId());
             } else {

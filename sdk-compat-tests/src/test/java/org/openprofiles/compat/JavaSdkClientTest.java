@@ -163,24 +163,27 @@ class JavaSdkClientTest {
     }
 
     /**
-     * A stand-in DynamoDB: creates the table and keeps the domain configuration the local API
-     * writes at start-up (its one PutItem, read back by BatchGetItem), then throttles or fails every
-     * request-path call.
+     * A stand-in DynamoDB: answers the local API's start-up (the table, then the shipped domain
+     * file applied: a read, a transaction and a read per object type, all answered as on an empty
+     * table), then throttles or fails every request-path call.
      */
     static HttpServer failingDynamo(String errorType, int status) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        java.util.concurrent.atomic.AtomicReference<String> configuration = new java.util.concurrent.atomic.AtomicReference<>();
+        // ExampleDomainName.json: one CreateDomain transaction and one per object type (two).
+        java.util.concurrent.atomic.AtomicInteger startUpTransactions = new java.util.concurrent.atomic.AtomicInteger(3);
         server.createContext("/", exchange -> {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-            String request = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            exchange.getRequestBody().readAllBytes();
             String answer = null;
-            if (target.endsWith(".CreateTable")) {
-                answer = "{}";
-            } else if (target.endsWith(".PutItem")) {
-                configuration.set(request.substring(request.indexOf("\"Item\":") + 7, request.lastIndexOf('}')));
-                answer = "{}";
-            } else if (target.endsWith(".BatchGetItem") && request.contains("CONFIG#domains") && configuration.get() != null) {
-                answer = "{\"Responses\":{\"openprofiles\":[" + configuration.get() + "]},\"UnprocessedKeys\":{}}";
+            if (startUpTransactions.get() > 0) {
+                if (target.endsWith(".CreateTable")) {
+                    answer = "{}";
+                } else if (target.endsWith(".BatchGetItem")) {
+                    answer = "{\"Responses\":{\"openprofiles\":[]},\"UnprocessedKeys\":{}}";
+                } else if (target.endsWith(".TransactWriteItems")) {
+                    startUpTransactions.decrementAndGet();
+                    answer = "{}";
+                }
             }
             byte[] body = (answer != null ? answer : "{\"__type\":\"com.amazonaws.dynamodb.v20120810#" + errorType
                     + "\",\"message\":\"injected\"}").getBytes(StandardCharsets.UTF_8);

@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +28,12 @@ import software.amazon.awssdk.services.customerprofiles.CustomerProfilesClient;
 import software.amazon.awssdk.services.customerprofiles.auth.scheme.CustomerProfilesAuthSchemeProvider;
 import software.amazon.awssdk.services.customerprofiles.model.AddProfileKeyResponse;
 import software.amazon.awssdk.services.customerprofiles.model.BadRequestException;
+import software.amazon.awssdk.services.customerprofiles.model.CreateDomainResponse;
+import software.amazon.awssdk.services.customerprofiles.model.GetProfileObjectTypeResponse;
+import software.amazon.awssdk.services.customerprofiles.model.ListProfileObjectTypeItem;
+import software.amazon.awssdk.services.customerprofiles.model.ObjectTypeField;
+import software.amazon.awssdk.services.customerprofiles.model.ObjectTypeKey;
+import software.amazon.awssdk.services.customerprofiles.model.PutProfileObjectTypeResponse;
 import software.amazon.awssdk.services.customerprofiles.model.CustomerProfilesException;
 import software.amazon.awssdk.services.customerprofiles.model.InternalServerException;
 import software.amazon.awssdk.services.customerprofiles.model.ListProfileObjectsItem;
@@ -98,6 +105,48 @@ class JavaSdkClientTest {
         Profile ada = client.searchProfiles(r -> r.domainName(DOMAIN).keyName("_fullName").values("ada byron")).items().get(0);
         assertEquals("Ada", ada.firstName());
         assertEquals("London", ada.address().city());
+    }
+
+    @Test
+    void theAdministrationStoryThroughTheJavaClient() {
+        String domain = "JavaAdmin" + UUID.randomUUID().toString().substring(0, 8);
+        CreateDomainResponse created = client.createDomain(r -> r.domainName(domain).defaultExpirationDays(30).tags(Map.of("team", "crm")));
+        assertEquals(30, created.defaultExpirationDays());
+        assertTrue(Math.abs(created.createdAt().getEpochSecond() - Instant.now().getEpochSecond()) < 300, "epoch seconds");
+        assertEquals(Map.of("team", "crm"), client.getDomain(r -> r.domainName(domain)).tags());
+        assertEquals(90, client.updateDomain(r -> r.domainName(domain).defaultExpirationDays(90)).defaultExpirationDays());
+        assertTrue(client.listDomains(r -> r.maxResults(100)).items().stream().anyMatch(d -> d.domainName().equals(domain)));
+        assertMessage(assertThrows(BadRequestException.class,
+                () -> client.createDomain(r -> r.domainName(domain).defaultExpirationDays(30))), "already exists");
+
+        Map<String, ObjectTypeField> fields = Map.of(
+                "id", ObjectTypeField.builder().source("_source.id").build(),
+                "email", ObjectTypeField.builder().source("_source.email").target("_profile.EmailAddress").contentType("EMAIL_ADDRESS").build());
+        Map<String, java.util.List<ObjectTypeKey>> keys = Map.of(
+                "memberId", java.util.List.of(ObjectTypeKey.builder().standardIdentifiersWithStrings("UNIQUE").fieldNames("id").build()),
+                "_email", java.util.List.of(ObjectTypeKey.builder().standardIdentifiersWithStrings("PROFILE").fieldNames("email").build()));
+        PutProfileObjectTypeResponse put = client.putProfileObjectType(r -> r.domainName(domain).objectTypeName("Member")
+                .description("members").allowProfileCreation(true).fields(fields).keys(keys));
+        GetProfileObjectTypeResponse got = client.getProfileObjectType(r -> r.domainName(domain).objectTypeName("Member"));
+        assertEquals(fields, got.fields());
+        assertEquals(keys, got.keys());
+        assertEquals(put.createdAt(), got.createdAt());
+        assertEquals(java.util.List.of("Member"), client.listProfileObjectTypes(r -> r.domainName(domain)).items().stream()
+                .map(ListProfileObjectTypeItem::objectTypeName).toList());
+        assertMessage(assertThrows(BadRequestException.class, () -> client.putProfileObjectType(r -> r.domainName(domain)
+                .objectTypeName("Capped").description("d").maxProfileObjectCount(5).fields(fields).keys(keys))), "MaxProfileObjectCount");
+        assertEquals(3, client.listProfileObjectTypeTemplates(r -> { }).items().size());
+        assertEquals(false, client.getProfileObjectTypeTemplate(r -> r.templateId("CTR-AutoAssociateOnly")).allowProfileCreation());
+
+        client.putProfileObject(r -> r.domainName(domain).objectTypeName("Member").object("{\"id\":\"m-1\",\"email\":\"m@example.com\"}"));
+        assertEquals("m@example.com", client.searchProfiles(r -> r.domainName(domain).keyName("_email").values("M@example.com"))
+                .items().get(0).emailAddress());
+
+        assertNotNull(client.deleteProfileObjectType(r -> r.domainName(domain).objectTypeName("Member")).message());
+        assertMessage(assertThrows(ResourceNotFoundException.class,
+                () -> client.putProfileObject(r -> r.domainName(domain).objectTypeName("Member").object("{\"id\":\"m-2\"}"))), "Member");
+        assertNotNull(client.deleteDomain(r -> r.domainName(domain)).message());
+        assertMessage(assertThrows(ResourceNotFoundException.class, () -> client.getDomain(r -> r.domainName(domain))), domain);
     }
 
     static void assertMessage(CustomerProfilesException e, String mentions) {

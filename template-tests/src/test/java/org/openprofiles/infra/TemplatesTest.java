@@ -289,6 +289,36 @@ class TemplatesTest {
         assertEquals(new Json.JsonNumber("2"), ((Map<String, Object>) target.get("RetryPolicy")).get("MaximumRetryAttempts"));
     }
 
+    /**
+     * The README's ingest-only policy, matched as IAM matches execute-api ARNs ({@code *} is any run
+     * of characters, slashes included) against every route of the API, with path values chosen to
+     * look like other routes' segments: it allows exactly the profile routes.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theReadmesIngestOnlyPolicyAllowsProfilesAndNoAdministration() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+        String json = readme.split("<!-- ingest-only-policy -->")[1].split("```json")[1].split("```")[0];
+        Map<String, Object> policy = (Map<String, Object>) Json.parse(json);
+        Map<String, Object> statement = (Map<String, Object>) ((List<Object>) policy.get("Statement")).get(0);
+        assertEquals("Allow", statement.get("Effect"));
+        assertEquals("execute-api:Invoke", statement.get("Action"));
+        List<java.util.regex.Pattern> allowed = ((List<String>) statement.get("Resource")).stream()
+                .map(r -> java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(r).replace("*", "\\E.*\\Q"))).toList();
+        Map<String, String> routes = routes();
+        assertEquals(4 + AdminHandler.ROUTES.size(), routes.size());
+        for (Map.Entry<String, String> route : routes.entrySet()) {
+            String[] methodAndPath = route.getKey().split(" ");
+            for (String[] values : new String[][] {{"Shop", "Orders", "CTR"}, {"profiles", "objects", "search"}}) {
+                String path = methodAndPath[1].replace("{DomainName}", values[0]).replace("{ObjectTypeName}", values[1])
+                        .replace("{TemplateId}", values[2]);
+                String arn = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/" + ApiStack.STAGE + "/" + methodAndPath[0] + path;
+                boolean allows = allowed.stream().anyMatch(p -> p.matcher(arn).matches());
+                assertEquals(!route.getValue().startsWith(AdminHandler.class.getName()), allows, arn);
+            }
+        }
+    }
+
     @Test
     void noUnacknowledgedCdkNagErrors() {
         for (var stack : List.of(stacks.data(), stacks.api())) {

@@ -17,8 +17,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 import org.openprofiles.api.AddProfileKeyHandler;
+import org.openprofiles.api.AdminHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.api.ReadProfilesHandler;
 import org.openprofiles.config.DomainLoader;
@@ -49,6 +51,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * Prints, against DynamoDB Local: DynamoDB calls per request; in-process handler latency beside
@@ -78,8 +81,14 @@ public final class Benchmark {
         }
     }
 
+    /** @param before run before each request, unmeasured and through the bare client (a configuration change, say) */
     record Scenario(String name, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
-                    IntFunction<APIGatewayProxyRequestEvent> request, int maxCalls) {}
+                    IntFunction<APIGatewayProxyRequestEvent> request, int maxCalls, IntConsumer before) {
+        Scenario(String name, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
+                 IntFunction<APIGatewayProxyRequestEvent> request, int maxCalls) {
+            this(name, handler, request, maxCalls, i -> { });
+        }
+    }
 
     record Result(String name, int callsMin, int callsMax, int maxCalls, double handlerP50, double handlerP99,
                   double bareP50, double bareP99) {
@@ -108,6 +117,9 @@ public final class Benchmark {
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
         AddProfileKeyHandler addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
+        AdminHandler admin = new AdminHandler(new DomainAdminService(new ConfigStore(recorded, table), Clock.systemUTC(), ErasureWorker.GRACE));
+        // Configuration changes made by another container: through the bare client, not counted.
+        DomainAdminService otherContainer = new DomainAdminService(new ConfigStore(bare, table), Clock.systemUTC(), ErasureWorker.GRACE);
 
         // The handlers' request log goes to a file, as Lambda sends stdout to a pipe, not a terminal.
         java.io.PrintStream console = System.out;
@@ -125,12 +137,28 @@ public final class Benchmark {
                 new Scenario("PutProfileObject, attaches to an existing profile", put,
                         i -> putCtr("attach-" + i, "(206) 555-0100"), 2),
                 new Scenario("PutProfileObject, replaces an object", put, i -> putCtr("seed-3", "+1 206 555 0100"), 2),
+                new Scenario("PutProfileObject, right after PutProfileObjectType", put,
+                        i -> putCtr("changed-" + i, "(206) 555-0100"), 4,
+                        i -> otherContainer.putObjectType(DOMAIN, "Changing", "{\"Description\":\"v" + i + "\",\"TemplateId\":\"CTR\"}")),
                 new Scenario("AddProfileKey", addKey, i -> request("POST", "/domains/{DomainName}/profiles/keys",
-                        "{\"ProfileId\":\"" + profileId + "\",\"KeyName\":\"loyaltyId\",\"Values\":[\"L-" + i + "\"]}"), 1),
+                        "{\"ProfileId\":\"" + profileId + "\",\"KeyName\":\"loyaltyId\",\"Values\":[\"L-" + i + "\"]}"), 2),
                 new Scenario("SearchProfiles, one key", read, i -> request("POST", ReadProfilesHandler.SEARCH_RESOURCE,
-                        "{\"KeyName\":\"_phone\",\"Values\":[\"+12065550100\"]}"), 2),
+                        "{\"KeyName\":\"_phone\",\"Values\":[\"+12065550100\"]}"), 3),
                 new Scenario("ListProfileObjects, one page of 20", read, i -> request("POST", ReadProfilesHandler.OBJECTS_RESOURCE,
-                        "{\"ObjectTypeName\":\"CTR\",\"ProfileId\":\"" + profileId + "\"}"), 1));
+                        "{\"ObjectTypeName\":\"CTR\",\"ProfileId\":\"" + profileId + "\"}"), 2),
+                new Scenario("CreateDomain", admin, i -> admin("POST", AdminHandler.DOMAIN, "Bench" + i, null,
+                        "{\"DefaultExpirationDays\":30}"), 1),
+                new Scenario("GetDomain", admin, i -> admin("GET", AdminHandler.DOMAIN, DOMAIN, null, null), 1),
+                new Scenario("UpdateDomain", admin, i -> admin("PUT", AdminHandler.DOMAIN, "Bench" + i, null,
+                        "{\"DefaultExpirationDays\":60}"), 2),
+                new Scenario("ListDomains, one page of 20", admin, i -> admin("GET", AdminHandler.DOMAINS, null, null, null), 2),
+                new Scenario("PutProfileObjectType", admin, i -> admin("PUT", AdminHandler.OBJECT_TYPE, "Bench" + i, "Person",
+                        PERSON_TYPE), 2),
+                new Scenario("GetProfileObjectType", admin, i -> admin("GET", AdminHandler.OBJECT_TYPE, DOMAIN, "MyCustomObjectName", null), 1),
+                new Scenario("ListProfileObjectTypes", admin, i -> admin("GET", AdminHandler.OBJECT_TYPES, DOMAIN, null, null), 2),
+                new Scenario("DeleteProfileObjectType", admin, i -> admin("DELETE", AdminHandler.OBJECT_TYPE, "Bench" + i, "Person", null), 1),
+                new Scenario("DeleteDomain", admin, i -> admin("DELETE", AdminHandler.DOMAIN, "Bench" + i, null, null), 1),
+                new Scenario("ListProfileObjectTypeTemplates", admin, i -> admin("GET", AdminHandler.TEMPLATES, null, null, null), 0));
 
         List<Result> results = new ArrayList<>();
         try (log) {
@@ -150,7 +178,7 @@ public final class Benchmark {
                     r.callsMin() == r.callsMax() ? Integer.toString(r.callsMin()) : r.callsMin() + "-" + r.callsMax(),
                     r.handlerP50(), r.handlerP99(), r.bareP50(), r.bareP99(), r.ratio());
             pass &= check("calls per request " + r.name(), r.callsMax() <= r.maxCalls(), r.callsMax() + " <= " + r.maxCalls());
-            pass &= check("latency " + r.name(), r.ratio() <= 1.10, String.format("%.3fx <= 1.10x", r.ratio()));
+            if (r.maxCalls() > 0) pass &= check("latency " + r.name(), r.ratio() <= 1.10, String.format("%.3fx <= 1.10x", r.ratio()));
         }
 
         System.out.println();
@@ -222,6 +250,18 @@ public final class Benchmark {
                 .withPathParameters(Map.of("DomainName", DOMAIN)).withBody(body);
     }
 
+    static final String PERSON_TYPE = "{\"Description\":\"people\",\"AllowProfileCreation\":true,\"Fields\":{"
+            + "\"id\":{\"Source\":\"_source.id\"},\"email\":{\"Source\":\"_source.email\",\"ContentType\":\"EMAIL_ADDRESS\"}},"
+            + "\"Keys\":{\"pid\":[{\"StandardIdentifiers\":[\"UNIQUE\"],\"FieldNames\":[\"id\"]}],"
+            + "\"_email\":[{\"StandardIdentifiers\":[\"PROFILE\"],\"FieldNames\":[\"email\"]}]}}";
+
+    static APIGatewayProxyRequestEvent admin(String method, String resource, String domain, String type, String body) {
+        Map<String, String> parameters = new java.util.HashMap<>();
+        if (domain != null) parameters.put("DomainName", domain);
+        if (type != null) parameters.put("ObjectTypeName", type);
+        return new APIGatewayProxyRequestEvent().withHttpMethod(method).withResource(resource).withPathParameters(parameters).withBody(body);
+    }
+
     static APIGatewayProxyRequestEvent putCtr(String contactId, String phone) {
         String object = "{\\\"contactId\\\":\\\"" + contactId + "\\\",\\\"channel\\\":\\\"VOICE\\\",\\\"customerEndpoint\\\":{\\\"address\\\":\\\""
                 + phone + "\\\",\\\"type\\\":\\\"TELEPHONE_NUMBER\\\"}}";
@@ -236,6 +276,7 @@ public final class Benchmark {
         int callsMax = 0;
         for (int i = 0; i < WARMUP + ITERATIONS; i++) {
             APIGatewayProxyRequestEvent event = scenario.request().apply(i);
+            scenario.before().accept(i);
             recorder.requests.clear();
             long t0 = System.nanoTime();
             APIGatewayProxyResponseEvent response = scenario.handler().handleRequest(event, null);
@@ -273,6 +314,8 @@ public final class Benchmark {
             client.query(r);
         } else if (request instanceof GetItemRequest r) {
             client.getItem(r);
+        } else if (request instanceof UpdateItemRequest r) {
+            client.updateItem(r.conditionExpression() == null ? r : r.toBuilder().conditionExpression(tautology(r.conditionExpression())).build());
         } else if (request instanceof TransactWriteItemsRequest r) {
             client.transactWriteItems(r.toBuilder().transactItems(r.transactItems().stream().map(Benchmark::alwaysTrue).toList()).build());
         } else {

@@ -20,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -62,11 +64,14 @@ public final class LocalApi implements AutoCloseable {
     private final HttpServer server;
     private final Router router;
     private final ScheduledExecutorService erasures;
+    /** The latest erasure runs' reports, for tests to wait on (bounded: old reports are dropped). */
+    private final BlockingQueue<ErasureWorker.Report> erasureReports;
 
-    private LocalApi(HttpServer server, Router router, ScheduledExecutorService erasures) {
+    private LocalApi(HttpServer server, Router router, ScheduledExecutorService erasures, BlockingQueue<ErasureWorker.Report> erasureReports) {
         this.server = server;
         this.router = router;
         this.erasures = erasures;
+        this.erasureReports = erasureReports;
     }
 
     /** Starts the API on 127.0.0.1:{@code port} (0 picks a free port) over the given DynamoDB. */
@@ -104,11 +109,12 @@ public final class LocalApi implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        erasures.scheduleWithFixedDelay(() -> runErasures(worker, erasureInterval), erasureInterval.toMillis(),
+        BlockingQueue<ErasureWorker.Report> reports = new ArrayBlockingQueue<>(16);
+        erasures.scheduleWithFixedDelay(() -> runErasures(worker, erasureInterval, reports), erasureInterval.toMillis(),
                 erasureInterval.toMillis(), TimeUnit.MILLISECONDS);
 
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        LocalApi api = new LocalApi(server, router, erasures);
+        LocalApi api = new LocalApi(server, router, erasures, reports);
         server.createContext("/", api::serve);
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.start();
@@ -116,9 +122,13 @@ public final class LocalApi implements AutoCloseable {
     }
 
     /** One run of the worker, as the deployed schedule runs it; a failure is reported and the next run resumes. */
-    private static void runErasures(ErasureWorker worker, Duration budget) {
+    private static void runErasures(ErasureWorker worker, Duration budget, BlockingQueue<ErasureWorker.Report> reports) {
         try {
-            worker.run(Instant.now().plus(budget));
+            ErasureWorker.Report report = worker.run(Instant.now().plus(budget));
+            if (!reports.offer(report)) {
+                reports.poll();
+                reports.offer(report);
+            }
         } catch (RuntimeException e) {
             System.out.println("{\"level\":\"ERROR\",\"event\":\"erasureRunFailed\",\"error\":\"" + e.getClass().getName() + "\"}");
         }
@@ -130,6 +140,11 @@ public final class LocalApi implements AutoCloseable {
     }
 
     public int port() { return server.getAddress().getPort(); }
+
+    /** The next erasure run's report, waiting at most {@code timeout}; null when no run ended in time. */
+    ErasureWorker.Report nextErasureRun(Duration timeout) throws InterruptedException {
+        return erasureReports.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
 
     @Override
     public void close() {

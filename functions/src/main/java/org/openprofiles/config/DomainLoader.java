@@ -84,7 +84,10 @@ public final class DomainLoader {
         Map<String, Object> definitions = new LinkedHashMap<>();
         for (Map.Entry<?, ?> type : types.entrySet()) {
             String typeName = (String) type.getKey();
-            objectTypes.put(typeName, MappingRules.objectType(fileName, typeName, type.getValue(), Templates.builtIn()));
+            ObjectType objectType = MappingRules.objectType(fileName, typeName, type.getValue(), Templates.builtIn());
+            String conflict = KeyContentTypes.conflict(objectType, objectTypes);
+            if (conflict != null) throw new DomainConfigException(fileName + ": object type '" + typeName + "': " + conflict);
+            objectTypes.put(typeName, objectType);
             definitions.put(typeName, type.getValue());
         }
         return new DomainFile(new Domain(name, defaultDays, objectTypes, Templates.builtIn()), Collections.unmodifiableMap(definitions));

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.openprofiles.config.DomainConfigException;
 import org.openprofiles.config.DomainLoader;
+import org.openprofiles.config.KeyContentTypes;
 import org.openprofiles.config.Names;
 import org.openprofiles.config.Templates;
 import org.openprofiles.json.Json;
@@ -131,6 +132,7 @@ public final class DomainAdminService {
         } catch (DomainConfigException e) {
             throw ServiceException.badRequest(e.getMessage());
         }
+        checkKeysAgainstTheDomain(domain, type);
         String json = Json.write(definition);
         long now = now();
         long createdAt;
@@ -286,6 +288,22 @@ public final class DomainAdminService {
     }
 
     // ---- helpers ------------------------------------------------------------------------------
+
+    /** Spec 2.1, as for the files: the type's keys keep the ContentTypes the domain's other types give them. */
+    private void checkKeysAgainstTheDomain(String domain, ObjectType type) {
+        DomainItem domainItem = liveDomain(domain, store.domain(domain));
+        Map<String, ObjectType> others = new LinkedHashMap<>();
+        for (TypeItem other : store.types(domain, domainItem.types()).values()) {
+            if (other.deleting() || other.name().equals(type.name())) continue;
+            try {
+                others.put(other.name(), DomainLoader.objectType(other.name(), Json.parse(other.definition())));
+            } catch (DomainConfigException e) {
+                // a stored type no longer valid is not the new type's fault (LiveDomains reports it)
+            }
+        }
+        String conflict = KeyContentTypes.conflict(type, others);
+        if (conflict != null) throw ServiceException.badRequest("Object type '" + type.name() + "': " + conflict);
+    }
 
     private long now() {
         return clock.instant().getEpochSecond();

@@ -167,6 +167,8 @@ class AdminApiTest {
                 TYPE.replace("{\"Description\"", "{\"SourcePriority\":1,\"Description\""));
         refused(400, "Tags: the tag key 'aws:x'", "PUT", AdminHandler.OBJECT_TYPE, "Shop", "P", TYPE.replace("\"k\":\"v\"", "\"aws:x\":\"v\""));
         refused(400, "Request body is required", "PUT", AdminHandler.OBJECT_TYPE, "Shop", "P", null);
+        refused(400, "Object type 'Other': rule 2.1: key '_email' is made of fields of ContentType [[STRING]] here but [[EMAIL_ADDRESS]] "
+                + "in object type 'Person'", "PUT", AdminHandler.OBJECT_TYPE, "Shop", "Other", TYPE.replace(",\"ContentType\":\"EMAIL_ADDRESS\"", ""));
 
         Map<String, Object> deleted = ok("DELETE", AdminHandler.OBJECT_TYPE, "Shop", "Person", null);
         assertTrue(((String) deleted.get("Message")).contains("being erased"));

@@ -46,7 +46,7 @@ public final class SharedKeyRun {
         DynamoDbClient dynamo = DynamoDBEmbedded.create(true).dynamoDbClient();
         String table = ProfilesTable.DEFAULT_TABLE_NAME;
         dynamo.createTable(ProfilesTable.createTableRequest(table));
-        Domains domains = new Domains(DomainLoader.loadFromClasspath());
+        Domains domains = Domains.fixed(DomainLoader.loadFromClasspath());
         ProfileStore store = new ProfileStore(dynamo, table, Clock.systemUTC());
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
         AddProfileKeyHandler addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));

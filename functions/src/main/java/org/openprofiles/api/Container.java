@@ -1,12 +1,15 @@
 package org.openprofiles.api;
 
 import java.time.Clock;
-import org.openprofiles.config.DomainLoader;
 import org.openprofiles.service.AddProfileKeyService;
+import org.openprofiles.service.DomainAdminService;
 import org.openprofiles.service.Domains;
+import org.openprofiles.service.ErasureWorker;
+import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
-import org.openprofiles.store.DomainStore;
+import org.openprofiles.store.ConfigStore;
+import org.openprofiles.store.DataEraser;
 import org.openprofiles.store.DynamoDbClients;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.ProfilesTable;
@@ -17,13 +20,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * What a Lambda container builds once, at init, and shares across requests: the DynamoDB client
- * (the most expensive object to build), the store and the domain configuration (one read of the
- * item the data stack deployed).
+ * (the most expensive object to build), the stores, and the domain configuration cache (filled on
+ * first use, checked against the table on every request: docs/data-model.md).
  */
 final class Container {
     private static final DynamoDbClient DYNAMO = DynamoDbClients.builder().credentialsProvider(credentials()).build();
-    /** Read once, at init (before a SnapStart snapshot): no request ever reads configuration. */
-    private static final Domains DOMAINS = new Domains(DomainLoader.parseAll(new DomainStore(DYNAMO, ProfilesTable.tableName()).load()));
+    private static final ConfigStore CONFIG = new ConfigStore(DYNAMO, ProfilesTable.tableName());
+    private static final Domains DOMAINS = new LiveDomains(CONFIG);
     private static final ProfileStore STORE = new ProfileStore(DYNAMO, ProfilesTable.tableName(), Clock.systemUTC());
 
     private Container() {}
@@ -33,6 +36,10 @@ final class Container {
         return System.getenv("AWS_ACCESS_KEY_ID") != null
                 ? EnvironmentVariableCredentialsProvider.create()
                 : DefaultCredentialsProvider.builder().build();
+    }
+
+    static Domains domains() {
+        return DOMAINS;
     }
 
     static PutProfileObjectService putProfileObjectService() {
@@ -45,5 +52,17 @@ final class Container {
 
     static ProfileReadService profileReadService() {
         return new ProfileReadService(DOMAINS, STORE);
+    }
+
+    static DomainAdminService domainAdminService() {
+        return new DomainAdminService(CONFIG, Clock.systemUTC(), ErasureWorker.GRACE);
+    }
+
+    static ErasureWorker erasureWorker() {
+        return new ErasureWorker(CONFIG, new DataEraser(DYNAMO, ProfilesTable.tableName()), Clock.systemUTC(), ErasureWorker.PAGE_SIZE);
+    }
+
+    static void applyDomainFiles() {
+        domainAdminService().applyFiles(org.openprofiles.config.DomainLoader.classpathFiles());
     }
 }

@@ -46,6 +46,19 @@ public final class DomainLoader {
 
     /** One domain file. */
     public static Domain parse(String fileName, String json) {
+        return parseFile(fileName, json).domain();
+    }
+
+    /**
+     * A domain file, validated, with each object type's definition as written: what the file
+     * applies (create-or-replace) through the same path as a PutProfileObjectType request.
+     *
+     * @param typeDefinitions object type name → its definition (the body of a PutProfileObjectType request)
+     */
+    public record DomainFile(Domain domain, Map<String, Object> typeDefinitions) {}
+
+    /** One domain file, with its object type definitions as written. */
+    public static DomainFile parseFile(String fileName, String json) {
         if (!(parseJson(fileName, json) instanceof Map<?, ?> body)) throw new DomainConfigException(fileName + ": must be a JSON object");
         for (Object member : body.keySet()) {
             if (!List.of("DomainName", "DefaultExpirationDays", "ObjectTypes").contains(member)) {
@@ -64,13 +77,42 @@ public final class DomainLoader {
         if (!(body.get("ObjectTypes") instanceof Map<?, ?> types)) {
             throw new DomainConfigException(fileName + ": ObjectTypes must be a JSON object of object type definitions");
         }
+        if (types.size() > MappingRules.MAX_TYPES_PER_DOMAIN) {
+            throw new DomainConfigException(fileName + ": at most " + MappingRules.MAX_TYPES_PER_DOMAIN + " object types per domain");
+        }
         Map<String, ObjectType> objectTypes = new LinkedHashMap<>();
+        Map<String, Object> definitions = new LinkedHashMap<>();
         for (Map.Entry<?, ?> type : types.entrySet()) {
             String typeName = (String) type.getKey();
-            objectTypes.put(typeName, MappingRules.objectType(fileName, typeName, type.getValue(), Templates.builtIn()));
+            ObjectType objectType = MappingRules.objectType(fileName, typeName, type.getValue(), Templates.builtIn());
+            String conflict = KeyContentTypes.conflict(objectType, objectTypes);
+            if (conflict != null) throw new DomainConfigException(fileName + ": object type '" + typeName + "': " + conflict);
+            objectTypes.put(typeName, objectType);
+            definitions.put(typeName, type.getValue());
         }
-        return new Domain(name, defaultDays, objectTypes, Templates.builtIn());
+        return new DomainFile(new Domain(name, defaultDays, objectTypes, Templates.builtIn()), Collections.unmodifiableMap(definitions));
     }
+
+    /**
+     * One object type definition from a PutProfileObjectType request (the parsed body), validated by
+     * exactly the rules a domain file obeys. Messages start with "Object type '<name>': ".
+     *
+     * @throws DomainConfigException naming the member and the rule
+     */
+    public static ObjectType objectType(String typeName, Object definition) {
+        return MappingRules.objectType(null, typeName, definition, Templates.builtIn());
+    }
+
+    /** DefaultExpirationDays and ExpirationDays: a plain whole number of days in the model's range, or empty. */
+    public static java.util.OptionalInt expirationDays(Object value) {
+        return MappingRules.days(value);
+    }
+
+    /** How {@link #expirationDays} words its rule. */
+    public static final String EXPIRATION_DAYS_RULE = MappingRules.DAYS_RULE;
+
+    /** The quota on object types per domain, for files and PutProfileObjectType alike. */
+    public static final int MAX_TYPES_PER_DOMAIN = MappingRules.MAX_TYPES_PER_DOMAIN;
 
     static Object parseJson(String fileName, String json) {
         try {

@@ -40,6 +40,8 @@ public final class MappingRules {
             "SourceLastUpdatedTimestampFormat", "EncryptionKey");
     static final int MAX_FIELDS = 250;
     public static final int MAX_KEYS = 10;
+    /** The service quota: object types per domain. */
+    public static final int MAX_TYPES_PER_DOMAIN = 100;
     static final int MIN_DAYS = 1;
     static final int MAX_DAYS = 1098;
     static final String DAYS_RULE = "a whole number of days from " + MIN_DAYS + " to " + MAX_DAYS;
@@ -52,14 +54,18 @@ public final class MappingRules {
         this.typeName = typeName;
     }
 
-    /** @param templates the built-in templates a TemplateId may name (empty while loading the templates) */
+    /**
+     * @param file      the domain file the definition comes from, or null for a PutProfileObjectType request
+     * @param templates the built-in templates a TemplateId may name (empty while loading the templates)
+     */
     static ObjectType objectType(String file, String typeName, Object definition, Map<String, ObjectType> templates) {
         return new MappingRules(file, typeName).read(definition, templates);
     }
 
     /** The message says the rule in words: a reader of the config error does not have our spec. */
     private DomainConfigException fail(String message) {
-        return new DomainConfigException(file + ": object type '" + typeName + "': " + message);
+        String where = file == null ? "Object type '" + typeName + "': " : file + ": object type '" + typeName + "': ";
+        return new DomainConfigException(where + message);
     }
 
     private ObjectType read(Object definition, Map<String, ObjectType> templates) {
@@ -71,6 +77,10 @@ public final class MappingRules {
         for (String member : body.keySet()) {
             if (!MEMBERS.contains(member)) throw fail("unknown member '" + member + "'");
             if (NOT_SUPPORTED.contains(member)) throw fail(member + " is not supported by this implementation");
+        }
+        if (body.containsKey("Tags")) {
+            String problem = TagRules.problem(body.get("Tags"));
+            if (problem != null) throw fail(problem);
         }
         String description = string(body.get("Description"), "Description");
         int length = description.codePointCount(0, description.length());

@@ -2,23 +2,55 @@ package org.openprofiles.service;
 
 import java.util.Map;
 import org.openprofiles.model.Domain;
-import org.openprofiles.model.ServiceException;
+import org.openprofiles.store.ConfigRead;
 
-/** The domains this deployment serves, loaded once per container. */
-public record Domains(Map<String, Domain> byName) {
-    public Domains {
-        byName = Map.copyOf(byName);
+/**
+ * Where the services find a domain's configuration. In production ({@link LiveDomains}) it lives in
+ * the table and every container caches it compiled, checking per request that it is still current;
+ * tests may use a fixed set ({@link #fixed}).
+ */
+public interface Domains {
+    /**
+     * The domain as of this call: every configuration change that returned before it began is seen,
+     * on every container.
+     *
+     * @throws org.openprofiles.model.ServiceException ResourceNotFoundException for an unknown or deleted domain
+     */
+    ConfiguredDomain current(String domainName);
+
+    /** {@link #current}'s domain. */
+    default Domain get(String domainName) {
+        return current(domainName).domain();
     }
 
-    /** The first domain by name: what SnapStart priming sends its requests to. */
-    public String first() {
-        return byName.keySet().stream().sorted().findFirst().orElseThrow(() -> new IllegalStateException("no domains configured"));
+    /**
+     * The domain as this container last saw it, without reading when it has it: the caller confirms
+     * it with {@link #confirm} on a {@link #probe} it folded into its own consistent read.
+     */
+    default ConfiguredDomain cached(String domainName) {
+        return current(domainName);
     }
 
-    /** @throws ServiceException ResourceNotFoundException for an unknown domain */
-    public Domain get(String domainName) {
-        Domain domain = byName.get(domainName);
-        if (domain == null) throw ServiceException.notFound("Domain '" + domainName + "' does not exist");
-        return domain;
+    /** The domain's configuration item, to read in the caller's own consistent BatchGetItem; null when the configuration is fixed. */
+    default ConfigRead probe(String domainName) {
+        return null;
+    }
+
+    /**
+     * After the read {@code probe} took part in: {@code used} itself when it is still current,
+     * otherwise the current configuration (the caller decides again with it).
+     *
+     * @throws org.openprofiles.model.ServiceException ResourceNotFoundException when the domain is gone
+     */
+    default ConfiguredDomain confirm(ConfiguredDomain used, ConfigRead probe) {
+        return used;
+    }
+
+    /** A domain to send SnapStart priming requests to (one that exists when there is one). */
+    String first();
+
+    /** A fixed set of domains (tests, tools): no configuration is read. */
+    static Domains fixed(Map<String, Domain> byName) {
+        return new FixedDomains(byName);
     }
 }

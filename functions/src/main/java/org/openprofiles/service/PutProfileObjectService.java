@@ -21,6 +21,7 @@ import org.openprofiles.resolution.ProfileObjectUniqueKeys;
 import org.openprofiles.resolution.Resolution;
 import org.openprofiles.resolution.Resolver;
 import org.openprofiles.resolution.StandardKeys;
+import org.openprofiles.store.ConfigRead;
 import org.openprofiles.store.ObjectPut;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.Snapshot;
@@ -47,10 +48,26 @@ public final class PutProfileObjectService {
 
     /** Returns the ProfileObjectUniqueKey. */
     public String put(PutProfileObjectRequest request, Deadline deadline) {
-        Domain domain = domains.get(request.domainName());
+        return put(request, domains.cached(request.domainName()), 1, deadline);
+    }
+
+    /**
+     * @param cached the domain as this container has it, confirmed current by the first read or,
+     *                   before a refusal, by {@link ConfigurationChanges#recheck}; when it changed, the
+     *                   request decides again with the current configuration
+     */
+    private String put(PutProfileObjectRequest request, ConfiguredDomain cached, int configurations, Deadline deadline) {
+        ConfiguredDomain configured = cached.domain().objectType(request.objectTypeName()).isEmpty()
+                ? domains.current(request.domainName()) : cached;
+        Domain domain = configured.domain();
         ObjectType type = domain.objectType(request.objectTypeName()).orElseThrow(() -> ServiceException.notFound(
                 "Object type '" + request.objectTypeName() + "' does not exist in domain '" + domain.name() + "'"));
-        MappedObject mapped = ObjectMapper.forType(type).map(request.object());
+        MappedObject mapped;
+        try {
+            mapped = ObjectMapper.forType(type).map(request.object());
+        } catch (ServiceException refused) {
+            return put(request, ConfigurationChanges.recheck(domains, configured, refused, configurations), configurations + 1, deadline);
+        }
         String uniqueKey = ProfileObjectUniqueKeys.of(type.name(), mapped.uniqueValue());
         Map<String, String> inferredFields = inferredProfileFields(mapped);
         List<KeyValue> lookupKeys = Resolver.lookupKeys(mapped.keys());
@@ -65,8 +82,13 @@ public final class PutProfileObjectService {
         Long expiresAt = clock.instant().getEpochSecond()
                 + 86_400L * (type.expirationDays() != null ? type.expirationDays() : domain.defaultExpirationDays());
 
+        ConfigRead config = domains.probe(domain.name());
         return Retries.onConflict(deadline, () -> {
-            Snapshot seen = store.reader().read(domain.name(), toRead, type.name(), uniqueKey, deadline);
+            Snapshot seen = store.reader().read(domain.name(), toRead, type.name(), uniqueKey, config, deadline);
+            ConfiguredDomain current = config == null ? configured : domains.confirm(configured, config);
+            if (ConfigurationChanges.changed(configured, current, configurations)) {
+                return put(request, current, configurations + 1, deadline);
+            }
             Resolution resolution = Resolver.resolve(type, mapped.keys(), seen::holders);
             // An object already on a profile stays there unless resolution finds another profile.
             String keptProfileId = null;

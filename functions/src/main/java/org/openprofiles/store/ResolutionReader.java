@@ -31,6 +31,15 @@ public final class ResolutionReader {
      * @param objectTypeName null to read key values only
      */
     public Snapshot read(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, Deadline deadline) {
+        return read(domain, keys, objectTypeName, uniqueKey, null, deadline);
+    }
+
+    /**
+     * The same read, also fetching {@code config} (the domain's configuration item) when it is not
+     * null: checking that a container's cached configuration is current costs no extra call.
+     */
+    public Snapshot read(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, ConfigRead config,
+                         Deadline deadline) {
         Map<String, KeyValue> keyByPk = new LinkedHashMap<>();
         for (KeyValue key : keys) keyByPk.put(StoreKeys.keyValue(domain, key), key);
         String objectPk = objectTypeName == null ? null : StoreKeys.object(domain, objectTypeName, uniqueKey);
@@ -38,13 +47,16 @@ public final class ResolutionReader {
         List<Map<String, AttributeValue>> wanted = new ArrayList<>();
         for (String pk : keyByPk.keySet()) wanted.add(key(pk));
         if (objectPk != null) wanted.add(key(objectPk));
+        if (config != null) wanted.add(config.startRead());
 
         Map<KeyValue, Snapshot.KeyState> keyStates = new HashMap<>();
         Snapshot.ObjectState objectState = null;
         long now = clock.instant().getEpochSecond();
         for (Map<String, AttributeValue> item : calls.batchGet(wanted, deadline)) {
             String pk = item.get(ProfilesTable.PARTITION_KEY).s();
-            if (pk.equals(objectPk)) {
+            if (config != null && config.matches(pk)) {
+                config.found(item);
+            } else if (pk.equals(objectPk)) {
                 ObjectItem object = ObjectItem.SCHEMA.mapToItem(item);
                 if (!object.expiredAt(now)) objectState = new Snapshot.ObjectState(object.profileId());
             } else {

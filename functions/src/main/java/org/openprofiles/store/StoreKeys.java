@@ -10,6 +10,9 @@ import org.openprofiles.model.KeyValue;
 public final class StoreKeys {
     private StoreKeys() {}
 
+    /** Every item of a domain's profiles, key values and objects starts with this (a deleted domain's erasure). */
+    public static String domain(String domain) { return "D#" + domain + "#"; }
+
     public static String profile(String domain, String profileId) { return "D#" + domain + "#P#" + profileId; }
 
     public static String keyValue(String domain, KeyValue key) { return "D#" + domain + "#K#" + key.keyName() + "#" + key.value(); }

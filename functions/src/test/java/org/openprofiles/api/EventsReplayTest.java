@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -20,12 +21,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.openprofiles.config.DomainLoader;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.service.AddProfileKeyService;
+import org.openprofiles.service.DomainAdminService;
+import org.openprofiles.service.ErasureWorker;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
+import org.openprofiles.store.ConfigStore;
 import org.openprofiles.store.ObjectPut;
 import org.openprofiles.store.Snapshot;
 import org.openprofiles.store.ProfileStore;
@@ -48,15 +53,23 @@ class EventsReplayTest {
 
     @BeforeAll
     static void setUp() {
-        ProfileStore store = new ProfileStore(LocalDynamo.client(), LocalDynamo.newTable(), Clock.systemUTC());
+        String table = LocalDynamo.newTable();
+        ProfileStore store = new ProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
         Domains domains = TestDomains.all();
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
-        routes = Map.of(
+        routes = new HashMap<>(Map.of(
                 "PUT /domains/{DomainName}/profiles/objects",
                 new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC())),
                 "POST /domains/{DomainName}/profiles/keys", new AddProfileKeyHandler(new AddProfileKeyService(domains, store)),
                 "POST " + ReadProfilesHandler.SEARCH_RESOURCE, read,
-                "POST " + ReadProfilesHandler.OBJECTS_RESOURCE, read);
+                "POST " + ReadProfilesHandler.OBJECTS_RESOURCE, read));
+        // Administration over the same table: the shipped files applied, plus a domain and a type the delete events remove.
+        DomainAdminService admin = new DomainAdminService(new ConfigStore(LocalDynamo.client(), table), Clock.systemUTC(), ErasureWorker.GRACE);
+        admin.applyFiles(DomainLoader.classpathFiles());
+        admin.createDomain("EventsDomainToDelete", "{\"DefaultExpirationDays\":30}");
+        admin.putObjectType("ExampleDomainName", "EventsTypeToDelete", "{\"Description\":\"d\",\"TemplateId\":\"CTR\"}");
+        AdminHandler adminHandler = new AdminHandler(admin);
+        for (List<String> route : AdminHandler.ROUTES) routes.put(route.get(0) + " " + route.get(1), adminHandler);
         // A profile with a known id, holding a contact record from +1 206-555-0100.
         KeyValue phone = new KeyValue("_phone", "+12065550100");
         store.objects().write(new ObjectPut("ExampleDomainName", "CTR", "seeded-record", "{\"contactId\":\"seeded\"}",

@@ -54,7 +54,7 @@ class WideObjectTypeTest {
         String table = LocalDynamo.newTable();
         ProfileStore store = new ProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
         PutProfileObjectHandler handler = new PutProfileObjectHandler(
-                new PutProfileObjectService(new Domains(Map.of("WideDomain", wideDomain())), store, Clock.systemUTC()));
+                new PutProfileObjectService(Domains.fixed(Map.of("WideDomain", wideDomain())), store, Clock.systemUTC()));
         StoredData stored = new StoredData(LocalDynamo.client(), table);
 
         var first = handler.handleRequest(Events.putProfileObject("WideDomain", "Wide", object("first")), null);

@@ -131,6 +131,20 @@ class DomainLoaderTest {
     }
 
     @Test
+    void aKeyKeepsItsContentTypesAcrossTheDomainsTypes() {
+        String keys = ",\"Keys\":{\"uid\":[{\"StandardIdentifiers\":[\"UNIQUE\"],\"FieldNames\":[\"id\"]}],"
+                + "\"_email\":[{\"StandardIdentifiers\":[\"PROFILE\"],\"FieldNames\":[\"mail\"]}]}}";
+        String asEmail = "{\"Description\":\"d\",\"Fields\":{\"id\":{\"Source\":\"_source.id\"},"
+                + "\"mail\":{\"Source\":\"_source.m\",\"ContentType\":\"EMAIL_ADDRESS\"}}" + keys;
+        String asString = asEmail.replace(",\"ContentType\":\"EMAIL_ADDRESS\"", "");
+        DomainLoader.parse("D.json", "{\"DomainName\":\"D\",\"ObjectTypes\":{\"A\":" + asEmail + ",\"B\":" + asEmail + "}}");
+        DomainConfigException e = assertThrows(DomainConfigException.class, () -> DomainLoader.parse("D.json",
+                "{\"DomainName\":\"D\",\"ObjectTypes\":{\"A\":" + asEmail + ",\"B\":" + asString + "}}"));
+        assertTrue(e.getMessage().startsWith("D.json: object type 'B': key '_email' is made of fields of ContentType [[STRING]] "
+                + "here but [[EMAIL_ADDRESS]] in object type 'A'"), e.getMessage());
+    }
+
+    @Test
     void oneBrokenFileStopsThemAll() {
         Map<String, String> files = Map.of("A.json", "{\"DomainName\":\"A\",\"ObjectTypes\":{\"T\":" + MINIMAL_TYPE + "}}",
                 "B.json", "{\"DomainName\":\"B\",\"ObjectTypes\":{\"T\":{}}}");

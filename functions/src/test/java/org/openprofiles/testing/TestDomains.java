@@ -21,6 +21,6 @@ public final class TestDomains {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        return new Domains(domains);
+        return Domains.fixed(domains);
     }
 }

@@ -4,12 +4,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.openprofiles.api.AddProfileKeyHandler;
+import org.openprofiles.api.AdminHandler;
+import org.openprofiles.api.DomainFilesHandler;
+import org.openprofiles.api.ErasureHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.api.ReadProfilesHandler;
 import org.openprofiles.store.DynamoDbClients;
 import org.openprofiles.store.ProfilesTable;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.CustomResource;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -31,6 +35,9 @@ import software.amazon.awscdk.services.apigateway.RequestValidatorOptions;
 import software.amazon.awscdk.services.apigateway.RestApi;
 import software.amazon.awscdk.services.apigateway.StageOptions;
 import software.amazon.awscdk.services.dynamodb.ITable;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Code;
@@ -42,8 +49,10 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
 
 /**
- * The API stack (stack name {@value #NAME}): the three functions from the one jar and the REST
- * API with the AWS Customer Profiles paths, IAM-authorised. Redeployed with every code change.
+ * The API stack (stack name {@value #NAME}): the functions from the one jar (three for profiles,
+ * one for administration, each with its own least-privilege role), the REST API with the AWS
+ * Customer Profiles paths, IAM-authorised; the erasure worker and its schedule; the custom resource
+ * that applies the domain files. Redeployed with every code change.
  */
 public final class ApiStack extends Stack {
     public static final String NAME = "OpenProfilesApi";
@@ -51,27 +60,33 @@ public final class ApiStack extends Stack {
     public static final String STAGE = "prod";
     /** C1 only: faster start for short handlers that mostly wait on DynamoDB (docs/performance.md). */
     public static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
-    /**
-     * A digest of the deployed domain files. Functions read the configuration at init, which
-     * SnapStart snapshots; a new digest publishes new versions, so no alias serves stale configuration.
-     */
-    public static final String CONFIGURATION_VERSION_ENV = "DOMAINS_SHA256";
+    /** The custom resource property that changes with the domain files, so a deploy applies them again. */
+    public static final String DOMAIN_FILES_DIGEST = "DomainsSha256";
+    /** Configuration items only: administration can never read or write a profile, key value or object. */
+    static final String CONFIG_ITEMS = "CONFIG#*";
+    /** How often the erasure worker looks for deletions to erase. */
+    public static final Duration ERASURE_SCHEDULE = Duration.minutes(1);
 
-    /** @param configurationVersion changes whenever the domain files do, so functions publish a new version and snapshot */
-    public ApiStack(Construct scope, StackProps props, ITable table, Path lambdaJar, String configurationVersion) {
+    /** @param domainFilesDigest changes whenever the domain files do, so the deploy applies them again */
+    public ApiStack(Construct scope, StackProps props, ITable table, Path lambdaJar, String domainFilesDigest) {
         super(scope, NAME, props);
         Code code = Code.fromAsset(lambdaJar.toString());
         String tableArn = table.getTableArn();
         String indexArn = tableArn + "/index/" + ProfilesTable.OBJECTS_BY_PROFILE_INDEX;
 
-        // Every function reads the domain configuration item once, at init, with BatchGetItem.
-        Alias put = function("PutProfileObject", PutProfileObjectHandler.class, code, table, configurationVersion,
+        // Every function reads the domain's configuration item with BatchGetItem (folded into its own read where it has one).
+        Alias put = function("PutProfileObject", PutProfileObjectHandler.class, code, table,
                 statement(List.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"), tableArn));
-        Alias addKey = function("AddProfileKey", AddProfileKeyHandler.class, code, table, configurationVersion,
+        Alias addKey = function("AddProfileKey", AddProfileKeyHandler.class, code, table,
                 statement(List.of("dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:UpdateItem"), tableArn));
-        Alias read = function("ReadProfiles", ReadProfilesHandler.class, code, table, configurationVersion,
+        Alias read = function("ReadProfiles", ReadProfilesHandler.class, code, table,
                 statement(List.of("dynamodb:BatchGetItem"), tableArn),
                 statement(List.of("dynamodb:Query"), indexArn));
+        // Administration: its own function and role, confined to the configuration items.
+        Alias admin = function("Admin", AdminHandler.class, code, table, configurationOnly(tableArn));
+
+        erasureWorker(code, table, tableArn);
+        applyDomainFiles(code, table, tableArn, domainFilesDigest);
 
         LogGroup accessLogs = LogGroup.Builder.create(this, "ApiAccessLogs")
                 .retention(RetentionDays.ONE_YEAR).removalPolicy(RemovalPolicy.RETAIN).build();
@@ -105,12 +120,32 @@ public final class ApiStack extends Stack {
         profiles.addResource("search").addMethod("POST", new LambdaIntegration(read), body(api, validator, "SearchProfilesRequest",
                 Map.of("KeyName", string(), "Values", strings()), List.of("KeyName", "Values")));
 
+        // Administration (spec 12): domains, object types, templates.
+        LambdaIntegration administration = new LambdaIntegration(admin);
+        IResource domains = api.getRoot().getResource("domains");
+        IResource domain = domains.getResource("{DomainName}");
+        domains.addMethod("GET", administration);
+        domain.addMethod("POST", administration, body(api, validator, "CreateDomainRequest",
+                Map.of("DefaultExpirationDays", integer()), List.of("DefaultExpirationDays")));
+        domain.addMethod("GET", administration);
+        domain.addMethod("PUT", administration);
+        domain.addMethod("DELETE", administration);
+        IResource objectTypes = domain.addResource("object-types");
+        objectTypes.addMethod("GET", administration);
+        IResource objectType = objectTypes.addResource("{ObjectTypeName}");
+        objectType.addMethod("PUT", administration, body(api, validator, "PutProfileObjectTypeRequest",
+                Map.of("Description", string()), List.of("Description")));
+        objectType.addMethod("GET", administration);
+        objectType.addMethod("DELETE", administration);
+        IResource templates = api.getRoot().addResource("templates");
+        templates.addMethod("GET", administration);
+        templates.addResource("{TemplateId}").addMethod("GET", administration);
+
         CfnOutput.Builder.create(this, "ApiUrl").value(api.getUrl())
                 .description("Endpoint for the AWS SDKs and CLI (sign with service name execute-api)").build();
     }
 
-    private Alias function(String name, Class<?> handler, Code code, ITable table, String configurationVersion,
-                           PolicyStatement... grants) {
+    private Alias function(String name, Class<?> handler, Code code, ITable table, PolicyStatement... grants) {
         LogGroup logs = LogGroup.Builder.create(this, name + "Logs")
                 .retention(RetentionDays.ONE_MONTH).removalPolicy(RemovalPolicy.DESTROY).build();
         Function function = Function.Builder.create(this, name)
@@ -120,14 +155,67 @@ public final class ApiStack extends Stack {
                 .memorySize(1024)
                 .timeout(Duration.seconds(DynamoDbClients.FUNCTION_TIMEOUT.toSeconds()))
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
-                .environment(Map.of(ProfilesTable.TABLE_NAME_ENV, table.getTableName(), "JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS,
-                        CONFIGURATION_VERSION_ENV, configurationVersion))
+                .environment(Map.of(ProfilesTable.TABLE_NAME_ENV, table.getTableName(), "JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS))
                 .logGroup(logs)
                 .build();
         for (PolicyStatement grant : grants) function.addToRolePolicy(grant);
         Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
                 "the API calls the published version behind the alias, never $LATEST");
         return Alias.Builder.create(this, name + "Live").aliasName(ALIAS).version(function.getCurrentVersion()).build();
+    }
+
+    /** A background function (no API, no SnapStart): the erasure worker and the domain files' custom resource. */
+    private Function backgroundFunction(String name, Class<?> handler, Code code, ITable table, Duration timeout, PolicyStatement... grants) {
+        LogGroup logs = LogGroup.Builder.create(this, name + "Logs")
+                .retention(RetentionDays.ONE_MONTH).removalPolicy(RemovalPolicy.DESTROY).build();
+        Function function = Function.Builder.create(this, name)
+                .runtime(Runtime.JAVA_25)
+                .code(code)
+                .handler(handler.getName() + "::handleRequest")
+                .memorySize(1024)
+                .timeout(timeout)
+                .environment(Map.of(ProfilesTable.TABLE_NAME_ENV, table.getTableName(), "JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS))
+                .logGroup(logs)
+                .build();
+        for (PolicyStatement grant : grants) function.addToRolePolicy(grant);
+        return function;
+    }
+
+    /**
+     * The erasure worker: a schedule invokes it every minute; each run erases due deletions in
+     * bounded steps and records its progress, so the next run (or a retry after a failure) resumes.
+     */
+    private void erasureWorker(Code code, ITable table, String tableArn) {
+        Function worker = backgroundFunction("ErasureWorker", ErasureHandler.class, code, table,
+                Duration.seconds(ErasureHandler.TIMEOUT.toSeconds()),
+                // Finding a deleted domain's items takes a Scan (no index by domain), and erasing them BatchWriteItem deletes.
+                statement(List.of("dynamodb:Scan", "dynamodb:BatchWriteItem"), tableArn),
+                configurationOnly(tableArn, "dynamodb:BatchGetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"));
+        Rule.Builder.create(this, "ErasureSchedule")
+                .description("Runs the openprofiles erasure worker: deleted domains and object types are erased in bounded steps")
+                .schedule(Schedule.rate(ERASURE_SCHEDULE))
+                .targets(List.of(LambdaFunction.Builder.create(worker).retryAttempts(2).build()))
+                .build();
+    }
+
+    /** Applies the domain files on every deploy that changes them (create-or-replace), with the administration's code and rights. */
+    private void applyDomainFiles(Code code, ITable table, String tableArn, String digest) {
+        Function apply = backgroundFunction("ApplyDomainFiles", DomainFilesHandler.class, code, table, Duration.minutes(5),
+                configurationOnly(tableArn));
+        CustomResource.Builder.create(this, "DomainFiles")
+                .resourceType("Custom::DomainFiles")
+                .serviceToken(apply.getFunctionArn())
+                .properties(Map.of(DOMAIN_FILES_DIGEST, digest))
+                .build();
+    }
+
+    /** The administration's DynamoDB rights: only on items whose key starts with CONFIG# (dynamodb:LeadingKeys). */
+    private static PolicyStatement configurationOnly(String tableArn, String... actions) {
+        List<String> granted = actions.length > 0 ? List.of(actions)
+                : List.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
+        return PolicyStatement.Builder.create().actions(granted).resources(List.of(tableArn))
+                .conditions(Map.of("ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of(CONFIG_ITEMS))))
+                .build();
     }
 
     private static PolicyStatement statement(List<String> actions, String resource) {
@@ -148,6 +236,10 @@ public final class ApiStack extends Stack {
 
     private static JsonSchema string() {
         return JsonSchema.builder().type(JsonSchemaType.STRING).build();
+    }
+
+    private static JsonSchema integer() {
+        return JsonSchema.builder().type(JsonSchemaType.INTEGER).build();
     }
 
     private static JsonSchema strings() {

@@ -19,9 +19,9 @@ import software.amazon.awscdk.StackProps;
 
 /**
  * The service's stacks, as `cdk synth` and the template tests build them: the domain files are
- * validated first (a bad object type stops synth with the same message as at start-up), then the
- * data stack (which deploys them into the table) and the API stack, with cdk-nag's AwsSolutions
- * checks and every acknowledgement's reason.
+ * validated first (a bad object type stops synth with the same message as PutProfileObjectType
+ * gives), then the data stack (the table) and the API stack (which applies the files at deploy),
+ * with cdk-nag's AwsSolutions checks and every acknowledgement's reason.
  */
 public final class OpenProfiles {
     /** The jar the functions run; built by `mvn package` in functions/. */
@@ -37,10 +37,9 @@ public final class OpenProfiles {
         // The API stack imports the table from the data stack; keep the export protected.
         app.getNode().setContext("@aws-cdk/core:defaultCrossStackReferences", "strong");
         StackProps props = StackProps.builder().description("openprofiles: Customer Profiles ingestion").build();
-        DataStack data = new DataStack(app, props, domainFiles);
+        DataStack data = new DataStack(app, props);
         ApiStack api = new ApiStack(app, props, data.table(), lambdaJar(), digest(domainFiles));
         Aspects.of(app).add(new AwsSolutionsChecks());
-        acknowledgeCustomResource(data);
         acknowledge(api);
         return new Stacks(data, api);
     }
@@ -61,14 +60,6 @@ public final class OpenProfiles {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
-    }
-
-    /** The deploy-time writer of the domain configuration is CDK's AwsCustomResource singleton function. */
-    private static void acknowledgeCustomResource(DataStack data) {
-        NagSuppressions.addStackSuppressions(data, List.of(
-                suppression("AwsSolutions-IAM4", "CDK's AwsCustomResource provider function uses AWSLambdaBasicExecutionRole, "
-                        + "which grants only CloudWatch Logs writes; its DynamoDB grant is one PutItem on this table")),
-                true);
     }
 
     private static void acknowledge(ApiStack api) {

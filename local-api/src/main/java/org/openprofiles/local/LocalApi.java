@@ -17,21 +17,33 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.openprofiles.api.AddProfileKeyHandler;
+import org.openprofiles.api.AdminHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.api.ReadProfilesHandler;
 import org.openprofiles.config.DomainLoader;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
 import org.openprofiles.service.AddProfileKeyService;
+import org.openprofiles.service.DomainAdminService;
 import org.openprofiles.service.Domains;
+import org.openprofiles.service.ErasureWorker;
+import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
-import org.openprofiles.store.DomainStore;
+import org.openprofiles.store.ConfigStore;
+import org.openprofiles.store.DataEraser;
 import org.openprofiles.store.DynamoDbClients;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.ProfilesTable;
@@ -54,23 +66,44 @@ public final class LocalApi implements AutoCloseable {
     /** Set (to {@link ProductionLikeDynamo.Rules#parse} syntax; empty = defaults), the API runs over the production-like proxy. */
     public static final String PRODUCTION_RULES_VARIABLE = "OPENPROFILES_PRODUCTION_RULES";
 
+    /** Environment: seconds a deletion waits before its erasure starts (default twice the function timeout). */
+    public static final String ERASURE_GRACE_ENV = "OPENPROFILES_ERASURE_GRACE_SECONDS";
+    /** Environment: seconds between two runs of the erasure worker (default 5). */
+    public static final String ERASURE_INTERVAL_ENV = "OPENPROFILES_ERASURE_INTERVAL_SECONDS";
+
     private final HttpServer server;
     private final Router router;
+    private final ScheduledExecutorService erasures;
+    /** The latest erasure runs' reports, for tests to wait on (bounded: old reports are dropped). */
+    private final BlockingQueue<ErasureWorker.Report> erasureReports;
 
-    private LocalApi(HttpServer server, Router router) {
+    private LocalApi(HttpServer server, Router router, ScheduledExecutorService erasures, BlockingQueue<ErasureWorker.Report> erasureReports) {
         this.server = server;
         this.router = router;
+        this.erasures = erasures;
+        this.erasureReports = erasureReports;
     }
 
     /** Starts the API on 127.0.0.1:{@code port} (0 picks a free port) over the given DynamoDB. */
     public static LocalApi start(int port, DynamoDbClient dynamo, String tableName) throws IOException {
+        return start(port, dynamo, tableName, seconds(ERASURE_GRACE_ENV, ErasureWorker.GRACE), seconds(ERASURE_INTERVAL_ENV, Duration.ofSeconds(5)));
+    }
+
+    /**
+     * @param erasureGrace    how long a deleted domain's or type's data waits before it is erased
+     * @param erasureInterval how often the erasure worker runs (the same worker code as the deployed function)
+     */
+    public static LocalApi start(int port, DynamoDbClient dynamo, String tableName, Duration erasureGrace, Duration erasureInterval)
+            throws IOException {
         createTableIfMissing(dynamo, tableName);
-        // As a deploy does: the repo's domain files go into the table, and the handlers read them from there.
-        DomainStore configuration = new DomainStore(dynamo, tableName);
-        configuration.save(DomainLoader.classpathFiles());
-        Domains domains = new Domains(DomainLoader.parseAll(configuration.load()));
+        // As a deploy does: the repo's domain files are applied (create-or-replace of what they name).
+        ConfigStore configuration = new ConfigStore(dynamo, tableName);
+        DomainAdminService admin = new DomainAdminService(configuration, Clock.systemUTC(), erasureGrace);
+        admin.applyFiles(DomainLoader.classpathFiles());
+        Domains domains = new LiveDomains(configuration);
         ProfileStore store = new ProfileStore(dynamo, tableName, Clock.systemUTC());
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
+        AdminHandler adminHandler = new AdminHandler(admin);
         Router router = new Router()
                 .route("PUT", PutProfileObjectHandler.RESOURCE,
                         new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC())))
@@ -78,18 +111,54 @@ public final class LocalApi implements AutoCloseable {
                         new AddProfileKeyHandler(new AddProfileKeyService(domains, store)))
                 .route("POST", ReadProfilesHandler.SEARCH_RESOURCE, read)
                 .route("POST", ReadProfilesHandler.OBJECTS_RESOURCE, read);
+        for (List<String> route : AdminHandler.ROUTES) router.route(route.get(0), route.get(1), adminHandler);
+
+        ErasureWorker worker = new ErasureWorker(configuration, new DataEraser(dynamo, tableName), Clock.systemUTC(), ErasureWorker.PAGE_SIZE);
+        ScheduledExecutorService erasures = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "erasure-worker");
+            thread.setDaemon(true);
+            return thread;
+        });
+        BlockingQueue<ErasureWorker.Report> reports = new ArrayBlockingQueue<>(16);
+        erasures.scheduleWithFixedDelay(() -> runErasures(worker, erasureInterval, reports), erasureInterval.toMillis(),
+                erasureInterval.toMillis(), TimeUnit.MILLISECONDS);
+
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        LocalApi api = new LocalApi(server, router);
+        LocalApi api = new LocalApi(server, router, erasures, reports);
         server.createContext("/", api::serve);
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.start();
         return api;
     }
 
+    /** One run of the worker, as the deployed schedule runs it; a failure is reported and the next run resumes. */
+    private static void runErasures(ErasureWorker worker, Duration budget, BlockingQueue<ErasureWorker.Report> reports) {
+        try {
+            ErasureWorker.Report report = worker.run(Instant.now().plus(budget));
+            if (!reports.offer(report)) {
+                reports.poll();
+                reports.offer(report);
+            }
+        } catch (RuntimeException e) {
+            System.out.println("{\"level\":\"ERROR\",\"event\":\"erasureRunFailed\",\"error\":\"" + e.getClass().getName() + "\"}");
+        }
+    }
+
+    private static Duration seconds(String environmentVariable, Duration fallback) {
+        String value = System.getenv(environmentVariable);
+        return value == null || value.isBlank() ? fallback : Duration.ofSeconds(Long.parseLong(value.strip()));
+    }
+
     public int port() { return server.getAddress().getPort(); }
+
+    /** The next erasure run's report, waiting at most {@code timeout}; null when no run ended in time. */
+    ErasureWorker.Report nextErasureRun(Duration timeout) throws InterruptedException {
+        return erasureReports.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
 
     @Override
     public void close() {
+        erasures.shutdownNow();
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }

@@ -43,6 +43,12 @@ class OfficialClientsTest {
         runPython("put_profile_object_story.py");
     }
 
+    /** Issue 11's story, unchanged: create a domain, define a type, ingest, search, delete the type and the domain. */
+    @Test
+    void administrationStoryRunsThroughBoto3AndTheReadmesCliQuickStart() throws Exception {
+        runPython("admin_story.py");
+    }
+
     @Test
     void profileKeyStoryRunsThroughBoto3() throws Exception {
         runPython("profile_key_story.py");

@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +28,12 @@ import software.amazon.awssdk.services.customerprofiles.CustomerProfilesClient;
 import software.amazon.awssdk.services.customerprofiles.auth.scheme.CustomerProfilesAuthSchemeProvider;
 import software.amazon.awssdk.services.customerprofiles.model.AddProfileKeyResponse;
 import software.amazon.awssdk.services.customerprofiles.model.BadRequestException;
+import software.amazon.awssdk.services.customerprofiles.model.CreateDomainResponse;
+import software.amazon.awssdk.services.customerprofiles.model.GetProfileObjectTypeResponse;
+import software.amazon.awssdk.services.customerprofiles.model.ListProfileObjectTypeItem;
+import software.amazon.awssdk.services.customerprofiles.model.ObjectTypeField;
+import software.amazon.awssdk.services.customerprofiles.model.ObjectTypeKey;
+import software.amazon.awssdk.services.customerprofiles.model.PutProfileObjectTypeResponse;
 import software.amazon.awssdk.services.customerprofiles.model.CustomerProfilesException;
 import software.amazon.awssdk.services.customerprofiles.model.InternalServerException;
 import software.amazon.awssdk.services.customerprofiles.model.ListProfileObjectsItem;
@@ -100,6 +107,48 @@ class JavaSdkClientTest {
         assertEquals("London", ada.address().city());
     }
 
+    @Test
+    void theAdministrationStoryThroughTheJavaClient() {
+        String domain = "JavaAdmin" + UUID.randomUUID().toString().substring(0, 8);
+        CreateDomainResponse created = client.createDomain(r -> r.domainName(domain).defaultExpirationDays(30).tags(Map.of("team", "crm")));
+        assertEquals(30, created.defaultExpirationDays());
+        assertTrue(Math.abs(created.createdAt().getEpochSecond() - Instant.now().getEpochSecond()) < 300, "epoch seconds");
+        assertEquals(Map.of("team", "crm"), client.getDomain(r -> r.domainName(domain)).tags());
+        assertEquals(90, client.updateDomain(r -> r.domainName(domain).defaultExpirationDays(90)).defaultExpirationDays());
+        assertTrue(client.listDomains(r -> r.maxResults(100)).items().stream().anyMatch(d -> d.domainName().equals(domain)));
+        assertMessage(assertThrows(BadRequestException.class,
+                () -> client.createDomain(r -> r.domainName(domain).defaultExpirationDays(30))), "already exists");
+
+        Map<String, ObjectTypeField> fields = Map.of(
+                "id", ObjectTypeField.builder().source("_source.id").build(),
+                "email", ObjectTypeField.builder().source("_source.email").target("_profile.EmailAddress").contentType("EMAIL_ADDRESS").build());
+        Map<String, java.util.List<ObjectTypeKey>> keys = Map.of(
+                "memberId", java.util.List.of(ObjectTypeKey.builder().standardIdentifiersWithStrings("UNIQUE").fieldNames("id").build()),
+                "_email", java.util.List.of(ObjectTypeKey.builder().standardIdentifiersWithStrings("PROFILE").fieldNames("email").build()));
+        PutProfileObjectTypeResponse put = client.putProfileObjectType(r -> r.domainName(domain).objectTypeName("Member")
+                .description("members").allowProfileCreation(true).fields(fields).keys(keys));
+        GetProfileObjectTypeResponse got = client.getProfileObjectType(r -> r.domainName(domain).objectTypeName("Member"));
+        assertEquals(fields, got.fields());
+        assertEquals(keys, got.keys());
+        assertEquals(put.createdAt(), got.createdAt());
+        assertEquals(java.util.List.of("Member"), client.listProfileObjectTypes(r -> r.domainName(domain)).items().stream()
+                .map(ListProfileObjectTypeItem::objectTypeName).toList());
+        assertMessage(assertThrows(BadRequestException.class, () -> client.putProfileObjectType(r -> r.domainName(domain)
+                .objectTypeName("Capped").description("d").maxProfileObjectCount(5).fields(fields).keys(keys))), "MaxProfileObjectCount");
+        assertEquals(3, client.listProfileObjectTypeTemplates(r -> { }).items().size());
+        assertEquals(false, client.getProfileObjectTypeTemplate(r -> r.templateId("CTR-AutoAssociateOnly")).allowProfileCreation());
+
+        client.putProfileObject(r -> r.domainName(domain).objectTypeName("Member").object("{\"id\":\"m-1\",\"email\":\"m@example.com\"}"));
+        assertEquals("m@example.com", client.searchProfiles(r -> r.domainName(domain).keyName("_email").values("M@example.com"))
+                .items().get(0).emailAddress());
+
+        assertNotNull(client.deleteProfileObjectType(r -> r.domainName(domain).objectTypeName("Member")).message());
+        assertMessage(assertThrows(ResourceNotFoundException.class,
+                () -> client.putProfileObject(r -> r.domainName(domain).objectTypeName("Member").object("{\"id\":\"m-2\"}"))), "Member");
+        assertNotNull(client.deleteDomain(r -> r.domainName(domain)).message());
+        assertMessage(assertThrows(ResourceNotFoundException.class, () -> client.getDomain(r -> r.domainName(domain))), domain);
+    }
+
     static void assertMessage(CustomerProfilesException e, String mentions) {
         assertTrue(e.getMessage().contains(mentions), e.getMessage());
         assertNotNull(e.requestId());
@@ -163,24 +212,27 @@ class JavaSdkClientTest {
     }
 
     /**
-     * A stand-in DynamoDB: creates the table and keeps the domain configuration the local API
-     * writes at start-up (its one PutItem, read back by BatchGetItem), then throttles or fails every
-     * request-path call.
+     * A stand-in DynamoDB: answers the local API's start-up (the table, then the shipped domain
+     * file applied: a read, a transaction and a read per object type, all answered as on an empty
+     * table), then throttles or fails every request-path call.
      */
     static HttpServer failingDynamo(String errorType, int status) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        java.util.concurrent.atomic.AtomicReference<String> configuration = new java.util.concurrent.atomic.AtomicReference<>();
+        // ExampleDomainName.json: one CreateDomain transaction and one per object type (two).
+        java.util.concurrent.atomic.AtomicInteger startUpTransactions = new java.util.concurrent.atomic.AtomicInteger(3);
         server.createContext("/", exchange -> {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-            String request = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            exchange.getRequestBody().readAllBytes();
             String answer = null;
-            if (target.endsWith(".CreateTable")) {
-                answer = "{}";
-            } else if (target.endsWith(".PutItem")) {
-                configuration.set(request.substring(request.indexOf("\"Item\":") + 7, request.lastIndexOf('}')));
-                answer = "{}";
-            } else if (target.endsWith(".BatchGetItem") && request.contains("CONFIG#domains") && configuration.get() != null) {
-                answer = "{\"Responses\":{\"openprofiles\":[" + configuration.get() + "]},\"UnprocessedKeys\":{}}";
+            if (startUpTransactions.get() > 0) {
+                if (target.endsWith(".CreateTable")) {
+                    answer = "{}";
+                } else if (target.endsWith(".BatchGetItem")) {
+                    answer = "{\"Responses\":{\"openprofiles\":[]},\"UnprocessedKeys\":{}}";
+                } else if (target.endsWith(".TransactWriteItems")) {
+                    startUpTransactions.decrementAndGet();
+                    answer = "{}";
+                }
             }
             byte[] body = (answer != null ? answer : "{\"__type\":\"com.amazonaws.dynamodb.v20120810#" + errorType
                     + "\",\"message\":\"injected\"}").getBytes(StandardCharsets.UTF_8);

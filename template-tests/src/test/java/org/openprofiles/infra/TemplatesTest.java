@@ -3,6 +3,7 @@ package org.openprofiles.infra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -17,11 +18,13 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openprofiles.api.AddProfileKeyHandler;
+import org.openprofiles.api.AdminHandler;
+import org.openprofiles.api.DomainFilesHandler;
+import org.openprofiles.api.ErasureHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.api.ReadProfilesHandler;
 import org.openprofiles.config.DomainLoader;
 import org.openprofiles.json.Json;
-import org.openprofiles.store.DomainStore;
 import org.openprofiles.store.DynamoDbClients;
 import org.openprofiles.store.ProfilesTable;
 import software.amazon.awscdk.App;
@@ -83,12 +86,21 @@ class TemplatesTest {
     @Test
     void resourceCounts() {
         dataTemplate.resourceCountIs("AWS::DynamoDB::Table", 1);
-        apiTemplate.resourceCountIs("AWS::Lambda::Function", 3);
-        apiTemplate.resourceCountIs("AWS::Lambda::Alias", 3);
+        assertEquals(List.of("AWS::DynamoDB::Table"), resourcesTypes(data), "the data stack holds the table and nothing else");
+        apiTemplate.resourceCountIs("AWS::Lambda::Function", 6);
+        apiTemplate.resourceCountIs("AWS::Lambda::Alias", 4);
         apiTemplate.resourceCountIs("AWS::ApiGateway::RestApi", 1);
-        apiTemplate.resourceCountIs("AWS::ApiGateway::Method", 4);
-        apiTemplate.resourceCountIs("AWS::ApiGateway::Model", 4);
+        apiTemplate.resourceCountIs("AWS::ApiGateway::Method", 4 + AdminHandler.ROUTES.size());
+        apiTemplate.resourceCountIs("AWS::ApiGateway::Model", 6);
         apiTemplate.resourceCountIs("AWS::ApiGateway::RequestValidator", 1);
+        apiTemplate.resourceCountIs("AWS::Events::Rule", 1);
+        apiTemplate.resourceCountIs("Custom::DomainFiles", 1);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<String> resourcesTypes(Map<String, Object> template) {
+        return ((Map<String, Object>) template.get("Resources")).values().stream()
+                .map(r -> (String) ((Map<String, Object>) r).get("Type")).distinct().sorted().toList();
     }
 
     /** Route (method and path) to the handler class its integration reaches, through an alias. */
@@ -122,11 +134,15 @@ class TemplatesTest {
 
     @Test
     void everyRouteReachesItsFunctionAliasWithIamAuthorisation() {
-        assertEquals(Map.of(
+        Map<String, String> expected = new HashMap<>(Map.of(
                 "PUT /domains/{DomainName}/profiles/objects", PutProfileObjectHandler.class.getName() + "::handleRequest",
                 "POST /domains/{DomainName}/profiles/objects", ReadProfilesHandler.class.getName() + "::handleRequest",
                 "POST /domains/{DomainName}/profiles/keys", AddProfileKeyHandler.class.getName() + "::handleRequest",
-                "POST /domains/{DomainName}/profiles/search", ReadProfilesHandler.class.getName() + "::handleRequest"), routes());
+                "POST /domains/{DomainName}/profiles/search", ReadProfilesHandler.class.getName() + "::handleRequest"));
+        for (List<String> route : AdminHandler.ROUTES) {
+            expected.put(route.get(0) + " " + route.get(1), AdminHandler.class.getName() + "::handleRequest");
+        }
+        assertEquals(expected, routes());
         resources(api, "AWS::Lambda::Alias").values().forEach(a -> assertEquals(ApiStack.ALIAS, props(a).get("Name")));
     }
 
@@ -151,14 +167,29 @@ class TemplatesTest {
         assertEquals("Retain", table.get("UpdateReplacePolicy"));
     }
 
+    /** Handler class (without ::handleRequest) → the function's logical id. */
+    @SuppressWarnings("unchecked")
+    static Map<String, String> functionIdsByHandler() {
+        Map<String, String> ids = new HashMap<>();
+        resources(api, "AWS::Lambda::Function").forEach((id, f) -> ids.put(((String) props(f).get("Handler")).replace("::handleRequest", ""), id));
+        return ids;
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void functionsRunJava25WithSnapStartTimeoutsAndSamMetadata() {
+        Set<String> apiHandlers = Set.of(PutProfileObjectHandler.class.getName(), AddProfileKeyHandler.class.getName(),
+                ReadProfilesHandler.class.getName(), AdminHandler.class.getName());
         for (Map<String, Object> function : resources(api, "AWS::Lambda::Function").values()) {
             Map<String, Object> p = props(function);
             assertEquals("java25", p.get("Runtime"));
-            assertEquals(Map.of("ApplyOn", "PublishedVersions"), p.get("SnapStart"));
-            assertEquals(new Json.JsonNumber(Long.toString(DynamoDbClients.FUNCTION_TIMEOUT.toSeconds())), p.get("Timeout"));
+            String handler = ((String) p.get("Handler")).replace("::handleRequest", "");
+            if (apiHandlers.contains(handler)) {
+                assertEquals(Map.of("ApplyOn", "PublishedVersions"), p.get("SnapStart"), handler);
+                assertEquals(new Json.JsonNumber(Long.toString(DynamoDbClients.FUNCTION_TIMEOUT.toSeconds())), p.get("Timeout"));
+            } else {
+                assertNull(p.get("SnapStart"), handler + " runs in the background: no snapshot");
+            }
             assertEquals(new Json.JsonNumber("1024"), p.get("MemorySize"));
             Map<String, Object> env = (Map<String, Object>) ((Map<String, Object>) p.get("Environment")).get("Variables");
             assertEquals(ApiStack.JAVA_TOOL_OPTIONS, env.get("JAVA_TOOL_OPTIONS"));
@@ -169,6 +200,8 @@ class TemplatesTest {
             assertTrue(((String) metadata.get("aws:asset:path")).endsWith(".jar"), "SAM finds the code by asset path");
             assertEquals("Code", metadata.get("aws:asset:property"));
         }
+        String worker = functionIdsByHandler().get(ErasureHandler.class.getName());
+        assertEquals(new Json.JsonNumber(Long.toString(ErasureHandler.TIMEOUT.toSeconds())), props(resources(api, "AWS::Lambda::Function").get(worker)).get("Timeout"));
         for (Map<String, Object> logs : resources(api, "AWS::Logs::LogGroup").values()) assertNotNull(props(logs).get("RetentionInDays"));
         apiTemplate.hasResourceProperties("AWS::ApiGateway::Stage", Match.objectLike(Map.of(
                 "StageName", ApiStack.STAGE,
@@ -177,7 +210,7 @@ class TemplatesTest {
                         "LoggingLevel", "INFO", "DataTraceEnabled", false, "ThrottlingRateLimit", 200, "ThrottlingBurstLimit", 400)))))));
     }
 
-    /** Each function's DynamoDB actions, with the resources they apply to. */
+    /** Each role's DynamoDB actions, with the resources they apply to and whether they are confined to configuration items. */
     @SuppressWarnings("unchecked")
     static Map<String, Set<String>> dynamoActionsByRole() {
         Map<String, Set<String>> byRole = new HashMap<>();
@@ -188,11 +221,17 @@ class TemplatesTest {
                 Map<String, Object> statement = (Map<String, Object>) s;
                 Object action = statement.get("Action");
                 List<String> actions = action instanceof List<?> l ? (List<String>) l : List.of((String) action);
+                String condition = Json.write(statement.get("Condition"));
                 for (String a : actions) {
                     assertFalse(a.contains("*"), "no wildcard action: " + a);
                     if (a.startsWith("dynamodb:")) {
                         String resource = Json.write(statement.get("Resource"));
-                        byRole.computeIfAbsent(role, r -> new TreeSet<>()).add(a + (resource.contains("/index/") ? " on index" : " on table"));
+                        String where = resource.contains("/index/") ? " on index" : " on table";
+                        if (condition.contains("dynamodb:LeadingKeys")) {
+                            assertEquals("{\"ForAllValues:StringLike\":{\"dynamodb:LeadingKeys\":[\"CONFIG#*\"]}}", condition);
+                            where = " on configuration items";
+                        }
+                        byRole.computeIfAbsent(role, r -> new TreeSet<>()).add(a + where);
                     }
                 }
             }
@@ -200,34 +239,83 @@ class TemplatesTest {
         return byRole;
     }
 
+    @SuppressWarnings("unchecked")
+    static String roleOf(String handlerClass) {
+        String function = functionIdsByHandler().get(handlerClass);
+        Map<String, Object> role = (Map<String, Object>) props(resources(api, "AWS::Lambda::Function").get(function)).get("Role");
+        return (String) ((List<Object>) role.get("Fn::GetAtt")).get(0);
+    }
+
     @Test
     void eachFunctionGetsOnlyTheDynamoDbActionsItUses() {
-        Set<Set<String>> grants = Set.copyOf(dynamoActionsByRole().values());
-        assertEquals(Set.of(
-                Set.of("dynamodb:BatchGetItem on table", "dynamodb:ConditionCheckItem on table", "dynamodb:PutItem on table",
-                        "dynamodb:UpdateItem on table"),
-                Set.of("dynamodb:BatchGetItem on table", "dynamodb:ConditionCheckItem on table", "dynamodb:UpdateItem on table"),
-                Set.of("dynamodb:BatchGetItem on table", "dynamodb:Query on index")), grants);
+        Map<String, Set<String>> byRole = dynamoActionsByRole();
+        assertEquals(Set.of("dynamodb:BatchGetItem on table", "dynamodb:ConditionCheckItem on table", "dynamodb:PutItem on table",
+                "dynamodb:UpdateItem on table"), byRole.get(roleOf(PutProfileObjectHandler.class.getName())));
+        assertEquals(Set.of("dynamodb:BatchGetItem on table", "dynamodb:ConditionCheckItem on table", "dynamodb:UpdateItem on table"),
+                byRole.get(roleOf(AddProfileKeyHandler.class.getName())));
+        assertEquals(Set.of("dynamodb:BatchGetItem on table", "dynamodb:Query on index"), byRole.get(roleOf(ReadProfilesHandler.class.getName())));
+        Set<String> administration = Set.of("dynamodb:BatchGetItem on configuration items", "dynamodb:PutItem on configuration items",
+                "dynamodb:UpdateItem on configuration items");
+        assertEquals(administration, byRole.get(roleOf(AdminHandler.class.getName())), "administration never touches profile data");
+        assertEquals(administration, byRole.get(roleOf(DomainFilesHandler.class.getName())));
+        assertEquals(Set.of("dynamodb:Scan on table", "dynamodb:BatchWriteItem on table", "dynamodb:BatchGetItem on configuration items",
+                "dynamodb:UpdateItem on configuration items", "dynamodb:DeleteItem on configuration items"),
+                byRole.get(roleOf(ErasureHandler.class.getName())));
+        assertEquals(6, Set.copyOf(List.of(roleOf(PutProfileObjectHandler.class.getName()), roleOf(AddProfileKeyHandler.class.getName()),
+                roleOf(ReadProfilesHandler.class.getName()), roleOf(AdminHandler.class.getName()), roleOf(DomainFilesHandler.class.getName()),
+                roleOf(ErasureHandler.class.getName()))).size(), "one role per function");
     }
 
     @Test
     @SuppressWarnings("unchecked")
-    void theDomainFilesAreDeployedIntoTheTableAndVersionTheFunctions() {
-        Map<String, String> files = DomainLoader.classpathFiles();
-        Map<String, Object> writer = resources(data, "Custom::AWS").values().iterator().next();
-        String create = Json.write(props(writer).get("Create"));
-        assertEquals(create, Json.write(props(writer).get("Update")), "every deploy writes the current files");
-        assertTrue(create.contains("putItem") && create.contains(DomainStore.CONFIGURATION_PK) && create.contains(DomainStore.FILES_ATTRIBUTE));
-        for (String file : files.keySet()) assertTrue(create.contains(file), "deploys " + file);
-        for (Map<String, Object> policy : resources(data, "AWS::IAM::Policy").values()) {
-            Map<String, Object> statement = (Map<String, Object>) ((List<Object>) ((Map<String, Object>) props(policy)
-                    .get("PolicyDocument")).get("Statement")).get(0);
-            assertEquals("dynamodb:PutItem", statement.get("Action"), "the writer may only put the item");
-        }
-        String digest = OpenProfiles.digest(files);
-        for (Map<String, Object> function : resources(api, "AWS::Lambda::Function").values()) {
-            Map<String, Object> env = (Map<String, Object>) ((Map<String, Object>) props(function).get("Environment")).get("Variables");
-            assertEquals(digest, env.get(ApiStack.CONFIGURATION_VERSION_ENV));
+    void theDomainFilesAreAppliedAtDeployByTheirOwnFunction() {
+        Map<String, Object> resource = resources(api, "Custom::DomainFiles").values().iterator().next();
+        Map<String, Object> p = props(resource);
+        assertEquals(OpenProfiles.digest(DomainLoader.classpathFiles()), p.get(ApiStack.DOMAIN_FILES_DIGEST),
+                "a change to the files changes the resource, so the deploy applies them again");
+        String token = Json.write(p.get("ServiceToken"));
+        assertTrue(token.contains(functionIdsByHandler().get(DomainFilesHandler.class.getName())), token);
+        assertTrue(resources(data, "Custom::AWS").isEmpty());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aScheduleRunsTheErasureWorker() {
+        Map<String, Object> rule = props(resources(api, "AWS::Events::Rule").values().iterator().next());
+        assertEquals("rate(1 minute)", rule.get("ScheduleExpression"));
+        assertEquals("ENABLED", rule.get("State"));
+        Map<String, Object> target = (Map<String, Object>) ((List<Object>) rule.get("Targets")).get(0);
+        assertTrue(Json.write(target.get("Arn")).contains(functionIdsByHandler().get(ErasureHandler.class.getName())));
+        assertEquals(new Json.JsonNumber("2"), ((Map<String, Object>) target.get("RetryPolicy")).get("MaximumRetryAttempts"));
+    }
+
+    /**
+     * The README's ingest-only policy, matched as IAM matches execute-api ARNs ({@code *} is any run
+     * of characters, slashes included) against every route of the API, with path values chosen to
+     * look like other routes' segments: it allows exactly the profile routes.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theReadmesIngestOnlyPolicyAllowsProfilesAndNoAdministration() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+        String json = readme.split("<!-- ingest-only-policy -->")[1].split("```json")[1].split("```")[0];
+        Map<String, Object> policy = (Map<String, Object>) Json.parse(json);
+        Map<String, Object> statement = (Map<String, Object>) ((List<Object>) policy.get("Statement")).get(0);
+        assertEquals("Allow", statement.get("Effect"));
+        assertEquals("execute-api:Invoke", statement.get("Action"));
+        List<java.util.regex.Pattern> allowed = ((List<String>) statement.get("Resource")).stream()
+                .map(r -> java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(r).replace("*", "\\E.*\\Q"))).toList();
+        Map<String, String> routes = routes();
+        assertEquals(4 + AdminHandler.ROUTES.size(), routes.size());
+        for (Map.Entry<String, String> route : routes.entrySet()) {
+            String[] methodAndPath = route.getKey().split(" ");
+            for (String[] values : new String[][] {{"Shop", "Orders", "CTR"}, {"profiles", "objects", "search"}}) {
+                String path = methodAndPath[1].replace("{DomainName}", values[0]).replace("{ObjectTypeName}", values[1])
+                        .replace("{TemplateId}", values[2]);
+                String arn = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/" + ApiStack.STAGE + "/" + methodAndPath[0] + path;
+                boolean allows = allowed.stream().anyMatch(p -> p.matcher(arn).matches());
+                assertEquals(!route.getValue().startsWith(AdminHandler.class.getName()), allows, arn);
+            }
         }
     }
 

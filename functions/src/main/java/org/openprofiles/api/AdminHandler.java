@@ -1,0 +1,84 @@
+package org.openprofiles.api;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import java.util.List;
+import java.util.Map;
+import org.openprofiles.model.ServiceException;
+import org.openprofiles.service.DomainAdminService;
+
+/**
+ * The administration function (its own role, IAM-authorised like the rest): domains, object types
+ * and templates. Each route is one line: path and query parameters and the body go to the service.
+ */
+public final class AdminHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+    public static final String DOMAINS = "/domains";
+    public static final String DOMAIN = "/domains/{DomainName}";
+    public static final String OBJECT_TYPES = "/domains/{DomainName}/object-types";
+    public static final String OBJECT_TYPE = "/domains/{DomainName}/object-types/{ObjectTypeName}";
+    public static final String TEMPLATES = "/templates";
+    public static final String TEMPLATE = "/templates/{TemplateId}";
+
+    /** Every route this handler serves: method, resource, operation. */
+    public static final List<List<String>> ROUTES = List.of(
+            List.of("POST", DOMAIN, "CreateDomain"),
+            List.of("GET", DOMAIN, "GetDomain"),
+            List.of("PUT", DOMAIN, "UpdateDomain"),
+            List.of("DELETE", DOMAIN, "DeleteDomain"),
+            List.of("GET", DOMAINS, "ListDomains"),
+            List.of("PUT", OBJECT_TYPE, "PutProfileObjectType"),
+            List.of("GET", OBJECT_TYPE, "GetProfileObjectType"),
+            List.of("DELETE", OBJECT_TYPE, "DeleteProfileObjectType"),
+            List.of("GET", OBJECT_TYPES, "ListProfileObjectTypes"),
+            List.of("GET", TEMPLATES, "ListProfileObjectTypeTemplates"),
+            List.of("GET", TEMPLATE, "GetProfileObjectTypeTemplate"));
+
+    private final DomainAdminService service;
+
+    /** Used by Lambda: the container's shared client and store. */
+    public AdminHandler() {
+        this(Container.domainAdminService());
+        Priming.register(this::prime);
+    }
+
+    public AdminHandler(DomainAdminService service) {
+        this.service = service;
+    }
+
+    /** Reads only: the template routes and one domain lookup (a 404 when the domain does not exist). */
+    void prime() {
+        handleRequest(Priming.event(Container.domains().first(), "GET", DOMAIN, null), null);
+        handleRequest(Priming.event(Container.domains().first(), "GET", TEMPLATES, null), null);
+    }
+
+    @Override
+    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+        String route = event.getHttpMethod() + " " + event.getResource();
+        String operation = ROUTES.stream().filter(r -> (r.get(0) + " " + r.get(1)).equals(route)).map(r -> r.get(2))
+                .findFirst().orElse("Unknown");
+        return Api.handle(operation, event, context, () -> dispatch(operation, event));
+    }
+
+    private Map<String, Object> dispatch(String operation, APIGatewayProxyRequestEvent event) {
+        String domain = Api.pathParameter(event, "DomainName");
+        String type = Api.pathParameter(event, "ObjectTypeName");
+        String maxResults = Api.queryParameter(event, "max-results");
+        String nextToken = Api.queryParameter(event, "next-token");
+        return switch (operation) {
+            case "CreateDomain" -> service.createDomain(domain, Api.body(event));
+            case "GetDomain" -> service.getDomain(domain);
+            case "UpdateDomain" -> service.updateDomain(domain, Api.body(event));
+            case "DeleteDomain" -> service.deleteDomain(domain);
+            case "ListDomains" -> service.listDomains(maxResults, nextToken);
+            case "PutProfileObjectType" -> service.putObjectType(domain, type, Api.body(event));
+            case "GetProfileObjectType" -> service.getObjectType(domain, type);
+            case "DeleteProfileObjectType" -> service.deleteObjectType(domain, type);
+            case "ListProfileObjectTypes" -> service.listObjectTypes(domain, maxResults, nextToken);
+            case "ListProfileObjectTypeTemplates" -> service.listTemplates(maxResults, nextToken);
+            case "GetProfileObjectTypeTemplate" -> service.getTemplate(Api.pathParameter(event, "TemplateId"));
+            default -> throw ServiceException.badRequest("Unsupported route " + event.getHttpMethod() + " " + event.getResource());
+        };
+    }
+}

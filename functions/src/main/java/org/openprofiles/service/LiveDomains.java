@@ -1,0 +1,100 @@
+package org.openprofiles.service;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.openprofiles.config.DomainConfigException;
+import org.openprofiles.config.DomainLoader;
+import org.openprofiles.config.Templates;
+import org.openprofiles.json.Json;
+import org.openprofiles.model.Domain;
+import org.openprofiles.model.ObjectType;
+import org.openprofiles.model.ServiceException;
+import org.openprofiles.store.ConfigRead;
+import org.openprofiles.store.ConfigStore;
+
+/**
+ * The configuration as it is in the table, compiled once per version and cached per container.
+ * Whether the cached domain is current is decided on a strongly consistent read of the domain's
+ * item (its {@code version} changes with every change to the domain or its types): folded into
+ * PutProfileObject's own BatchGetItem, or one small read for the other operations. A stale cache
+ * costs one more read (the type items) and the request decides again; a deleted domain is a 404 at once.
+ */
+public final class LiveDomains implements Domains {
+    /** Where priming goes when no domain exists yet: its requests end in a harmless 404. */
+    static final String PRIMING_DOMAIN = "openprofiles-priming";
+
+    private final ConfigStore store;
+    private final Map<String, ConfiguredDomain> cache = new ConcurrentHashMap<>();
+
+    public LiveDomains(ConfigStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public ConfiguredDomain current(String domainName) {
+        return refresh(domainName, store.domain(domainName));
+    }
+
+    @Override
+    public ConfiguredDomain cached(String domainName) {
+        ConfiguredDomain cached = cache.get(domainName);
+        return cached != null ? cached : current(domainName);
+    }
+
+    @Override
+    public ConfigRead probe(String domainName) {
+        return store.probe(domainName);
+    }
+
+    @Override
+    public ConfiguredDomain confirm(ConfiguredDomain used, ConfigRead probe) {
+        Optional<ConfigStore.DomainItem> item = ConfigStore.domainItem(probe);
+        if (item.isPresent() && !item.get().deleting() && item.get().version().equals(used.version())) return used;
+        return refresh(used.domain().name(), item);
+    }
+
+    @Override
+    public String first() {
+        return store.registry().domains().stream().findFirst().orElse(PRIMING_DOMAIN);
+    }
+
+    private ConfiguredDomain refresh(String domainName, Optional<ConfigStore.DomainItem> read) {
+        if (read.isEmpty() || read.get().deleting()) {
+            cache.remove(domainName);
+            throw ServiceException.notFound("Domain '" + domainName + "' does not exist");
+        }
+        ConfigStore.DomainItem item = read.get();
+        ConfiguredDomain cached = cache.get(domainName);
+        if (cached != null && item.version().equals(cached.version())) return cached;
+        ConfiguredDomain fresh = new ConfiguredDomain(compile(item, store.types(domainName, item.types())), item.version());
+        cache.put(domainName, fresh);
+        return fresh;
+    }
+
+    /**
+     * A domain from its items. The types were validated when they were put; one that no longer
+     * passes (rules tightened by an upgrade) is left out and reported, never half-applied.
+     */
+    static Domain compile(ConfigStore.DomainItem item, Map<String, ConfigStore.TypeItem> typeItems) {
+        Map<String, ObjectType> types = new LinkedHashMap<>();
+        for (String name : new TreeSet<>(item.types())) {
+            ConfigStore.TypeItem type = typeItems.get(name);
+            if (type == null || type.deleting()) continue; // deleted after the domain item was read: the next read sees it
+            try {
+                types.put(name, DomainLoader.objectType(name, Json.parse(type.definition())));
+            } catch (DomainConfigException e) {
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("level", "ERROR");
+                line.put("event", "objectTypeNoLongerValid");
+                line.put("domain", item.name());
+                line.put("objectType", name);
+                line.put("error", e.getMessage());
+                System.out.println(Json.write(line));
+            }
+        }
+        return new Domain(item.name(), DomainSettings.defaultExpirationDays(item.definition()), types, Templates.builtIn());
+    }
+}

@@ -1,0 +1,86 @@
+package org.openprofiles.store;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Erases a deleted domain's or object type's items in bounded steps: one step scans one page of the
+ * table (the table has no sort key and no index by domain, so a filtered Scan is how a domain's
+ * items are found; see docs/data-model.md) and deletes what matched. The page's last key is the
+ * checkpoint the next step starts from, so a failed step is simply run again.
+ */
+public final class DataEraser {
+    /** BatchWriteItem's limit, and rounds for unprocessed deletes (throttling) before the step fails. */
+    static final int DELETES_PER_CALL = 25;
+    static final int MAX_ROUNDS = 10;
+
+    /**
+     * @param deleted    items deleted by this step
+     * @param nextCursor where the next step starts, or null when the scan reached the end of the table
+     */
+    public record Step(int deleted, String nextCursor) {}
+
+    private final DynamoDbClient dynamo;
+    private final String tableName;
+
+    public DataEraser(DynamoDbClient dynamo, String tableName) {
+        this.dynamo = dynamo;
+        this.tableName = tableName;
+    }
+
+    /** The key prefixes an erasure removes: a whole domain (data and object type items), or one type's objects. */
+    public static List<String> prefixes(ConfigStore.ErasureJob job) {
+        return job.wholeDomain()
+                ? List.of(StoreKeys.domain(job.domainName()), ConfigStore.typesPrefix(job.domainName()))
+                : List.of(StoreKeys.object(job.domainName(), job.typeName(), ""));
+    }
+
+    /** One step: a page of at most {@code pageSize} scanned items, strongly consistent, from {@code cursor}. */
+    public Step step(List<String> prefixes, String cursor, int pageSize) {
+        Map<String, String> names = Map.of("#pk", ProfilesTable.PARTITION_KEY);
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> terms = new ArrayList<>();
+        for (int i = 0; i < prefixes.size(); i++) {
+            terms.add("begins_with(#pk, :p" + i + ")");
+            values.put(":p" + i, AttributeValue.fromS(prefixes.get(i)));
+        }
+        ScanResponse page = DynamoCalls.call(() -> dynamo.scan(r -> r.tableName(tableName)
+                .filterExpression(String.join(" OR ", terms))
+                .projectionExpression("#pk")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .limit(pageSize)
+                .consistentRead(true)
+                .exclusiveStartKey(cursor == null ? null : ConfigStore.key(cursor))));
+        List<String> pks = new ArrayList<>();
+        for (Map<String, AttributeValue> item : page.items()) pks.add(item.get(ProfilesTable.PARTITION_KEY).s());
+        delete(pks);
+        String next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                ? page.lastEvaluatedKey().get(ProfilesTable.PARTITION_KEY).s() : null;
+        return new Step(pks.size(), next);
+    }
+
+    private void delete(List<String> pks) {
+        for (int from = 0; from < pks.size(); from += DELETES_PER_CALL) {
+            List<WriteRequest> deletes = new ArrayList<>();
+            for (String pk : pks.subList(from, Math.min(pks.size(), from + DELETES_PER_CALL))) {
+                deletes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(ConfigStore.key(pk)).build()).build());
+            }
+            Map<String, List<WriteRequest>> request = Map.of(tableName, deletes);
+            for (int round = 1; !request.isEmpty(); round++) {
+                if (round > MAX_ROUNDS) throw DynamoCalls.throttled(null);
+                Map<String, List<WriteRequest>> current = request;
+                BatchWriteItemResponse response = DynamoCalls.call(() -> dynamo.batchWriteItem(r -> r.requestItems(current)));
+                request = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package org.openprofiles.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.openprofiles.service.ErasureWorker;
+import org.openprofiles.store.ConfigStore;
+import org.openprofiles.store.DataEraser;
+import org.openprofiles.testing.Events;
+import org.openprofiles.testing.LocalDynamo;
+import org.openprofiles.testing.MutableClock;
+import org.openprofiles.testing.Node;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+
+/**
+ * DeleteProfileObjectType and DeleteDomain: gone at once; the data erased later in bounded steps
+ * that resume after a failure; afterwards a scan of the table finds nothing of what was deleted.
+ */
+class ErasureTest {
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+    final String table = LocalDynamo.newTable();
+    final Node node = new Node(table, clock);
+    /** Fails the worker's BatchWriteItem calls while set. */
+    final AtomicInteger failWritesFrom = new AtomicInteger(Integer.MAX_VALUE);
+    final AtomicInteger writes = new AtomicInteger();
+
+    ErasureWorker worker(int pageSize) {
+        ExecutionInterceptor faults = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof BatchWriteItemRequest && writes.incrementAndGet() >= failWritesFrom.get()) {
+                    throw SdkClientException.create("injected: the worker lost its connection");
+                }
+            }
+        };
+        DynamoDbClient client = LocalDynamo.client(List.of(faults));
+        return new ErasureWorker(new ConfigStore(client, table), new DataEraser(client, table), clock, pageSize);
+    }
+
+    static void assertStatus(int expected, APIGatewayProxyResponseEvent response) {
+        assertEquals(expected, response.getStatusCode(), response.getBody());
+    }
+
+    List<String> pks(String prefix) {
+        return LocalDynamo.client().scanPaginator(r -> r.tableName(table).consistentRead(true)).items().stream()
+                .map(item -> item.get("pk").s()).filter(pk -> pk.startsWith(prefix)).sorted().toList();
+    }
+
+    void ingest(String domain, String type, int count) {
+        for (int i = 0; i < count; i++) {
+            assertStatus(200, node.putObject(domain, type, Map.of("id", type + "-" + i, "email", type + i + "@example.com")));
+        }
+    }
+
+    @Test
+    void aDeletedTypesObjectsAreErasedInResumableStepsAfterTheGracePeriod() {
+        assertStatus(200, node.createDomain("Shop"));
+        assertStatus(200, node.putType("Shop", "Person", ConfigConsistencyTest.PERSON_V1));
+        assertStatus(200, node.putType("Shop", "Member", ConfigConsistencyTest.PERSON_V1));
+        ingest("Shop", "Person", 30);
+        ingest("Shop", "Member", 5);
+        assertEquals(30, pks("D#Shop#O#Person#").size());
+
+        assertStatus(200, node.deleteType("Shop", "Person"));
+        APIGatewayProxyResponseEvent erasing = node.admin("GET", AdminHandler.OBJECT_TYPE, "Shop", "Person", null);
+        assertStatus(404, erasing);
+        assertTrue(erasing.getBody().contains("being erased"), erasing.getBody());
+        APIGatewayProxyResponseEvent again = node.putType("Shop", "Person", ConfigConsistencyTest.PERSON_V1);
+        assertStatus(400, again);
+        assertTrue(again.getBody().contains("still being erased"), again.getBody());
+
+        // Within the grace period nothing is erased: a request that saw the type may still be writing.
+        assertEquals(new ErasureWorker.Report(0, 1, 0), worker(7).run(clock.instant().plusSeconds(60)));
+        assertEquals(30, pks("D#Shop#O#Person#").size());
+
+        clock.advance(ErasureWorker.GRACE);
+        failWritesFrom.set(3); // the third BatchWriteItem fails: the run stops part way
+        ErasureWorker failing = worker(7);
+        assertThrows(SdkClientException.class, () -> failing.run(clock.instant().plusSeconds(60)));
+        int left = pks("D#Shop#O#Person#").size();
+        assertTrue(left > 0 && left < 30, "part of the objects were erased before the failure: " + left);
+
+        failWritesFrom.set(Integer.MAX_VALUE);
+        ErasureWorker.Report report = worker(7).run(clock.instant().plusSeconds(60));
+        assertEquals(1, report.finished());
+        assertEquals(List.of(), pks("D#Shop#O#Person#"), "nothing of the deleted type is left");
+        assertEquals(5, pks("D#Shop#O#Member#").size(), "the other type's objects stay");
+        assertEquals(List.of(), pks("CONFIG#D#Shop#T#Person"), "the tombstone is gone");
+
+        APIGatewayProxyResponseEvent finished = node.admin("GET", AdminHandler.OBJECT_TYPE, "Shop", "Person", null);
+        assertStatus(404, finished);
+        assertTrue(finished.getBody().contains("does not exist"), finished.getBody());
+        assertStatus(200, node.putType("Shop", "Person", ConfigConsistencyTest.PERSON_V1));
+        ingest("Shop", "Person", 1);
+        assertEquals(1, pks("D#Shop#O#Person#").size(), "a new type of the old name starts empty and keeps what it gets");
+    }
+
+    @Test
+    void aDeletedDomainIsErasedWholeAndItsNameIsFreeAfterwards() {
+        for (String domain : List.of("Old", "Older", "Kept")) {
+            assertStatus(200, node.createDomain(domain));
+            assertStatus(200, node.putType(domain, "Person", ConfigConsistencyTest.PERSON_V1));
+            ingest(domain, "Person", 12);
+            assertStatus(200, node.putObject(domain, "CTR", Map.of("contactId", "c-1", "customerEndpoint", Map.of("address", "+12065550100"))));
+        }
+        assertStatus(200, node.deleteType("Older", "Person"));
+        assertStatus(200, node.deleteDomain("Older")); // the type's job goes with its domain's
+        assertStatus(200, node.deleteDomain("Old"));
+        APIGatewayProxyResponseEvent create = node.createDomain("Old");
+        assertStatus(400, create);
+        assertTrue(create.getBody().contains("still being erased"), create.getBody());
+        APIGatewayProxyResponseEvent get = node.admin("GET", AdminHandler.DOMAIN, "Old", null, null);
+        assertTrue(get.getBody().contains("being erased"), get.getBody());
+
+        clock.advance(ErasureWorker.GRACE.plusSeconds(1));
+        // A run that runs out of time stops between steps and the next one continues.
+        ErasureWorker worker = worker(10);
+        assertEquals(0, worker.run(clock.instant()).finished(), "no time: no step");
+        ErasureWorker.Report report = worker.run(clock.instant().plusSeconds(60));
+        assertEquals(2, report.finished());
+        for (String gone : List.of("D#Old#", "D#Older#", "CONFIG#D#Old", "CONFIG#D#Older")) {
+            assertEquals(List.of(), pks(gone), "nothing of " + gone + " is left");
+        }
+        assertTrue(pks("D#Kept#").size() > 12, "another domain keeps its data");
+        assertEquals(Map.of(), registryErasures());
+
+        APIGatewayProxyResponseEvent finished = node.admin("GET", AdminHandler.DOMAIN, "Old", null, null);
+        assertTrue(finished.getBody().contains("does not exist"), finished.getBody());
+        assertStatus(200, node.createDomain("Old"));
+        assertEquals(List.of(), Events.body(node.admin("GET", AdminHandler.OBJECT_TYPES, "Old", null, null)).get("Items"));
+        assertStatus(404, node.putObject("Old", "Person", Map.of("id", "x", "email", "x@example.com")));
+        assertEquals(0, worker.run(clock.instant().plusSeconds(60)).pending());
+    }
+
+    Map<String, AttributeValue> registryErasures() {
+        Map<String, AttributeValue> registry = LocalDynamo.client().getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(ConfigStore.REGISTRY_PK)))).item();
+        return registry.containsKey("erasures") ? Map.of("erasures", registry.get("erasures")) : Map.of();
+    }
+
+    @Test
+    void theWorkerFunctionRunsDueErasuresWithinItsBudget() {
+        assertStatus(200, node.createDomain("Fn"));
+        assertStatus(200, node.deleteDomain("Fn"));
+        clock.advance(Duration.ofHours(1));
+        Map<String, Object> report = new ErasureHandler(worker(ErasureWorker.PAGE_SIZE), clock).handleRequest(Map.of(), null);
+        assertEquals(Map.of("finished", 1, "pending", 0, "erased", 0L), report);
+    }
+}

@@ -19,11 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import org.openprofiles.api.AddProfileKeyHandler;
+import org.openprofiles.api.ProfileLifecycleHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
+import org.openprofiles.service.ProfileLifecycleService;
 import org.openprofiles.api.ReadProfilesHandler;
 import org.openprofiles.config.DomainLoader;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
@@ -77,7 +80,15 @@ public final class LocalApi implements AutoCloseable {
                 .route("POST", AddProfileKeyHandler.RESOURCE,
                         new AddProfileKeyHandler(new AddProfileKeyService(domains, store)))
                 .route("POST", ReadProfilesHandler.SEARCH_RESOURCE, read)
-                .route("POST", ReadProfilesHandler.OBJECTS_RESOURCE, read);
+                .route("POST", ReadProfilesHandler.OBJECTS_RESOURCE, read)
+                .route("POST", ReadProfilesHandler.BATCH_GET_RESOURCE, read);
+        ProfileLifecycleHandler lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));
+        for (String resource : List.of(ProfileLifecycleHandler.PROFILES_RESOURCE, ProfileLifecycleHandler.DELETE_RESOURCE,
+                ProfileLifecycleHandler.DELETE_KEY_RESOURCE, ProfileLifecycleHandler.DELETE_OBJECT_RESOURCE,
+                ProfileLifecycleHandler.MERGE_RESOURCE)) {
+            router.route("POST", resource, lifecycle);
+        }
+        router.route("PUT", ProfileLifecycleHandler.PROFILES_RESOURCE, lifecycle);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         LocalApi api = new LocalApi(server, router);
         server.createContext("/", api::serve);

@@ -115,12 +115,13 @@ public final class ProfileWriter {
     private TransactWriteItem profileUpdate(String domain, String profileId, Map<String, String> manual, List<String> ingestedToRemove,
                                             long seenVersion) {
         Map<String, String> names = new HashMap<>(Map.of("#pk", ProfilesTable.PARTITION_KEY, "#m", ProfileItem.MANUAL,
-                "#v", ProfileItem.VERSION, "#u", "updatedAt", "#F", ProfileItem.FIELDS));
+                "#v", ProfileItem.VERSION, "#u", "updatedAt"));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":m", ProfileMerger.stringMap(manual), ":seen", n(seenVersion),
                 ":next", n(seenVersion + 1), ":u", n(clock.instant().getEpochSecond())));
         StringBuilder expression = new StringBuilder("SET #m = :m, #v = :next, #u = :u");
         if (!ingestedToRemove.isEmpty()) {
             List<String> removes = new ArrayList<>();
+            names.put("#F", ProfileItem.FIELDS);
             for (int i = 0; i < ingestedToRemove.size(); i++) {
                 names.put("#r" + i, ingestedToRemove.get(i));
                 removes.add("#F.#r" + i);

@@ -182,6 +182,10 @@ class ProfileLifecycleTest {
 
     /** No item but the gates (pk, profileId, expiresAt: nothing else) holds the id or any of the data. */
     static void assertNothingOf(String profileId, List<String> data) {
+        assertNothingOf(table, profileId, data);
+    }
+
+    static void assertNothingOf(String table, String profileId, List<String> data) {
         for (Map<String, AttributeValue> item : LocalDynamo.client().scanPaginator(r -> r.tableName(table).consistentRead(true)).items()) {
             String text = item.toString();
             String pk = item.get("pk").s();

@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 public final class Gates {
     /** Shards per profile: chosen with the contention benchmark (docs/performance.md). */
-    public static final int SHARDS = 64;
+    public static final int SHARDS = 256;
     static final Duration CLOSED_FOR = Duration.ofDays(1);
     static final String MERGED_INTO = "mergedInto";
     /** Rounds of BatchWriteItem for gates that come back unprocessed (held by an in-flight write). */

@@ -50,6 +50,10 @@ final class Container {
         return new AddProfileKeyService(DOMAINS, STORE);
     }
 
+    static org.openprofiles.service.ProfileLifecycleService profileLifecycleService() {
+        return new org.openprofiles.service.ProfileLifecycleService(DOMAINS, STORE);
+    }
+
     static ProfileReadService profileReadService() {
         return new ProfileReadService(DOMAINS, STORE);
     }

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.openprofiles.model.ServiceException;
+import org.openprofiles.service.LifecycleRequests;
 import org.openprofiles.service.ListProfileObjectsRequest;
+import org.openprofiles.service.ProfileLifecycleService;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.ProfileSearchResult;
 import org.openprofiles.service.SearchKey;
@@ -26,6 +28,9 @@ public final class ReadProfilesHandler implements RequestHandler<APIGatewayProxy
     public static final String SEARCH_RESOURCE = "/domains/{DomainName}/profiles/search";
     /** ListProfileObjects shares PutProfileObject's path, with POST. */
     public static final String OBJECTS_RESOURCE = PutProfileObjectHandler.RESOURCE;
+
+    /** BatchGetProfile: read-only, so it runs in this function. */
+    public static final String BATCH_GET_RESOURCE = "/domains/{DomainName}/batch-get-profiles";
 
     private final ProfileReadService service;
 
@@ -49,6 +54,10 @@ public final class ReadProfilesHandler implements RequestHandler<APIGatewayProxy
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+        if (BATCH_GET_RESOURCE.equals(event.getResource())) {
+            return Api.handle("BatchGetProfile", event, context, () -> batchGetResponse(service.batchGet(
+                    LifecycleRequests.batchGet(Api.pathParameter(event, "DomainName"), Api.body(event)), Api.deadline(context))));
+        }
         boolean search = SEARCH_RESOURCE.equals(event.getResource());
         return Api.handle(search ? "SearchProfiles" : "ListProfileObjects", event, context, () -> {
             String domain = Api.pathParameter(event, "DomainName");
@@ -63,6 +72,19 @@ public final class ReadProfilesHandler implements RequestHandler<APIGatewayProxy
             return objectsResponse(service.listObjects(ListProfileObjectsRequest.parse(domain, Api.body(event), maxResults, nextToken),
                     Api.deadline(context)));
         });
+    }
+
+    private static Map<String, Object> batchGetResponse(ProfileLifecycleService.BatchGet result) {
+        List<Object> profiles = new ArrayList<>();
+        for (var profile : result.profiles()) profiles.add(profileShape(profile.profileId(), profile.fields()));
+        List<Object> errors = new ArrayList<>();
+        for (String id : result.missing()) {
+            errors.add(Map.of("Code", "ResourceNotFoundException", "Message", "Profile '" + id + "' does not exist", "ProfileId", id));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("Errors", errors);
+        body.put("Profiles", profiles);
+        return body;
     }
 
     private static Map<String, Object> searchResponse(ProfileSearchResult result) {

@@ -36,6 +36,11 @@ public final class ProfileReadService {
         return domains;
     }
 
+    /** BatchGetProfile: one consistent BatchGetItem of the profiles (spec 11). */
+    public ProfileLifecycleService.BatchGet batchGet(LifecycleRequests.ProfileIds request, Deadline deadline) {
+        return new ProfileLifecycleService(domains, store).batchGet(request, deadline);
+    }
+
     /**
      * Profiles holding any of a key's values; across keys OR (union) or AND (intersection).
      * Results are ordered by profile id, so a page token is simply the last id returned. Each

@@ -24,7 +24,12 @@ import org.openprofiles.resolution.StandardKeys;
 import org.openprofiles.store.ConfigRead;
 import org.openprofiles.store.ObjectPut;
 import org.openprofiles.store.ProfileStore;
+import org.openprofiles.store.Gates;
+import org.openprofiles.store.ProfileClosedException;
 import org.openprofiles.store.Snapshot;
+import org.openprofiles.store.WriteConflictException;
+import java.util.HashMap;
+import java.util.Optional;
 
 /**
  * PutProfileObject: map the object, resolve its profile on a consistent snapshot, and commit the
@@ -83,18 +88,26 @@ public final class PutProfileObjectService {
                 + 86_400L * (type.expirationDays() != null ? type.expirationDays() : domain.defaultExpirationDays());
 
         ConfigRead config = domains.probe(domain.name());
+        // Profiles this request found closed (deleted: null; merged: the main profile), learnt from refused writes.
+        Map<String, Optional<String>> closed = new HashMap<>();
         return Retries.onConflict(deadline, () -> {
             Snapshot seen = store.reader().read(domain.name(), toRead, type.name(), uniqueKey, config, deadline);
             ConfiguredDomain current = config == null ? configured : domains.confirm(configured, config);
             if (ConfigurationChanges.changed(configured, current, configurations)) {
                 return put(request, current, configurations + 1, deadline);
             }
-            Resolution resolution = Resolver.resolve(type, mapped.keys(), seen::holders);
+            Resolution resolution = Resolver.resolve(type, mapped.keys(), key -> openHolders(seen.holders(key), closed));
             // An object already on a profile stays there unless resolution finds another profile.
             String keptProfileId = null;
-            if (resolution.outcome() != Resolution.Outcome.ATTACH && seen.object() != null && seen.object().profileId() != null) {
-                keptProfileId = seen.object().profileId();
-                resolution = Resolution.attach(keptProfileId);
+            String storedOn = seen.object() == null ? null : seen.object().profileId();
+            if (resolution.outcome() != Resolution.Outcome.ATTACH && storedOn != null) {
+                Set<String> open = openHolders(Set.of(storedOn), closed);
+                if (open.contains(storedOn)) {
+                    keptProfileId = storedOn;
+                    resolution = Resolution.attach(keptProfileId);
+                } else if (!open.isEmpty()) {
+                    resolution = Resolution.attach(open.iterator().next()); // merged away: onto the main profile
+                }
             }
             boolean create = resolution.outcome() == Resolution.Outcome.CREATE;
             String profileId = create ? newProfileId() : resolution.profileId();
@@ -107,9 +120,33 @@ public final class PutProfileObjectService {
             }
             ObjectPut put = new ObjectPut(domain.name(), type.name(), uniqueKey, request.objectJson(), objectKeys,
                     expiresAt, profileId, create, profileFields, profileKeys, keptProfileId);
-            store.objects().write(put, seen, deadline);
+            try {
+                store.objects().write(put, seen, deadline);
+            } catch (ProfileClosedException e) {
+                Gates.Closed state = store.closedState(domain.name(), e.profileId(), deadline);
+                if (state != null) closed.put(e.profileId(), Optional.ofNullable(state.mergedInto()));
+                throw new WriteConflictException("the profile was closed; decide again", false);
+            }
             return uniqueKey;
         });
+    }
+
+    /**
+     * The holders resolution may use: a deleted profile is no holder, a merged one stands for its
+     * main profile (followed, in case the main profile was merged again).
+     */
+    static Set<String> openHolders(Set<String> holders, Map<String, Optional<String>> closed) {
+        if (closed.isEmpty()) return holders;
+        Set<String> open = new LinkedHashSet<>();
+        for (String id : holders) {
+            String current = id;
+            for (int hops = 0; current != null && closed.containsKey(current) && hops < 22; hops++) {
+                Optional<String> next = closed.get(current);
+                current = next.isPresent() && !next.get().equals(current) ? next.get() : null;
+            }
+            if (current != null) open.add(current);
+        }
+        return open;
     }
 
     /** One read of items that do not exist (SnapStart priming): the SDK's read path, warm, nothing written. */

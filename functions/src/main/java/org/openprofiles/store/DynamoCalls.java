@@ -77,6 +77,29 @@ final class DynamoCalls {
         return items;
     }
 
+    static final int MAX_BATCH_WRITE_ITEMS = 25;
+
+    /**
+     * Unconditional puts and deletes of any number of items: chunks of 25; items DynamoDB returns
+     * unprocessed (throttled, or held by an in-flight transaction) are written again after a pause,
+     * at most {@code maxRounds} rounds per chunk and never past the deadline.
+     */
+    void batchWrite(List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> writes, Deadline deadline, int maxRounds,
+                    Backoff backoff) {
+        for (int from = 0; from < writes.size(); from += MAX_BATCH_WRITE_ITEMS) {
+            List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> chunk =
+                    writes.subList(from, Math.min(writes.size(), from + MAX_BATCH_WRITE_ITEMS));
+            Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> request = Map.of(tableName, chunk);
+            for (int round = 1; ; round++) {
+                var current = request;
+                var response = call(() -> dynamo.batchWriteItem(r -> r.requestItems(current).overrideConfiguration(within(deadline))));
+                if (!response.hasUnprocessedItems() || response.unprocessedItems().isEmpty()) break;
+                if (round == maxRounds || !backoff.pause(round, deadline, MIN_CALL_TIME)) throw throttled(null);
+                request = response.unprocessedItems();
+            }
+        }
+    }
+
     /**
      * Commits actions atomically: one PutItem when there is a single Put (half the cost of a
      * transaction), otherwise one TransactWriteItems.

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.openprofiles.model.KeyValue;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
@@ -105,6 +106,48 @@ final class KeyHolders {
         HolderItem item = new HolderItem(StoreKeys.holder(domain, key, profileId), key.keyName(), key.value(), profileId,
                 StoreKeys.holders(domain, key), profileId);
         return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(HolderItem.SCHEMA.itemToMap(item, true)).build()).build();
+    }
+
+    /**
+     * The writes that make {@code profileId} stop holding {@code key}, given a consistent read of
+     * the value (null or not holding it: nothing). A value left with no holder is deleted; every
+     * write is conditioned on the revision read, a spilled value's holder item is deleted.
+     */
+    List<TransactWriteItem> remove(String domain, KeyValue key, Snapshot.KeyState seen, String profileId) {
+        if (seen == null) return List.of();
+        if (seen.spilled()) {
+            return List.of(TransactWriteItem.builder().delete(Delete.builder().tableName(tableName)
+                    .key(DynamoCalls.key(StoreKeys.holder(domain, key, profileId))).build()).build());
+        }
+        if (!seen.profileIds().contains(profileId)) return List.of();
+        Set<String> ids = new LinkedHashSet<>(seen.profileIds());
+        ids.remove(profileId);
+        if (!ids.isEmpty()) return List.of(keyItem(domain, key, seen, ids, false));
+        return List.of(TransactWriteItem.builder().delete(Delete.builder().tableName(tableName)
+                .key(DynamoCalls.key(StoreKeys.keyValue(domain, key)))
+                .conditionExpression("#rev = :rev").expressionAttributeNames(Map.of("#rev", "rev"))
+                .expressionAttributeValues(Map.of(":rev", n(seen.rev()))).build()).build());
+    }
+
+    /**
+     * Adds the holder in place without reading first, unless the value is spilled or full (then the
+     * condition fails and the caller takes the read-then-write path).
+     */
+    TransactWriteItem addWhileItFits(String domain, KeyValue key, String profileId) {
+        Map<String, String> names = new java.util.HashMap<>(Map.of("#ids", "profileIds", "#rev", "rev", "#keyName", "keyName",
+                "#keyValue", "keyValue", "#spilled", "spilled"));
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> values = new java.util.HashMap<>(Map.of(
+                ":id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromSs(List.of(profileId)),
+                ":idS", DynamoCalls.s(profileId), ":one", n(1), ":keyName", DynamoCalls.s(key.keyName()),
+                ":keyValue", DynamoCalls.s(key.value()), ":limit", n(inlineLimit)));
+        return TransactWriteItem.builder().update(software.amazon.awssdk.services.dynamodb.model.Update.builder().tableName(tableName)
+                .key(DynamoCalls.key(StoreKeys.keyValue(domain, key)))
+                .updateExpression("ADD #ids :id, #rev :one SET #keyName = :keyName, #keyValue = :keyValue")
+                .conditionExpression("attribute_not_exists(#spilled) AND (attribute_not_exists(#ids) OR contains(#ids, :idS)"
+                        + " OR size(#ids) < :limit)")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .build()).build();
     }
 
     static Snapshot.KeyState state(KeyItem item) {

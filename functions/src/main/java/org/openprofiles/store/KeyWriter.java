@@ -15,7 +15,6 @@ import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
@@ -28,31 +27,80 @@ public final class KeyWriter {
     private final DynamoCalls calls;
     private final KeyHolders holders;
     private final ResolutionReader reader;
+    private final Gates gates;
 
-    KeyWriter(DynamoCalls calls, KeyHolders holders, ResolutionReader reader) {
+    KeyWriter(DynamoCalls calls, KeyHolders holders, ResolutionReader reader, Gates gates) {
         this.calls = calls;
         this.holders = holders;
         this.reader = reader;
+        this.gates = gates;
     }
 
     /**
-     * @throws ServiceException ResourceNotFoundException when the profile does not exist
+     * @throws ServiceException ResourceNotFoundException when the profile does not exist (or is closed)
      * @throws WriteConflictException when a concurrent transaction touched the same items or DynamoDB throttled
      */
     public void addKeys(String domain, String profileId, Collection<KeyValue> keys, Deadline deadline) {
         List<KeyValue> values = List.copyOf(new LinkedHashSet<>(keys));
         List<TransactWriteItem> actions = new ArrayList<>();
-        actions.add(profileExists(domain, profileId));
-        for (KeyValue key : values) actions.add(addWhileItFits(domain, key, profileId));
+        actions.add(profileRecordsManualKeys(domain, profileId, values, "ADD"));
+        actions.add(gates.openCheck(domain, profileId));
+        for (KeyValue key : values) actions.add(holders.addWhileItFits(domain, key, profileId));
         try {
             calls.transact(actions, deadline, reasons -> {
-                if (failed(reasons, 0)) return notFound(domain, profileId);
-                for (int i = 1; i < reasons.size(); i++) if (failed(reasons, i)) return new FullValue();
+                if (failed(reasons, 0) || failed(reasons, 1)) return notFound(domain, profileId);
+                for (int i = 2; i < reasons.size(); i++) if (failed(reasons, i)) return new FullValue();
                 return null;
             });
         } catch (FullValue e) {
             addReadingFirst(domain, profileId, values, deadline);
         }
+    }
+
+    /**
+     * DeleteProfileKey: the profile stops holding each value (whatever the value's sources), in one
+     * consistent read of the profile and the values and one transaction conditioned on what was read.
+     *
+     * @throws ServiceException ResourceNotFoundException for an unknown profile or a value it does not hold
+     */
+    public void deleteKeys(String domain, String profileId, Collection<KeyValue> keys, Deadline deadline) {
+        List<KeyValue> values = List.copyOf(new LinkedHashSet<>(keys));
+        Snapshot seen = reader.read(domain, values, null, null, deadline, profileId);
+        if (seen.profile() == null) throw notFound(domain, profileId);
+        List<TransactWriteItem> actions = new ArrayList<>();
+        actions.add(profileRecordsManualKeys(domain, profileId, values, "DELETE"));
+        for (KeyValue key : values) {
+            Snapshot.KeyState state = seen.keys().get(key);
+            boolean held = state != null && (state.spilled() || state.profileIds().contains(profileId));
+            if (!held) {
+                throw ServiceException.notFound("Profile '" + profileId + "' does not hold the value '" + key.value()
+                        + "' of key " + key.keyName());
+            }
+            actions.addAll(holders.remove(domain, key, state, profileId));
+        }
+        calls.transact(actions, deadline, reasons -> {
+            if (failed(reasons, 0)) return notFound(domain, profileId);
+            for (int i = 1; i < reasons.size(); i++) {
+                if (failed(reasons, i) && actions.get(i).delete() != null && actions.get(i).delete().conditionExpression() == null) {
+                    return ServiceException.notFound("Profile '" + profileId + "' does not hold one of the values given");
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Records (ADD) or forgets (DELETE) AddProfileKey as a source of the values, on the profile item, which must exist. */
+    private TransactWriteItem profileRecordsManualKeys(String domain, String profileId, List<KeyValue> values, String op) {
+        List<String> objectKeys = new ArrayList<>();
+        for (KeyValue key : values) objectKeys.add(StoreKeys.objectKey(key));
+        return TransactWriteItem.builder().update(Update.builder().tableName(calls.tableName)
+                .key(key(StoreKeys.profile(domain, profileId)))
+                .updateExpression(op + " #mk :ks SET #v = if_not_exists(#v, :zero) + :one")
+                .conditionExpression("attribute_exists(#pk)")
+                .expressionAttributeNames(Map.of("#pk", ProfilesTable.PARTITION_KEY, "#mk", ProfileItem.MANUAL_KEYS,
+                        "#v", ProfileItem.VERSION))
+                .expressionAttributeValues(Map.of(":ks", AttributeValue.fromSs(objectKeys), ":one", n(1), ":zero", n(0)))
+                .build()).build();
     }
 
     /** A value is spilled, or full and about to spill: the fast path's condition failed on it. */
@@ -69,41 +117,17 @@ public final class KeyWriter {
             throw new WriteConflictException("a key value was spilled; read again", false);
         }
         List<TransactWriteItem> actions = new ArrayList<>();
-        actions.add(profileExists(domain, profileId));
+        actions.add(profileRecordsManualKeys(domain, profileId, values, "ADD"));
+        actions.add(gates.openCheck(domain, profileId));
         for (KeyValue key : values) actions.addAll(holders.add(domain, key, seen.keys().get(key), profileId));
-        calls.transact(actions, deadline, reasons -> failed(reasons, 0) ? notFound(domain, profileId) : null);
+        calls.transact(actions, deadline, reasons -> failed(reasons, 0) || failed(reasons, 1) ? notFound(domain, profileId) : null);
     }
 
-    private static boolean failed(List<CancellationReason> reasons, int index) {
+    static boolean failed(List<CancellationReason> reasons, int index) {
         return index < reasons.size() && "ConditionalCheckFailed".equals(reasons.get(index).code());
     }
 
-    private static ServiceException notFound(String domain, String profileId) {
+    static ServiceException notFound(String domain, String profileId) {
         return ServiceException.notFound("Profile '" + profileId + "' does not exist in domain '" + domain + "'");
-    }
-
-    private TransactWriteItem profileExists(String domain, String profileId) {
-        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(calls.tableName)
-                .key(key(StoreKeys.profile(domain, profileId)))
-                .conditionExpression("attribute_exists(#pk)")
-                .expressionAttributeNames(Map.of("#pk", ProfilesTable.PARTITION_KEY))
-                .build()).build();
-    }
-
-    /** Adds the holder in place unless the value is spilled or full (then the condition fails). */
-    private TransactWriteItem addWhileItFits(String domain, KeyValue key, String profileId) {
-        Map<String, String> names = new HashMap<>(Map.of("#ids", "profileIds", "#rev", "rev", "#keyName", "keyName",
-                "#keyValue", "keyValue", "#spilled", "spilled"));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":id", AttributeValue.fromSs(List.of(profileId)),
-                ":idS", s(profileId), ":one", n(1), ":keyName", s(key.keyName()), ":keyValue", s(key.value()),
-                ":limit", n(holders.inlineLimit())));
-        return TransactWriteItem.builder().update(Update.builder().tableName(calls.tableName)
-                .key(key(StoreKeys.keyValue(domain, key)))
-                .updateExpression("ADD #ids :id, #rev :one SET #keyName = :keyName, #keyValue = :keyValue")
-                .conditionExpression("attribute_not_exists(#spilled) AND (attribute_not_exists(#ids) OR contains(#ids, :idS)"
-                        + " OR size(#ids) < :limit)")
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values)
-                .build()).build();
     }
 }

@@ -11,7 +11,7 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchem
  * profile or in the type's unattached list.
  */
 record ObjectItem(String pk, String objectTypeName, String uniqueKey, String profileId, String object,
-                  Set<String> objectKeys, long updatedAt, Long expiresAt, String gsi1pk, String gsi1sk) {
+                  Set<String> objectKeys, Set<String> profileKeys, long updatedAt, Long expiresAt, String gsi1pk, String gsi1sk) {
 
     static final StaticImmutableTableSchema<ObjectItem, Builder> SCHEMA =
             StaticImmutableTableSchema.builder(ObjectItem.class, Builder.class)
@@ -24,6 +24,8 @@ record ObjectItem(String pk, String objectTypeName, String uniqueKey, String pro
                     .addAttribute(String.class, a -> a.name("object").getter(ObjectItem::object).setter(Builder::object))
                     .addAttribute(EnhancedType.setOf(String.class),
                             a -> a.name("objectKeys").getter(ObjectItem::objectKeys).setter(Builder::objectKeys))
+                    .addAttribute(EnhancedType.setOf(String.class),
+                            a -> a.name("profileKeys").getter(o -> o.profileKeys().isEmpty() ? null : o.profileKeys()).setter(Builder::profileKeys))
                     .addAttribute(Long.class, a -> a.name("updatedAt").getter(ObjectItem::updatedAt).setter(Builder::updatedAt))
                     .addAttribute(Long.class, a -> a.name(ProfilesTable.TTL_ATTRIBUTE).getter(ObjectItem::expiresAt).setter(Builder::expiresAt))
                     .addAttribute(String.class, a -> a.name(ProfilesTable.INDEX_PARTITION_KEY).getter(ObjectItem::gsi1pk)
@@ -44,6 +46,7 @@ record ObjectItem(String pk, String objectTypeName, String uniqueKey, String pro
         private String profileId;
         private String object;
         private Set<String> objectKeys = Set.of();
+        private Set<String> profileKeys = Set.of();
         private long updatedAt;
         private Long expiresAt;
         private String gsi1pk;
@@ -55,13 +58,14 @@ record ObjectItem(String pk, String objectTypeName, String uniqueKey, String pro
         void profileId(String v) { profileId = v; }
         void object(String v) { object = v; }
         void objectKeys(Set<String> v) { objectKeys = v == null ? Set.of() : v; }
+        void profileKeys(Set<String> v) { profileKeys = v == null ? Set.of() : v; }
         void updatedAt(Long v) { updatedAt = v == null ? 0 : v; }
         void expiresAt(Long v) { expiresAt = v; }
         void gsi1pk(String v) { gsi1pk = v; }
         void gsi1sk(String v) { gsi1sk = v; }
         ObjectItem build() {
             return new ObjectItem(pk, objectTypeName, uniqueKey, profileId, object, Set.copyOf(objectKeys),
-                    updatedAt, expiresAt, gsi1pk, gsi1sk);
+                    Set.copyOf(profileKeys), updatedAt, expiresAt, gsi1pk, gsi1sk);
         }
     }
 }

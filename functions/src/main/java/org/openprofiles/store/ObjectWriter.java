@@ -27,33 +27,79 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 public final class ObjectWriter {
     private final DynamoCalls calls;
     private final KeyHolders holders;
+    private final Gates gates;
     private final Clock clock;
 
-    ObjectWriter(DynamoCalls calls, KeyHolders holders, Clock clock) {
+    ObjectWriter(DynamoCalls calls, KeyHolders holders, Gates gates, Clock clock) {
         this.calls = calls;
         this.holders = holders;
+        this.gates = gates;
         this.clock = clock;
     }
 
-    /** @throws WriteConflictException when something the decision rests on changed, an item was held, or DynamoDB throttled */
+    /**
+     * @throws WriteConflictException when something the decision rests on changed, an item was held, or DynamoDB throttled
+     * @throws ProfileClosedException when the profile it attaches to (or moves the object from) is being deleted or merged
+     */
     public void write(ObjectPut put, Snapshot seen, Deadline deadline) {
         if (put.profileId() != null && holders.spillFirst(calls, put.domainName(), put.profileKeys(), seen, put.profileId(), deadline)) {
             throw new WriteConflictException("a key value was spilled; read again", false);
         }
         long now = clock.instant().getEpochSecond();
         List<TransactWriteItem> actions = new ArrayList<>();
+        Map<Integer, String> gateOf = new HashMap<>();
         actions.add(objectPut(put, now));
+        String movedFrom = seen.object() == null || seen.object().profileId() == null
+                || seen.object().profileId().equals(put.profileId()) ? null : seen.object().profileId();
+        if (movedFrom != null) {
+            // The old profile must still be open (its erasure may be deleting this object), and keeps
+            // the keys the object brought it (keys accumulate): listed so that its erasure finds them.
+            gateOf.put(actions.size(), movedFrom);
+            actions.add(gates.openCheck(put.domainName(), movedFrom));
+            if (!seen.object().profileKeys().isEmpty()) actions.add(retainKeys(put.domainName(), movedFrom, seen.object().profileKeys()));
+        }
         if (put.profileId() != null) {
+            List<TransactWriteItem> adds = new ArrayList<>();
             if (put.createProfile()) {
-                actions.add(profileCreate(put, now));
+                adds.add(profileCreate(put, now));
             } else if (!put.profileFields().isEmpty()) {
-                actions.add(profileUpdate(put, now));
+                adds.add(profileUpdate(put, now));
             }
             for (KeyValue key : new LinkedHashSet<>(put.profileKeys())) {
-                actions.addAll(holders.add(put.domainName(), key, seen.keys().get(key), put.profileId()));
+                adds.addAll(holders.add(put.domainName(), key, seen.keys().get(key), put.profileId()));
             }
+            boolean alreadyOnProfile = seen.object() != null && put.profileId().equals(seen.object().profileId());
+            if (!put.createProfile() && !(alreadyOnProfile && adds.isEmpty())) {
+                // Adds to an existing profile: it must be open (docs/data-model.md, gates).
+                gateOf.put(actions.size(), put.profileId());
+                actions.add(gates.openCheck(put.domainName(), put.profileId()));
+            } else if (alreadyOnProfile && adds.isEmpty() && put.keptProfileId() == null) {
+                // Only the object changes, in place: it must still be on its profile (an erasure deletes it after).
+                actions.set(0, objectPut(put, now, put.profileId()));
+            }
+            actions.addAll(adds);
         }
-        calls.commit(actions, deadline);
+        if (gateOf.isEmpty()) {
+            calls.commit(actions, deadline);
+            return;
+        }
+        calls.transact(actions, deadline, reasons -> {
+            for (Map.Entry<Integer, String> gate : gateOf.entrySet()) {
+                if (KeyWriter.failed(reasons, gate.getKey())) return new ProfileClosedException(gate.getValue());
+            }
+            return null;
+        });
+    }
+
+    private TransactWriteItem retainKeys(String domain, String profileId, Set<KeyValue> keys) {
+        List<String> ks = new ArrayList<>();
+        for (KeyValue key : keys) ks.add(StoreKeys.objectKey(key));
+        return TransactWriteItem.builder().update(Update.builder().tableName(calls.tableName)
+                .key(key(StoreKeys.profile(domain, profileId)))
+                .updateExpression("ADD #rk :ks")
+                .expressionAttributeNames(Map.of("#rk", ProfileItem.RETAINED_KEYS))
+                .expressionAttributeValues(Map.of(":ks", AttributeValue.fromSs(ks)))
+                .build()).build();
     }
 
     /**
@@ -61,19 +107,25 @@ public final class ObjectWriter {
      * Only a decision to keep the object where it was rests on it.
      */
     private TransactWriteItem objectPut(ObjectPut put, long now) {
+        return objectPut(put, now, put.keptProfileId());
+    }
+
+    private TransactWriteItem objectPut(ObjectPut put, long now, String mustBeOn) {
         Set<String> objectKeys = new LinkedHashSet<>();
         for (KeyValue key : put.objectKeys()) objectKeys.add(StoreKeys.objectKey(key));
         String gsi1pk = put.profileId() == null
                 ? StoreKeys.unattachedObjects(put.domainName(), put.objectTypeName())
                 : StoreKeys.profileObjects(put.domainName(), put.profileId(), put.objectTypeName());
+        Set<String> profileKeys = new LinkedHashSet<>();
+        if (put.profileId() != null) for (KeyValue key : put.profileKeys()) profileKeys.add(StoreKeys.objectKey(key));
         ObjectItem item = new ObjectItem(StoreKeys.object(put.domainName(), put.objectTypeName(), put.uniqueKey()),
-                put.objectTypeName(), put.uniqueKey(), put.profileId(), put.object(), objectKeys,
+                put.objectTypeName(), put.uniqueKey(), put.profileId(), put.object(), objectKeys, profileKeys,
                 now, put.expiresAt(), gsi1pk, put.uniqueKey());
         Put.Builder p = Put.builder().tableName(calls.tableName).item(ObjectItem.SCHEMA.itemToMap(item, true));
-        if (put.keptProfileId() != null) {
+        if (mustBeOn != null) {
             p.conditionExpression("#profileId = :kept")
                     .expressionAttributeNames(Map.of("#profileId", "profileId"))
-                    .expressionAttributeValues(Map.of(":kept", s(put.keptProfileId())));
+                    .expressionAttributeValues(Map.of(":kept", s(mustBeOn)));
         }
         return TransactWriteItem.builder().put(p.build()).build();
     }
@@ -96,9 +148,12 @@ public final class ObjectWriter {
     static TransactWriteItem profileUpdate(String tableName, String pk, Map<String, String> fields, long now) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
-        StringBuilder expression = new StringBuilder("SET #u=:u");
+        StringBuilder expression = new StringBuilder("SET #u=:u,#v=if_not_exists(#v,:z)+:o");
         names.put("#pk", ProfilesTable.PARTITION_KEY);
         names.put("#u", "updatedAt");
+        names.put("#v", ProfileItem.VERSION);
+        values.put(":z", n(0));
+        values.put(":o", n(1));
         names.put("#F", ProfileItem.FIELDS);
         values.put(":u", n(now));
         int i = 0;

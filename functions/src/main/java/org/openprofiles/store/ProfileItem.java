@@ -1,6 +1,7 @@
 package org.openprofiles.store;
 
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchema;
@@ -10,9 +11,29 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchem
  * ({@code FirstName}, {@code Address.City}, {@code Attributes.age}), so an ingestion can set
  * single entries with an update expression without reading the profile first.
  */
-record ProfileItem(String pk, String profileId, long createdAt, long updatedAt, Map<String, String> fields) {
+record ProfileItem(String pk, String profileId, long createdAt, long updatedAt, Map<String, String> fields,
+                   Map<String, String> manual, Set<String> manualKeys, Set<String> retainedKeys, long version) {
 
     static final String FIELDS = "fields";
+    /** Fields set by CreateProfile/UpdateProfile (spec 3.4): ingestion writes {@link #FIELDS} only, so it never overwrites these. */
+    static final String MANUAL = "manual";
+    /** Key values added by AddProfileKey (StoreKeys.objectKey form): a source of the value (spec 11). */
+    static final String MANUAL_KEYS = "manualKeys";
+    /** Key values brought by objects that later moved to another profile: still held here, listed so erasure finds them. */
+    static final String RETAINED_KEYS = "retainedKeys";
+    /** +1 on every write of the item by this service's profile writes; UpdateProfile and merges condition on it. */
+    static final String VERSION = "version";
+
+    ProfileItem(String pk, String profileId, long createdAt, long updatedAt, Map<String, String> fields) {
+        this(pk, profileId, createdAt, updatedAt, fields, Map.of(), Set.of(), Set.of(), 0);
+    }
+
+    /** The profile as the API shows it: ingested fields, overridden by manual ones. */
+    Map<String, String> effectiveFields() {
+        Map<String, String> all = new java.util.HashMap<>(fields);
+        all.putAll(manual);
+        return all;
+    }
 
     static final StaticImmutableTableSchema<ProfileItem, Builder> SCHEMA =
             StaticImmutableTableSchema.builder(ProfileItem.class, Builder.class)
@@ -24,6 +45,13 @@ record ProfileItem(String pk, String profileId, long createdAt, long updatedAt, 
                     .addAttribute(Long.class, a -> a.name("updatedAt").getter(ProfileItem::updatedAt).setter(Builder::updatedAt))
                     .addAttribute(EnhancedType.mapOf(String.class, String.class),
                             a -> a.name(FIELDS).getter(ProfileItem::fields).setter(Builder::fields))
+                    .addAttribute(EnhancedType.mapOf(String.class, String.class),
+                            a -> a.name(MANUAL).getter(p -> p.manual().isEmpty() ? null : p.manual()).setter(Builder::manual))
+                    .addAttribute(EnhancedType.setOf(String.class),
+                            a -> a.name(MANUAL_KEYS).getter(p -> p.manualKeys().isEmpty() ? null : p.manualKeys()).setter(Builder::manualKeys))
+                    .addAttribute(EnhancedType.setOf(String.class),
+                            a -> a.name(RETAINED_KEYS).getter(p -> p.retainedKeys().isEmpty() ? null : p.retainedKeys()).setter(Builder::retainedKeys))
+                    .addAttribute(Long.class, a -> a.name(VERSION).getter(ProfileItem::version).setter(Builder::version))
                     .build();
 
     static final class Builder {
@@ -32,12 +60,23 @@ record ProfileItem(String pk, String profileId, long createdAt, long updatedAt, 
         private long createdAt;
         private long updatedAt;
         private Map<String, String> fields = Map.of();
+        private Map<String, String> manual = Map.of();
+        private Set<String> manualKeys = Set.of();
+        private Set<String> retainedKeys = Set.of();
+        private long version;
 
         void pk(String v) { pk = v; }
         void profileId(String v) { profileId = v; }
         void createdAt(Long v) { createdAt = v == null ? 0 : v; }
         void updatedAt(Long v) { updatedAt = v == null ? 0 : v; }
         void fields(Map<String, String> v) { fields = v == null ? Map.of() : v; }
-        ProfileItem build() { return new ProfileItem(pk, profileId, createdAt, updatedAt, Map.copyOf(fields)); }
+        void manual(Map<String, String> v) { manual = v == null ? Map.of() : v; }
+        void manualKeys(Set<String> v) { manualKeys = v == null ? Set.of() : v; }
+        void retainedKeys(Set<String> v) { retainedKeys = v == null ? Set.of() : v; }
+        void version(Long v) { version = v == null ? 0 : v; }
+        ProfileItem build() {
+            return new ProfileItem(pk, profileId, createdAt, updatedAt, Map.copyOf(fields), Map.copyOf(manual),
+                    Set.copyOf(manualKeys), Set.copyOf(retainedKeys), version);
+        }
     }
 }

@@ -121,7 +121,7 @@ public final class ProfileQueries {
         for (String id : new LinkedHashSet<>(profileIds)) wanted.add(key(StoreKeys.profile(domain, id)));
         for (Map<String, AttributeValue> item : calls.batchGet(wanted, deadline)) {
             ProfileItem profile = ProfileItem.SCHEMA.mapToItem(item);
-            profiles.put(profile.profileId(), new StoredProfile(profile.profileId(), profile.fields()));
+            profiles.put(profile.profileId(), new StoredProfile(profile.profileId(), profile.effectiveFields()));
         }
         return profiles;
     }

@@ -15,6 +15,10 @@ public final class ProfileStore {
     private final ObjectWriter objects;
     private final KeyWriter keys;
     private final ProfileQueries queries;
+    private final Gates gates;
+    private final ProfileWriter profiles;
+    private final ProfileEraser eraser;
+    private final ProfileMerger merger;
 
     public ProfileStore(DynamoDbClient dynamo, String tableName, Clock clock) {
         this(dynamo, tableName, clock, KeyHolders.DEFAULT_INLINE_LIMIT);
@@ -25,9 +29,14 @@ public final class ProfileStore {
         DynamoCalls calls = new DynamoCalls(dynamo, tableName);
         KeyHolders holders = new KeyHolders(tableName, inlineHolderLimit);
         this.reader = new ResolutionReader(calls, clock);
-        this.objects = new ObjectWriter(calls, holders, clock);
-        this.keys = new KeyWriter(calls, holders, reader);
+        this.gates = new Gates(calls, clock);
+        this.objects = new ObjectWriter(calls, holders, gates, clock);
+        this.keys = new KeyWriter(calls, holders, reader, gates);
         this.queries = new ProfileQueries(calls, clock);
+        LifecycleWrites lifecycle = new LifecycleWrites(calls, holders, reader, clock);
+        this.profiles = new ProfileWriter(lifecycle, gates, clock);
+        this.eraser = new ProfileEraser(lifecycle, gates);
+        this.merger = new ProfileMerger(lifecycle, gates);
     }
 
     public ResolutionReader reader() { return reader; }
@@ -37,4 +46,18 @@ public final class ProfileStore {
     public KeyWriter keys() { return keys; }
 
     public ProfileQueries queries() { return queries; }
+
+    /** CreateProfile, UpdateProfile, DeleteProfileObject. */
+    public ProfileWriter profiles() { return profiles; }
+
+    /** DeleteProfile. */
+    public ProfileEraser eraser() { return eraser; }
+
+    /** MergeProfiles. */
+    public ProfileMerger merger() { return merger; }
+
+    /** Whether a profile is closed (deleted or merged: see {@link Gates}); null while open. */
+    public Gates.Closed closedState(String domain, String profileId, org.openprofiles.model.Deadline deadline) {
+        return gates.state(domain, profileId, deadline);
+    }
 }

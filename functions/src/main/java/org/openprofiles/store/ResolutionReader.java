@@ -31,7 +31,13 @@ public final class ResolutionReader {
      * @param objectTypeName null to read key values only
      */
     public Snapshot read(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, Deadline deadline) {
-        return read(domain, keys, objectTypeName, uniqueKey, null, deadline);
+        return read(domain, keys, objectTypeName, uniqueKey, null, deadline, null);
+    }
+
+    /** The same read, with a profile's item too (null: none). */
+    public Snapshot read(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, Deadline deadline,
+                         String profileId) {
+        return read(domain, keys, objectTypeName, uniqueKey, null, deadline, profileId);
     }
 
     /**
@@ -40,6 +46,11 @@ public final class ResolutionReader {
      */
     public Snapshot read(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, ConfigRead config,
                          Deadline deadline) {
+        return read(domain, keys, objectTypeName, uniqueKey, config, deadline, null);
+    }
+
+    private Snapshot read(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, ConfigRead config,
+                          Deadline deadline, String profileId) {
         Map<String, KeyValue> keyByPk = new LinkedHashMap<>();
         for (KeyValue key : keys) keyByPk.put(StoreKeys.keyValue(domain, key), key);
         String objectPk = objectTypeName == null ? null : StoreKeys.object(domain, objectTypeName, uniqueKey);
@@ -48,6 +59,9 @@ public final class ResolutionReader {
         for (String pk : keyByPk.keySet()) wanted.add(key(pk));
         if (objectPk != null) wanted.add(key(objectPk));
         if (config != null) wanted.add(config.startRead());
+        String profilePk = profileId == null ? null : StoreKeys.profile(domain, profileId);
+        if (profilePk != null) wanted.add(key(profilePk));
+        Snapshot.ProfileState profileState = null;
 
         Map<KeyValue, Snapshot.KeyState> keyStates = new HashMap<>();
         Snapshot.ObjectState objectState = null;
@@ -58,11 +72,27 @@ public final class ResolutionReader {
                 config.found(item);
             } else if (pk.equals(objectPk)) {
                 ObjectItem object = ObjectItem.SCHEMA.mapToItem(item);
-                if (!object.expiredAt(now)) objectState = new Snapshot.ObjectState(object.profileId());
+                if (!object.expiredAt(now)) objectState = objectState(object);
+            } else if (pk.equals(profilePk)) {
+                profileState = profileState(ProfileItem.SCHEMA.mapToItem(item));
             } else {
                 keyStates.put(keyByPk.get(pk), KeyHolders.state(KeyItem.SCHEMA.mapToItem(item)));
             }
         }
-        return new Snapshot(keyStates, objectState);
+        return new Snapshot(keyStates, objectState, profileState);
+    }
+
+    static Snapshot.ObjectState objectState(ObjectItem object) {
+        java.util.Set<KeyValue> keys = new java.util.LinkedHashSet<>();
+        for (String k : object.profileKeys()) keys.add(StoreKeys.parseObjectKey(k));
+        return new Snapshot.ObjectState(object.profileId(), keys);
+    }
+
+    static Snapshot.ProfileState profileState(ProfileItem item) {
+        java.util.Set<KeyValue> manual = new java.util.LinkedHashSet<>();
+        for (String k : item.manualKeys()) manual.add(StoreKeys.parseObjectKey(k));
+        java.util.Set<KeyValue> retained = new java.util.LinkedHashSet<>();
+        for (String k : item.retainedKeys()) retained.add(StoreKeys.parseObjectKey(k));
+        return new Snapshot.ProfileState(item.profileId(), item.effectiveFields(), item.fields(), item.manual(), manual, retained, item.version());
     }
 }

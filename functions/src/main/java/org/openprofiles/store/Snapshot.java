@@ -11,7 +11,23 @@ import org.openprofiles.model.KeyValue;
  * @param keys   the key values that exist, with their state (absent values are not in the map)
  * @param object the stored object, or null when there is none (or it is past its expiry)
  */
-public record Snapshot(Map<KeyValue, KeyState> keys, ObjectState object) {
+public record Snapshot(Map<KeyValue, KeyState> keys, ObjectState object, ProfileState profile) {
+
+    public Snapshot(Map<KeyValue, KeyState> keys, ObjectState object) {
+        this(keys, object, null);
+    }
+
+    /**
+     * A profile as stored, with the sources of its keys that live on its item.
+     *
+     * @param fields       the fields as the API shows them (manual values over ingested ones)
+     * @param manualFields the paths set by CreateProfile/UpdateProfile
+     * @param manualKeys   key values AddProfileKey added
+     * @param retainedKeys key values brought by objects that moved away
+     * @param version      the item's version, which writes that decided on this read condition on
+     */
+    public record ProfileState(String profileId, Map<String, String> fields, Map<String, String> ingestedFields,
+                               Map<String, String> manualFields, Set<KeyValue> manualKeys, Set<KeyValue> retainedKeys, long version) {}
 
     /**
      * A key value's holders and revision.
@@ -20,8 +36,14 @@ public record Snapshot(Map<KeyValue, KeyState> keys, ObjectState object) {
      */
     public record KeyState(Set<String> profileIds, long rev, boolean spilled) {}
 
-    /** A stored object's profile (null when unattached). */
-    public record ObjectState(String profileId) {}
+    /**
+     * A stored object's profile (null when unattached) and the key values it brought to that profile.
+     */
+    public record ObjectState(String profileId, Set<KeyValue> profileKeys) {
+        public ObjectState(String profileId) {
+            this(profileId, Set.of());
+        }
+    }
 
     /**
      * The holders resolution sees. A spilled value lists none here; resolution skips it exactly as

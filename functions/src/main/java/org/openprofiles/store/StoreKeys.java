@@ -15,6 +15,18 @@ public final class StoreKeys {
 
     public static String profile(String domain, String profileId) { return "D#" + domain + "#P#" + profileId; }
 
+    /**
+     * One of a profile's gate shards (docs/data-model.md): absent while the profile is open; put by
+     * DeleteProfile and MergeProfiles to close the profile to every later write.
+     */
+    public static String gate(String domain, String profileId, int shard) { return "D#" + domain + "#G#" + profileId + "#" + shard; }
+
+    /** Parses an objectKey ("keyName#value") back into a key value. */
+    public static KeyValue parseObjectKey(String objectKey) {
+        int hash = objectKey.indexOf('#');
+        return new KeyValue(objectKey.substring(0, hash), objectKey.substring(hash + 1));
+    }
+
     public static String keyValue(String domain, KeyValue key) { return "D#" + domain + "#K#" + key.keyName() + "#" + key.value(); }
 
     /**

@@ -111,8 +111,11 @@ class ContentionTest {
         assertEquals(48, keys.size());
         for (String key : keys) assertEquals(profileId, stored.object(DOMAIN, "CTR", key).orElseThrow().profileId());
         assertEquals(Set.of(profileId), stored.profilesWithKey(DOMAIN, new KeyValue("_phone", "+15035550142")));
-        assertEquals(48, proxy.stats().forwarded("TransactWriteItems"), "each record committed once, none cancelled");
-        assertEquals(0, proxy.stats().transactionConflicts(), "records for one profile touch no common item");
+        // Records for one profile share no item but a gate shard, one of Gates.SHARDS chosen at random:
+        // two of them meet only when they pick the same shard while both are in flight (then one retries).
+        assertTrue(proxy.stats().transactionConflicts() <= 16, "records for one profile rarely meet: " + proxy.stats());
+        assertEquals(48 + proxy.stats().transactionConflicts(), proxy.stats().calls("TransactWriteItems"),
+                "each record committed once, after its lost races: " + proxy.stats());
         assertEquals(new TableContents(1, 50, 49), TableContents.checked(LocalDynamo.client(), table));
     }
 

@@ -31,7 +31,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.openprofiles.api.AddProfileKeyHandler;
 import org.openprofiles.api.AdminHandler;
+import org.openprofiles.api.ProfileLifecycleHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
+import org.openprofiles.service.ProfileLifecycleService;
 import org.openprofiles.api.ReadProfilesHandler;
 import org.openprofiles.config.DomainLoader;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
@@ -110,7 +112,15 @@ public final class LocalApi implements AutoCloseable {
                 .route("POST", AddProfileKeyHandler.RESOURCE,
                         new AddProfileKeyHandler(new AddProfileKeyService(domains, store)))
                 .route("POST", ReadProfilesHandler.SEARCH_RESOURCE, read)
-                .route("POST", ReadProfilesHandler.OBJECTS_RESOURCE, read);
+                .route("POST", ReadProfilesHandler.OBJECTS_RESOURCE, read)
+                .route("POST", ReadProfilesHandler.BATCH_GET_RESOURCE, read);
+        ProfileLifecycleHandler lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));
+        for (String resource : List.of(ProfileLifecycleHandler.PROFILES_RESOURCE, ProfileLifecycleHandler.DELETE_RESOURCE,
+                ProfileLifecycleHandler.DELETE_KEY_RESOURCE, ProfileLifecycleHandler.DELETE_OBJECT_RESOURCE,
+                ProfileLifecycleHandler.MERGE_RESOURCE)) {
+            router.route("POST", resource, lifecycle);
+        }
+        router.route("PUT", ProfileLifecycleHandler.PROFILES_RESOURCE, lifecycle);
         for (List<String> route : AdminHandler.ROUTES) router.route(route.get(0), route.get(1), adminHandler);
 
         ErasureWorker worker = new ErasureWorker(configuration, new DataEraser(dynamo, tableName), Clock.systemUTC(), ErasureWorker.PAGE_SIZE);

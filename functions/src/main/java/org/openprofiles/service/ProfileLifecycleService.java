@@ -1,0 +1,124 @@
+package org.openprofiles.service;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.openprofiles.mapping.Normaliser;
+import org.openprofiles.model.ContentType;
+import org.openprofiles.model.Deadline;
+import org.openprofiles.model.Domain;
+import org.openprofiles.model.KeyValue;
+import org.openprofiles.model.ServiceException;
+import org.openprofiles.store.ProfileStore;
+import org.openprofiles.store.StoredProfile;
+
+/**
+ * The profile lifecycle (spec 11): CreateProfile, UpdateProfile, BatchGetProfile, DeleteProfile,
+ * DeleteProfileKey, DeleteProfileObject, MergeProfiles. Writes that lose a race read and decide
+ * again ({@link Retries}); DeleteProfile and MergeProfiles bound their own retries per step.
+ */
+public final class ProfileLifecycleService {
+    private final Domains domains;
+    private final ProfileStore store;
+
+    public ProfileLifecycleService(Domains domains, ProfileStore store) {
+        this.domains = domains;
+        this.store = store;
+    }
+
+    public Domains domains() {
+        return domains;
+    }
+
+    /** Returns the new profile's id. */
+    public String create(LifecycleRequests.ProfileFields request, Deadline deadline) {
+        Domain domain = domains.get(request.domainName());
+        String profileId = UUID.randomUUID().toString().replace("-", "");
+        Retries.onConflict(deadline, () -> {
+            store.profiles().create(domain.name(), profileId, request.set(), deadline);
+            return null;
+        });
+        return profileId;
+    }
+
+    public void update(LifecycleRequests.ProfileFields request, Deadline deadline) {
+        Domain domain = domains.get(request.domainName());
+        Retries.onConflict(deadline, () -> {
+            store.profiles().update(domain.name(), request.profileId(), request.set(), request.remove(), typeNames(domain), deadline);
+            return null;
+        });
+    }
+
+    /** Profiles found, and the ids not found. */
+    public record BatchGet(List<StoredProfile> profiles, List<String> missing) {}
+
+    public BatchGet batchGet(LifecycleRequests.ProfileIds request, Deadline deadline) {
+        Domain domain = domains.get(request.domainName());
+        Map<String, StoredProfile> found = store.queries().profiles(domain.name(), request.profileIds(), deadline);
+        List<StoredProfile> profiles = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String id : request.profileIds()) {
+            if (found.containsKey(id)) profiles.add(found.get(id));
+            else missing.add(id);
+        }
+        return new BatchGet(profiles, missing);
+    }
+
+    public void delete(LifecycleRequests.ProfileRef request, Deadline deadline) {
+        Domain domain = domains.get(request.domainName());
+        store.eraser().erase(domain.name(), request.profileId(), typeNames(domain), deadline);
+    }
+
+    public void deleteKey(LifecycleRequests.KeyValues request, Deadline deadline) {
+        Domain domain = domains.get(request.domainName());
+        Set<KeyValue> keys = normalised(domain, request.keyName(), request.values());
+        Retries.onConflict(deadline, () -> {
+            store.keys().deleteKeys(domain.name(), request.profileId(), keys, deadline);
+            return null;
+        });
+    }
+
+    public void deleteObject(LifecycleRequests.ObjectRef request, Deadline deadline) {
+        Domain domain = domains.get(request.domainName());
+        Retries.onConflict(deadline, () -> {
+            store.profiles().deleteObject(domain.name(), request.profileId(), request.objectTypeName(), request.uniqueKey(),
+                    typeNames(domain), deadline);
+            return null;
+        });
+    }
+
+    public void merge(LifecycleRequests.Merge request, Deadline deadline) {
+        Domain domain = domains.get(request.domainName());
+        store.merger().merge(domain.name(), request.mainProfileId(), request.mergedIds(), request.fieldSources(), typeNames(domain), deadline);
+    }
+
+    /** Every object type a profile of the domain can hold objects of: explicit types and templates used as types. */
+    static Set<String> typeNames(Domain domain) {
+        Set<String> names = new TreeSet<>(domain.objectTypes().keySet());
+        names.addAll(domain.templates().keySet());
+        return names;
+    }
+
+    /** Values normalised as the domain normalises the key (as AddProfileKey does); one that normalises to nothing is a 400. */
+    static Set<KeyValue> normalised(Domain domain, String keyName, List<String> values) {
+        ContentType contentType = domain.keyContentType(keyName);
+        Set<KeyValue> keys = new LinkedHashSet<>();
+        for (String value : values) {
+            String normalised = Normaliser.normalise(contentType, value);
+            if (normalised.isEmpty()) {
+                if (contentType == ContentType.PHONE_NUMBER) {
+                    throw ServiceException.badRequest("Values holds '" + value + "', which is not a phone number, and key "
+                            + keyName + " holds phone numbers: " + Normaliser.PHONE_RULE);
+                }
+                throw ServiceException.badRequest("Values holds '" + value + "', which is empty once normalised as "
+                        + contentType + " for key " + keyName);
+            }
+            keys.add(new KeyValue(keyName, normalised));
+        }
+        return keys;
+    }
+}

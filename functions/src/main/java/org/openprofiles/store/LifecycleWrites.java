@@ -1,0 +1,191 @@
+package org.openprofiles.store;
+
+import static org.openprofiles.store.DynamoCalls.key;
+import static org.openprofiles.store.DynamoCalls.n;
+import static org.openprofiles.store.DynamoCalls.s;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.openprofiles.model.Backoff;
+import org.openprofiles.model.Deadline;
+import org.openprofiles.model.KeyValue;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * What DeleteProfile and MergeProfiles share: finding every object of a profile once its gates are
+ * closed, and changing the holders of many key values in bounded, retried chunks of transactions.
+ */
+final class LifecycleWrites {
+    /** Actions per transaction when erasing or moving many items (DynamoDB allows 100). */
+    static final int CHUNK = 100;
+    static final int MAX_ATTEMPTS = 10;
+    static final Backoff BACKOFF = new Backoff(Duration.ofMillis(10), Duration.ofMillis(320));
+    /**
+     * Index passes over a closed profile's objects: the index is eventually consistent, so the
+     * erasure queries again after each pass that found something, until a pass finds nothing.
+     */
+    static final int MAX_INDEX_PASSES = 8;
+
+    final DynamoCalls calls;
+    final KeyHolders holders;
+    final ResolutionReader reader;
+    final Clock clock;
+
+    LifecycleWrites(DynamoCalls calls, KeyHolders holders, ResolutionReader reader, Clock clock) {
+        this.calls = calls;
+        this.holders = holders;
+        this.reader = reader;
+        this.clock = clock;
+    }
+
+    /** An object of a profile found through the index: its item key, type and the key values it brought. */
+    record Found(String pk, String objectTypeName, String uniqueKey, Set<KeyValue> profileKeys) {}
+
+    /** One pass over the profile's index partitions (one per object type), every page. */
+    List<Found> objectsOf(String domain, String profileId, Collection<String> typeNames, Deadline deadline) {
+        List<Found> found = new ArrayList<>();
+        for (String type : typeNames) {
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> from = start;
+                QueryRequest query = QueryRequest.builder().tableName(calls.tableName)
+                        .indexName(ProfilesTable.OBJECTS_BY_PROFILE_INDEX)
+                        .keyConditionExpression("#p = :p")
+                        .expressionAttributeNames(Map.of("#p", ProfilesTable.INDEX_PARTITION_KEY, "#pk", ProfilesTable.PARTITION_KEY,
+                                "#pks", "profileKeys", "#u", "uniqueKey"))
+                        .expressionAttributeValues(Map.of(":p", s(StoreKeys.profileObjects(domain, profileId, type))))
+                        .projectionExpression("#pk, #pks, #u")
+                        .exclusiveStartKey(from)
+                        .overrideConfiguration(DynamoCalls.within(deadline))
+                        .build();
+                QueryResponse page = DynamoCalls.call(() -> calls.dynamo.query(query));
+                for (Map<String, AttributeValue> item : page.items()) {
+                    Set<KeyValue> keys = new LinkedHashSet<>();
+                    AttributeValue pks = item.get("profileKeys");
+                    if (pks != null && pks.hasSs()) for (String k : pks.ss()) keys.add(StoreKeys.parseObjectKey(k));
+                    found.add(new Found(item.get(ProfilesTable.PARTITION_KEY).s(), type, item.get("uniqueKey").s(), keys));
+                }
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+        }
+        return found;
+    }
+
+    /**
+     * Whether another object of the profile (not {@code exceptUniqueKey}) brought the key value: one
+     * filtered index query per object type until one matches. Eventually consistent (see docs/data-model.md).
+     */
+    boolean anyObjectBrings(String domain, String profileId, Collection<String> typeNames, KeyValue key, String exceptUniqueKey,
+                            Deadline deadline) {
+        for (String type : typeNames) {
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> from = start;
+                Map<String, AttributeValue> values = new HashMap<>(Map.of(":p", s(StoreKeys.profileObjects(domain, profileId, type)),
+                        ":k", s(StoreKeys.objectKey(key))));
+                String filter = "contains(#pks, :k)";
+                if (exceptUniqueKey != null) {
+                    filter += " AND #u <> :u";
+                    values.put(":u", s(exceptUniqueKey));
+                }
+                QueryRequest query = QueryRequest.builder().tableName(calls.tableName)
+                        .indexName(ProfilesTable.OBJECTS_BY_PROFILE_INDEX)
+                        .keyConditionExpression("#p = :p")
+                        .filterExpression(filter)
+                        .expressionAttributeNames(exceptUniqueKey != null
+                                ? Map.of("#p", ProfilesTable.INDEX_PARTITION_KEY, "#pks", "profileKeys", "#u", "uniqueKey")
+                                : Map.of("#p", ProfilesTable.INDEX_PARTITION_KEY, "#pks", "profileKeys"))
+                        .expressionAttributeValues(values)
+                        .exclusiveStartKey(from)
+                        .overrideConfiguration(DynamoCalls.within(deadline))
+                        .build();
+                QueryResponse page = DynamoCalls.call(() -> calls.dynamo.query(query));
+                if (!page.items().isEmpty()) return true;
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+        }
+        return false;
+    }
+
+    /** How one key value's holders change, given what a consistent read saw. */
+    interface HolderChange {
+        List<TransactWriteItem> writes(KeyValue key, Snapshot.KeyState seen);
+    }
+
+    /**
+     * Applies a holder change to every key value, in chunks of transactions; a chunk that lost a
+     * race is read and decided again, a bounded number of times and never past the deadline.
+     */
+    void changeHolders(String domain, Collection<KeyValue> keys, HolderChange change, Deadline deadline) {
+        List<KeyValue> remaining = new ArrayList<>(new LinkedHashSet<>(keys));
+        for (int attempt = 1; !remaining.isEmpty(); attempt++) {
+            Snapshot seen = reader.read(domain, remaining, null, null, deadline);
+            List<KeyValue> lost = new ArrayList<>();
+            List<TransactWriteItem> chunk = new ArrayList<>();
+            List<KeyValue> chunkKeys = new ArrayList<>();
+            for (KeyValue key : remaining) {
+                List<TransactWriteItem> writes = change.writes(key, seen.keys().get(key));
+                if (writes.isEmpty()) continue;
+                if (chunk.size() + writes.size() > CHUNK) {
+                    commitOrCollect(chunk, chunkKeys, lost, deadline);
+                    chunk = new ArrayList<>();
+                    chunkKeys = new ArrayList<>();
+                }
+                chunk.addAll(writes);
+                chunkKeys.add(key);
+            }
+            commitOrCollect(chunk, chunkKeys, lost, deadline);
+            remaining = lost;
+            if (!remaining.isEmpty() && (attempt == MAX_ATTEMPTS || !BACKOFF.pause(attempt, deadline, DynamoCalls.MIN_CALL_TIME))) {
+                throw DynamoCalls.outOfTime();
+            }
+        }
+    }
+
+    private void commitOrCollect(List<TransactWriteItem> chunk, List<KeyValue> chunkKeys, List<KeyValue> lost, Deadline deadline) {
+        if (chunk.isEmpty()) return;
+        try {
+            calls.transact(chunk, deadline);
+        } catch (WriteConflictException e) {
+            lost.addAll(chunkKeys);
+        }
+    }
+
+    /** Runs independent writes (each item written by one action) in transactions of at most {@link #CHUNK}, retrying a chunk that lost a race. */
+    void commitInChunks(List<TransactWriteItem> actions, Deadline deadline) {
+        for (int from = 0; from < actions.size(); from += CHUNK) {
+            List<TransactWriteItem> chunk = actions.subList(from, Math.min(actions.size(), from + CHUNK));
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    calls.transact(chunk, deadline);
+                    break;
+                } catch (WriteConflictException e) {
+                    if (attempt == MAX_ATTEMPTS || !BACKOFF.pause(attempt, deadline, DynamoCalls.MIN_CALL_TIME)) throw DynamoCalls.outOfTime();
+                }
+            }
+        }
+    }
+
+    static Map<String, AttributeValue> values(Object... pairs) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            Object v = pairs[i + 1];
+            values.put((String) pairs[i], v instanceof Long l ? n(l) : v instanceof AttributeValue a ? a : s((String) v));
+        }
+        return values;
+    }
+
+    static Map<String, AttributeValue> keyOf(String pk) {
+        return key(pk);
+    }
+}

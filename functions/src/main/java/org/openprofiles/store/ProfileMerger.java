@@ -1,0 +1,214 @@
+package org.openprofiles.store;
+
+import static org.openprofiles.store.DynamoCalls.key;
+import static org.openprofiles.store.DynamoCalls.n;
+import static org.openprofiles.store.DynamoCalls.s;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.openprofiles.model.Deadline;
+import org.openprofiles.model.KeyValue;
+import org.openprofiles.model.ServiceException;
+import org.openprofiles.resolution.StandardKeys;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * MergeProfiles' writes (spec 11), synchronous: close the merged profiles' gates (marked with the
+ * main profile, so a racing put that meets one attaches to the main profile instead), move every
+ * object and key value of each merged profile to the main profile, merge the fields onto the main
+ * profile, then delete the merged profiles' items. Unknown profiles: 404 before anything is written.
+ */
+public final class ProfileMerger {
+    private final LifecycleWrites writes;
+    private final Gates gates;
+
+    ProfileMerger(LifecycleWrites writes, Gates gates) {
+        this.writes = writes;
+        this.gates = gates;
+    }
+
+    /**
+     * @param fieldSources field path or group (a standard field, an address name, {@code Attributes.<name>}) → the
+     *                     profile whose value wins, even an absent one
+     */
+    public void merge(String domain, String mainId, List<String> mergedIds, Map<String, String> fieldSources,
+                      Collection<String> objectTypeNames, Deadline deadline) {
+        Map<String, Snapshot.ProfileState> profiles = read(domain, mainId, mergedIds, deadline);
+        for (String id : mergedIds) gates.close(domain, id, mainId, deadline);
+        profiles = read(domain, mainId, mergedIds, deadline);
+
+        Set<KeyValue> keys = new LinkedHashSet<>();
+        Set<KeyValue> manualKeys = new LinkedHashSet<>();
+        Set<KeyValue> retainedKeys = new LinkedHashSet<>();
+        for (String id : mergedIds) {
+            Snapshot.ProfileState merged = profiles.get(id);
+            keys.addAll(ProfileEraser.keysOnItem(merged));
+            manualKeys.addAll(merged.manualKeys());
+            retainedKeys.addAll(merged.retainedKeys());
+            for (int pass = 1; ; pass++) {
+                List<LifecycleWrites.Found> found = writes.objectsOf(domain, id, objectTypeNames, deadline);
+                if (found.isEmpty()) break;
+                if (pass == LifecycleWrites.MAX_INDEX_PASSES) throw DynamoCalls.outOfTime();
+                List<TransactWriteItem> moves = new ArrayList<>();
+                for (LifecycleWrites.Found object : found) {
+                    keys.addAll(object.profileKeys());
+                    moves.add(moveObject(domain, object, id, mainId));
+                }
+                // Keys before objects: once an object is on the main profile, its key values already name it.
+                moveHolders(domain, keys, mergedIds, mainId, deadline);
+                writes.commitInChunks(moves, deadline);
+            }
+        }
+        moveHolders(domain, keys, mergedIds, mainId, deadline);
+        mergeFieldsOntoMain(domain, mainId, mergedIds, fieldSources, manualKeys, retainedKeys, deadline);
+        List<TransactWriteItem> deletes = new ArrayList<>();
+        for (String id : mergedIds) {
+            deletes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(writes.calls.tableName)
+                    .key(key(StoreKeys.profile(domain, id))).build()).build());
+        }
+        writes.commitInChunks(deletes, deadline);
+    }
+
+    private Map<String, Snapshot.ProfileState> read(String domain, String mainId, List<String> mergedIds, Deadline deadline) {
+        List<Map<String, AttributeValue>> wanted = new ArrayList<>();
+        wanted.add(key(StoreKeys.profile(domain, mainId)));
+        for (String id : mergedIds) wanted.add(key(StoreKeys.profile(domain, id)));
+        Map<String, Snapshot.ProfileState> profiles = new HashMap<>();
+        for (Map<String, AttributeValue> item : writes.calls.batchGet(wanted, deadline)) {
+            Snapshot.ProfileState state = ResolutionReader.profileState(ProfileItem.SCHEMA.mapToItem(item));
+            profiles.put(state.profileId(), state);
+        }
+        List<String> missing = new ArrayList<>();
+        if (!profiles.containsKey(mainId)) missing.add(mainId);
+        for (String id : mergedIds) if (!profiles.containsKey(id)) missing.add(id);
+        if (!missing.isEmpty()) {
+            throw ServiceException.notFound("Profiles do not exist in domain '" + domain + "': " + String.join(", ", missing));
+        }
+        return profiles;
+    }
+
+    private void moveHolders(String domain, Set<KeyValue> keys, List<String> mergedIds, String mainId, Deadline deadline) {
+        writes.changeHolders(domain, keys, (key, seen) -> {
+            if (seen == null) return List.of();
+            List<TransactWriteItem> out = new ArrayList<>();
+            if (seen.spilled()) {
+                for (String id : mergedIds) {
+                    out.add(TransactWriteItem.builder().delete(Delete.builder().tableName(writes.calls.tableName)
+                            .key(key(StoreKeys.holder(domain, key, id))).build()).build());
+                }
+                out.add(writes.holders.holder(domain, key, mainId));
+                return out;
+            }
+            Set<String> ids = new LinkedHashSet<>(seen.profileIds());
+            if (!ids.removeAll(mergedIds)) return List.of();
+            ids.add(mainId);
+            KeyItem item = new KeyItem(StoreKeys.keyValue(domain, key), key.keyName(), key.value(), ids, seen.rev() + 1, false);
+            return List.of(TransactWriteItem.builder().put(Put.builder().tableName(writes.calls.tableName)
+                    .item(KeyItem.SCHEMA.itemToMap(item, true))
+                    .conditionExpression("#rev = :rev").expressionAttributeNames(Map.of("#rev", "rev"))
+                    .expressionAttributeValues(Map.of(":rev", n(seen.rev()))).build()).build());
+        }, deadline);
+    }
+
+    private TransactWriteItem moveObject(String domain, LifecycleWrites.Found object, String fromId, String mainId) {
+        return TransactWriteItem.builder().update(Update.builder().tableName(writes.calls.tableName).key(key(object.pk()))
+                .updateExpression("SET #profileId = :main, #g = :g")
+                .conditionExpression("#profileId = :from")
+                .expressionAttributeNames(Map.of("#profileId", "profileId", "#g", ProfilesTable.INDEX_PARTITION_KEY))
+                .expressionAttributeValues(Map.of(":main", s(mainId), ":from", s(fromId),
+                        ":g", s(StoreKeys.profileObjects(domain, mainId, object.objectTypeName()))))
+                .build()).build();
+    }
+
+    /**
+     * Fields: the union where one side has a value; on conflict the main profile's, unless
+     * {@code fieldSources} names the profile whose value (even none) wins. A field keeps its kind:
+     * manual where the winning profile set it manually, ingested otherwise. Conditioned on the main
+     * profile's version read; a concurrent ingestion makes it read and merge again.
+     */
+    private void mergeFieldsOntoMain(String domain, String mainId, List<String> mergedIds, Map<String, String> fieldSources,
+                                     Set<KeyValue> manualKeys, Set<KeyValue> retainedKeys, Deadline deadline) {
+        for (int attempt = 1; ; attempt++) {
+            Map<String, Snapshot.ProfileState> profiles = read(domain, mainId, mergedIds, deadline);
+            List<String> order = new ArrayList<>();
+            order.add(mainId);
+            order.addAll(mergedIds);
+            Set<String> paths = new java.util.TreeSet<>();
+            for (String id : order) paths.addAll(profiles.get(id).fields().keySet());
+            Map<String, String> ingested = new LinkedHashMap<>();
+            Map<String, String> manual = new LinkedHashMap<>();
+            for (String path : paths) {
+                String source = fieldSources.get(path);
+                if (source == null && path.contains(".") && !path.startsWith("Attributes.")) source = fieldSources.get(path.substring(0, path.indexOf('.')));
+                List<String> candidates = source != null ? List.of(source) : order;
+                for (String id : candidates) {
+                    Snapshot.ProfileState p = profiles.get(id);
+                    if (p == null || !p.fields().containsKey(path)) continue;
+                    if (p.manualFields().containsKey(path)) manual.put(path, p.manualFields().get(path));
+                    else ingested.put(path, p.fields().get(path));
+                    break;
+                }
+            }
+            Snapshot.ProfileState main = profiles.get(mainId);
+            StringBuilder expression = new StringBuilder("SET #f = :f, #m = :m, #v = :next");
+            Map<String, String> names = new HashMap<>(Map.of("#f", ProfileItem.FIELDS, "#m", ProfileItem.MANUAL, "#v", ProfileItem.VERSION));
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":f", stringMap(ingested), ":m", stringMap(manual),
+                    ":next", n(main.version() + 1), ":seen", n(main.version())));
+            List<String> adds = new ArrayList<>();
+            if (!manualKeys.isEmpty()) {
+                adds.add("#mk :mk");
+                names.put("#mk", ProfileItem.MANUAL_KEYS);
+                values.put(":mk", AttributeValue.fromSs(objectKeys(manualKeys)));
+            }
+            // The main profile's own field values it no longer shows stay its keys (keys accumulate): listed for its erasure.
+            Set<KeyValue> kept = new LinkedHashSet<>(retainedKeys);
+            kept.addAll(StandardKeys.of(main.fields()));
+            for (String id : mergedIds) kept.addAll(StandardKeys.of(profiles.get(id).fields()));
+            if (!kept.isEmpty()) {
+                adds.add("#rk :rk");
+                names.put("#rk", ProfileItem.RETAINED_KEYS);
+                values.put(":rk", AttributeValue.fromSs(objectKeys(kept)));
+            }
+            if (!adds.isEmpty()) expression.append(" ADD ").append(String.join(", ", adds));
+            names.put("#pk", ProfilesTable.PARTITION_KEY);
+            List<TransactWriteItem> actions = new ArrayList<>();
+            actions.add(TransactWriteItem.builder().update(Update.builder().tableName(writes.calls.tableName)
+                    .key(key(StoreKeys.profile(domain, mainId)))
+                    .updateExpression(expression.toString())
+                    .conditionExpression("attribute_exists(#pk) AND (#v = :seen OR attribute_not_exists(#v))")
+                    .expressionAttributeNames(names).expressionAttributeValues(values).build()).build());
+            actions.add(gates.openCheck(domain, mainId));
+            try {
+                writes.calls.transact(actions, deadline, reasons -> KeyWriter.failed(reasons, 1)
+                        ? ServiceException.notFound("Profile '" + mainId + "' was deleted while the merge ran") : null);
+                return;
+            } catch (WriteConflictException e) {
+                if (attempt == LifecycleWrites.MAX_ATTEMPTS || !LifecycleWrites.BACKOFF.pause(attempt, deadline, DynamoCalls.MIN_CALL_TIME)) {
+                    throw DynamoCalls.outOfTime();
+                }
+            }
+        }
+    }
+
+    static List<String> objectKeys(Collection<KeyValue> keys) {
+        List<String> out = new ArrayList<>();
+        for (KeyValue key : keys) out.add(StoreKeys.objectKey(key));
+        return out;
+    }
+
+    static AttributeValue stringMap(Map<String, String> map) {
+        Map<String, AttributeValue> m = new HashMap<>();
+        map.forEach((k, v) -> m.put(k, s(v)));
+        return AttributeValue.fromM(m);
+    }
+}

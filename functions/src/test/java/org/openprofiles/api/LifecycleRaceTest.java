@@ -1,0 +1,125 @@
+package org.openprofiles.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openprofiles.json.Json;
+import org.openprofiles.model.KeyValue;
+import org.openprofiles.prodlike.ProductionLikeDynamo;
+import org.openprofiles.service.ProfileLifecycleService;
+import org.openprofiles.service.PutProfileObjectService;
+import org.openprofiles.store.ProfileStore;
+import org.openprofiles.testing.Events;
+import org.openprofiles.testing.LocalDynamo;
+import org.openprofiles.testing.ProductionLike;
+import org.openprofiles.testing.StoredData;
+import org.openprofiles.testing.TableContents;
+import org.openprofiles.testing.TestContext;
+import org.openprofiles.testing.TestDomains;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Puts racing DeleteProfile and MergeProfiles over DynamoDB as production behaves (25 ms
+ * transaction window, the functions' own client): a racing put lands before (and is erased or
+ * moved with the profile) or after (on another, new or the main profile), never on a closed one.
+ */
+class LifecycleRaceTest {
+    static final String DOMAIN = "ExampleDomainName";
+    ProductionLikeDynamo proxy;
+    String table;
+    PutProfileObjectHandler put;
+    ProfileLifecycleHandler lifecycle;
+    StoredData stored;
+
+    @BeforeEach
+    void setUp() {
+        proxy = ProductionLike.proxy(ProductionLikeDynamo.Rules.defaults().conflictWindowMs(25));
+        table = LocalDynamo.newTable();
+        ProfileStore store = new ProfileStore(ProductionLike.client(), table, Clock.systemUTC());
+        put = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()));
+        lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(TestDomains.all(), store));
+        stored = new StoredData(LocalDynamo.client(), table);
+    }
+
+    String putCtr(String contactId, String phone) {
+        APIGatewayProxyResponseEvent response = put.handleRequest(Events.putProfileObject(DOMAIN, "CTR",
+                ContentionTest.ctr(contactId, phone)), TestContext.remaining(15_000));
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        return (String) Events.body(response).get("ProfileObjectUniqueKey");
+    }
+
+    @Test
+    void putsRacingDeleteProfileLeaveNoTraceOfTheDeletedProfile() throws Exception {
+        for (int round = 0; round < 4; round++) {
+            String phone = String.format("+1 206 555 %04d", 300 + round);
+            String first = putCtr("victim-" + round, phone);
+            String victim = stored.object(DOMAIN, "CTR", first).orElseThrow().profileId();
+            for (int i = 0; i < 20; i++) putCtr("before-" + round + "-" + i, phone);
+
+            List<Callable<APIGatewayProxyResponseEvent>> calls = new ArrayList<>();
+            List<String> racing = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String contact = "racing-" + round + "-" + i;
+                racing.add(contact);
+                calls.add(() -> put.handleRequest(Events.putProfileObject(DOMAIN, "CTR", ContentionTest.ctr(contact, phone)),
+                        TestContext.remaining(15_000)));
+            }
+            calls.add(6, () -> lifecycle.handleRequest(Events.request("POST", ProfileLifecycleHandler.DELETE_RESOURCE, DOMAIN,
+                    Json.write(Map.of("ProfileId", victim))), TestContext.remaining(15_000)));
+            List<APIGatewayProxyResponseEvent> responses = ContentionTest.race(16, calls);
+            for (APIGatewayProxyResponseEvent response : responses) assertEquals(200, response.getStatusCode(), response.getBody());
+
+            ProfileLifecycleTest.assertNothingOf(table, victim, List.of());
+            for (int i = 0; i < 12; i++) {
+                String key = (String) Events.body(responses.get(i < 6 ? i : i + 1)).get("ProfileObjectUniqueKey");
+                stored.object(DOMAIN, "CTR", key).ifPresent(object -> assertFalse(victim.equals(object.profileId())));
+            }
+            Set<String> holders = stored.profilesWithKey(DOMAIN, new KeyValue("_phone",
+                    org.openprofiles.mapping.Normaliser.normalise(org.openprofiles.model.ContentType.PHONE_NUMBER, phone)));
+            assertFalse(holders.contains(victim));
+            assertTrue(holders.size() <= 1, "puts after the delete made at most one new profile: " + holders);
+        }
+        TableContents.checked(LocalDynamo.client(), table);
+    }
+
+    @Test
+    void putsRacingMergeProfilesLandOnTheMainProfile() throws Exception {
+        String phone = "+1 503 555 0400";
+        String main = stored.object(DOMAIN, "CTR", putCtr("main-0", "+1 503 555 0401")).orElseThrow().profileId();
+        String merged = stored.object(DOMAIN, "CTR", putCtr("merged-0", phone)).orElseThrow().profileId();
+        for (int i = 1; i < 20; i++) putCtr("merged-" + i, phone);
+
+        List<Callable<APIGatewayProxyResponseEvent>> calls = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String contact = "racing-merge-" + i;
+            calls.add(() -> put.handleRequest(Events.putProfileObject(DOMAIN, "CTR", ContentionTest.ctr(contact, phone)),
+                    TestContext.remaining(15_000)));
+        }
+        calls.add(4, () -> lifecycle.handleRequest(Events.request("POST", ProfileLifecycleHandler.MERGE_RESOURCE, DOMAIN,
+                Json.write(Map.of("MainProfileId", main, "ProfileIdsToBeMerged", List.of(merged)))), TestContext.remaining(15_000)));
+        List<APIGatewayProxyResponseEvent> responses = ContentionTest.race(16, calls);
+        for (APIGatewayProxyResponseEvent response : responses) assertEquals(200, response.getStatusCode(), response.getBody());
+
+        ProfileLifecycleTest.assertNothingOf(table, merged, List.of());
+        assertEquals(Set.of(main), stored.profilesWithKey(DOMAIN, new KeyValue("_phone", "+15035550400")));
+        for (int i = 0; i < 20; i++) {
+            assertEquals(Set.of(main), stored.profilesWithKey(DOMAIN, new KeyValue("_ctrContactId", "merged-" + i)));
+        }
+        for (int i = 0; i < 12; i++) {
+            assertEquals(Set.of(main), stored.profilesWithKey(DOMAIN, new KeyValue("_ctrContactId", "racing-merge-" + i)),
+                    "a put racing the merge landed on the main profile");
+        }
+        assertEquals(new TableContents(1, 34, 33).profiles(), TableContents.checked(LocalDynamo.client(), table).profiles());
+    }
+}

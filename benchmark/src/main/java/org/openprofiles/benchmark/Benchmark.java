@@ -150,7 +150,7 @@ public final class Benchmark {
                 new Scenario("AddProfileKey", addKey, i -> request("POST", "/domains/{DomainName}/profiles/keys",
                         "{\"ProfileId\":\"" + profileId + "\",\"KeyName\":\"loyaltyId\",\"Values\":[\"L-" + i + "\"]}"), 2),
                 new Scenario("SearchProfiles, one key", read, i -> request("POST", ReadProfilesHandler.SEARCH_RESOURCE,
-                        "{\"KeyName\":\"_phone\",\"Values\":[\"+12065550100\"]}"), 3),
+                        "{\"KeyName\":\"_phone\",\"Values\":[\"+12065550100\"]}"), 2),
                 new Scenario("ListProfileObjects, one page of 20", read, i -> request("POST", ReadProfilesHandler.OBJECTS_RESOURCE,
                         "{\"ObjectTypeName\":\"CTR\",\"ProfileId\":\"" + profileId + "\"}"), 2),
                 new Scenario("CreateDomain", admin, i -> admin("POST", AdminHandler.DOMAIN, "Bench" + i, null,

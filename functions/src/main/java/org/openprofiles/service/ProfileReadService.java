@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import org.openprofiles.mapping.Normaliser;
 import org.openprofiles.model.ContentType;
 import org.openprofiles.model.Deadline;
+import org.openprofiles.store.ConfigRead;
 import org.openprofiles.model.Domain;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
@@ -48,7 +49,15 @@ public final class ProfileReadService {
      * profiles is read page by page), and the streams are merged only as far as one page needs.
      */
     public ProfileSearchResult search(SearchProfilesRequest request, Deadline deadline) {
-        Domain domain = domains.get(request.domainName());
+        return search(request, domains.cached(request.domainName()), deadline, false);
+    }
+
+    /**
+     * With the domain as this container has it, confirmed by the key values' own read (2 calls in
+     * all); when it changed, once more with the current one.
+     */
+    private ProfileSearchResult search(SearchProfilesRequest request, ConfiguredDomain configured, Deadline deadline, boolean again) {
+        Domain domain = configured.domain();
         String after = decodeSearchToken(request.nextToken());
 
         Set<KeyValue> wanted = new LinkedHashSet<>();
@@ -60,7 +69,12 @@ public final class ProfileReadService {
                 if (!normalised.isEmpty()) wanted.add(new KeyValue(key.keyName(), normalised));
             }
         }
-        Map<KeyValue, Supplier<Iterator<String>>> holders = store.queries().holders(domain.name(), wanted, after, deadline);
+        ConfigRead probe = again ? null : domains.probe(domain.name());
+        Map<KeyValue, Supplier<Iterator<String>>> holders = store.queries().holders(domain.name(), wanted, after, probe, deadline);
+        if (probe != null) {
+            ConfiguredDomain current = domains.confirm(configured, probe);
+            if (current != configured) return search(request, current, deadline, true);
+        }
 
         // One ascending stream per (search key, value given); _profileId values stand for themselves.
         List<List<HolderStream>> streamsPerKey = new ArrayList<>();

@@ -41,13 +41,27 @@ public final class ProfileQueries {
      * of the read path) as the caller iterates.
      */
     public Map<KeyValue, Supplier<Iterator<String>>> holders(String domain, Collection<KeyValue> keys, String after, Deadline deadline) {
+        return holders(domain, keys, after, null, deadline);
+    }
+
+    /**
+     * The same, also reading {@code config} (the domain's configuration item; null: none) in the
+     * same BatchGetItem, so confirming the cached configuration costs no extra call.
+     */
+    public Map<KeyValue, Supplier<Iterator<String>>> holders(String domain, Collection<KeyValue> keys, String after, ConfigRead config,
+                                                              Deadline deadline) {
         Map<String, KeyValue> keyByPk = new LinkedHashMap<>();
         for (KeyValue key : keys) keyByPk.put(StoreKeys.keyValue(domain, key), key);
         Map<KeyValue, Supplier<Iterator<String>>> holders = new HashMap<>();
-        if (keyByPk.isEmpty()) return holders;
+        if (keyByPk.isEmpty() && config == null) return holders;
         List<Map<String, AttributeValue>> wanted = new ArrayList<>();
         for (String pk : keyByPk.keySet()) wanted.add(key(pk));
+        if (config != null) wanted.add(config.startRead());
         for (Map<String, AttributeValue> item : calls.batchGet(wanted, deadline)) {
+            if (config != null && config.matches(item.get(ProfilesTable.PARTITION_KEY).s())) {
+                config.found(item);
+                continue;
+            }
             KeyItem keyItem = KeyItem.SCHEMA.mapToItem(item);
             KeyValue key = keyByPk.get(keyItem.pk());
             if (keyItem.spilled()) {

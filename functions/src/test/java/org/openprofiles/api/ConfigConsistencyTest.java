@@ -94,7 +94,8 @@ class ConfigConsistencyTest {
 
         assertEquals(List.of("BatchGetItem", "TransactWriteItems"), other.callsOf(() ->
                 assertStatus(200, other.addKey.handleRequest(Events.addProfileKey("Counted", profileId, "loyalty", "L-1"), null))));
-        assertEquals(List.of("BatchGetItem", "BatchGetItem", "BatchGetItem"), other.callsOf(() ->
+        // SearchProfiles folds the domain item into its read of the key values: still 2 calls.
+        assertEquals(List.of("BatchGetItem", "BatchGetItem"), other.callsOf(() ->
                 assertStatus(200, other.read.handleRequest(Events.searchProfiles("Counted", "_email", "a@example.com"), null))));
         assertEquals(List.of("BatchGetItem", "Query"), other.callsOf(() ->
                 assertStatus(200, other.read.handleRequest(Events.listProfileObjects("Counted", "Person", profileId), null))));

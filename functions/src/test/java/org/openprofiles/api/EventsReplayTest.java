@@ -28,6 +28,7 @@ import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.DomainAdminService;
 import org.openprofiles.service.ErasureWorker;
 import org.openprofiles.service.Domains;
+import org.openprofiles.service.ProfileLifecycleService;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ConfigStore;
@@ -50,6 +51,9 @@ class EventsReplayTest {
 
     /** The profile the events name (the API reference's sample id, made valid hex). */
     static final String SEEDED_PROFILE = "3991a7d959d248bba82546b2d0c0ffee";
+    /** The profile delete-profile-200 erases, and the one merge-profiles-200 merges into the seeded profile. */
+    static final String PROFILE_TO_DELETE = "3991a7d959d248bba82546b2d0c0de1e";
+    static final String PROFILE_TO_MERGE = "3991a7d959d248bba82546b2d0c0a11e";
 
     @BeforeAll
     static void setUp() {
@@ -62,7 +66,15 @@ class EventsReplayTest {
                 new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC())),
                 "POST /domains/{DomainName}/profiles/keys", new AddProfileKeyHandler(new AddProfileKeyService(domains, store)),
                 "POST " + ReadProfilesHandler.SEARCH_RESOURCE, read,
-                "POST " + ReadProfilesHandler.OBJECTS_RESOURCE, read));
+                "POST " + ReadProfilesHandler.OBJECTS_RESOURCE, read,
+                "POST " + ReadProfilesHandler.BATCH_GET_RESOURCE, read));
+        ProfileLifecycleHandler lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));
+        for (String resource : List.of(ProfileLifecycleHandler.PROFILES_RESOURCE, ProfileLifecycleHandler.DELETE_RESOURCE,
+                ProfileLifecycleHandler.DELETE_KEY_RESOURCE, ProfileLifecycleHandler.DELETE_OBJECT_RESOURCE,
+                ProfileLifecycleHandler.MERGE_RESOURCE)) {
+            routes.put("POST " + resource, lifecycle);
+        }
+        routes.put("PUT " + ProfileLifecycleHandler.PROFILES_RESOURCE, lifecycle);
         // Administration over the same table: the shipped files applied, plus a domain and a type the delete events remove.
         DomainAdminService admin = new DomainAdminService(new ConfigStore(LocalDynamo.client(), table), Clock.systemUTC(), ErasureWorker.GRACE);
         admin.applyFiles(DomainLoader.classpathFiles());
@@ -75,6 +87,15 @@ class EventsReplayTest {
         store.objects().write(new ObjectPut("ExampleDomainName", "CTR", "seeded-record", "{\"contactId\":\"seeded\"}",
                 List.of(phone), null, SEEDED_PROFILE, true, Map.of("PhoneNumber", "+1 206-555-0100"),
                 List.of(phone, new KeyValue("_ctrContactId", "seeded")), null), new Snapshot(Map.of(), null),
+                Deadline.in(Duration.ofSeconds(5)));
+        // What the lifecycle events act on: a second record and a loyalty key on the seeded profile, two more profiles.
+        KeyValue contact = new KeyValue("_ctrContactId", "events-delete");
+        store.objects().write(new ObjectPut("ExampleDomainName", "CTR", "events-record-to-delete", "{\"contactId\":\"events-delete\"}",
+                List.of(contact), null, SEEDED_PROFILE, false, Map.of(), List.of(contact), null), new Snapshot(Map.of(), null),
+                Deadline.in(Duration.ofSeconds(5)));
+        store.keys().addKeys("ExampleDomainName", SEEDED_PROFILE, List.of(new KeyValue("loyalty", "L-100")), Deadline.in(Duration.ofSeconds(5)));
+        store.profiles().create("ExampleDomainName", PROFILE_TO_DELETE, Map.of("FirstName", "Erase"), Deadline.in(Duration.ofSeconds(5)));
+        store.profiles().create("ExampleDomainName", PROFILE_TO_MERGE, Map.of("FirstName", "Merge", "LastName", "Me"),
                 Deadline.in(Duration.ofSeconds(5)));
     }
 

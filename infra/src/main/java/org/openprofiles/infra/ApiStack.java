@@ -7,6 +7,7 @@ import org.openprofiles.api.AddProfileKeyHandler;
 import org.openprofiles.api.AdminHandler;
 import org.openprofiles.api.DomainFilesHandler;
 import org.openprofiles.api.ErasureHandler;
+import org.openprofiles.api.ProfileLifecycleHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.api.ReadProfilesHandler;
 import org.openprofiles.store.DynamoDbClients;
@@ -49,9 +50,9 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
 
 /**
- * The API stack (stack name {@value #NAME}): the functions from the one jar (three for profiles,
- * one for administration, each with its own least-privilege role), the REST API with the AWS
- * Customer Profiles paths, IAM-authorised; the erasure worker and its schedule; the custom resource
+ * The API stack (stack name {@value #NAME}): the functions from the one jar (four for profiles:
+ * ingestion, keys, the read-only reads, the lifecycle; one for administration; each with its own
+ * least-privilege role), the REST API with the AWS Customer Profiles paths, IAM-authorised; the erasure worker and its schedule; the custom resource
  * that applies the domain files. Redeployed with every code change.
  */
 public final class ApiStack extends Stack {
@@ -75,12 +76,23 @@ public final class ApiStack extends Stack {
         String indexArn = tableArn + "/index/" + ProfilesTable.OBJECTS_BY_PROFILE_INDEX;
 
         // Every function reads the domain's configuration item with BatchGetItem (folded into its own read where it has one).
+        // PutProfileObject: GetItem reads a gate that refused a write (the profile is being deleted or merged: Gates.state).
         Alias put = function("PutProfileObject", PutProfileObjectHandler.class, code, table,
-                statement(List.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"), tableArn));
+                statement(List.of("dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                        "dynamodb:ConditionCheckItem"), tableArn));
+        // AddProfileKey: PutItem for a full value's spill and a spilled value's holder items (KeyHolders.spill/add).
         Alias addKey = function("AddProfileKey", AddProfileKeyHandler.class, code, table,
-                statement(List.of("dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:UpdateItem"), tableArn));
+                statement(List.of("dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem"), tableArn));
+        // Read-only: SearchProfiles, ListProfileObjects, BatchGetProfile.
         Alias read = function("ReadProfiles", ReadProfilesHandler.class, code, table,
                 statement(List.of("dynamodb:BatchGetItem"), tableArn),
+                statement(List.of("dynamodb:Query"), indexArn));
+        // The profile lifecycle, the only profile function that deletes: DeleteItem (erasing a profile, objects, key values,
+        // holders, in transactions and alone) and BatchWriteItem (closing the 256 gate shards); Query finds a profile's
+        // objects and a value's other sources on the index. No GetItem, Scan or configuration writes.
+        Alias lifecycle = function("ProfileLifecycle", ProfileLifecycleHandler.class, code, table,
+                statement(List.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                        "dynamodb:ConditionCheckItem", "dynamodb:BatchWriteItem"), tableArn),
                 statement(List.of("dynamodb:Query"), indexArn));
         // Administration: its own function and role, confined to the configuration items.
         Alias admin = function("Admin", AdminHandler.class, code, table, configurationOnly(tableArn));
@@ -115,10 +127,28 @@ public final class ApiStack extends Stack {
                 Map.of("ObjectTypeName", string(), "Object", string()), List.of("ObjectTypeName", "Object")));
         objects.addMethod("POST", new LambdaIntegration(read), body(api, validator, "ListProfileObjectsRequest",
                 Map.of("ObjectTypeName", string(), "ProfileId", string()), List.of("ObjectTypeName", "ProfileId")));
-        profiles.addResource("keys").addMethod("POST", new LambdaIntegration(addKey), body(api, validator, "AddProfileKeyRequest",
+        IResource keys = profiles.addResource("keys");
+        keys.addMethod("POST", new LambdaIntegration(addKey), body(api, validator, "AddProfileKeyRequest",
                 Map.of("ProfileId", string(), "KeyName", string(), "Values", strings()), List.of("ProfileId", "KeyName", "Values")));
         profiles.addResource("search").addMethod("POST", new LambdaIntegration(read), body(api, validator, "SearchProfilesRequest",
                 Map.of("KeyName", string(), "Values", strings()), List.of("KeyName", "Values")));
+        profiles.getParentResource().addResource("batch-get-profiles").addMethod("POST", new LambdaIntegration(read),
+                body(api, validator, "BatchGetProfileRequest", Map.of("ProfileIds", strings()), List.of("ProfileIds")));
+
+        // The profile lifecycle (spec 11): its own function and role.
+        LambdaIntegration manage = new LambdaIntegration(lifecycle);
+        profiles.addMethod("POST", manage);
+        profiles.addMethod("PUT", manage, body(api, validator, "UpdateProfileRequest",
+                Map.of("ProfileId", string()), List.of("ProfileId")));
+        profiles.addResource("delete").addMethod("POST", manage, body(api, validator, "DeleteProfileRequest",
+                Map.of("ProfileId", string()), List.of("ProfileId")));
+        keys.addResource("delete").addMethod("POST", manage, body(api, validator, "DeleteProfileKeyRequest",
+                Map.of("ProfileId", string(), "KeyName", string(), "Values", strings()), List.of("ProfileId", "KeyName", "Values")));
+        objects.addResource("delete").addMethod("POST", manage, body(api, validator, "DeleteProfileObjectRequest",
+                Map.of("ProfileId", string(), "ProfileObjectUniqueKey", string(), "ObjectTypeName", string()),
+                List.of("ProfileId", "ProfileObjectUniqueKey", "ObjectTypeName")));
+        objects.addResource("merge").addMethod("POST", manage, body(api, validator, "MergeProfilesRequest",
+                Map.of("MainProfileId", string(), "ProfileIdsToBeMerged", strings()), List.of("MainProfileId", "ProfileIdsToBeMerged")));
 
         // Administration (spec 12): domains, object types, templates.
         LambdaIntegration administration = new LambdaIntegration(admin);

@@ -54,6 +54,12 @@ class OfficialClientsTest {
         runPython("profile_key_story.py");
     }
 
+    /** Issue 10: CreateProfile ... DeleteProfile, results and typed errors, through boto3 and the AWS CLI. */
+    @Test
+    void profileLifecycleStoryRunsThroughBoto3AndTheCli() throws Exception {
+        runPython("profile_lifecycle_story.py");
+    }
+
     /** The README's recipe for the deployed API: boto3 and the CLI plugin sign for execute-api. */
     @Test
     void boto3AndTheCliCanSignForApiGateway() throws Exception {

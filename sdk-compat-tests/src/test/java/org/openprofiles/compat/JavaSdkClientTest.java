@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Instant;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -28,6 +29,11 @@ import software.amazon.awssdk.services.customerprofiles.CustomerProfilesClient;
 import software.amazon.awssdk.services.customerprofiles.auth.scheme.CustomerProfilesAuthSchemeProvider;
 import software.amazon.awssdk.services.customerprofiles.model.AddProfileKeyResponse;
 import software.amazon.awssdk.services.customerprofiles.model.BadRequestException;
+import software.amazon.awssdk.services.customerprofiles.model.BatchGetProfileError;
+import software.amazon.awssdk.services.customerprofiles.model.BatchGetProfileResponse;
+import software.amazon.awssdk.services.customerprofiles.model.DeleteProfileObjectResponse;
+import software.amazon.awssdk.services.customerprofiles.model.Gender;
+import software.amazon.awssdk.services.customerprofiles.model.MergeProfilesResponse;
 import software.amazon.awssdk.services.customerprofiles.model.CreateDomainResponse;
 import software.amazon.awssdk.services.customerprofiles.model.GetProfileObjectTypeResponse;
 import software.amazon.awssdk.services.customerprofiles.model.ListProfileObjectTypeItem;
@@ -147,6 +153,71 @@ class JavaSdkClientTest {
                 () -> client.putProfileObject(r -> r.domainName(domain).objectTypeName("Member").object("{\"id\":\"m-2\"}"))), "Member");
         assertNotNull(client.deleteDomain(r -> r.domainName(domain)).message());
         assertMessage(assertThrows(ResourceNotFoundException.class, () -> client.getDomain(r -> r.domainName(domain))), domain);
+    }
+
+    /** The profile lifecycle: every operation's typed result, and its 404 and 400 as typed exceptions. */
+    @Test
+    void theProfileLifecycleThroughTheJavaClient() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String digits = String.valueOf(1000 + Math.abs(run.hashCode() % 9000));
+        String phone = "+1 (646) 555-" + digits;
+        String ana = client.createProfile(r -> r.domainName(DOMAIN).firstName("Ana").lastName("Lima").phoneNumber(phone)
+                .gender(Gender.FEMALE).address(a -> a.city("Seattle")).attributes(Map.of("tier", "gold", "color", "blue"))).profileId();
+        assertEquals(32, ana.length());
+        assertEquals(ana, client.updateProfile(r -> r.domainName(DOMAIN).profileId(ana).middleName("M")
+                .address(a -> a.state("WA")).attributes(Map.of("color", ""))).profileId());
+
+        String unknown = "0".repeat(31) + "2";
+        BatchGetProfileResponse batch = client.batchGetProfile(r -> r.domainName(DOMAIN).profileIds(ana, unknown));
+        Profile got = batch.profiles().get(0);
+        assertEquals(List.of(ana), batch.profiles().stream().map(Profile::profileId).toList());
+        assertEquals(List.of("Ana", "M", "Lima", phone), List.of(got.firstName(), got.middleName(), got.lastName(), got.phoneNumber()));
+        assertEquals(Gender.FEMALE, got.gender());
+        assertEquals(List.of("Seattle", "WA"), List.of(got.address().city(), got.address().state()));
+        assertEquals(Map.of("tier", "gold"), got.attributes());
+        BatchGetProfileError missing = batch.errors().get(0);
+        assertEquals(List.of("ResourceNotFoundException", unknown), List.of(missing.code(), missing.profileId()));
+        assertTrue(missing.message().contains(unknown), missing.message());
+
+        client.addProfileKey(r -> r.domainName(DOMAIN).profileId(ana).keyName("loyalty").values("J-" + run));
+        assertNotNull(client.deleteProfileKey(r -> r.domainName(DOMAIN).profileId(ana).keyName("loyalty").values("J-" + run)).message());
+        assertTrue(client.searchProfiles(r -> r.domainName(DOMAIN).keyName("loyalty").values("J-" + run)).items().isEmpty());
+
+        String record = "{\"contactId\":\"java-lc-" + run + "\",\"customerEndpoint\":{\"address\":\"" + phone + "\"}}";
+        String key = client.putProfileObject(r -> r.domainName(DOMAIN).objectTypeName("CTR").object(record)).profileObjectUniqueKey();
+        assertEquals(ana, client.searchProfiles(r -> r.domainName(DOMAIN).keyName("_ctrContactId").values("java-lc-" + run))
+                .items().get(0).profileId());
+        DeleteProfileObjectResponse deletedObject = client.deleteProfileObject(r -> r.domainName(DOMAIN).profileId(ana)
+                .objectTypeName("CTR").profileObjectUniqueKey(key));
+        assertNotNull(deletedObject.message());
+        assertTrue(client.listProfileObjects(r -> r.domainName(DOMAIN).objectTypeName("CTR").profileId(ana)).items().isEmpty());
+
+        String bea = client.createProfile(r -> r.domainName(DOMAIN).firstName("Bea").emailAddress("bea." + run + "@example.com")).profileId();
+        MergeProfilesResponse merged = client.mergeProfiles(r -> r.domainName(DOMAIN).mainProfileId(ana).profileIdsToBeMerged(bea)
+                .fieldSourceProfileIds(f -> f.firstName(bea)));
+        assertNotNull(merged.message());
+        Profile main = client.batchGetProfile(r -> r.domainName(DOMAIN).profileIds(ana)).profiles().get(0);
+        assertEquals(List.of("Bea", "bea." + run + "@example.com"), List.of(main.firstName(), main.emailAddress()));
+        assertEquals(List.of(bea), client.batchGetProfile(r -> r.domainName(DOMAIN).profileIds(bea)).errors().stream()
+                .map(BatchGetProfileError::profileId).toList());
+
+        assertNotNull(client.deleteProfile(r -> r.domainName(DOMAIN).profileId(ana)).message());
+        assertTrue(client.searchProfiles(r -> r.domainName(DOMAIN).keyName("_phone").values(phone)).items().isEmpty());
+        assertMessage(assertThrows(ResourceNotFoundException.class, () -> client.deleteProfile(r -> r.domainName(DOMAIN).profileId(ana))), ana);
+        assertMessage(assertThrows(ResourceNotFoundException.class,
+                () -> client.updateProfile(r -> r.domainName(DOMAIN).profileId(unknown).firstName("X"))), unknown);
+        assertMessage(assertThrows(ResourceNotFoundException.class, () -> client.mergeProfiles(r -> r.domainName(DOMAIN)
+                .mainProfileId(unknown).profileIdsToBeMerged(bea))), unknown);
+        assertMessage(assertThrows(ResourceNotFoundException.class,
+                () -> client.deleteProfileKey(r -> r.domainName(DOMAIN).profileId(unknown).keyName("loyalty").values("v"))), unknown);
+        assertMessage(assertThrows(ResourceNotFoundException.class, () -> client.deleteProfileObject(r -> r.domainName(DOMAIN)
+                .profileId(unknown).objectTypeName("CTR").profileObjectUniqueKey("k"))), unknown);
+        assertMessage(assertThrows(BadRequestException.class,
+                () -> client.createProfile(r -> r.domainName(DOMAIN).firstName("x".repeat(256)))), "FirstName");
+        assertMessage(assertThrows(BadRequestException.class,
+                () -> client.batchGetProfile(r -> r.domainName(DOMAIN).profileIds("nope"))), "ProfileIds");
+        assertMessage(assertThrows(BadRequestException.class, () -> client.mergeProfiles(r -> r.domainName(DOMAIN)
+                .mainProfileId(unknown).profileIdsToBeMerged(unknown))), "ProfileIdsToBeMerged");
     }
 
     static void assertMessage(CustomerProfilesException e, String mentions) {

@@ -21,6 +21,7 @@ import org.openprofiles.api.AddProfileKeyHandler;
 import org.openprofiles.api.AdminHandler;
 import org.openprofiles.api.DomainFilesHandler;
 import org.openprofiles.api.ErasureHandler;
+import org.openprofiles.api.ProfileLifecycleHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.api.ReadProfilesHandler;
 import org.openprofiles.config.DomainLoader;
@@ -87,11 +88,11 @@ class TemplatesTest {
     void resourceCounts() {
         dataTemplate.resourceCountIs("AWS::DynamoDB::Table", 1);
         assertEquals(List.of("AWS::DynamoDB::Table"), resourcesTypes(data), "the data stack holds the table and nothing else");
-        apiTemplate.resourceCountIs("AWS::Lambda::Function", 6);
-        apiTemplate.resourceCountIs("AWS::Lambda::Alias", 4);
+        apiTemplate.resourceCountIs("AWS::Lambda::Function", 7);
+        apiTemplate.resourceCountIs("AWS::Lambda::Alias", 5);
         apiTemplate.resourceCountIs("AWS::ApiGateway::RestApi", 1);
-        apiTemplate.resourceCountIs("AWS::ApiGateway::Method", 4 + AdminHandler.ROUTES.size());
-        apiTemplate.resourceCountIs("AWS::ApiGateway::Model", 6);
+        apiTemplate.resourceCountIs("AWS::ApiGateway::Method", PROFILE_ROUTES + AdminHandler.ROUTES.size());
+        apiTemplate.resourceCountIs("AWS::ApiGateway::Model", 12);
         apiTemplate.resourceCountIs("AWS::ApiGateway::RequestValidator", 1);
         apiTemplate.resourceCountIs("AWS::Events::Rule", 1);
         apiTemplate.resourceCountIs("Custom::DomainFiles", 1);
@@ -132,13 +133,27 @@ class TemplatesTest {
         return routes;
     }
 
+    /** The profile routes: ingestion, keys, the three reads, the six lifecycle operations. */
+    static final int PROFILE_ROUTES = 11;
+
     @Test
     void everyRouteReachesItsFunctionAliasWithIamAuthorisation() {
+        String lifecycle = ProfileLifecycleHandler.class.getName() + "::handleRequest";
+        String read = ReadProfilesHandler.class.getName() + "::handleRequest";
         Map<String, String> expected = new HashMap<>(Map.of(
                 "PUT /domains/{DomainName}/profiles/objects", PutProfileObjectHandler.class.getName() + "::handleRequest",
-                "POST /domains/{DomainName}/profiles/objects", ReadProfilesHandler.class.getName() + "::handleRequest",
+                "POST /domains/{DomainName}/profiles/objects", read,
                 "POST /domains/{DomainName}/profiles/keys", AddProfileKeyHandler.class.getName() + "::handleRequest",
-                "POST /domains/{DomainName}/profiles/search", ReadProfilesHandler.class.getName() + "::handleRequest"));
+                "POST /domains/{DomainName}/profiles/search", read,
+                "POST /domains/{DomainName}/batch-get-profiles", read));
+        expected.putAll(Map.of(
+                "POST /domains/{DomainName}/profiles", lifecycle,
+                "PUT /domains/{DomainName}/profiles", lifecycle,
+                "POST /domains/{DomainName}/profiles/delete", lifecycle,
+                "POST /domains/{DomainName}/profiles/keys/delete", lifecycle,
+                "POST /domains/{DomainName}/profiles/objects/delete", lifecycle,
+                "POST /domains/{DomainName}/profiles/objects/merge", lifecycle));
+        assertEquals(PROFILE_ROUTES, expected.size());
         for (List<String> route : AdminHandler.ROUTES) {
             expected.put(route.get(0) + " " + route.get(1), AdminHandler.class.getName() + "::handleRequest");
         }
@@ -179,7 +194,7 @@ class TemplatesTest {
     @SuppressWarnings("unchecked")
     void functionsRunJava25WithSnapStartTimeoutsAndSamMetadata() {
         Set<String> apiHandlers = Set.of(PutProfileObjectHandler.class.getName(), AddProfileKeyHandler.class.getName(),
-                ReadProfilesHandler.class.getName(), AdminHandler.class.getName());
+                ReadProfilesHandler.class.getName(), ProfileLifecycleHandler.class.getName(), AdminHandler.class.getName());
         for (Map<String, Object> function : resources(api, "AWS::Lambda::Function").values()) {
             Map<String, Object> p = props(function);
             assertEquals("java25", p.get("Runtime"));
@@ -249,11 +264,20 @@ class TemplatesTest {
     @Test
     void eachFunctionGetsOnlyTheDynamoDbActionsItUses() {
         Map<String, Set<String>> byRole = dynamoActionsByRole();
+        assertEquals(Set.of("dynamodb:BatchGetItem on table", "dynamodb:GetItem on table", "dynamodb:ConditionCheckItem on table",
+                "dynamodb:PutItem on table", "dynamodb:UpdateItem on table"), byRole.get(roleOf(PutProfileObjectHandler.class.getName())));
         assertEquals(Set.of("dynamodb:BatchGetItem on table", "dynamodb:ConditionCheckItem on table", "dynamodb:PutItem on table",
-                "dynamodb:UpdateItem on table"), byRole.get(roleOf(PutProfileObjectHandler.class.getName())));
-        assertEquals(Set.of("dynamodb:BatchGetItem on table", "dynamodb:ConditionCheckItem on table", "dynamodb:UpdateItem on table"),
-                byRole.get(roleOf(AddProfileKeyHandler.class.getName())));
-        assertEquals(Set.of("dynamodb:BatchGetItem on table", "dynamodb:Query on index"), byRole.get(roleOf(ReadProfilesHandler.class.getName())));
+                "dynamodb:UpdateItem on table"), byRole.get(roleOf(AddProfileKeyHandler.class.getName())));
+        assertEquals(Set.of("dynamodb:BatchGetItem on table", "dynamodb:Query on index"), byRole.get(roleOf(ReadProfilesHandler.class.getName())),
+                "the read function (SearchProfiles, ListProfileObjects, BatchGetProfile) cannot write");
+        assertEquals(Set.of("dynamodb:BatchGetItem on table", "dynamodb:PutItem on table", "dynamodb:UpdateItem on table",
+                "dynamodb:DeleteItem on table", "dynamodb:ConditionCheckItem on table", "dynamodb:BatchWriteItem on table",
+                "dynamodb:Query on index"), byRole.get(roleOf(ProfileLifecycleHandler.class.getName())));
+        for (String handler : List.of(PutProfileObjectHandler.class.getName(), AddProfileKeyHandler.class.getName(),
+                ReadProfilesHandler.class.getName())) {
+            assertFalse(byRole.get(roleOf(handler)).stream().anyMatch(a -> a.startsWith("dynamodb:DeleteItem")
+                    || a.startsWith("dynamodb:BatchWriteItem")), handler + " never deletes profile data");
+        }
         Set<String> administration = Set.of("dynamodb:BatchGetItem on configuration items", "dynamodb:PutItem on configuration items",
                 "dynamodb:UpdateItem on configuration items");
         assertEquals(administration, byRole.get(roleOf(AdminHandler.class.getName())), "administration never touches profile data");
@@ -261,8 +285,8 @@ class TemplatesTest {
         assertEquals(Set.of("dynamodb:Scan on table", "dynamodb:BatchWriteItem on table", "dynamodb:BatchGetItem on configuration items",
                 "dynamodb:UpdateItem on configuration items", "dynamodb:DeleteItem on configuration items"),
                 byRole.get(roleOf(ErasureHandler.class.getName())));
-        assertEquals(6, Set.copyOf(List.of(roleOf(PutProfileObjectHandler.class.getName()), roleOf(AddProfileKeyHandler.class.getName()),
-                roleOf(ReadProfilesHandler.class.getName()), roleOf(AdminHandler.class.getName()), roleOf(DomainFilesHandler.class.getName()),
+        assertEquals(7, Set.copyOf(List.of(roleOf(PutProfileObjectHandler.class.getName()), roleOf(AddProfileKeyHandler.class.getName()),
+                roleOf(ReadProfilesHandler.class.getName()), roleOf(ProfileLifecycleHandler.class.getName()), roleOf(AdminHandler.class.getName()), roleOf(DomainFilesHandler.class.getName()),
                 roleOf(ErasureHandler.class.getName()))).size(), "one role per function");
     }
 
@@ -292,7 +316,8 @@ class TemplatesTest {
     /**
      * The README's ingest-only policy, matched as IAM matches execute-api ARNs ({@code *} is any run
      * of characters, slashes included) against every route of the API, with path values chosen to
-     * look like other routes' segments: it allows exactly the profile routes.
+     * look like other routes' segments: it allows exactly ingestion, keys and reads (no lifecycle
+     * operation: it cannot create, change, merge or erase a profile).
      */
     @Test
     @SuppressWarnings("unchecked")
@@ -306,7 +331,7 @@ class TemplatesTest {
         List<java.util.regex.Pattern> allowed = ((List<String>) statement.get("Resource")).stream()
                 .map(r -> java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(r).replace("*", "\\E.*\\Q"))).toList();
         Map<String, String> routes = routes();
-        assertEquals(4 + AdminHandler.ROUTES.size(), routes.size());
+        assertEquals(PROFILE_ROUTES + AdminHandler.ROUTES.size(), routes.size());
         for (Map.Entry<String, String> route : routes.entrySet()) {
             String[] methodAndPath = route.getKey().split(" ");
             for (String[] values : new String[][] {{"Shop", "Orders", "CTR"}, {"profiles", "objects", "search"}}) {
@@ -314,7 +339,8 @@ class TemplatesTest {
                         .replace("{TemplateId}", values[2]);
                 String arn = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/" + ApiStack.STAGE + "/" + methodAndPath[0] + path;
                 boolean allows = allowed.stream().anyMatch(p -> p.matcher(arn).matches());
-                assertEquals(!route.getValue().startsWith(AdminHandler.class.getName()), allows, arn);
+                assertEquals(!route.getValue().startsWith(AdminHandler.class.getName())
+                        && !route.getValue().startsWith(ProfileLifecycleHandler.class.getName()), allows, arn);
             }
         }
     }

@@ -21,6 +21,7 @@ import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 import org.openprofiles.api.AddProfileKeyHandler;
 import org.openprofiles.api.AdminHandler;
+import org.openprofiles.api.ProfileLifecycleHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.api.ReadProfilesHandler;
 import org.openprofiles.config.DomainLoader;
@@ -29,6 +30,7 @@ import org.openprofiles.service.DomainAdminService;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.ErasureWorker;
 import org.openprofiles.service.LiveDomains;
+import org.openprofiles.service.ProfileLifecycleService;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ConfigStore;
@@ -50,6 +52,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -122,6 +125,12 @@ public final class Benchmark {
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
         AddProfileKeyHandler addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
+        ProfileLifecycleHandler lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));
+        // Unmeasured set-up writes (the keys DeleteProfileKey removes, the profiles DeleteProfile erases): the bare client.
+        ProfileStore bareStore = new ProfileStore(bare, table, Clock.systemUTC());
+        Domains bareDomains = new LiveDomains(new ConfigStore(bare, table));
+        AddProfileKeyHandler bareAddKey = new AddProfileKeyHandler(new AddProfileKeyService(bareDomains, bareStore));
+        PutProfileObjectHandler barePut = new PutProfileObjectHandler(new PutProfileObjectService(bareDomains, bareStore, Clock.systemUTC()));
         AdminHandler admin = new AdminHandler(new DomainAdminService(new ConfigStore(recorded, table), Clock.systemUTC(), ErasureWorker.GRACE));
         // Configuration changes made by another container: through the bare client, not counted.
         DomainAdminService otherContainer = new DomainAdminService(new ConfigStore(bare, table), Clock.systemUTC(), ErasureWorker.GRACE);
@@ -153,6 +162,19 @@ public final class Benchmark {
                         "{\"KeyName\":\"_phone\",\"Values\":[\"+12065550100\"]}"), 2),
                 new Scenario("ListProfileObjects, one page of 20", read, i -> request("POST", ReadProfilesHandler.OBJECTS_RESOURCE,
                         "{\"ObjectTypeName\":\"CTR\",\"ProfileId\":\"" + profileId + "\"}"), 2),
+                // The lifecycle. Each also reads its domain's configuration item first (+1 call, as AddProfileKey does).
+                new Scenario("CreateProfile (name, email: 2 new key values)", lifecycle, i -> request("POST",
+                        ProfileLifecycleHandler.PROFILES_RESOURCE, "{\"FirstName\":\"Ann" + i + "\",\"LastName\":\"Bench\","
+                                + "\"EmailAddress\":\"ann" + i + "@bench.example\"}"), 2),
+                new Scenario("UpdateProfile (fields that are no key)", lifecycle, i -> request("PUT",
+                        ProfileLifecycleHandler.PROFILES_RESOURCE, "{\"ProfileId\":\"" + profileId + "\",\"AdditionalInformation\":\"v"
+                                + i + "\",\"Attributes\":{\"visits\":\"" + i + "\"}}"), 3),
+                new Scenario("BatchGetProfile, 2 ids (1 unknown)", read, i -> request("POST", ReadProfilesHandler.BATCH_GET_RESOURCE,
+                        "{\"ProfileIds\":[\"" + profileId + "\",\"0123456789abcdef0123456789abcdef\"]}"), 2),
+                new Scenario("DeleteProfileKey, one value", lifecycle, i -> request("POST", ProfileLifecycleHandler.DELETE_KEY_RESOURCE,
+                        "{\"ProfileId\":\"" + profileId + "\",\"KeyName\":\"benchKey\",\"Values\":[\"D-" + i + "\"]}"), 3,
+                        i -> bareAddKey.handleRequest(request("POST", "/domains/{DomainName}/profiles/keys",
+                                "{\"ProfileId\":\"" + profileId + "\",\"KeyName\":\"benchKey\",\"Values\":[\"D-" + i + "\"]}"), null)),
                 new Scenario("CreateDomain", admin, i -> admin("POST", AdminHandler.DOMAIN, "Bench" + i, null,
                         "{\"DefaultExpirationDays\":30}"), 1),
                 new Scenario("GetDomain", admin, i -> admin("GET", AdminHandler.DOMAIN, DOMAIN, null, null), 1),
@@ -188,6 +210,11 @@ public final class Benchmark {
                     r.maxCalls() > 0 ? String.format("%.3fx", r.ratio()) : "n/a"); // no DynamoDB call: nothing to compare with
             pass &= check("calls per request " + r.name(), r.callsMax() <= r.maxCalls(), r.callsMax() + " <= " + r.maxCalls());
             if (r.maxCalls() > 0) pass &= check("latency " + r.name(), r.ratio() <= 1.10, String.format("%.3fx <= 1.10x", r.ratio()));
+        }
+
+        try (java.io.PrintStream quiet = new java.io.PrintStream(Files.newOutputStream(requestLog,
+                java.nio.file.StandardOpenOption.APPEND), false, StandardCharsets.UTF_8)) {
+            pass &= lifecycleAtScale(barePut, lifecycle, recorder, bare, table, console, quiet);
         }
 
         pass &= contention(endpoint, table);
@@ -390,6 +417,76 @@ public final class Benchmark {
                 percentile(direct, 50), percentile(direct, 99));
     }
 
+    /** Objects per profile in the DeleteProfile and MergeProfiles table; 1000 is AWS's per-profile quota. */
+    static final int[] PROFILE_SIZES = {10, 100, 1000};
+
+    /**
+     * DeleteProfile and MergeProfiles (one profile of N contact records merged into a profile of one)
+     * on profiles of 10, 100 and 1000 objects: DynamoDB calls and time, one call each; the target is
+     * that 1000 objects complete in one call within the function timeout. A call that runs out of
+     * time answers 429 and is repeated (it resumes), and the table says so.
+     */
+    static boolean lifecycleAtScale(PutProfileObjectHandler barePut, ProfileLifecycleHandler lifecycle, Recorder recorder,
+                                    DynamoDbClient bare, String table, java.io.PrintStream console, java.io.PrintStream quiet) {
+        List<String> rows = new ArrayList<>();
+        boolean pass = true;
+        for (int n : PROFILE_SIZES) {
+            for (boolean merge : new boolean[] {false, true}) {
+                System.setOut(quiet);
+                // +1 404 555 nnnn: the profile's records (n, n+1 for a merge), its main profile's one record (n+2).
+                String phone = String.format("+1404555%04d", n + (merge ? 1 : 0));
+                for (int k = 0; k < n; k++) barePut.handleRequest(putCtr((merge ? "m" : "d") + n + "-" + k, phone), null);
+                String profileId = holderOf(bare, table, phone);
+                String body;
+                if (merge) {
+                    String mainPhone = String.format("+1404555%04d", n + 2);
+                    barePut.handleRequest(putCtr("main" + n, mainPhone), null);
+                    body = "{\"MainProfileId\":\"" + holderOf(bare, table, mainPhone) + "\",\"ProfileIdsToBeMerged\":[\""
+                            + profileId + "\"]}";
+                } else {
+                    body = "{\"ProfileId\":\"" + profileId + "\"}";
+                }
+                String resource = merge ? ProfileLifecycleHandler.MERGE_RESOURCE : ProfileLifecycleHandler.DELETE_RESOURCE;
+                List<Integer> statuses = new ArrayList<>();
+                int calls = 0;
+                long started = System.nanoTime();
+                double firstMillis = 0;
+                for (int attempt = 0; attempt < 10; attempt++) {
+                    recorder.requests.clear();
+                    long t0 = System.nanoTime();
+                    APIGatewayProxyResponseEvent response = lifecycle.handleRequest(request("POST", resource, body), null);
+                    if (attempt == 0) firstMillis = (System.nanoTime() - t0) / 1e6;
+                    calls += recorder.requests.size();
+                    statuses.add(response.getStatusCode());
+                    if (response.getStatusCode() != 429) break;
+                }
+                double totalMillis = (System.nanoTime() - started) / 1e6;
+                System.setOut(console);
+                String operation = merge ? "MergeProfiles" : "DeleteProfile";
+                rows.add(String.format("%-14s %6d %8d %12.0f ms %12.0f ms   %s", operation, n, calls, firstMillis, totalMillis, statuses));
+                boolean done = statuses.get(statuses.size() - 1) == 200;
+                pass &= check(operation + " of " + n + " objects completes", done, "statuses " + statuses);
+                if (n == 1000) {
+                    pass &= check(operation + " of 1000 objects in one call within the function timeout",
+                            statuses.equals(List.of(200)) && firstMillis <= DynamoDbClients.FUNCTION_TIMEOUT.toMillis(),
+                            String.format("%s in %.0f ms, timeout %d ms", statuses, firstMillis, DynamoDbClients.FUNCTION_TIMEOUT.toMillis()));
+                }
+            }
+        }
+        System.out.println();
+        System.out.println("== DeleteProfile and MergeProfiles (one profile of N contact records), one call each ==");
+        System.out.printf("%-14s %6s %8s %15s %15s   %s%n", "operation", "objects", "calls", "first call", "until 200", "statuses");
+        rows.forEach(System.out::println);
+        return pass;
+    }
+
+    /** The one profile holding a phone value, read bare. */
+    static String holderOf(DynamoDbClient bare, String table, String phone) {
+        return bare.getItem(r -> r.tableName(table).consistentRead(true).key(Map.of(ProfilesTable.PARTITION_KEY,
+                        AttributeValue.fromS(StoreKeys.keyValue(DOMAIN, new KeyValue("_phone", phone))))))
+                .item().get("profileIds").ss().get(0);
+    }
+
     static double percentile(double[] sorted, int p) {
         return sorted[Math.max(0, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
     }
@@ -424,6 +521,10 @@ public final class Benchmark {
         if (item.update() != null && item.update().conditionExpression() != null) {
             Update u = item.update();
             return item.toBuilder().update(u.toBuilder().conditionExpression(tautology(u.conditionExpression())).build()).build();
+        }
+        if (item.delete() != null && item.delete().conditionExpression() != null) {
+            Delete d = item.delete();
+            return item.toBuilder().delete(d.toBuilder().conditionExpression(tautology(d.conditionExpression())).build()).build();
         }
         if (item.conditionCheck() != null) {
             ConditionCheck c = item.conditionCheck();

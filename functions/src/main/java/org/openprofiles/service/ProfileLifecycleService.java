@@ -13,6 +13,7 @@ import org.openprofiles.model.Deadline;
 import org.openprofiles.model.Domain;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
+import org.openprofiles.store.ConfigRead;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.StoredProfile;
 
@@ -56,9 +57,12 @@ public final class ProfileLifecycleService {
     /** Profiles found, and the ids not found. */
     public record BatchGet(List<StoredProfile> profiles, List<String> missing) {}
 
+    /** One BatchGetItem: the profiles, and the domain's configuration item that confirms the domain still exists. */
     public BatchGet batchGet(LifecycleRequests.ProfileIds request, Deadline deadline) {
-        Domain domain = domains.get(request.domainName());
-        Map<String, StoredProfile> found = store.queries().profiles(domain.name(), request.profileIds(), deadline);
+        ConfiguredDomain configured = domains.cached(request.domainName());
+        ConfigRead probe = domains.probe(request.domainName());
+        Map<String, StoredProfile> found = store.queries().profiles(request.domainName(), request.profileIds(), probe, deadline);
+        if (probe != null) domains.confirm(configured, probe); // a deleted domain is a 404 at once
         List<StoredProfile> profiles = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (String id : request.profileIds()) {

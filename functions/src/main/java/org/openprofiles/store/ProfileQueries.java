@@ -129,11 +129,21 @@ public final class ProfileQueries {
 
     /** The existing profiles among the given ids, in one consistent BatchGetItem per 100. */
     public Map<String, StoredProfile> profiles(String domain, Collection<String> profileIds, Deadline deadline) {
+        return profiles(domain, profileIds, null, deadline);
+    }
+
+    /** The same, also reading {@code config} (the domain's configuration item; null: none) in the same BatchGetItem. */
+    public Map<String, StoredProfile> profiles(String domain, Collection<String> profileIds, ConfigRead config, Deadline deadline) {
         Map<String, StoredProfile> profiles = new HashMap<>();
-        if (profileIds.isEmpty()) return profiles;
+        if (profileIds.isEmpty() && config == null) return profiles;
         List<Map<String, AttributeValue>> wanted = new ArrayList<>();
         for (String id : new LinkedHashSet<>(profileIds)) wanted.add(key(StoreKeys.profile(domain, id)));
+        if (config != null) wanted.add(config.startRead());
         for (Map<String, AttributeValue> item : calls.batchGet(wanted, deadline)) {
+            if (config != null && config.matches(item.get(ProfilesTable.PARTITION_KEY).s())) {
+                config.found(item);
+                continue;
+            }
             ProfileItem profile = ProfileItem.SCHEMA.mapToItem(item);
             profiles.put(profile.profileId(), new StoredProfile(profile.profileId(), profile.effectiveFields()));
         }

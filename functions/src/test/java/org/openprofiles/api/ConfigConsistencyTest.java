@@ -81,6 +81,8 @@ class ConfigConsistencyTest {
         assertStatus(404, other.putObject("Gone", "CTR", Map.of("contactId", "c-1")));
         assertStatus(404, other.read.handleRequest(Events.searchProfiles("Gone", "_email", "a@example.com"), null));
         assertStatus(404, other.addKey.handleRequest(Events.addProfileKey("Gone", profileId, "loyalty", "L-2"), null));
+        assertStatus(404, other.read.handleRequest(Events.request("POST", ReadProfilesHandler.BATCH_GET_RESOURCE, "Gone",
+                "{\"ProfileIds\":[\"" + profileId + "\"]}"), null));
         assertStatus(404, other.admin("GET", AdminHandler.DOMAIN, "Gone", null, null));
     }
 
@@ -99,6 +101,9 @@ class ConfigConsistencyTest {
                 assertStatus(200, other.read.handleRequest(Events.searchProfiles("Counted", "_email", "a@example.com"), null))));
         assertEquals(List.of("BatchGetItem", "Query"), other.callsOf(() ->
                 assertStatus(200, other.read.handleRequest(Events.listProfileObjects("Counted", "Person", profileId), null))));
+        // BatchGetProfile reads the domain item within its one BatchGetItem.
+        assertEquals(List.of("BatchGetItem"), other.callsOf(() -> assertStatus(200, other.read.handleRequest(Events.request("POST",
+                ReadProfilesHandler.BATCH_GET_RESOURCE, "Counted", "{\"ProfileIds\":[\"" + profileId + "\"]}"), null))));
         // A change costs the next request one more read (the type items), once.
         assertStatus(200, admin.putType("Counted", "Other", PERSON_V2));
         List<String> afterChange = other.callsOf(() ->

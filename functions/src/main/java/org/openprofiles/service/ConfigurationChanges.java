@@ -2,6 +2,7 @@ package org.openprofiles.service;
 
 import java.util.Objects;
 import org.openprofiles.model.ServiceException;
+import org.openprofiles.store.ConfigRead;
 
 /**
  * PutProfileObject decides with the configuration its container has cached, and confirms it: a
@@ -30,6 +31,28 @@ final class ConfigurationChanges {
         ConfiguredDomain current = domains.current(used.domain().name());
         if (!changed(used, current, configurations)) throw refused;
         return current;
+    }
+
+    /**
+     * Thrown from inside a store call, right after the read that confirmed the configuration,
+     * when it changed: nothing was written, and the request decides again with {@code current}.
+     */
+    static final class Changed extends RuntimeException {
+        final ConfiguredDomain current;
+
+        Changed(ConfiguredDomain current) {
+            super(null, null, false, false);
+            this.current = current;
+        }
+    }
+
+    /** The check to run after a read that took {@code probe} along: throws {@link Changed} when {@code used} is stale. */
+    static Runnable confirm(Domains domains, ConfiguredDomain used, ConfigRead probe, int configurations) {
+        return () -> {
+            if (probe == null) return;
+            ConfiguredDomain current = domains.confirm(used, probe);
+            if (changed(used, current, configurations)) throw new Changed(current);
+        };
     }
 
     static ServiceException tooFrequent() {

@@ -46,12 +46,23 @@ public final class ProfileLifecycleService {
         return profileId;
     }
 
+    /** The domain's configuration is confirmed inside the update's own first read (2 calls in all). */
     public void update(LifecycleRequests.ProfileFields request, Deadline deadline) {
-        Domain domain = domains.get(request.domainName());
-        Retries.onConflict(deadline, () -> {
-            store.profiles().update(domain.name(), request.profileId(), request.set(), request.remove(), typeNames(domain), deadline);
-            return null;
-        });
+        update(request, domains.cached(request.domainName()), 1, deadline);
+    }
+
+    private void update(LifecycleRequests.ProfileFields request, ConfiguredDomain configured, int configurations, Deadline deadline) {
+        ConfigRead probe = domains.probe(request.domainName());
+        try {
+            Retries.onConflict(deadline, () -> {
+                store.profiles().update(request.domainName(), request.profileId(), request.set(), request.remove(),
+                        typeNames(configured.domain()), probe, ConfigurationChanges.confirm(domains, configured, probe, configurations),
+                        deadline);
+                return null;
+            });
+        } catch (ConfigurationChanges.Changed changed) {
+            update(request, changed.current, configurations + 1, deadline);
+        }
     }
 
     /** Profiles found, and the ids not found. */
@@ -77,13 +88,30 @@ public final class ProfileLifecycleService {
         store.eraser().erase(domain.name(), request.profileId(), typeNames(domain), deadline);
     }
 
+    /** Values normalised with the cached configuration, confirmed inside the delete's own read (2 calls in all). */
     public void deleteKey(LifecycleRequests.KeyValues request, Deadline deadline) {
-        Domain domain = domains.get(request.domainName());
-        Set<KeyValue> keys = normalised(domain, request.keyName(), request.values());
-        Retries.onConflict(deadline, () -> {
-            store.keys().deleteKeys(domain.name(), request.profileId(), keys, deadline);
-            return null;
-        });
+        deleteKey(request, domains.cached(request.domainName()), 1, deadline);
+    }
+
+    private void deleteKey(LifecycleRequests.KeyValues request, ConfiguredDomain configured, int configurations, Deadline deadline) {
+        Set<KeyValue> keys;
+        try {
+            keys = normalised(configured.domain(), request.keyName(), request.values());
+        } catch (ServiceException refused) {
+            // A refusal made with the cache stands only once the cache is confirmed current.
+            deleteKey(request, ConfigurationChanges.recheck(domains, configured, refused, configurations), configurations + 1, deadline);
+            return;
+        }
+        ConfigRead probe = domains.probe(request.domainName());
+        try {
+            Retries.onConflict(deadline, () -> {
+                store.keys().deleteKeys(request.domainName(), request.profileId(), keys, probe,
+                        ConfigurationChanges.confirm(domains, configured, probe, configurations), deadline);
+                return null;
+            });
+        } catch (ConfigurationChanges.Changed changed) {
+            deleteKey(request, changed.current, configurations + 1, deadline);
+        }
     }
 
     public void deleteObject(LifecycleRequests.ObjectRef request, Deadline deadline) {

@@ -64,8 +64,19 @@ public final class KeyWriter {
      * @throws ServiceException ResourceNotFoundException for an unknown profile or a value it does not hold
      */
     public void deleteKeys(String domain, String profileId, Collection<KeyValue> keys, Deadline deadline) {
+        deleteKeys(domain, profileId, keys, null, () -> { }, deadline);
+    }
+
+    /**
+     * The same, reading {@code config} (the domain's configuration item; null: none) in its read and
+     * running {@code afterRead} right after it: the caller confirms there that the configuration it
+     * normalised the values with is current (or throws).
+     */
+    public void deleteKeys(String domain, String profileId, Collection<KeyValue> keys, ConfigRead config, Runnable afterRead,
+                           Deadline deadline) {
         List<KeyValue> values = List.copyOf(new LinkedHashSet<>(keys));
-        Snapshot seen = reader.read(domain, values, null, null, deadline, profileId);
+        Snapshot seen = reader.read(domain, values, null, null, config, deadline, profileId);
+        afterRead.run();
         if (seen.profile() == null) throw notFound(domain, profileId);
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(profileRecordsManualKeys(domain, profileId, values, "DELETE"));

@@ -71,7 +71,18 @@ public final class ProfileWriter {
      */
     public void update(String domain, String profileId, Map<String, String> set, Set<String> remove,
                        Collection<String> objectTypeNames, Deadline deadline) {
-        Snapshot first = writes.reader.read(domain, StandardKeys.of(set), null, null, deadline, profileId);
+        update(domain, profileId, set, remove, objectTypeNames, null, () -> { }, deadline);
+    }
+
+    /**
+     * The same, reading {@code config} (the domain's configuration item; null: none) in its first
+     * read and running {@code afterRead} right after it, before anything is decided: the caller
+     * confirms there that the configuration it passed is current (or throws).
+     */
+    public void update(String domain, String profileId, Map<String, String> set, Set<String> remove,
+                       Collection<String> objectTypeNames, ConfigRead config, Runnable afterRead, Deadline deadline) {
+        Snapshot first = writes.reader.read(domain, StandardKeys.of(set), null, null, config, deadline, profileId);
+        afterRead.run();
         Snapshot.ProfileState profile = first.profile();
         if (profile == null) throw KeyWriter.notFound(domain, profileId);
         Map<String, String> manual = new LinkedHashMap<>(profile.manualFields());

@@ -49,8 +49,9 @@ public final class ResolutionReader {
         return read(domain, keys, objectTypeName, uniqueKey, config, deadline, null);
     }
 
-    private Snapshot read(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, ConfigRead config,
-                          Deadline deadline, String profileId) {
+    /** The general read: key values, an object, the domain's configuration item and a profile item, each optional. */
+    public Snapshot read(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, ConfigRead config,
+                         Deadline deadline, String profileId) {
         Map<String, KeyValue> keyByPk = new LinkedHashMap<>();
         for (KeyValue key : keys) keyByPk.put(StoreKeys.keyValue(domain, key), key);
         String objectPk = objectTypeName == null ? null : StoreKeys.object(domain, objectTypeName, uniqueKey);

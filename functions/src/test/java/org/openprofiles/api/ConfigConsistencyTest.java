@@ -81,6 +81,10 @@ class ConfigConsistencyTest {
         assertStatus(404, other.putObject("Gone", "CTR", Map.of("contactId", "c-1")));
         assertStatus(404, other.read.handleRequest(Events.searchProfiles("Gone", "_email", "a@example.com"), null));
         assertStatus(404, other.addKey.handleRequest(Events.addProfileKey("Gone", profileId, "loyalty", "L-2"), null));
+        assertStatus(404, other.lifecycle.handleRequest(Events.request("PUT", ProfileLifecycleHandler.PROFILES_RESOURCE, "Gone",
+                "{\"ProfileId\":\"" + profileId + "\",\"AdditionalInformation\":\"late\"}"), null));
+        assertStatus(404, other.lifecycle.handleRequest(Events.request("POST", ProfileLifecycleHandler.DELETE_KEY_RESOURCE, "Gone",
+                "{\"ProfileId\":\"" + profileId + "\",\"KeyName\":\"loyalty\",\"Values\":[\"L-1\"]}"), null));
         assertStatus(404, other.read.handleRequest(Events.request("POST", ReadProfilesHandler.BATCH_GET_RESOURCE, "Gone",
                 "{\"ProfileIds\":[\"" + profileId + "\"]}"), null));
         assertStatus(404, other.admin("GET", AdminHandler.DOMAIN, "Gone", null, null));
@@ -101,6 +105,13 @@ class ConfigConsistencyTest {
                 assertStatus(200, other.read.handleRequest(Events.searchProfiles("Counted", "_email", "a@example.com"), null))));
         assertEquals(List.of("BatchGetItem", "Query"), other.callsOf(() ->
                 assertStatus(200, other.read.handleRequest(Events.listProfileObjects("Counted", "Person", profileId), null))));
+        // UpdateProfile and DeleteProfileKey confirm the configuration inside their own first read: 2 calls each.
+        assertEquals(List.of("BatchGetItem", "TransactWriteItems"), other.callsOf(() -> assertStatus(200, other.lifecycle.handleRequest(
+                Events.request("PUT", ProfileLifecycleHandler.PROFILES_RESOURCE, "Counted",
+                        "{\"ProfileId\":\"" + profileId + "\",\"AdditionalInformation\":\"regular\"}"), null))));
+        assertEquals(List.of("BatchGetItem", "TransactWriteItems"), other.callsOf(() -> assertStatus(200, other.lifecycle.handleRequest(
+                Events.request("POST", ProfileLifecycleHandler.DELETE_KEY_RESOURCE, "Counted",
+                        "{\"ProfileId\":\"" + profileId + "\",\"KeyName\":\"loyalty\",\"Values\":[\"L-1\"]}"), null))));
         // BatchGetProfile reads the domain item within its one BatchGetItem.
         assertEquals(List.of("BatchGetItem"), other.callsOf(() -> assertStatus(200, other.read.handleRequest(Events.request("POST",
                 ReadProfilesHandler.BATCH_GET_RESOURCE, "Counted", "{\"ProfileIds\":[\"" + profileId + "\"]}"), null))));
@@ -110,5 +121,11 @@ class ConfigConsistencyTest {
                 assertStatus(200, other.read.handleRequest(Events.listProfileObjects("Counted", "Person", profileId), null)));
         assertEquals(List.of("BatchGetItem", "BatchGetItem", "Query"), afterChange);
         assertTrue(other.callsOf(() -> other.read.handleRequest(Events.listProfileObjects("Counted", "Person", profileId), null)).size() == 2);
+        // A change made elsewhere between two DeleteProfileKeys: the second finds it in its own read and decides again.
+        assertStatus(200, other.addKey.handleRequest(Events.addProfileKey("Counted", profileId, "loyalty", "L-2"), null));
+        assertStatus(200, admin.putType("Counted", "Third", PERSON_V2));
+        assertEquals(List.of("BatchGetItem", "BatchGetItem", "BatchGetItem", "TransactWriteItems"), other.callsOf(() ->
+                assertStatus(200, other.lifecycle.handleRequest(Events.request("POST", ProfileLifecycleHandler.DELETE_KEY_RESOURCE, "Counted",
+                        "{\"ProfileId\":\"" + profileId + "\",\"KeyName\":\"loyalty\",\"Values\":[\"L-2\"]}"), null))));
     }
 }

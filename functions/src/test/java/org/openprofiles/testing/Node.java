@@ -1,5 +1,8 @@
 package org.openprofiles.testing;
 
+import org.openprofiles.api.ProfileLifecycleHandler;
+import org.openprofiles.service.ProfileLifecycleService;
+
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import java.time.Clock;
@@ -42,6 +45,7 @@ public final class Node {
     public final AddProfileKeyHandler addKey;
     public final ReadProfilesHandler read;
     public final AdminHandler admin;
+    public final ProfileLifecycleHandler lifecycle;
     /** The DynamoDB operations this node called, in order (e.g. "BatchGetItem"). */
     public final List<String> calls = Collections.synchronizedList(new ArrayList<>());
 
@@ -65,6 +69,7 @@ public final class Node {
         addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
         read = new ReadProfilesHandler(new ProfileReadService(domains, store));
         admin = new AdminHandler(new DomainAdminService(config, clock, ErasureWorker.GRACE));
+        lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));
     }
 
     /** The DynamoDB calls {@code action} makes on this node. */

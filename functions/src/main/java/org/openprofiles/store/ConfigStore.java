@@ -11,13 +11,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.openprofiles.model.Deadline;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -38,9 +37,6 @@ public final class ConfigStore {
     public static final String REGISTRY_PK = "CONFIG#registry";
     static final String DOMAIN_PREFIX = "CONFIG#D#";
     static final String TYPE_INFIX = "#T#";
-    /** Batches of keys per BatchGetItem (DynamoDB's limit) and rounds for unprocessed keys. */
-    static final int BATCH = 100;
-    static final int MAX_BATCH_ROUNDS = 10;
 
     static final String DOMAIN_NAME = "domainName";
     static final String TYPE_NAME = "typeName";
@@ -101,10 +97,12 @@ public final class ConfigStore {
 
     private final DynamoDbClient dynamo;
     private final String tableName;
+    private final DynamoCalls calls;
 
     public ConfigStore(DynamoDbClient dynamo, String tableName) {
         this.dynamo = dynamo;
         this.tableName = tableName;
+        this.calls = new DynamoCalls(dynamo, tableName);
     }
 
     // ---- key formats --------------------------------------------------------------------------
@@ -191,21 +189,16 @@ public final class ConfigStore {
         return jobs;
     }
 
+    /**
+     * Consistent reads of configuration items by key, through the store's one BatchGetItem path
+     * (chunks of 100, unprocessed keys read again with backoff, bounded), within one call's timeout.
+     */
     private Map<String, Map<String, AttributeValue>> batchGet(List<String> pks) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (String pk : new LinkedHashSet<>(pks)) keys.add(key(pk));
         Map<String, Map<String, AttributeValue>> items = new HashMap<>();
-        for (int from = 0; from < pks.size(); from += BATCH) {
-            List<Map<String, AttributeValue>> keys = new ArrayList<>();
-            for (String pk : new LinkedHashSet<>(pks.subList(from, Math.min(pks.size(), from + BATCH)))) keys.add(key(pk));
-            Map<String, KeysAndAttributes> request = Map.of(tableName, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-            for (int round = 1; !request.isEmpty(); round++) {
-                if (round > MAX_BATCH_ROUNDS) throw DynamoCalls.throttled(null);
-                Map<String, KeysAndAttributes> current = request;
-                BatchGetItemResponse response = DynamoCalls.call(() -> dynamo.batchGetItem(r -> r.requestItems(current)));
-                for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
-                    items.put(item.get(ProfilesTable.PARTITION_KEY).s(), item);
-                }
-                request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
-            }
+        for (Map<String, AttributeValue> item : calls.batchGet(keys, Deadline.in(DynamoDbClients.CALL_TIMEOUT))) {
+            items.put(item.get(ProfilesTable.PARTITION_KEY).s(), item);
         }
         return items;
     }

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.openprofiles.model.Deadline;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -18,8 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * checkpoint the next step starts from, so a failed step is simply run again.
  */
 public final class DataEraser {
-    /** BatchWriteItem's limit, and rounds for unprocessed deletes (throttling) before the step fails. */
-    static final int DELETES_PER_CALL = 25;
+    /** Rounds for unprocessed deletes (throttling) before the step fails. */
     static final int MAX_ROUNDS = 10;
 
     /**
@@ -30,10 +29,12 @@ public final class DataEraser {
 
     private final DynamoDbClient dynamo;
     private final String tableName;
+    private final DynamoCalls calls;
 
     public DataEraser(DynamoDbClient dynamo, String tableName) {
         this.dynamo = dynamo;
         this.tableName = tableName;
+        this.calls = new DynamoCalls(dynamo, tableName);
     }
 
     /** The key prefixes an erasure removes: a whole domain (data and object type items), or one type's objects. */
@@ -68,19 +69,10 @@ public final class DataEraser {
         return new Step(pks.size(), next);
     }
 
+    /** Deletes through the store's one BatchWriteItem path: unprocessed deletes written again with backoff, bounded. */
     private void delete(List<String> pks) {
-        for (int from = 0; from < pks.size(); from += DELETES_PER_CALL) {
-            List<WriteRequest> deletes = new ArrayList<>();
-            for (String pk : pks.subList(from, Math.min(pks.size(), from + DELETES_PER_CALL))) {
-                deletes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(ConfigStore.key(pk)).build()).build());
-            }
-            Map<String, List<WriteRequest>> request = Map.of(tableName, deletes);
-            for (int round = 1; !request.isEmpty(); round++) {
-                if (round > MAX_ROUNDS) throw DynamoCalls.throttled(null);
-                Map<String, List<WriteRequest>> current = request;
-                BatchWriteItemResponse response = DynamoCalls.call(() -> dynamo.batchWriteItem(r -> r.requestItems(current)));
-                request = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
-            }
-        }
+        List<WriteRequest> deletes = new ArrayList<>();
+        for (String pk : pks) deletes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(ConfigStore.key(pk)).build()).build());
+        calls.batchWrite(deletes, Deadline.in(DynamoDbClients.CALL_TIMEOUT), MAX_ROUNDS, DynamoCalls.UNPROCESSED_BACKOFF);
     }
 }

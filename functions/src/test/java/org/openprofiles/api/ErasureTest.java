@@ -9,8 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.openprofiles.model.ServiceException;
+import org.openprofiles.prodlike.ProductionLikeDynamo;
 import org.openprofiles.service.ErasureWorker;
 import org.openprofiles.store.ConfigStore;
 import org.openprofiles.store.DataEraser;
@@ -18,13 +19,9 @@ import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.MutableClock;
 import org.openprofiles.testing.Node;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import org.openprofiles.testing.ProductionLike;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 
 /**
  * DeleteProfileObjectType and DeleteDomain: gone at once; the data erased later in bounded steps
@@ -34,20 +31,11 @@ class ErasureTest {
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
     final String table = LocalDynamo.newTable();
     final Node node = new Node(table, clock);
-    /** Fails the worker's BatchWriteItem calls while set. */
-    final AtomicInteger failWritesFrom = new AtomicInteger(Integer.MAX_VALUE);
-    final AtomicInteger writes = new AtomicInteger();
+    /** The worker's DynamoDB as production behaves: faults are injected on the wire, under the SDK's own retries. */
+    final ProductionLikeDynamo dynamo = ProductionLike.proxy(ProductionLikeDynamo.Rules.defaults());
 
     ErasureWorker worker(int pageSize) {
-        ExecutionInterceptor faults = new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof BatchWriteItemRequest && writes.incrementAndGet() >= failWritesFrom.get()) {
-                    throw SdkClientException.create("injected: the worker lost its connection");
-                }
-            }
-        };
-        DynamoDbClient client = LocalDynamo.client(List.of(faults));
+        DynamoDbClient client = ProductionLike.client();
         return new ErasureWorker(new ConfigStore(client, table), new DataEraser(client, table), clock, pageSize);
     }
 
@@ -88,13 +76,16 @@ class ErasureTest {
         assertEquals(30, pks("D#Shop#O#Person#").size());
 
         clock.advance(ErasureWorker.GRACE);
-        failWritesFrom.set(3); // the third BatchWriteItem fails: the run stops part way
+        // From the third BatchWriteItem on, the table throttles for good: the SDK's retries give up and the run stops part way.
+        dynamo.rules(ProductionLikeDynamo.Rules.defaults().throttleFrom("BatchWriteItem", 3));
         ErasureWorker failing = worker(7);
-        assertThrows(SdkClientException.class, () -> failing.run(clock.instant().plusSeconds(60)));
+        ServiceException stopped = assertThrows(ServiceException.class, () -> failing.run(clock.instant().plusSeconds(60)));
+        assertEquals(ServiceException.Type.ThrottlingException, stopped.type());
+        assertTrue(dynamo.stats().throttled("BatchWriteItem") >= 3, "the fault happened, on the wire: " + dynamo.stats());
         int left = pks("D#Shop#O#Person#").size();
         assertTrue(left > 0 && left < 30, "part of the objects were erased before the failure: " + left);
 
-        failWritesFrom.set(Integer.MAX_VALUE);
+        dynamo.rules(ProductionLikeDynamo.Rules.defaults());
         ErasureWorker.Report report = worker(7).run(clock.instant().plusSeconds(60));
         assertEquals(1, report.finished());
         assertEquals(List.of(), pks("D#Shop#O#Person#"), "nothing of the deleted type is left");

@@ -361,6 +361,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
      * <pre>
      *   conflictWindowMs=&lt;ms&gt;                 transaction conflict window W; 0 turns conflicts off
      *   throttleEvery=&lt;Operation&gt;:&lt;N&gt;          throttle every Nth call of the operation (1 = every call, 0 = off)
+     *   throttleFrom=&lt;Operation&gt;:&lt;N&gt;           throttle the Nth call of the operation and every one after it
      *   throttleAs=native|ThrottlingException  how throttled calls are answered (default native)
      *   loseResponseEvery=&lt;Operation&gt;:&lt;N&gt;      drop the response of every Nth forwarded call of the operation
      *   loseResponseAs=reset|timeout           how a dropped response looks (default reset)
@@ -379,6 +380,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         private volatile LossStyle loseResponseAs = LossStyle.RESET;
         private final ConcurrentMap<String, Cadence> throttleEvery = new ConcurrentSkipListMap<>();
         private final ConcurrentMap<String, Cadence> loseResponseEvery = new ConcurrentSkipListMap<>();
+        private final ConcurrentMap<String, Cadence> throttleFrom = new ConcurrentSkipListMap<>();
         private final ConcurrentMap<String, Cadence> unprocessKeysEvery = new ConcurrentSkipListMap<>();
         private final ConcurrentMap<String, Latency> latency = new ConcurrentSkipListMap<>();
 
@@ -411,6 +413,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                     switch (key) {
                         case "conflictwindowms" -> rules.conflictWindowMs(number(value));
                         case "throttleevery" -> rules.throttleEvery(operation(value), (int) number(after(value)));
+                        case "throttlefrom" -> rules.throttleFrom(operation(value), (int) number(after(value)));
                         case "throttleas" -> rules.throttleAs(switch (value.toLowerCase(Locale.ROOT)) {
                             case "native" -> ThrottleStyle.NATIVE;
                             case "throttlingexception" -> ThrottleStyle.THROTTLING_EXCEPTION;
@@ -437,7 +440,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                                     number(value.contains(":") ? after(value) : value));
                         }
                         default -> throw new IllegalArgumentException("unknown key; known: conflictWindowMs, "
-                                + "throttleEvery, throttleAs, loseResponseEvery, loseResponseAs, unprocessKeysEvery, latencyMs, jitterMs");
+                                + "throttleEvery, throttleFrom, throttleAs, loseResponseEvery, loseResponseAs, unprocessKeysEvery, latencyMs, jitterMs");
                     }
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("bad rule '" + entry + "': " + e.getMessage(), e);
@@ -489,6 +492,12 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         }
 
         /** Throttles every {@code n}th call of {@code operation} ({@code *}: of all calls); 0 turns it off. */
+        /** A table that starts throttling for good: the Nth call of the operation and every later one (0 = off). */
+        public Rules throttleFrom(String operation, int n) {
+            set(throttleFrom, checkedOperation(operation), n, "throttleFrom");
+            return this;
+        }
+
         public Rules throttleEvery(String operation, int n) {
             set(throttleEvery, checkedOperation(operation), n, "throttleEvery");
             return this;
@@ -565,6 +574,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             throttleAs = ThrottleStyle.NATIVE;
             loseResponseAs = LossStyle.RESET;
             throttleEvery.clear();
+            throttleFrom.clear();
             loseResponseEvery.clear();
             unprocessKeysEvery.clear();
             latency.clear();
@@ -583,6 +593,8 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         }
 
         boolean throttleNow(String operation) {
+            Cadence from = throttleFrom.get(operation);
+            if (from != null && from.count.incrementAndGet() >= from.every) return true;
             return hit(throttleEvery, operation);
         }
 
@@ -608,6 +620,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             List<String> entries = new ArrayList<>();
             entries.add("conflictWindowMs=" + conflictWindowMs);
             throttleEvery.forEach((operation, cadence) -> entries.add("throttleEvery=" + operation + ":" + cadence.every));
+            throttleFrom.forEach((operation, cadence) -> entries.add("throttleFrom=" + operation + ":" + cadence.every));
             if (throttleAs != ThrottleStyle.NATIVE) entries.add("throttleAs=ThrottlingException");
             loseResponseEvery.forEach((operation, cadence) -> entries.add("loseResponseEvery=" + operation + ":" + cadence.every));
             if (loseResponseAs != LossStyle.RESET) entries.add("loseResponseAs=timeout");

@@ -56,8 +56,7 @@ public final class ProfileLifecycleService {
         try {
             Retries.onConflict(deadline, () -> {
                 store.profiles().update(request.domainName(), request.profileId(), request.set(), request.remove(),
-                        typeNames(configured.domain()), probe, ConfigurationChanges.confirm(domains, configured, probe, configurations),
-                        deadline);
+                        probe, ConfigurationChanges.confirm(domains, configured, probe, configurations), deadline);
                 return null;
             });
         } catch (ConfigurationChanges.Changed changed) {
@@ -117,8 +116,7 @@ public final class ProfileLifecycleService {
     public void deleteObject(LifecycleRequests.ObjectRef request, Deadline deadline) {
         Domain domain = domains.get(request.domainName());
         Retries.onConflict(deadline, () -> {
-            store.profiles().deleteObject(domain.name(), request.profileId(), request.objectTypeName(), request.uniqueKey(),
-                    typeNames(domain), deadline);
+            store.profiles().deleteObject(domain.name(), request.profileId(), request.objectTypeName(), request.uniqueKey(), deadline);
             return null;
         });
     }

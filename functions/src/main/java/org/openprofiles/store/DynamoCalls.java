@@ -58,10 +58,17 @@ final class DynamoCalls {
      * again with backoff, a bounded number of times.
      */
     List<Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys, Deadline deadline) {
+        return batchGet(keys, null, null, deadline);
+    }
+
+    /** The same, returning only the attributes {@code projection} names ({@code names}: its placeholders). */
+    List<Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys, String projection, Map<String, String> names,
+                                               Deadline deadline) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         for (int from = 0; from < keys.size(); from += MAX_BATCH_GET_KEYS) {
             List<Map<String, AttributeValue>> chunk = keys.subList(from, Math.min(keys.size(), from + MAX_BATCH_GET_KEYS));
-            Map<String, KeysAndAttributes> request = Map.of(tableName, KeysAndAttributes.builder().keys(chunk).consistentRead(true).build());
+            Map<String, KeysAndAttributes> request = Map.of(tableName, KeysAndAttributes.builder().keys(chunk).consistentRead(true)
+                    .projectionExpression(projection).expressionAttributeNames(names).build());
             for (int round = 1; ; round++) {
                 Map<String, KeysAndAttributes> current = request;
                 BatchGetItemResponse response = call(() -> dynamo.batchGetItem(r -> r.requestItems(current)

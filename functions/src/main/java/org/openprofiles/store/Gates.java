@@ -53,12 +53,20 @@ public final class Gates {
 
     /** The check an adding write carries: one random shard of the profile's gate is still open. */
     TransactWriteItem openCheck(String domain, String profileId) {
-        int shard = ThreadLocalRandom.current().nextInt(SHARDS);
+        return openCheck(domain, profileId, randomShard());
+    }
+
+    /** The same check on a given shard (a transaction that also records a membership uses the same shard for both). */
+    TransactWriteItem openCheck(String domain, String profileId, int shard) {
         return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(calls.tableName)
                 .key(key(StoreKeys.gate(domain, profileId, shard)))
                 .conditionExpression("attribute_not_exists(#pk)")
                 .expressionAttributeNames(Map.of("#pk", ProfilesTable.PARTITION_KEY))
                 .build()).build();
+    }
+
+    static int randomShard() {
+        return ThreadLocalRandom.current().nextInt(SHARDS);
     }
 
     /**

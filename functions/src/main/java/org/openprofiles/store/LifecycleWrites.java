@@ -4,19 +4,21 @@ import static org.openprofiles.store.DynamoCalls.key;
 import static org.openprofiles.store.DynamoCalls.n;
 import static org.openprofiles.store.DynamoCalls.s;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.openprofiles.model.Backoff;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -30,30 +32,26 @@ final class LifecycleWrites {
     static final int CHUNK = 100;
     static final int MAX_ATTEMPTS = 10;
     static final Backoff BACKOFF = new Backoff(Duration.ofMillis(10), Duration.ofMillis(320));
-    /**
-     * Index passes over a closed profile's objects: the index is eventually consistent, so the
-     * erasure queries again after each pass that found something, until a pass finds nothing.
-     */
-    static final int MAX_INDEX_PASSES = 8;
-
     final DynamoCalls calls;
     final KeyHolders holders;
     final ResolutionReader reader;
-    final Clock clock;
+    final Membership membership;
 
-    LifecycleWrites(DynamoCalls calls, KeyHolders holders, ResolutionReader reader, Clock clock) {
+    LifecycleWrites(DynamoCalls calls, KeyHolders holders, ResolutionReader reader, Membership membership) {
         this.calls = calls;
         this.holders = holders;
         this.reader = reader;
-        this.clock = clock;
+        this.membership = membership;
     }
 
-    /** An object of a profile found through the index: its item key, type and the key values it brought. */
-    record Found(String pk, String objectTypeName, String uniqueKey, Set<KeyValue> profileKeys) {}
-
-    /** One pass over the profile's index partitions (one per object type), every page. */
-    List<Found> objectsOf(String domain, String profileId, Collection<String> typeNames, Deadline deadline) {
-        List<Found> found = new ArrayList<>();
+    /**
+     * A closed profile's objects, as the table says: those its membership records, and those the
+     * index lists (objects put before the membership existed: long in the index), each checked on
+     * the table, past its expiry or not.
+     */
+    List<Membership.Member> objectsOf(String domain, String profileId, Membership.Recorded recorded, Collection<String> typeNames,
+                                      Deadline deadline) {
+        Map<String, Membership.Member> candidates = new LinkedHashMap<>(recorded.objects());
         for (String type : typeNames) {
             Map<String, AttributeValue> start = null;
             do {
@@ -61,60 +59,21 @@ final class LifecycleWrites {
                 QueryRequest query = QueryRequest.builder().tableName(calls.tableName)
                         .indexName(ProfilesTable.OBJECTS_BY_PROFILE_INDEX)
                         .keyConditionExpression("#p = :p")
-                        .expressionAttributeNames(Map.of("#p", ProfilesTable.INDEX_PARTITION_KEY, "#pk", ProfilesTable.PARTITION_KEY,
-                                "#pks", "profileKeys", "#u", "uniqueKey"))
+                        .expressionAttributeNames(Map.of("#p", ProfilesTable.INDEX_PARTITION_KEY, "#u", "uniqueKey"))
                         .expressionAttributeValues(Map.of(":p", s(StoreKeys.profileObjects(domain, profileId, type))))
-                        .projectionExpression("#pk, #pks, #u")
+                        .projectionExpression("#u")
                         .exclusiveStartKey(from)
                         .overrideConfiguration(DynamoCalls.within(deadline))
                         .build();
                 QueryResponse page = DynamoCalls.call(() -> calls.dynamo.query(query));
                 for (Map<String, AttributeValue> item : page.items()) {
-                    Set<KeyValue> keys = new LinkedHashSet<>();
-                    AttributeValue pks = item.get("profileKeys");
-                    if (pks != null && pks.hasSs()) for (String k : pks.ss()) keys.add(StoreKeys.parseObjectKey(k));
-                    found.add(new Found(item.get(ProfilesTable.PARTITION_KEY).s(), type, item.get("uniqueKey").s(), keys));
+                    String uniqueKey = item.get("uniqueKey").s();
+                    candidates.putIfAbsent(StoreKeys.member(type, uniqueKey), new Membership.Member(type, uniqueKey, Set.of()));
                 }
                 start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
             } while (start != null);
         }
-        return found;
-    }
-
-    /**
-     * Whether another object of the profile (not {@code exceptUniqueKey}) brought the key value: one
-     * filtered index query per object type until one matches. Eventually consistent (see docs/data-model.md).
-     */
-    boolean anyObjectBrings(String domain, String profileId, Collection<String> typeNames, KeyValue key, String exceptUniqueKey,
-                            Deadline deadline) {
-        for (String type : typeNames) {
-            Map<String, AttributeValue> start = null;
-            do {
-                Map<String, AttributeValue> from = start;
-                Map<String, AttributeValue> values = new HashMap<>(Map.of(":p", s(StoreKeys.profileObjects(domain, profileId, type)),
-                        ":k", s(StoreKeys.objectKey(key))));
-                String filter = "contains(#pks, :k)";
-                if (exceptUniqueKey != null) {
-                    filter += " AND #u <> :u";
-                    values.put(":u", s(exceptUniqueKey));
-                }
-                QueryRequest query = QueryRequest.builder().tableName(calls.tableName)
-                        .indexName(ProfilesTable.OBJECTS_BY_PROFILE_INDEX)
-                        .keyConditionExpression("#p = :p")
-                        .filterExpression(filter)
-                        .expressionAttributeNames(exceptUniqueKey != null
-                                ? Map.of("#p", ProfilesTable.INDEX_PARTITION_KEY, "#pks", "profileKeys", "#u", "uniqueKey")
-                                : Map.of("#p", ProfilesTable.INDEX_PARTITION_KEY, "#pks", "profileKeys"))
-                        .expressionAttributeValues(values)
-                        .exclusiveStartKey(from)
-                        .overrideConfiguration(DynamoCalls.within(deadline))
-                        .build();
-                QueryResponse page = DynamoCalls.call(() -> calls.dynamo.query(query));
-                if (!page.items().isEmpty()) return true;
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-            } while (start != null);
-        }
-        return false;
+        return membership.onProfile(domain, profileId, candidates.values(), true, deadline);
     }
 
     /** How one key value's holders change, given what a consistent read saw. */
@@ -164,14 +123,21 @@ final class LifecycleWrites {
     /** Runs independent writes (each item written by one action) in transactions of at most {@link #CHUNK}, retrying a chunk that lost a race. */
     void commitInChunks(List<TransactWriteItem> actions, Deadline deadline) {
         for (int from = 0; from < actions.size(); from += CHUNK) {
-            List<TransactWriteItem> chunk = actions.subList(from, Math.min(actions.size(), from + CHUNK));
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    calls.transact(chunk, deadline);
-                    break;
-                } catch (WriteConflictException e) {
-                    if (attempt == MAX_ATTEMPTS || !BACKOFF.pause(attempt, deadline, DynamoCalls.MIN_CALL_TIME)) throw DynamoCalls.outOfTime();
-                }
+            commitRetrying(actions.subList(from, Math.min(actions.size(), from + CHUNK)), reasons -> null, deadline);
+        }
+    }
+
+    /**
+     * One transaction, committed again after a pause when it lost a race, a bounded number of times
+     * and never past the deadline ({@code interpret} as in {@link DynamoCalls#transact}).
+     */
+    void commitRetrying(List<TransactWriteItem> actions, Function<List<CancellationReason>, RuntimeException> interpret, Deadline deadline) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                calls.transact(actions, deadline, interpret);
+                return;
+            } catch (WriteConflictException e) {
+                if (attempt == MAX_ATTEMPTS || !BACKOFF.pause(attempt, deadline, DynamoCalls.MIN_CALL_TIME)) throw DynamoCalls.outOfTime();
             }
         }
     }

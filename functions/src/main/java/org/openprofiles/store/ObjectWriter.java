@@ -28,12 +28,14 @@ public final class ObjectWriter {
     private final DynamoCalls calls;
     private final KeyHolders holders;
     private final Gates gates;
+    private final Membership membership;
     private final Clock clock;
 
-    ObjectWriter(DynamoCalls calls, KeyHolders holders, Gates gates, Clock clock) {
+    ObjectWriter(DynamoCalls calls, KeyHolders holders, Gates gates, Membership membership, Clock clock) {
         this.calls = calls;
         this.holders = holders;
         this.gates = gates;
+        this.membership = membership;
         this.clock = clock;
     }
 
@@ -69,11 +71,19 @@ public final class ObjectWriter {
                 adds.addAll(holders.add(put.domainName(), key, seen.keys().get(key), put.profileId()));
             }
             boolean alreadyOnProfile = seen.object() != null && put.profileId().equals(seen.object().profileId());
-            if (!put.createProfile() && !(alreadyOnProfile && adds.isEmpty())) {
-                // Adds to an existing profile: it must be open (docs/data-model.md, gates).
+            // The object joins the profile's membership, or brings it key values it did not record yet.
+            boolean joins = !alreadyOnProfile || !seen.object().profileKeys().containsAll(put.profileKeys());
+            Membership.Member member = new Membership.Member(put.objectTypeName(), put.uniqueKey(), new LinkedHashSet<>(put.profileKeys()));
+            if (put.createProfile()) {
+                actions.add(membership.record(put.domainName(), put.profileId(), Gates.randomShard(), List.of(member)));
+            } else if (joins || !(alreadyOnProfile && adds.isEmpty())) {
+                // Adds to an existing profile: it must be open (docs/data-model.md, gates); the
+                // membership shard is the gate's, so attaches meet nowhere they did not already.
+                int shard = Gates.randomShard();
                 gateOf.put(actions.size(), put.profileId());
-                actions.add(gates.openCheck(put.domainName(), put.profileId()));
-            } else if (alreadyOnProfile && adds.isEmpty() && put.keptProfileId() == null) {
+                actions.add(gates.openCheck(put.domainName(), put.profileId(), shard));
+                if (joins) actions.add(membership.record(put.domainName(), put.profileId(), shard, List.of(member)));
+            } else if (put.keptProfileId() == null) {
                 // Only the object changes, in place: it must still be on its profile (an erasure deletes it after).
                 actions.set(0, objectPut(put, now, put.profileId()));
             }

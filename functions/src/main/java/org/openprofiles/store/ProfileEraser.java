@@ -16,18 +16,21 @@ import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
- * DeleteProfile's writes (spec 11): close the profile's gates, then erase its objects, its id from
- * every key value it holds (a value left with no holder is deleted) and, last, its item. Work grows
+ * DeleteProfile's writes (spec 11): close the profile's gates, then erase its objects (found in its
+ * {@link Membership}), its id from every key value it holds (a value left with no holder is deleted),
+ * its membership and, last, its item. Work grows
  * with the profile's objects and keys, never with the domain. Repeating the call on a profile whose
  * erasure ran out of time continues it (the item is deleted last, closing gates again is harmless).
  */
 public final class ProfileEraser {
     private final LifecycleWrites writes;
     private final Gates gates;
+    private final Membership membership;
 
-    ProfileEraser(LifecycleWrites writes, Gates gates) {
+    ProfileEraser(LifecycleWrites writes, Gates gates, Membership membership) {
         this.writes = writes;
         this.gates = gates;
+        this.membership = membership;
     }
 
     /** @throws org.openprofiles.model.ServiceException ResourceNotFoundException for an unknown profile */
@@ -35,35 +38,26 @@ public final class ProfileEraser {
         Snapshot.ProfileState profile = writes.reader.read(domain, List.of(), null, null, deadline, profileId).profile();
         if (profile == null) throw KeyWriter.notFound(domain, profileId);
         gates.close(domain, profileId, null, deadline);
-        // Read again after closing: nothing changes the item any more.
+        // Read again after closing: nothing changes the item or the membership any more.
         profile = writes.reader.read(domain, List.of(), null, null, deadline, profileId).profile();
         if (profile == null) throw KeyWriter.notFound(domain, profileId);
+        Membership.Recorded recorded = membership.read(domain, profileId, deadline);
+        List<Membership.Member> objects = writes.objectsOf(domain, profileId, recorded, objectTypeNames, deadline);
 
+        // Every value the profile may hold: its item's sources, every value an object was ever recorded to bring.
         Set<KeyValue> keys = keysOnItem(profile);
-        Set<KeyValue> done = new LinkedHashSet<>();
-        for (int pass = 1; ; pass++) {
-            List<LifecycleWrites.Found> found = writes.objectsOf(domain, profileId, objectTypeNames, deadline);
-            if (found.isEmpty()) break;
-            if (pass == LifecycleWrites.MAX_INDEX_PASSES) throw DynamoCalls.outOfTime();
-            List<TransactWriteItem> deletes = new ArrayList<>();
-            for (LifecycleWrites.Found object : found) {
-                keys.addAll(object.profileKeys());
-                deletes.add(deleteObject(object.pk(), profileId));
-            }
-            // Keys first: an object is deleted only once the key values it brought no longer name this profile.
-            removeFrom(domain, profileId, keys, done, deadline);
-            writes.commitInChunks(deletes, deadline);
+        keys.addAll(recorded.claims());
+        List<TransactWriteItem> deletes = new ArrayList<>();
+        for (Membership.Member object : objects) {
+            keys.addAll(object.profileKeys());
+            deletes.add(deleteObject(object.pk(domain), profileId));
         }
-        removeFrom(domain, profileId, keys, done, deadline);
+        // Keys first: an object is deleted only once the key values it brought no longer name this profile.
+        writes.changeHolders(domain, keys, (key, seen) -> writes.holders.remove(domain, key, seen, profileId), deadline);
+        writes.commitInChunks(deletes, deadline);
+        membership.forget(domain, profileId, recorded.shards(), deadline);
         DynamoCalls.call(() -> writes.calls.dynamo.deleteItem(r -> r.tableName(writes.calls.tableName)
                 .key(key(StoreKeys.profile(domain, profileId))).overrideConfiguration(DynamoCalls.within(deadline))));
-    }
-
-    private void removeFrom(String domain, String profileId, Set<KeyValue> keys, Set<KeyValue> done, Deadline deadline) {
-        List<KeyValue> todo = new ArrayList<>();
-        for (KeyValue key : keys) if (!done.contains(key)) todo.add(key);
-        writes.changeHolders(domain, todo, (key, seen) -> writes.holders.remove(domain, key, seen, profileId), deadline);
-        done.addAll(todo);
     }
 
     /** The key values the profile item itself is a source of: its standard fields, AddProfileKey's, moved objects'. */
@@ -75,7 +69,7 @@ public final class ProfileEraser {
         return keys;
     }
 
-    /** Deletes an object still on the profile (or already gone: the index lags behind the table). */
+    /** Deletes an object still on the profile (or already gone: a concurrent DeleteProfileObject). */
     TransactWriteItem deleteObject(String pk, String profileId) {
         return TransactWriteItem.builder().delete(Delete.builder().tableName(writes.calls.tableName).key(key(pk))
                 .conditionExpression("attribute_not_exists(#pk) OR #profileId = :p")

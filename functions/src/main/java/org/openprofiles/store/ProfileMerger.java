@@ -29,6 +29,12 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * profile, then delete the merged profiles' items. Unknown profiles: 404 before anything is written.
  */
 public final class ProfileMerger {
+    /**
+     * Objects moved per transaction: each moved object adds its entry and key values to one
+     * membership shard of the main profile, which must stay far below DynamoDB's 400 KB item size.
+     */
+    static final int MOVES_PER_TRANSACTION = 25;
+
     private final LifecycleWrites writes;
     private final Gates gates;
 
@@ -50,27 +56,32 @@ public final class ProfileMerger {
         Set<KeyValue> keys = new LinkedHashSet<>();
         Set<KeyValue> manualKeys = new LinkedHashSet<>();
         Set<KeyValue> retainedKeys = new LinkedHashSet<>();
+        Map<String, Membership.Recorded> recordedOf = new HashMap<>();
+        Map<String, List<Membership.Member>> objectsOf = new HashMap<>();
         for (String id : mergedIds) {
             Snapshot.ProfileState merged = profiles.get(id);
             keys.addAll(ProfileEraser.keysOnItem(merged));
             manualKeys.addAll(merged.manualKeys());
             retainedKeys.addAll(merged.retainedKeys());
-            for (int pass = 1; ; pass++) {
-                List<LifecycleWrites.Found> found = writes.objectsOf(domain, id, objectTypeNames, deadline);
-                if (found.isEmpty()) break;
-                if (pass == LifecycleWrites.MAX_INDEX_PASSES) throw DynamoCalls.outOfTime();
-                List<TransactWriteItem> moves = new ArrayList<>();
-                for (LifecycleWrites.Found object : found) {
-                    keys.addAll(object.profileKeys());
-                    moves.add(moveObject(domain, object, id, mainId));
-                }
-                // Keys before objects: once an object is on the main profile, its key values already name it.
-                moveHolders(domain, keys, mergedIds, mainId, deadline);
-                writes.commitInChunks(moves, deadline);
+            Membership.Recorded recorded = writes.membership.read(domain, id, deadline);
+            List<Membership.Member> objects = writes.objectsOf(domain, id, recorded, objectTypeNames, deadline);
+            recordedOf.put(id, recorded);
+            objectsOf.put(id, objects);
+            // A value recorded for an object that no longer brings it stays with the profile (keys
+            // accumulate): the main profile keeps it as retained, so that its own erasure finds it.
+            Set<KeyValue> unsourced = recorded.claims();
+            for (Membership.Member object : objects) {
+                keys.addAll(object.profileKeys());
+                unsourced.removeAll(object.profileKeys());
             }
+            keys.addAll(unsourced);
+            retainedKeys.addAll(unsourced);
         }
+        // Keys before objects: once an object is on the main profile, its key values already name it.
         moveHolders(domain, keys, mergedIds, mainId, deadline);
+        for (String id : mergedIds) moveObjects(domain, id, mainId, objectsOf.get(id), deadline);
         mergeFieldsOntoMain(domain, mainId, mergedIds, fieldSources, manualKeys, retainedKeys, deadline);
+        for (String id : mergedIds) writes.membership.forget(domain, id, recordedOf.get(id).shards(), deadline);
         List<TransactWriteItem> deletes = new ArrayList<>();
         for (String id : mergedIds) {
             deletes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(writes.calls.tableName)
@@ -120,8 +131,28 @@ public final class ProfileMerger {
         }, deadline);
     }
 
-    private TransactWriteItem moveObject(String domain, LifecycleWrites.Found object, String fromId, String mainId) {
-        return TransactWriteItem.builder().update(Update.builder().tableName(writes.calls.tableName).key(key(object.pk()))
+    /**
+     * Moves objects onto the main profile in transactions of {@link #MOVES_PER_TRANSACTION}, each
+     * recording them in the main profile's membership and checking its gate like any attach.
+     */
+    private void moveObjects(String domain, String fromId, String mainId, List<Membership.Member> objects, Deadline deadline) {
+        for (int from = 0; from < objects.size(); from += MOVES_PER_TRANSACTION) {
+            List<Membership.Member> chunk = objects.subList(from, Math.min(objects.size(), from + MOVES_PER_TRANSACTION));
+            int shard = Gates.randomShard();
+            List<TransactWriteItem> actions = new ArrayList<>();
+            actions.add(gates.openCheck(domain, mainId, shard));
+            actions.add(writes.membership.record(domain, mainId, shard, chunk));
+            for (Membership.Member object : chunk) actions.add(moveObject(domain, object, fromId, mainId));
+            writes.commitRetrying(actions, reasons -> KeyWriter.failed(reasons, 0) ? mainDeleted(mainId) : null, deadline);
+        }
+    }
+
+    private static ServiceException mainDeleted(String mainId) {
+        return ServiceException.notFound("Profile '" + mainId + "' was deleted while the merge ran");
+    }
+
+    private TransactWriteItem moveObject(String domain, Membership.Member object, String fromId, String mainId) {
+        return TransactWriteItem.builder().update(Update.builder().tableName(writes.calls.tableName).key(key(object.pk(domain)))
                 .updateExpression("SET #profileId = :main, #g = :g")
                 .conditionExpression("#profileId = :from")
                 .expressionAttributeNames(Map.of("#profileId", "profileId", "#g", ProfilesTable.INDEX_PARTITION_KEY))
@@ -189,8 +220,7 @@ public final class ProfileMerger {
                     .expressionAttributeNames(names).expressionAttributeValues(values).build()).build());
             actions.add(gates.openCheck(domain, mainId));
             try {
-                writes.calls.transact(actions, deadline, reasons -> KeyWriter.failed(reasons, 1)
-                        ? ServiceException.notFound("Profile '" + mainId + "' was deleted while the merge ran") : null);
+                writes.calls.transact(actions, deadline, reasons -> KeyWriter.failed(reasons, 1) ? mainDeleted(mainId) : null);
                 return;
             } catch (WriteConflictException e) {
                 if (attempt == LifecycleWrites.MAX_ATTEMPTS || !LifecycleWrites.BACKOFF.pause(attempt, deadline, DynamoCalls.MIN_CALL_TIME)) {

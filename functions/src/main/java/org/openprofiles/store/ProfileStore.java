@@ -30,12 +30,13 @@ public final class ProfileStore {
         KeyHolders holders = new KeyHolders(tableName, inlineHolderLimit);
         this.reader = new ResolutionReader(calls, clock);
         this.gates = new Gates(calls, clock);
-        this.objects = new ObjectWriter(calls, holders, gates, clock);
+        Membership membership = new Membership(calls, clock);
+        this.objects = new ObjectWriter(calls, holders, gates, membership, clock);
         this.keys = new KeyWriter(calls, holders, reader, gates);
         this.queries = new ProfileQueries(calls, clock);
-        LifecycleWrites lifecycle = new LifecycleWrites(calls, holders, reader, clock);
+        LifecycleWrites lifecycle = new LifecycleWrites(calls, holders, reader, membership);
         this.profiles = new ProfileWriter(lifecycle, gates, clock);
-        this.eraser = new ProfileEraser(lifecycle, gates);
+        this.eraser = new ProfileEraser(lifecycle, gates, membership);
         this.merger = new ProfileMerger(lifecycle, gates);
     }
 

@@ -6,7 +6,6 @@ import static org.openprofiles.store.DynamoCalls.s;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -69,9 +68,8 @@ public final class ProfileWriter {
      * @param remove paths to remove (an empty string in the request)
      * @throws ServiceException ResourceNotFoundException for an unknown (or closed) profile
      */
-    public void update(String domain, String profileId, Map<String, String> set, Set<String> remove,
-                       Collection<String> objectTypeNames, Deadline deadline) {
-        update(domain, profileId, set, remove, objectTypeNames, null, () -> { }, deadline);
+    public void update(String domain, String profileId, Map<String, String> set, Set<String> remove, Deadline deadline) {
+        update(domain, profileId, set, remove, null, () -> { }, deadline);
     }
 
     /**
@@ -80,7 +78,7 @@ public final class ProfileWriter {
      * confirms there that the configuration it passed is current (or throws).
      */
     public void update(String domain, String profileId, Map<String, String> set, Set<String> remove,
-                       Collection<String> objectTypeNames, ConfigRead config, Runnable afterRead, Deadline deadline) {
+                       ConfigRead config, Runnable afterRead, Deadline deadline) {
         Snapshot first = writes.reader.read(domain, StandardKeys.of(set), null, null, config, deadline, profileId);
         afterRead.run();
         Snapshot.ProfileState profile = first.profile();
@@ -103,7 +101,7 @@ public final class ProfileWriter {
         lost.removeAll(after);
         lost.removeAll(profile.manualKeys());
         lost.removeAll(profile.retainedKeys());
-        lost.removeIf(key -> writes.anyObjectBrings(domain, profileId, objectTypeNames, key, null, deadline));
+        lost.removeAll(writes.membership.stillBrought(domain, profileId, lost, null, deadline));
 
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(profileUpdate(domain, profileId, manual, ingestedToRemove, profile.version()));
@@ -152,8 +150,7 @@ public final class ProfileWriter {
      *
      * @throws ServiceException ResourceNotFoundException when the object is not on that profile
      */
-    public void deleteObject(String domain, String profileId, String objectTypeName, String uniqueKey,
-                             Collection<String> objectTypeNames, Deadline deadline) {
+    public void deleteObject(String domain, String profileId, String objectTypeName, String uniqueKey, Deadline deadline) {
         Snapshot seen = writes.reader.read(domain, List.of(), objectTypeName, uniqueKey, deadline, profileId);
         if (seen.profile() == null) throw KeyWriter.notFound(domain, profileId);
         if (seen.object() == null || !profileId.equals(seen.object().profileId())) {
@@ -162,7 +159,8 @@ public final class ProfileWriter {
         }
         Set<KeyValue> lost = new LinkedHashSet<>(seen.object().profileKeys());
         lost.removeAll(ProfileEraser.keysOnItem(seen.profile()));
-        lost.removeIf(key -> writes.anyObjectBrings(domain, profileId, objectTypeNames, key, uniqueKey, deadline));
+        lost.removeAll(writes.membership.stillBrought(domain, profileId, lost,
+                new Membership.Member(objectTypeName, uniqueKey, Set.of()), deadline));
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(TransactWriteItem.builder().delete(software.amazon.awssdk.services.dynamodb.model.Delete.builder()
                 .tableName(writes.calls.tableName).key(key(StoreKeys.object(domain, objectTypeName, uniqueKey)))

@@ -21,6 +21,20 @@ public final class StoreKeys {
      */
     public static String gate(String domain, String profileId, int shard) { return "D#" + domain + "#G#" + profileId + "#" + shard; }
 
+    /**
+     * One of a profile's membership shards (docs/data-model.md): the objects put on the profile and
+     * the key values each brought, written in the transaction that puts the object there.
+     */
+    public static String membership(String domain, String profileId, int shard) { return "D#" + domain + "#M#" + profileId + "#" + shard; }
+
+    /** An object as a membership shard lists it: "type#uniqueKey" (the unique key is hex: no '#'). */
+    public static String member(String objectTypeName, String uniqueKey) { return objectTypeName + "#" + uniqueKey; }
+
+    /** A key value an object brought its profile, as a membership shard lists it: "type#uniqueKey#keyName#value". */
+    public static String claim(String objectTypeName, String uniqueKey, KeyValue key) {
+        return member(objectTypeName, uniqueKey) + "#" + objectKey(key);
+    }
+
     /** Parses an objectKey ("keyName#value") back into a key value. */
     public static KeyValue parseObjectKey(String objectKey) {
         int hash = objectKey.indexOf('#');

@@ -84,7 +84,11 @@ public final class ProfileLifecycleService {
 
     public void delete(LifecycleRequests.ProfileRef request, Deadline deadline) {
         Domain domain = domains.get(request.domainName());
-        store.eraser().erase(domain.name(), request.profileId(), typeNames(domain), deadline);
+        // Repeatable: a DeleteProfile that waited for a removal's fence starts again.
+        Retries.onConflict(deadline, () -> {
+            store.eraser().erase(domain.name(), request.profileId(), typeNames(domain), deadline);
+            return null;
+        });
     }
 
     /** Values normalised with the cached configuration, confirmed inside the delete's own read (2 calls in all). */
@@ -123,7 +127,11 @@ public final class ProfileLifecycleService {
 
     public void merge(LifecycleRequests.Merge request, Deadline deadline) {
         Domain domain = domains.get(request.domainName());
-        store.merger().merge(domain.name(), request.mainProfileId(), request.mergedIds(), request.fieldSources(), typeNames(domain), deadline);
+        Retries.onConflict(deadline, () -> {
+            store.merger().merge(domain.name(), request.mainProfileId(), request.mergedIds(), request.fieldSources(), typeNames(domain),
+                    deadline);
+            return null;
+        });
     }
 
     /** Every object type a profile of the domain can hold objects of: explicit types and templates used as types. */

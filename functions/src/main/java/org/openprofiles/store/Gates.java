@@ -16,6 +16,7 @@ import org.openprofiles.model.Deadline;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -31,6 +32,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * nothing lands on the profile. Two attaches on one profile meet on a shard only 1 time in SHARDS,
  * so attaches keep running in parallel (docs/performance.md measures it).
  *
+ * <p>A removal that must not miss a source being added (DeleteProfileObject, UpdateProfile) fences
+ * the shards for a moment instead ({@link ProfileFence}): a fenced shard carries its expiry, and an
+ * attach passes it once that is past.
+ *
  * <p>A closed gate holds nothing but the profile id, the id a merged profile went to, and an
  * expiry (TTL, {@link #CLOSED_FOR}): by then every write that raced the erasure has long ended.
  */
@@ -39,6 +44,8 @@ public final class Gates {
     public static final int SHARDS = 256;
     static final Duration CLOSED_FOR = Duration.ofDays(1);
     static final String MERGED_INTO = "mergedInto";
+    /** On a fenced (not closed) shard: until when, epoch milliseconds. */
+    static final String FENCED_UNTIL = "fencedUntil";
     /** Rounds of BatchWriteItem for gates that come back unprocessed (held by an in-flight write). */
     static final int MAX_CLOSE_ROUNDS = 40;
     static final Backoff CLOSE_BACKOFF = new Backoff(Duration.ofMillis(5), Duration.ofMillis(100));
@@ -60,8 +67,9 @@ public final class Gates {
     TransactWriteItem openCheck(String domain, String profileId, int shard) {
         return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(calls.tableName)
                 .key(key(StoreKeys.gate(domain, profileId, shard)))
-                .conditionExpression("attribute_not_exists(#pk)")
-                .expressionAttributeNames(Map.of("#pk", ProfilesTable.PARTITION_KEY))
+                .conditionExpression("attribute_not_exists(#pk) OR #fu < :now")
+                .expressionAttributeNames(Map.of("#pk", ProfilesTable.PARTITION_KEY, "#fu", FENCED_UNTIL))
+                .expressionAttributeValues(Map.of(":now", n(clock.millis())))
                 .build()).build();
     }
 
@@ -89,13 +97,54 @@ public final class Gates {
         calls.batchWrite(pending, deadline, MAX_CLOSE_ROUNDS, CLOSE_BACKOFF);
     }
 
-    /** What a closed gate says: {@code Closed(null)} for a deleted profile, the main profile for a merged one; null when open. */
+    /**
+     * Fences every shard until {@code untilMillis} (epoch ms): like closing, but for a moment, while a
+     * removal decides ({@link ProfileFence}); writes refused meanwhile try again. {@link #reopen} ends it
+     * sooner; a fence never reopened lapses by itself.
+     */
+    void fence(String domain, String profileId, long untilMillis, Deadline deadline) {
+        long expiresAt = clock.instant().plus(CLOSED_FOR).getEpochSecond();
+        List<WriteRequest> pending = new ArrayList<>();
+        for (int shard = 0; shard < SHARDS; shard++) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put(ProfilesTable.PARTITION_KEY, s(StoreKeys.gate(domain, profileId, shard)));
+            item.put("profileId", s(profileId));
+            item.put(FENCED_UNTIL, n(untilMillis));
+            item.put(ProfilesTable.TTL_ATTRIBUTE, n(expiresAt));
+            pending.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+        }
+        calls.batchWrite(pending, deadline, MAX_CLOSE_ROUNDS, CLOSE_BACKOFF);
+    }
+
+    /** Ends a fence: deletes every shard. Only the fence's holder calls it, while no close can have begun. */
+    void reopen(String domain, String profileId, Deadline deadline) {
+        List<WriteRequest> pending = new ArrayList<>();
+        for (int shard = 0; shard < SHARDS; shard++) {
+            pending.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
+                    .key(key(StoreKeys.gate(domain, profileId, shard))).build()).build());
+        }
+        calls.batchWrite(pending, deadline, MAX_CLOSE_ROUNDS, CLOSE_BACKOFF);
+    }
+
+    /**
+     * What a closed gate says: {@code Closed(null)} for a deleted profile, the main profile for a
+     * merged one; null while open or only fenced (a write refused by a fence tries again).
+     */
     Closed state(String domain, String profileId, Deadline deadline) {
         GetItemResponse response = DynamoCalls.call(() -> calls.dynamo.getItem(r -> r.tableName(calls.tableName)
                 .key(key(StoreKeys.gate(domain, profileId, 0))).consistentRead(true).overrideConfiguration(DynamoCalls.within(deadline))));
-        if (!response.hasItem() || response.item().isEmpty()) return null;
+        if (!response.hasItem() || response.item().isEmpty() || response.item().containsKey(FENCED_UNTIL)) return null;
         AttributeValue main = response.item().get(MERGED_INTO);
         return new Closed(main == null ? null : main.s());
+    }
+
+    /**
+     * Why a write's gate check failed: the profile is closed (404), or fenced for a moment (the
+     * write did not land and is decided again).
+     */
+    RuntimeException refusal(String domain, String profileId, Deadline deadline) {
+        return state(domain, profileId, deadline) != null ? KeyWriter.notFound(domain, profileId)
+                : new WriteConflictException("the profile is fenced by a removal; try again", false);
     }
 
     /** A closed profile: deleted ({@code mergedInto} null) or merged into {@code mergedInto}. */

@@ -48,7 +48,8 @@ public final class KeyWriter {
         for (KeyValue key : values) actions.add(holders.addWhileItFits(domain, key, profileId));
         try {
             calls.transact(actions, deadline, reasons -> {
-                if (failed(reasons, 0) || failed(reasons, 1)) return notFound(domain, profileId);
+                if (failed(reasons, 0)) return notFound(domain, profileId);
+                if (failed(reasons, 1)) return gates.refusal(domain, profileId, deadline);
                 for (int i = 2; i < reasons.size(); i++) if (failed(reasons, i)) return new FullValue();
                 return null;
             });
@@ -131,7 +132,8 @@ public final class KeyWriter {
         actions.add(profileRecordsManualKeys(domain, profileId, values, "ADD"));
         actions.add(gates.openCheck(domain, profileId));
         for (KeyValue key : values) actions.addAll(holders.add(domain, key, seen.keys().get(key), profileId));
-        calls.transact(actions, deadline, reasons -> failed(reasons, 0) || failed(reasons, 1) ? notFound(domain, profileId) : null);
+        calls.transact(actions, deadline, reasons -> failed(reasons, 0) ? notFound(domain, profileId)
+                : failed(reasons, 1) ? gates.refusal(domain, profileId, deadline) : null);
     }
 
     static boolean failed(List<CancellationReason> reasons, int index) {

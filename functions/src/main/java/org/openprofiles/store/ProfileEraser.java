@@ -26,17 +26,20 @@ public final class ProfileEraser {
     private final LifecycleWrites writes;
     private final Gates gates;
     private final Membership membership;
+    private final ProfileFence fence;
 
-    ProfileEraser(LifecycleWrites writes, Gates gates, Membership membership) {
+    ProfileEraser(LifecycleWrites writes, Gates gates, Membership membership, ProfileFence fence) {
         this.writes = writes;
         this.gates = gates;
         this.membership = membership;
+        this.fence = fence;
     }
 
     /** @throws org.openprofiles.model.ServiceException ResourceNotFoundException for an unknown profile */
     public void erase(String domain, String profileId, Collection<String> objectTypeNames, Deadline deadline) {
         Snapshot.ProfileState profile = writes.reader.read(domain, List.of(), null, null, deadline, profileId).profile();
         if (profile == null) throw KeyWriter.notFound(domain, profileId);
+        fence.markClosing(domain, profileId, deadline);
         gates.close(domain, profileId, null, deadline);
         // Read again after closing: nothing changes the item or the membership any more.
         profile = writes.reader.read(domain, List.of(), null, null, deadline, profileId).profile();

@@ -37,10 +37,12 @@ public final class ProfileMerger {
 
     private final LifecycleWrites writes;
     private final Gates gates;
+    private final ProfileFence fence;
 
-    ProfileMerger(LifecycleWrites writes, Gates gates) {
+    ProfileMerger(LifecycleWrites writes, Gates gates, ProfileFence fence) {
         this.writes = writes;
         this.gates = gates;
+        this.fence = fence;
     }
 
     /**
@@ -50,7 +52,10 @@ public final class ProfileMerger {
     public void merge(String domain, String mainId, List<String> mergedIds, Map<String, String> fieldSources,
                       Collection<String> objectTypeNames, Deadline deadline) {
         Map<String, Snapshot.ProfileState> profiles = read(domain, mainId, mergedIds, deadline);
-        for (String id : mergedIds) gates.close(domain, id, mainId, deadline);
+        for (String id : mergedIds) {
+            fence.markClosing(domain, id, deadline);
+            gates.close(domain, id, mainId, deadline);
+        }
         profiles = read(domain, mainId, mergedIds, deadline);
 
         Set<KeyValue> keys = new LinkedHashSet<>();
@@ -143,12 +148,8 @@ public final class ProfileMerger {
             actions.add(gates.openCheck(domain, mainId, shard));
             actions.add(writes.membership.record(domain, mainId, shard, chunk));
             for (Membership.Member object : chunk) actions.add(moveObject(domain, object, fromId, mainId));
-            writes.commitRetrying(actions, reasons -> KeyWriter.failed(reasons, 0) ? mainDeleted(mainId) : null, deadline);
+            writes.commitRetrying(actions, reasons -> KeyWriter.failed(reasons, 0) ? gates.refusal(domain, mainId, deadline) : null, deadline);
         }
-    }
-
-    private static ServiceException mainDeleted(String mainId) {
-        return ServiceException.notFound("Profile '" + mainId + "' was deleted while the merge ran");
     }
 
     private TransactWriteItem moveObject(String domain, Membership.Member object, String fromId, String mainId) {
@@ -220,7 +221,7 @@ public final class ProfileMerger {
                     .expressionAttributeNames(names).expressionAttributeValues(values).build()).build());
             actions.add(gates.openCheck(domain, mainId));
             try {
-                writes.calls.transact(actions, deadline, reasons -> KeyWriter.failed(reasons, 1) ? mainDeleted(mainId) : null);
+                writes.calls.transact(actions, deadline, reasons -> KeyWriter.failed(reasons, 1) ? gates.refusal(domain, mainId, deadline) : null);
                 return;
             } catch (WriteConflictException e) {
                 if (attempt == LifecycleWrites.MAX_ATTEMPTS || !LifecycleWrites.BACKOFF.pause(attempt, deadline, DynamoCalls.MIN_CALL_TIME)) {

@@ -35,9 +35,10 @@ public final class ProfileStore {
         this.keys = new KeyWriter(calls, holders, reader, gates);
         this.queries = new ProfileQueries(calls, clock);
         LifecycleWrites lifecycle = new LifecycleWrites(calls, holders, reader, membership);
-        this.profiles = new ProfileWriter(lifecycle, gates, clock);
-        this.eraser = new ProfileEraser(lifecycle, gates, membership);
-        this.merger = new ProfileMerger(lifecycle, gates);
+        ProfileFence fence = new ProfileFence(calls, gates, clock);
+        this.profiles = new ProfileWriter(lifecycle, gates, fence, clock);
+        this.eraser = new ProfileEraser(lifecycle, gates, membership, fence);
+        this.merger = new ProfileMerger(lifecycle, gates, fence);
     }
 
     public ResolutionReader reader() { return reader; }

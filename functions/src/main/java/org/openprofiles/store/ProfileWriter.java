@@ -30,11 +30,13 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 public final class ProfileWriter {
     private final LifecycleWrites writes;
     private final Gates gates;
+    private final ProfileFence fence;
     private final Clock clock;
 
-    ProfileWriter(LifecycleWrites writes, Gates gates, Clock clock) {
+    ProfileWriter(LifecycleWrites writes, Gates gates, ProfileFence fence, Clock clock) {
         this.writes = writes;
         this.gates = gates;
+        this.fence = fence;
         this.clock = clock;
     }
 
@@ -81,6 +83,16 @@ public final class ProfileWriter {
                        ConfigRead config, Runnable afterRead, Deadline deadline) {
         Snapshot first = writes.reader.read(domain, StandardKeys.of(set), null, null, config, deadline, profileId);
         afterRead.run();
+        // As DeleteProfileObject: fenced, and decided again, only when a value would lose its last source.
+        if (!updateIfNothingLost(domain, profileId, set, remove, first, false, deadline)) {
+            fence.hold(domain, profileId, deadline, () -> updateIfNothingLost(domain, profileId, set, remove,
+                    writes.reader.read(domain, StandardKeys.of(set), null, null, deadline, profileId), true, deadline));
+        }
+    }
+
+    /** Updates and returns true, unless values would lose their last source and {@code fenced} is false. */
+    private boolean updateIfNothingLost(String domain, String profileId, Map<String, String> set, Set<String> remove, Snapshot first,
+                                        boolean fenced, Deadline deadline) {
         Snapshot.ProfileState profile = first.profile();
         if (profile == null) throw KeyWriter.notFound(domain, profileId);
         Map<String, String> manual = new LinkedHashMap<>(profile.manualFields());
@@ -102,10 +114,12 @@ public final class ProfileWriter {
         lost.removeAll(profile.manualKeys());
         lost.removeAll(profile.retainedKeys());
         lost.removeAll(writes.membership.stillBrought(domain, profileId, lost, null, deadline));
+        if (!lost.isEmpty() && !fenced) return false;
 
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(profileUpdate(domain, profileId, manual, ingestedToRemove, profile.version()));
-        actions.add(gates.openCheck(domain, profileId));
+        // Fenced, the profile's gates are ours and no close can begin: no gate check.
+        if (!fenced) actions.add(gates.openCheck(domain, profileId));
         for (KeyValue key : gained) {
             Snapshot.KeyState state = first.keys().get(key);
             if (first.keys().containsKey(key) || !writes.holders.needsSpill(state, profileId)) {
@@ -118,7 +132,9 @@ public final class ProfileWriter {
             Snapshot lostSeen = writes.reader.read(domain, lost, null, null, deadline);
             for (KeyValue key : lost) actions.addAll(writes.holders.remove(domain, key, lostSeen.keys().get(key), profileId));
         }
-        writes.calls.transact(actions, deadline, reasons -> KeyWriter.failed(reasons, 1) ? KeyWriter.notFound(domain, profileId) : null);
+        writes.calls.transact(actions, deadline,
+                reasons -> !fenced && KeyWriter.failed(reasons, 1) ? gates.refusal(domain, profileId, deadline) : null);
+        return true;
     }
 
     private TransactWriteItem profileUpdate(String domain, String profileId, Map<String, String> manual, List<String> ingestedToRemove,
@@ -151,6 +167,17 @@ public final class ProfileWriter {
      * @throws ServiceException ResourceNotFoundException when the object is not on that profile
      */
     public void deleteObject(String domain, String profileId, String objectTypeName, String uniqueKey, Deadline deadline) {
+        // Decided once unfenced: when every value the object brought keeps another source, nothing
+        // is removed, and a source added meanwhile changes nothing. Otherwise fenced, and decided again.
+        if (!deleteObjectIfNothingLost(domain, profileId, objectTypeName, uniqueKey, false, deadline)) {
+            fence.hold(domain, profileId, deadline,
+                    () -> deleteObjectIfNothingLost(domain, profileId, objectTypeName, uniqueKey, true, deadline));
+        }
+    }
+
+    /** Deletes the object and returns true, unless values would lose their last source and {@code fenced} is false. */
+    private boolean deleteObjectIfNothingLost(String domain, String profileId, String objectTypeName, String uniqueKey, boolean fenced,
+                                              Deadline deadline) {
         Snapshot seen = writes.reader.read(domain, List.of(), objectTypeName, uniqueKey, deadline, profileId);
         if (seen.profile() == null) throw KeyWriter.notFound(domain, profileId);
         if (seen.object() == null || !profileId.equals(seen.object().profileId())) {
@@ -161,6 +188,7 @@ public final class ProfileWriter {
         lost.removeAll(ProfileEraser.keysOnItem(seen.profile()));
         lost.removeAll(writes.membership.stillBrought(domain, profileId, lost,
                 new Membership.Member(objectTypeName, uniqueKey, Set.of()), deadline));
+        if (!lost.isEmpty() && !fenced) return false;
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(TransactWriteItem.builder().delete(software.amazon.awssdk.services.dynamodb.model.Delete.builder()
                 .tableName(writes.calls.tableName).key(key(StoreKeys.object(domain, objectTypeName, uniqueKey)))
@@ -172,5 +200,6 @@ public final class ProfileWriter {
             for (KeyValue key : lost) actions.addAll(writes.holders.remove(domain, key, keys.keys().get(key), profileId));
         }
         writes.calls.commit(actions, deadline);
+        return true;
     }
 }

@@ -14,7 +14,8 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * Item identity: the caller's database (access key and region, as DynamoDB Local keeps one per
  * pair unless started with -sharedDb), the table name as written in the request, and the primary
  * key attribute values. A Key map is the primary key already; for an Item (Put, PutItem, a batch
- * PutRequest) the key attribute names come from the table's key schema, asked of the upstream with
+ * PutRequest, an item of a Query or Scan answer on an index, which always projects the table's key)
+ * the key attribute names come from the table's key schema, asked of the upstream with
  * DescribeTable once per table and cached.
  */
 final class ItemKeys {

@@ -49,15 +49,17 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 /**
  * An HTTP proxy in front of a DynamoDB endpoint (DynamoDB Local) that behaves, at the wire, as
  * real DynamoDB does under load: transactions conflict, calls are throttled, responses are lost
- * after the write committed, calls take time. The AWS SDK talks to it exactly as to DynamoDB, so
- * its own retries, backoff and timeouts run as they do in production. For tests and local runs
- * only; never part of the Lambda jar.
+ * after the write committed, calls take time, indexes lag behind the table. The AWS SDK talks to
+ * it exactly as to DynamoDB, so its own retries, backoff and timeouts run as they do in
+ * production. For tests and local runs only; never part of the Lambda jar.
  *
  * <h2>Why</h2>
  * DynamoDB Local serialises transactions and never throttles. Real DynamoDB cancels a
  * TransactWriteItems when an item it touches (ConditionCheck included) is part of another
  * transaction in flight, rejects single-item writes to such an item, throttles, and can lose a
- * response after the write committed.
+ * response after the write committed. DynamoDB Local also updates a table's secondary indexes with
+ * the write; real DynamoDB's global secondary indexes are eventually consistent, so a Query or Scan
+ * of one may miss an item written a moment ago.
  *
  * <h2>Rules ({@link Rules}, changeable at any time, thread-safe)</h2>
  * <ul>
@@ -93,6 +95,21 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *     must.</li>
  *   <li><b>Latency</b>: fixed ms plus a uniform random jitter, per operation or for all
  *     ({@code *}), spent on arrival, before any other rule and before forwarding.</li>
+ *   <li><b>Index lag</b>, N = {@code indexLagMs} (0 = off). While it is on, the proxy remembers,
+ *     per item (identified as for conflicts: database, table name, primary key values), when the
+ *     upstream answered 200 to a write of it: PutItem, UpdateItem, DeleteItem; each put and delete
+ *     of a BatchWriteItem that was processed (forwarded, and not in the upstream's
+ *     {@code UnprocessedItems}); each Put, Update and Delete of a TransactWriteItems (not a
+ *     ConditionCheck). A write whose response is then dropped counts: it committed. Writes made
+ *     while the rule is off are not remembered. A Query or Scan that names an {@code IndexName}
+ *     (without {@code ConsistentRead=true}, which only a local secondary index accepts, and reads
+ *     strongly) has every item written less than N ms before its answer removed from its
+ *     {@code Items}, and its {@code Count} lowered to match; {@code ScannedCount} and
+ *     {@code LastEvaluatedKey} stay as the upstream gave them. Items are matched by the table's
+ *     key attributes, which every index projects: an item whose {@code ProjectionExpression} left
+ *     them out, and a {@code Select=COUNT} answer (no Items), are not changed. Requests without
+ *     {@code IndexName} never are: the base table is strongly consistent when asked. Remembered
+ *     writes older than the lag are dropped as the memory grows.</li>
  * </ul>
  * "Every Nth call" counts per rule and per operation (one counter for {@code *}); setting a rule
  * restarts its count. Calls are counted as they reach the proxy, so an HTTP-level resend is a call.
@@ -121,7 +138,10 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * <h2>Limits</h2>
  * The request is forwarded with the client's SigV4 signature, which covers the proxy's Host (and,
  * for a rewritten BatchWriteItem, the original body): the upstream must not check signatures, as
- * DynamoDB Local does not. A table named by ARN and by name counts as two tables.
+ * DynamoDB Local does not. A table named by ARN and by name counts as two tables. PartiQL writes
+ * are not remembered for the index lag. An upstream answer with a {@code Content-Encoding} is not
+ * rewritten: an index read passes unchanged, and every put and delete a BatchWriteItem forwarded
+ * counts as processed.
  */
 public final class ProductionLikeDynamo implements AutoCloseable {
     /** The conflict window of {@link Rules#defaults()}: a transaction on real DynamoDB takes tens of ms. */
@@ -129,6 +149,9 @@ public final class ProductionLikeDynamo implements AutoCloseable {
     private static final int MAX_CONNECTIONS = 1024;
     private static final int IDLE_CONNECTION_MS = 60_000;
     private static final int MAX_SILENCE_MS = 60_000;
+    /** Remembered index-lag writes are pruned when they reach this many (or twice what the last pruning kept). */
+    private static final int INDEX_WRITES_PRUNE_FLOOR = 10_000;
+    private static final Set<String> WRITES = Set.of("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems");
     private static final Duration UPSTREAM_TIMEOUT = Duration.ofSeconds(30);
     private static final String JSON_1_0 = "application/x-amz-json-1.0";
     private static final String DYNAMODB_ERROR = "com.amazonaws.dynamodb.v20120810#";
@@ -172,6 +195,10 @@ public final class ProductionLikeDynamo implements AutoCloseable {
     private final Set<ItemId> held = new HashSet<>();
     private int transactionsInFlight;
 
+    /** Index lag: when the upstream acknowledged the last write of each item (System.nanoTime()). */
+    private final ConcurrentMap<ItemId, Long> indexWrites = new ConcurrentHashMap<>();
+    private final AtomicInteger indexWritesPruneAt = new AtomicInteger(INDEX_WRITES_PRUNE_FLOOR);
+
     private final ConcurrentMap<String, LongAdder> calls = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, LongAdder> forwarded = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, LongAdder> throttled = new ConcurrentHashMap<>();
@@ -180,6 +207,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
     private final LongAdder transactionConflicts = new LongAdder();
     private final LongAdder singleItemConflicts = new LongAdder();
     private final LongAdder batchItemsDeferred = new LongAdder();
+    private final LongAdder indexItemsHidden = new LongAdder();
 
     private ProductionLikeDynamo(URI upstream, int port, Rules rules) throws IOException {
         this.upstream = upstream;
@@ -269,7 +297,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
 
     public Stats stats() {
         return new Stats(snapshot(calls), snapshot(forwarded), transactionConflicts.sum(), singleItemConflicts.sum(),
-                batchItemsDeferred.sum(), snapshot(throttled), snapshot(dropped), snapshot(unprocessed));
+                batchItemsDeferred.sum(), snapshot(throttled), snapshot(dropped), snapshot(unprocessed), indexItemsHidden.sum());
     }
 
     public void resetStats() {
@@ -281,6 +309,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         transactionConflicts.reset();
         singleItemConflicts.reset();
         batchItemsDeferred.reset();
+        indexItemsHidden.reset();
     }
 
     /** Stops listening, ends open connections and waiting calls (their held items are released). */
@@ -313,10 +342,11 @@ public final class ProductionLikeDynamo implements AutoCloseable {
      * @param throttled          calls answered with a throttling error
      * @param dropped            forwarded calls whose response was dropped
      * @param unprocessed        BatchGetItem calls answered with all their keys unprocessed
+     * @param indexItemsHidden   items removed from Query and Scan answers on an index by the index lag
      */
     public record Stats(Map<String, Long> calls, Map<String, Long> forwarded, long transactionConflicts,
             long singleItemConflicts, long batchItemsDeferred, Map<String, Long> throttled, Map<String, Long> dropped,
-            Map<String, Long> unprocessed) {
+            Map<String, Long> unprocessed, long indexItemsHidden) {
         /** BatchGetItem calls answered with every key unprocessed. */
         public long unprocessed(String operation) {
             return unprocessed.getOrDefault(operation, 0L);
@@ -366,6 +396,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
      *   loseResponseEvery=&lt;Operation&gt;:&lt;N&gt;      drop the response of every Nth forwarded call of the operation
      *   loseResponseAs=reset|timeout           how a dropped response looks (default reset)
      *   unprocessKeysEvery=BatchGetItem:&lt;N&gt;  answer every Nth BatchGetItem with all its keys unprocessed
+     *   indexLagMs=&lt;ms&gt;                       hide items written less than ms ago from Query and Scan on an index (0 = off)
      *   latencyMs=&lt;ms&gt; | &lt;Operation&gt;:&lt;ms&gt;      fixed added latency, all operations or one
      *   jitterMs=&lt;ms&gt; | &lt;Operation&gt;:&lt;ms&gt;       plus uniform random 0..ms, all operations or one
      * </pre>
@@ -376,6 +407,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         private static final Pattern OPERATION = Pattern.compile("\\*|[A-Z][A-Za-z0-9]*");
 
         private volatile long conflictWindowMs;
+        private volatile long indexLagMs;
         private volatile ThrottleStyle throttleAs = ThrottleStyle.NATIVE;
         private volatile LossStyle loseResponseAs = LossStyle.RESET;
         private final ConcurrentMap<String, Cadence> throttleEvery = new ConcurrentSkipListMap<>();
@@ -388,12 +420,12 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             this.conflictWindowMs = conflictWindowMs;
         }
 
-        /** Everything off: a transparent proxy. */
+        /** Everything off: a transparent proxy (index lag 0 included). */
         public static Rules none() {
             return new Rules(0);
         }
 
-        /** A conflict window of {@value ProductionLikeDynamo#DEFAULT_CONFLICT_WINDOW_MS} ms, nothing else. */
+        /** A conflict window of {@value ProductionLikeDynamo#DEFAULT_CONFLICT_WINDOW_MS} ms, nothing else (index lag 0). */
         public static Rules defaults() {
             return new Rules(DEFAULT_CONFLICT_WINDOW_MS);
         }
@@ -424,6 +456,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                             if (!operation(value).equals("BatchGetItem")) throw new IllegalArgumentException("unprocessKeysEvery applies to BatchGetItem only");
                             rules.unprocessKeysEvery((int) number(after(value)));
                         }
+                        case "indexlagms" -> rules.indexLagMs(number(value));
                         case "loseresponseas" -> rules.loseResponseAs(switch (value.toLowerCase(Locale.ROOT)) {
                             case "reset" -> LossStyle.RESET;
                             case "timeout" -> LossStyle.TIMEOUT;
@@ -440,7 +473,8 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                                     number(value.contains(":") ? after(value) : value));
                         }
                         default -> throw new IllegalArgumentException("unknown key; known: conflictWindowMs, "
-                                + "throttleEvery, throttleFrom, throttleAs, loseResponseEvery, loseResponseAs, unprocessKeysEvery, latencyMs, jitterMs");
+                                + "throttleEvery, throttleFrom, throttleAs, loseResponseEvery, loseResponseAs, unprocessKeysEvery, indexLagMs, "
+                                + "latencyMs, jitterMs");
                     }
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("bad rule '" + entry + "': " + e.getMessage(), e);
@@ -530,6 +564,16 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             return this;
         }
 
+        public long indexLagMs() {
+            return indexLagMs;
+        }
+
+        /** Hides items written less than {@code ms} ago from Query and Scan answers on an index; 0 turns it off. */
+        public Rules indexLagMs(long ms) {
+            this.indexLagMs = nonNegative(ms, "indexLagMs");
+            return this;
+        }
+
         boolean unprocessNow(String operation) {
             return operation.equals("BatchGetItem") && hit(unprocessKeysEvery, operation);
         }
@@ -568,9 +612,10 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             return latency.getOrDefault(operation, Latency.NONE);
         }
 
-        /** Turns every rule off (conflict window 0). */
+        /** Turns every rule off (conflict window 0, index lag 0). */
         public Rules clear() {
             conflictWindowMs = 0;
+            indexLagMs = 0;
             throttleAs = ThrottleStyle.NATIVE;
             loseResponseAs = LossStyle.RESET;
             throttleEvery.clear();
@@ -625,6 +670,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             loseResponseEvery.forEach((operation, cadence) -> entries.add("loseResponseEvery=" + operation + ":" + cadence.every));
             if (loseResponseAs != LossStyle.RESET) entries.add("loseResponseAs=timeout");
             unprocessKeysEvery.forEach((operation, cadence) -> entries.add("unprocessKeysEvery=" + operation + ":" + cadence.every));
+            if (indexLagMs > 0) entries.add("indexLagMs=" + indexLagMs);
             latency.forEach((operation, value) -> {
                 String prefix = operation.equals("*") ? "" : operation + ":";
                 if (value.fixedMs() > 0) entries.add("latencyMs=" + prefix + value.fixedMs());
@@ -743,6 +789,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         JsonNode body = switch (operation) {
             case "TransactWriteItems", "TransactGetItems", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "BatchGetItem" ->
                     Json.parseObject(request.body());
+            case "Query", "Scan" -> rules.indexLagMs() > 0 ? Json.parseObject(request.body()) : null;
             default -> null;
         };
         if (rules.throttleNow(operation)) {
@@ -754,6 +801,10 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             StringBuilder keys = new StringBuilder();
             Json.write(Json.field(body, "RequestItems").orElseThrow(), keys);
             return Outcome.answer(json(200, "{\"Responses\":{},\"UnprocessedKeys\":" + keys + "}"));
+        }
+        if (body != null && (operation.equals("Query") || operation.equals("Scan")) && eventuallyConsistentIndexRead(body)) {
+            Outcome outcome = forwardMaybeLost(request, request.body(), operation, rules);
+            return outcome.response() == null ? outcome : Outcome.answer(hideRecentWrites(request, body, outcome.response(), rules));
         }
         if (rules.conflictWindowMs() > 0 && body != null && !operation.equals("BatchGetItem")) {
             String database = ItemKeys.database(request);
@@ -789,6 +840,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
     private Outcome forwardMaybeLost(HttpWire.Request request, byte[] body, String operation, Rules rules)
             throws InterruptedException {
         HttpWire.Response response = forward(request, body, operation);
+        rememberWrites(request, body, operation, response, rules);
         if (rules.loseNow(operation)) {
             count(dropped, operation);
             return new Outcome(null, rules.loseResponseAs());
@@ -902,13 +954,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             List<JsonNode> writes = Json.array(table.getValue());
             if (writes == null) return forwardMaybeLost(request, request.body(), "BatchWriteItem", rules);
             List<ItemId> tableIds = new ArrayList<>();
-            for (JsonNode write : writes) {
-                JsonNode put = Json.field(write, "PutRequest").orElse(null);
-                JsonNode delete = Json.field(write, "DeleteRequest").orElse(null);
-                tableIds.add(put != null ? keys.fromItem(database, table.getKey(), Json.field(put, "Item").orElse(null), request)
-                        : delete != null ? keys.fromKey(database, table.getKey(), Json.field(delete, "Key").orElse(null))
-                        : null);
-            }
+            for (JsonNode write : writes) tableIds.add(batchWriteItem(write, table.getKey(), database, request));
             ids.put(table.getKey(), tableIds);
         }
         Map<String, List<JsonNode>> kept = new LinkedHashMap<>();
@@ -945,7 +991,9 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             else Json.write(member.getValue(), forwardedBody);
         }
         forwardedBody.append('}');
-        HttpWire.Response upstreamAnswer = forward(request, forwardedBody.toString().getBytes(StandardCharsets.UTF_8), "BatchWriteItem");
+        byte[] forwardedBytes = forwardedBody.toString().getBytes(StandardCharsets.UTF_8);
+        HttpWire.Response upstreamAnswer = forward(request, forwardedBytes, "BatchWriteItem");
+        rememberWrites(request, forwardedBytes, "BatchWriteItem", upstreamAnswer, rules);
         if (rules.loseNow("BatchWriteItem")) {
             count(dropped, "BatchWriteItem");
             return new Outcome(null, rules.loseResponseAs());
@@ -983,14 +1031,146 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             writeRequestItems(unprocessed, merged);
         }
         merged.append('}');
-        // The body changed: its x-amz-crc32 must be the new body's, or the SDK rejects the response.
+        return Outcome.answer(rewritten(upstreamAnswer, merged));
+    }
+
+    /** The item a BatchWriteItem write request (PutRequest or DeleteRequest) of {@code table} writes; null if malformed. */
+    private ItemId batchWriteItem(JsonNode write, String table, String database, HttpWire.Request request) {
+        JsonNode put = Json.field(write, "PutRequest").orElse(null);
+        JsonNode delete = Json.field(write, "DeleteRequest").orElse(null);
+        return put != null ? keys.fromItem(database, table, Json.field(put, "Item").orElse(null), request)
+                : delete != null ? keys.fromKey(database, table, Json.field(delete, "Key").orElse(null))
+                : null;
+    }
+
+    /** The items of a RequestItems (or UnprocessedItems) map, malformed entries left out. */
+    private List<ItemId> batchWriteItems(JsonNode requestItems, String database, HttpWire.Request request) {
+        List<ItemId> ids = new ArrayList<>();
+        Map<String, JsonNode> tables = Json.object(requestItems);
+        if (tables == null) return ids;
+        tables.forEach((table, writes) -> {
+            List<JsonNode> list = Json.array(writes);
+            if (list == null) return;
+            for (JsonNode write : list) {
+                ItemId id = batchWriteItem(write, table, database, request);
+                if (id != null) ids.add(id);
+            }
+        });
+        return ids;
+    }
+
+    // ---------------------------------------------------------------- index lag
+
+    /**
+     * Notes when the upstream acknowledged each item a successful write touched, before any drop of
+     * its response (it committed). {@code forwardedBody} is what the upstream received.
+     */
+    private void rememberWrites(HttpWire.Request request, byte[] forwardedBody, String operation,
+            HttpWire.Response response, Rules rules) {
+        long lagMs = rules.indexLagMs();
+        if (lagMs <= 0 || response.status() != 200 || !WRITES.contains(operation)) return;
+        long answeredAt = System.nanoTime();
+        JsonNode body = Json.parseObject(forwardedBody);
+        if (body == null) return;
+        String database = ItemKeys.database(request);
+        String table = Json.string(Json.field(body, "TableName").orElse(null));
+        List<ItemId> ids = new ArrayList<>();
+        switch (operation) {
+            case "PutItem" -> ids.add(keys.fromItem(database, table, Json.field(body, "Item").orElse(null), request));
+            case "UpdateItem", "DeleteItem" -> ids.add(keys.fromKey(database, table, Json.field(body, "Key").orElse(null)));
+            case "TransactWriteItems" -> {
+                List<JsonNode> actions = Json.array(Json.field(body, "TransactItems").orElse(null));
+                if (actions != null) {
+                    for (JsonNode action : actions) {
+                        if (Json.field(action, "ConditionCheck").isEmpty()) ids.add(transactWriteItem(action, database, request));
+                    }
+                }
+            }
+            case "BatchWriteItem" -> {
+                // Unreadable (encoded) answer: every forwarded request counts as processed.
+                JsonNode answer = response.header("Content-Encoding") == null ? Json.parseObject(response.body()) : null;
+                Set<ItemId> unprocessedIds = new HashSet<>(
+                        batchWriteItems(Json.field(answer, "UnprocessedItems").orElse(null), database, request));
+                for (ItemId id : batchWriteItems(Json.field(body, "RequestItems").orElse(null), database, request)) {
+                    if (!unprocessedIds.contains(id)) ids.add(id);
+                }
+            }
+            default -> {
+                // not a write
+            }
+        }
+        long lagNanos = TimeUnit.MILLISECONDS.toNanos(lagMs);
+        for (ItemId id : ids) {
+            if (id == null) continue;
+            indexWrites.merge(id, answeredAt, Math::max);
+            if (indexWrites.size() >= indexWritesPruneAt.get()) {
+                // Bounded memory: what is older than the lag can no longer hide anything.
+                indexWrites.values().removeIf(writtenAt -> answeredAt - writtenAt >= lagNanos);
+                indexWritesPruneAt.set(Math.max(INDEX_WRITES_PRUNE_FLOOR, 2 * indexWrites.size()));
+            }
+        }
+    }
+
+    /** A Query or Scan of an index that may lag: names an IndexName, and is not a strongly consistent (local index) read. */
+    private static boolean eventuallyConsistentIndexRead(JsonNode body) {
+        if (Json.string(Json.field(body, "IndexName").orElse(null)) == null) return false;
+        JsonNode consistent = Json.field(body, "ConsistentRead").orElse(null);
+        return consistent == null || !consistent.isBoolean() || !consistent.asBoolean();
+    }
+
+    /** The upstream's answer to an index read without the items written less than indexLagMs ago; as it is if none is. */
+    private HttpWire.Response hideRecentWrites(HttpWire.Request request, JsonNode body, HttpWire.Response response, Rules rules) {
+        long lagNanos = TimeUnit.MILLISECONDS.toNanos(rules.indexLagMs());
+        if (lagNanos <= 0 || indexWrites.isEmpty() || response.status() != 200 || response.header("Content-Encoding") != null) {
+            return response;
+        }
+        long now = System.nanoTime();
+        JsonNode answer = Json.parseObject(response.body());
+        List<JsonNode> items = Json.array(Json.field(answer, "Items").orElse(null));
+        if (items == null || items.isEmpty()) return response;
+        String database = ItemKeys.database(request);
+        String table = Json.string(Json.field(body, "TableName").orElse(null));
+        List<JsonNode> visible = new ArrayList<>(items.size());
+        for (JsonNode item : items) {
+            ItemId id = keys.fromItem(database, table, item, request);
+            Long writtenAt = id == null ? null : indexWrites.get(id);
+            if (writtenAt == null || now - writtenAt >= lagNanos) visible.add(item);
+        }
+        if (visible.size() == items.size()) return response;
+        indexItemsHidden.add(items.size() - visible.size());
+        StringBuilder out = new StringBuilder("{");
+        boolean first = true;
+        for (Map.Entry<String, JsonNode> member : answer.asObject().entrySet()) {
+            if (!first) out.append(',');
+            first = false;
+            Json.quote(member.getKey(), out);
+            out.append(':');
+            if (member.getKey().equals("Items")) {
+                out.append('[');
+                for (int i = 0; i < visible.size(); i++) {
+                    if (i > 0) out.append(',');
+                    Json.write(visible.get(i), out);
+                }
+                out.append(']');
+            } else if (member.getKey().equals("Count")) {
+                out.append(visible.size());
+            } else {
+                Json.write(member.getValue(), out);
+            }
+        }
+        out.append('}');
+        return rewritten(response, out);
+    }
+
+    /** The upstream's 200 answer with a new body; its x-amz-crc32 must be the new body's, or the SDK rejects the response. */
+    private static HttpWire.Response rewritten(HttpWire.Response upstreamAnswer, StringBuilder body) {
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         for (Map.Entry<String, String> header : upstreamAnswer.headers()) {
             if (!header.getKey().equalsIgnoreCase("x-amz-crc32")) headers.add(header);
         }
-        byte[] bytes = merged.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
         headers.add(Map.entry("x-amz-crc32", crc32(bytes)));
-        return Outcome.answer(new HttpWire.Response(200, headers, bytes));
+        return new HttpWire.Response(200, headers, bytes);
     }
 
     private static void writeRequestItems(Map<String, List<JsonNode>> items, StringBuilder out) {

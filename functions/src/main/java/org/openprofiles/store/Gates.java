@@ -10,13 +10,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.openprofiles.model.Backoff;
 import org.openprofiles.model.Deadline;
+import org.openprofiles.model.KeyValue;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
-import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -44,8 +45,12 @@ public final class Gates {
     public static final int SHARDS = 256;
     static final Duration CLOSED_FOR = Duration.ofDays(1);
     static final String MERGED_INTO = "mergedInto";
-    /** On a fenced (not closed) shard: until when, epoch milliseconds. */
+    /** On a fenced or reopened (not closed) shard: until when it is fenced, epoch milliseconds (0 once reopened). */
     static final String FENCED_UNTIL = "fencedUntil";
+    /** On a fenced or reopened shard: key values recently removed from the profile → when (epoch ms). */
+    static final String REMOVED = "removed";
+    /** How far apart the clocks of two functions may be: conditions on times allow this much. */
+    static final Duration CLOCK_MARGIN = Duration.ofMillis(500);
     /** Rounds of BatchWriteItem for gates that come back unprocessed (held by an in-flight write). */
     static final int MAX_CLOSE_ROUNDS = 40;
     static final Backoff CLOSE_BACKOFF = new Backoff(Duration.ofMillis(5), Duration.ofMillis(100));
@@ -65,11 +70,35 @@ public final class Gates {
 
     /** The same check on a given shard (a transaction that also records a membership uses the same shard for both). */
     TransactWriteItem openCheck(String domain, String profileId, int shard) {
+        return openCheck(domain, profileId, shard, Set.of(), 0);
+    }
+
+    /**
+     * The same check, for a put that relies on key values the profile held when it read them at
+     * {@code readAtMillis} and that it does not write: none of them may have been removed from the
+     * profile since (a removal records its values on the gates when it reopens them, {@link #reopen}).
+     * Clocks may differ by up to {@link #CLOCK_MARGIN}: a removal that recent counts as after the read.
+     */
+    TransactWriteItem openCheck(String domain, String profileId, int shard, Set<KeyValue> relied, long readAtMillis) {
+        Map<String, String> names = new HashMap<>(Map.of("#pk", ProfilesTable.PARTITION_KEY, "#fu", FENCED_UNTIL));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":now", n(clock.millis())));
+        StringBuilder condition = new StringBuilder("attribute_not_exists(#pk) OR (#fu < :now");
+        if (!relied.isEmpty()) {
+            names.put("#rm", REMOVED);
+            values.put(":since", n(readAtMillis - CLOCK_MARGIN.toMillis()));
+            int i = 0;
+            for (KeyValue value : relied) {
+                names.put("#r" + i, StoreKeys.objectKey(value));
+                condition.append(" AND (attribute_not_exists(#rm.#r").append(i).append(") OR #rm.#r").append(i).append(" < :since)");
+                i++;
+            }
+        }
+        condition.append(')');
         return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(calls.tableName)
                 .key(key(StoreKeys.gate(domain, profileId, shard)))
-                .conditionExpression("attribute_not_exists(#pk) OR #fu < :now")
-                .expressionAttributeNames(Map.of("#pk", ProfilesTable.PARTITION_KEY, "#fu", FENCED_UNTIL))
-                .expressionAttributeValues(Map.of(":now", n(clock.millis())))
+                .conditionExpression(condition.toString())
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
                 .build()).build();
     }
 
@@ -100,28 +129,45 @@ public final class Gates {
     /**
      * Fences every shard until {@code untilMillis} (epoch ms): like closing, but for a moment, while a
      * removal decides ({@link ProfileFence}); writes refused meanwhile try again. {@link #reopen} ends it
-     * sooner; a fence never reopened lapses by itself.
+     * sooner; a fence never reopened lapses by itself. {@code removed}: the recent removals, kept.
      */
-    void fence(String domain, String profileId, long untilMillis, Deadline deadline) {
+    void fence(String domain, String profileId, long untilMillis, Map<String, Long> removed, Deadline deadline) {
+        writeAll(domain, profileId, untilMillis, removed, deadline);
+    }
+
+    /**
+     * Ends a fence, recording on every shard the values removed recently ({@code keyName#value} → epoch
+     * ms of the removal), so that a put that read one of them as held before the removal, and commits
+     * after the reopening, is refused and decides again. Only the fence's holder calls it, while no
+     * close can have begun.
+     */
+    void reopen(String domain, String profileId, Map<String, Long> removed, Deadline deadline) {
+        writeAll(domain, profileId, 0, removed, deadline);
+    }
+
+    /** The values recently removed from the profile, as its gates recorded them at the last reopening (empty if never). */
+    Map<String, Long> recentlyRemoved(String domain, String profileId, Deadline deadline) {
+        GetItemResponse response = DynamoCalls.call(() -> calls.dynamo.getItem(r -> r.tableName(calls.tableName)
+                .key(key(StoreKeys.gate(domain, profileId, 0))).consistentRead(true).overrideConfiguration(DynamoCalls.within(deadline))));
+        Map<String, Long> removed = new HashMap<>();
+        AttributeValue recorded = response.hasItem() ? response.item().get(REMOVED) : null;
+        if (recorded != null && recorded.hasM()) recorded.m().forEach((value, at) -> removed.put(value, Long.parseLong(at.n())));
+        return removed;
+    }
+
+    private void writeAll(String domain, String profileId, long fencedUntil, Map<String, Long> removed, Deadline deadline) {
         long expiresAt = clock.instant().plus(CLOSED_FOR).getEpochSecond();
+        Map<String, AttributeValue> removedValues = new HashMap<>();
+        removed.forEach((value, at) -> removedValues.put(value, n(at)));
         List<WriteRequest> pending = new ArrayList<>();
         for (int shard = 0; shard < SHARDS; shard++) {
             Map<String, AttributeValue> item = new HashMap<>();
             item.put(ProfilesTable.PARTITION_KEY, s(StoreKeys.gate(domain, profileId, shard)));
             item.put("profileId", s(profileId));
-            item.put(FENCED_UNTIL, n(untilMillis));
+            item.put(FENCED_UNTIL, n(fencedUntil));
+            if (!removedValues.isEmpty()) item.put(REMOVED, AttributeValue.fromM(removedValues));
             item.put(ProfilesTable.TTL_ATTRIBUTE, n(expiresAt));
             pending.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
-        }
-        calls.batchWrite(pending, deadline, MAX_CLOSE_ROUNDS, CLOSE_BACKOFF);
-    }
-
-    /** Ends a fence: deletes every shard. Only the fence's holder calls it, while no close can have begun. */
-    void reopen(String domain, String profileId, Deadline deadline) {
-        List<WriteRequest> pending = new ArrayList<>();
-        for (int shard = 0; shard < SHARDS; shard++) {
-            pending.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
-                    .key(key(StoreKeys.gate(domain, profileId, shard))).build()).build());
         }
         calls.batchWrite(pending, deadline, MAX_CLOSE_ROUNDS, CLOSE_BACKOFF);
     }

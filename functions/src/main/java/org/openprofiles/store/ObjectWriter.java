@@ -81,7 +81,7 @@ public final class ObjectWriter {
                 // membership shard is the gate's, so attaches meet nowhere they did not already.
                 int shard = Gates.randomShard();
                 gateOf.put(actions.size(), put.profileId());
-                actions.add(gates.openCheck(put.domainName(), put.profileId(), shard));
+                actions.add(gates.openCheck(put.domainName(), put.profileId(), shard, relied(put, seen), seen.readAtMillis()));
                 if (joins) actions.add(membership.record(put.domainName(), put.profileId(), shard, List.of(member)));
             } else if (put.keptProfileId() == null) {
                 // Only the object changes, in place: it must still be on its profile (an erasure deletes it after).
@@ -99,6 +99,19 @@ public final class ObjectWriter {
             }
             return null;
         });
+    }
+
+    /**
+     * The values the object brings that the profile already held when read, which this write does
+     * not touch: a removal of one of them since the read must refuse it (docs/data-model.md, fences).
+     */
+    private static Set<KeyValue> relied(ObjectPut put, Snapshot seen) {
+        Set<KeyValue> relied = new LinkedHashSet<>();
+        for (KeyValue key : put.profileKeys()) {
+            Snapshot.KeyState state = seen.keys().get(key);
+            if (state != null && !state.spilled() && state.profileIds().contains(put.profileId())) relied.add(key);
+        }
+        return relied;
     }
 
     private TransactWriteItem retainKeys(String domain, String profileId, Set<KeyValue> keys) {

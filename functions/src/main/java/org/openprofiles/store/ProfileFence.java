@@ -6,9 +6,13 @@ import static org.openprofiles.store.DynamoCalls.s;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.openprofiles.model.Deadline;
+import org.openprofiles.model.KeyValue;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -34,6 +38,11 @@ public final class ProfileFence {
     static final String CLOSING = "closing";
     /** Beyond the holder's deadline: by then its every call has ended. */
     static final Duration MARGIN = Duration.ofSeconds(2);
+    /**
+     * How long the gates remember a removed value: longer than any put can take from its read to its
+     * commit (the function timeout), plus the clocks' margin.
+     */
+    static final Duration REMEMBERED = DynamoDbClients.FUNCTION_TIMEOUT.plus(MARGIN).plus(Gates.CLOCK_MARGIN);
 
     private final DynamoCalls calls;
     private final Gates gates;
@@ -45,29 +54,42 @@ public final class ProfileFence {
         this.clock = clock;
     }
 
+    /** A removal run fenced: it adds the values it is about to remove to {@code removing} before it commits. */
+    interface Removal {
+        void run(Set<KeyValue> removing);
+    }
+
     /**
-     * Runs {@code decideAndCommit} with the profile fenced, then reopens it.
+     * Runs {@code removal} with the profile fenced, then reopens it, recording the values it removed
+     * on the gates (with those removed in the last {@link #REMEMBERED}): a put that read one of them as
+     * held before the removal and commits after the reopening is refused ({@link Gates#openCheck}).
      *
      * @throws org.openprofiles.model.ServiceException ResourceNotFoundException when the profile does not exist or is being closed
      * @throws WriteConflictException when another removal holds the profile (the caller tries again)
      */
-    void hold(String domain, String profileId, Deadline deadline, Runnable decideAndCommit) {
+    void hold(String domain, String profileId, Deadline deadline, Removal removal) {
         String token = UUID.randomUUID().toString();
         long until = clock.millis() + deadline.remaining().toMillis() + MARGIN.toMillis();
         lease(domain, profileId, token, until, deadline);
+        Map<String, Long> removed = new HashMap<>();
+        Set<KeyValue> removing = new LinkedHashSet<>();
         try {
-            gates.fence(domain, profileId, until, deadline);
-            decideAndCommit.run();
+            long forgetBefore = clock.millis() - REMEMBERED.toMillis();
+            gates.recentlyRemoved(domain, profileId, deadline).forEach((value, at) -> {
+                if (at >= forgetBefore) removed.put(value, at);
+            });
+            gates.fence(domain, profileId, until, removed, deadline);
+            removal.run(removing);
         } catch (RuntimeException failed) {
             try {
-                release(domain, profileId, token, deadline);
+                release(domain, profileId, token, removed, removing, deadline);
             } catch (RuntimeException alsoFailed) {
                 failed.addSuppressed(alsoFailed); // the fence and lease lapse at `until`
             }
             throw failed;
         }
         try {
-            release(domain, profileId, token, deadline);
+            release(domain, profileId, token, removed, removing, deadline);
         } catch (RuntimeException e) {
             // The removal committed; the fence and the lease lapse at `until` by themselves.
         }
@@ -93,8 +115,12 @@ public final class ProfileFence {
         }
     }
 
-    private void release(String domain, String profileId, String token, Deadline deadline) {
-        gates.reopen(domain, profileId, deadline);
+    /** Reopens the gates, recording {@code removing} as removed now (also when the commit's outcome is unknown), and ends the lease. */
+    private void release(String domain, String profileId, String token, Map<String, Long> removed, Set<KeyValue> removing,
+                         Deadline deadline) {
+        long now = clock.millis();
+        for (KeyValue value : removing) removed.put(StoreKeys.objectKey(value), now);
+        gates.reopen(domain, profileId, removed, deadline);
         try {
             DynamoCalls.call(() -> calls.dynamo.updateItem(r -> r.tableName(calls.tableName)
                     .key(key(StoreKeys.profile(domain, profileId)))

@@ -84,15 +84,16 @@ public final class ProfileWriter {
         Snapshot first = writes.reader.read(domain, StandardKeys.of(set), null, null, config, deadline, profileId);
         afterRead.run();
         // As DeleteProfileObject: fenced, and decided again, only when a value would lose its last source.
-        if (!updateIfNothingLost(domain, profileId, set, remove, first, false, deadline)) {
-            fence.hold(domain, profileId, deadline, () -> updateIfNothingLost(domain, profileId, set, remove,
-                    writes.reader.read(domain, StandardKeys.of(set), null, null, deadline, profileId), true, deadline));
+        if (!updateIfNothingLost(domain, profileId, set, remove, first, null, deadline)) {
+            fence.hold(domain, profileId, deadline, removing -> updateIfNothingLost(domain, profileId, set, remove,
+                    writes.reader.read(domain, StandardKeys.of(set), null, null, deadline, profileId), removing, deadline));
         }
     }
 
-    /** Updates and returns true, unless values would lose their last source and {@code fenced} is false. */
+    /** Updates and returns true, unless values would lose their last source and it is not fenced (as {@link #deleteObjectIfNothingLost}). */
     private boolean updateIfNothingLost(String domain, String profileId, Map<String, String> set, Set<String> remove, Snapshot first,
-                                        boolean fenced, Deadline deadline) {
+                                        Set<KeyValue> removing, Deadline deadline) {
+        boolean fenced = removing != null;
         Snapshot.ProfileState profile = first.profile();
         if (profile == null) throw KeyWriter.notFound(domain, profileId);
         Map<String, String> manual = new LinkedHashMap<>(profile.manualFields());
@@ -115,6 +116,7 @@ public final class ProfileWriter {
         lost.removeAll(profile.retainedKeys());
         lost.removeAll(writes.membership.stillBrought(domain, profileId, lost, null, deadline));
         if (!lost.isEmpty() && !fenced) return false;
+        if (fenced) removing.addAll(lost);
 
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(profileUpdate(domain, profileId, manual, ingestedToRemove, profile.version()));
@@ -169,15 +171,18 @@ public final class ProfileWriter {
     public void deleteObject(String domain, String profileId, String objectTypeName, String uniqueKey, Deadline deadline) {
         // Decided once unfenced: when every value the object brought keeps another source, nothing
         // is removed, and a source added meanwhile changes nothing. Otherwise fenced, and decided again.
-        if (!deleteObjectIfNothingLost(domain, profileId, objectTypeName, uniqueKey, false, deadline)) {
+        if (!deleteObjectIfNothingLost(domain, profileId, objectTypeName, uniqueKey, null, deadline)) {
             fence.hold(domain, profileId, deadline,
-                    () -> deleteObjectIfNothingLost(domain, profileId, objectTypeName, uniqueKey, true, deadline));
+                    removing -> deleteObjectIfNothingLost(domain, profileId, objectTypeName, uniqueKey, removing, deadline));
         }
     }
 
-    /** Deletes the object and returns true, unless values would lose their last source and {@code fenced} is false. */
-    private boolean deleteObjectIfNothingLost(String domain, String profileId, String objectTypeName, String uniqueKey, boolean fenced,
-                                              Deadline deadline) {
+    /**
+     * Deletes the object and returns true, unless values would lose their last source and it is not
+     * fenced ({@code removing} null). Fenced, it adds the values it removes to {@code removing} first.
+     */
+    private boolean deleteObjectIfNothingLost(String domain, String profileId, String objectTypeName, String uniqueKey,
+                                              Set<KeyValue> removing, Deadline deadline) {
         Snapshot seen = writes.reader.read(domain, List.of(), objectTypeName, uniqueKey, deadline, profileId);
         if (seen.profile() == null) throw KeyWriter.notFound(domain, profileId);
         if (seen.object() == null || !profileId.equals(seen.object().profileId())) {
@@ -188,7 +193,8 @@ public final class ProfileWriter {
         lost.removeAll(ProfileEraser.keysOnItem(seen.profile()));
         lost.removeAll(writes.membership.stillBrought(domain, profileId, lost,
                 new Membership.Member(objectTypeName, uniqueKey, Set.of()), deadline));
-        if (!lost.isEmpty() && !fenced) return false;
+        if (!lost.isEmpty() && removing == null) return false;
+        if (removing != null) removing.addAll(lost);
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(TransactWriteItem.builder().delete(software.amazon.awssdk.services.dynamodb.model.Delete.builder()
                 .tableName(writes.calls.tableName).key(key(StoreKeys.object(domain, objectTypeName, uniqueKey)))

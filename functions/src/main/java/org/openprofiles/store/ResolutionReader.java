@@ -66,7 +66,8 @@ public final class ResolutionReader {
 
         Map<KeyValue, Snapshot.KeyState> keyStates = new HashMap<>();
         Snapshot.ObjectState objectState = null;
-        long now = clock.instant().getEpochSecond();
+        long readAt = clock.millis();
+        long now = readAt / 1000;
         for (Map<String, AttributeValue> item : calls.batchGet(wanted, deadline)) {
             String pk = item.get(ProfilesTable.PARTITION_KEY).s();
             if (config != null && config.matches(pk)) {
@@ -80,7 +81,7 @@ public final class ResolutionReader {
                 keyStates.put(keyByPk.get(pk), KeyHolders.state(KeyItem.SCHEMA.mapToItem(item)));
             }
         }
-        return new Snapshot(keyStates, objectState, profileState);
+        return new Snapshot(keyStates, objectState, profileState, readAt);
     }
 
     static Snapshot.ObjectState objectState(ObjectItem object) {

@@ -10,11 +10,12 @@ import org.openprofiles.model.KeyValue;
  *
  * @param keys   the key values that exist, with their state (absent values are not in the map)
  * @param object the stored object, or null when there is none (or it is past its expiry)
+ * @param readAtMillis when the read began (epoch ms): a put relying on a value's holders checks that no removal came after
  */
-public record Snapshot(Map<KeyValue, KeyState> keys, ObjectState object, ProfileState profile) {
+public record Snapshot(Map<KeyValue, KeyState> keys, ObjectState object, ProfileState profile, long readAtMillis) {
 
     public Snapshot(Map<KeyValue, KeyState> keys, ObjectState object) {
-        this(keys, object, null);
+        this(keys, object, null, 0);
     }
 
     /**

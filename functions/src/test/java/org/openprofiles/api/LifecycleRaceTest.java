@@ -122,4 +122,54 @@ class LifecycleRaceTest {
         }
         assertEquals(new TableContents(1, 34, 33).profiles(), TableContents.checked(LocalDynamo.client(), table).profiles());
     }
+
+    /**
+     * A put that finds the phone already naming the profile does not touch the phone's item; the
+     * removal must still see it as a new source. Each round: the profile's only source of phone A is
+     * object O0 (UpdateProfile emptied its PhoneNumber field), and 12 puts bringing A race
+     * DeleteProfileObject(O0). Whatever the order, every racing object's profile holds the values it
+     * brought, and A names the profile exactly when an object on it brings A.
+     */
+    @Test
+    void putsRacingDeleteProfileObjectNeverLeaveTheirValueWithoutTheirProfile() throws Exception {
+        // Transactions reach the table 100-300 ms after they were decided, as over a slow network: a put decided
+        // before the removal committed can commit after it.
+        proxy.rules(ProductionLikeDynamo.Rules.defaults().conflictWindowMs(25).latency("TransactWriteItems", 100, 200));
+        for (int round = 0; round < 6; round++) {
+            String phone = String.format("+1 206 555 %04d", 600 + round);
+            KeyValue phoneKey = new KeyValue("_phone", org.openprofiles.mapping.Normaliser.normalise(
+                    org.openprofiles.model.ContentType.PHONE_NUMBER, phone));
+            String first = putCtr("only-source-" + round, phone);
+            String profile = stored.object(DOMAIN, "CTR", first).orElseThrow().profileId();
+            assertEquals(200, lifecycle.handleRequest(Events.request("PUT", ProfileLifecycleHandler.PROFILES_RESOURCE, DOMAIN,
+                    Json.write(Map.of("ProfileId", profile, "PhoneNumber", ""))), TestContext.remaining(15_000)).getStatusCode());
+            assertTrue(stored.profilesWithKey(DOMAIN, phoneKey).contains(profile), "the object still brings the old phone");
+
+            List<Callable<APIGatewayProxyResponseEvent>> calls = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String contact = "same-phone-" + round + "-" + i;
+                calls.add(() -> put.handleRequest(Events.putProfileObject(DOMAIN, "CTR", ContentionTest.ctr(contact, phone)),
+                        TestContext.remaining(15_000)));
+            }
+            calls.add(6, () -> lifecycle.handleRequest(Events.request("POST", ProfileLifecycleHandler.DELETE_OBJECT_RESOURCE, DOMAIN,
+                    Json.write(Map.of("ProfileId", profile, "ObjectTypeName", "CTR", "ProfileObjectUniqueKey", first))),
+                    TestContext.remaining(15_000)));
+            List<APIGatewayProxyResponseEvent> responses = ContentionTest.race(16, calls);
+            for (APIGatewayProxyResponseEvent response : responses) assertEquals(200, response.getStatusCode(), response.getBody());
+
+            assertTrue(stored.object(DOMAIN, "CTR", first).isEmpty());
+            boolean anyOnProfile = false;
+            for (int i = 0; i < 12; i++) {
+                String key = (String) Events.body(responses.get(i < 6 ? i : i + 1)).get("ProfileObjectUniqueKey");
+                String on = stored.object(DOMAIN, "CTR", key).orElseThrow().profileId();
+                anyOnProfile |= profile.equals(on);
+                assertTrue(stored.profilesWithKey(DOMAIN, phoneKey).contains(on),
+                        "round " + round + ": an object on " + on + " brings the phone, which must name its profile");
+                assertTrue(stored.profilesWithKey(DOMAIN, new KeyValue("_ctrContactId", "same-phone-" + round + "-" + i)).contains(on));
+            }
+            assertEquals(anyOnProfile, stored.profilesWithKey(DOMAIN, phoneKey).contains(profile),
+                    "round " + round + ": the phone names the profile exactly while an object on it brings the phone");
+        }
+        TableContents.checked(LocalDynamo.client(), table);
+    }
 }

@@ -35,6 +35,7 @@ import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ConfigStore;
 import org.openprofiles.store.DynamoDbClients;
+import org.openprofiles.resolution.ProfileObjectUniqueKeys;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.ProfilesTable;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
@@ -90,6 +91,12 @@ public final class Benchmark {
     }
 
     /** @param before run before each request, unmeasured and through the bare client (a configuration change, say) */
+    /**
+     * DynamoDB calls of an UpdateProfile or DeleteProfileObject that removes a value's last source:
+     * no target in the issues; a bound so that a regression shows.
+     */
+    static final int FENCED_REMOVAL_CALLS = 36;
+
     record Scenario(String name, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
                     IntFunction<APIGatewayProxyRequestEvent> request, int maxCalls, IntConsumer before) {
         Scenario(String name, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
@@ -169,6 +176,16 @@ public final class Benchmark {
                 new Scenario("UpdateProfile (fields that are no key)", lifecycle, i -> request("PUT",
                         ProfileLifecycleHandler.PROFILES_RESOURCE, "{\"ProfileId\":\"" + profileId + "\",\"AdditionalInformation\":\"v"
                                 + i + "\",\"Attributes\":{\"visits\":\"" + i + "\"}}"), 2),
+                // A value losing its last source: the profile is fenced while the removal decides (lease, 256 gates
+                // fenced and reopened in 11 BatchWriteItem calls each, the membership's 256 shards read in 3).
+                new Scenario("UpdateProfile, PhoneNumber (old value's last source)", lifecycle, i -> request("PUT",
+                        ProfileLifecycleHandler.PROFILES_RESOURCE, "{\"ProfileId\":\"" + profileId + "\",\"PhoneNumber\":\""
+                                + String.format("+1 425 555 %04d", i) + "\"}"), FENCED_REMOVAL_CALLS),
+                new Scenario("DeleteProfileObject (its contact id's last source)", lifecycle, i -> request("POST",
+                        ProfileLifecycleHandler.DELETE_OBJECT_RESOURCE, "{\"ProfileId\":\"" + profileId
+                                + "\",\"ObjectTypeName\":\"CTR\",\"ProfileObjectUniqueKey\":\"" + ProfileObjectUniqueKeys.of("CTR", "dpo-" + i)
+                                + "\"}"), FENCED_REMOVAL_CALLS,
+                        i -> barePut.handleRequest(putCtr("dpo-" + i, "(206) 555-0100"), null)),
                 // BatchGetProfile folds the configuration check into its one BatchGetItem.
                 new Scenario("BatchGetProfile, 2 ids (1 unknown)", read, i -> request("POST", ReadProfilesHandler.BATCH_GET_RESOURCE,
                         "{\"ProfileIds\":[\"" + profileId + "\",\"0123456789abcdef0123456789abcdef\"]}"), 1),

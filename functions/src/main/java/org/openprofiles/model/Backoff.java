@@ -8,6 +8,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * requests that lost the same race spread out instead of colliding again in step.
  */
 public record Backoff(Duration base, Duration cap) {
+    /**
+     * Between attempts of a write that lost a race (another request won, an item was held, DynamoDB
+     * throttled): 10 ms doubling to 320 ms, at most {@link #WRITE_ATTEMPTS} attempts; the nine pauses
+     * sum to at most ~1.3 s, a few transaction lifetimes each. Every such retry loop uses these two.
+     */
+    public static final Backoff WRITE_CONFLICTS = new Backoff(Duration.ofMillis(10), Duration.ofMillis(320));
+    public static final int WRITE_ATTEMPTS = 10;
+
     public Duration delay(int failedAttempts) {
         long ceiling = base.toNanos() << Math.min(failedAttempts - 1, 20);
         if (ceiling <= 0 || ceiling > cap.toNanos()) ceiling = cap.toNanos();

@@ -14,9 +14,8 @@ import org.openprofiles.store.WriteConflictException;
  * ThrottlingException, with nothing written (a failed attempt writes nothing).
  */
 final class Retries {
-    static final int MAX_ATTEMPTS = 10;
-    /** 10 ms doubling to 320 ms: the ten pauses sum to at most ~1.3 s, a few transaction lifetimes each. */
-    static final Backoff BACKOFF = new Backoff(Duration.ofMillis(10), Duration.ofMillis(320));
+    static final int MAX_ATTEMPTS = Backoff.WRITE_ATTEMPTS;
+    static final Backoff BACKOFF = Backoff.WRITE_CONFLICTS;
     /** The least time another attempt (one read, one write) is given; with less left, stop. */
     static final Duration ATTEMPT_RESERVE = Duration.ofMillis(250);
 

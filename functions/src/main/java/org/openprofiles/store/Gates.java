@@ -18,7 +18,6 @@ import org.openprofiles.model.KeyValue;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -147,10 +146,9 @@ public final class Gates {
 
     /** The values recently removed from the profile, as its gates recorded them at the last reopening (empty if never). */
     Map<String, Long> recentlyRemoved(String domain, String profileId, Deadline deadline) {
-        GetItemResponse response = DynamoCalls.call(() -> calls.dynamo.getItem(r -> r.tableName(calls.tableName)
-                .key(key(StoreKeys.gate(domain, profileId, 0))).consistentRead(true).overrideConfiguration(DynamoCalls.within(deadline))));
+        Map<String, AttributeValue> gate = firstGate(domain, profileId, deadline);
         Map<String, Long> removed = new HashMap<>();
-        AttributeValue recorded = response.hasItem() ? response.item().get(REMOVED) : null;
+        AttributeValue recorded = gate.get(REMOVED);
         if (recorded != null && recorded.hasM()) recorded.m().forEach((value, at) -> removed.put(value, Long.parseLong(at.n())));
         return removed;
     }
@@ -177,11 +175,16 @@ public final class Gates {
      * merged one; null while open or only fenced (a write refused by a fence tries again).
      */
     Closed state(String domain, String profileId, Deadline deadline) {
-        GetItemResponse response = DynamoCalls.call(() -> calls.dynamo.getItem(r -> r.tableName(calls.tableName)
-                .key(key(StoreKeys.gate(domain, profileId, 0))).consistentRead(true).overrideConfiguration(DynamoCalls.within(deadline))));
-        if (!response.hasItem() || response.item().isEmpty() || response.item().containsKey(FENCED_UNTIL)) return null;
-        AttributeValue main = response.item().get(MERGED_INTO);
+        Map<String, AttributeValue> gate = firstGate(domain, profileId, deadline);
+        if (gate.isEmpty() || gate.containsKey(FENCED_UNTIL)) return null;
+        AttributeValue main = gate.get(MERGED_INTO);
         return new Closed(main == null ? null : main.s());
+    }
+
+    /** Shard 0 (every close and fence writes all shards alike), strongly consistent; empty when absent. */
+    private Map<String, AttributeValue> firstGate(String domain, String profileId, Deadline deadline) {
+        List<Map<String, AttributeValue>> found = calls.batchGet(List.of(key(StoreKeys.gate(domain, profileId, 0))), deadline);
+        return found.isEmpty() ? Map.of() : found.get(0);
     }
 
     /**

@@ -4,7 +4,6 @@ import static org.openprofiles.store.DynamoCalls.key;
 import static org.openprofiles.store.DynamoCalls.n;
 import static org.openprofiles.store.DynamoCalls.s;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -30,8 +29,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 final class LifecycleWrites {
     /** Actions per transaction when erasing or moving many items (DynamoDB allows 100). */
     static final int CHUNK = 100;
-    static final int MAX_ATTEMPTS = 10;
-    static final Backoff BACKOFF = new Backoff(Duration.ofMillis(10), Duration.ofMillis(320));
+    static final int MAX_ATTEMPTS = Backoff.WRITE_ATTEMPTS;
+    static final Backoff BACKOFF = Backoff.WRITE_CONFLICTS;
     final DynamoCalls calls;
     final KeyHolders holders;
     final ResolutionReader reader;

@@ -76,10 +76,11 @@ public final class ApiStack extends Stack {
         String indexArn = tableArn + "/index/" + ProfilesTable.OBJECTS_BY_PROFILE_INDEX;
 
         // Every function reads the domain's configuration item with BatchGetItem (folded into its own read where it has one).
-        // PutProfileObject: GetItem reads a gate that refused a write (the profile is being deleted or merged: Gates.state).
+        // PutProfileObject: UpdateItem (in its transaction) sets profile fields and records the object in the profile's
+        // membership; a gate that refused a write is read with BatchGetItem too (Gates.state).
         Alias put = function("PutProfileObject", PutProfileObjectHandler.class, code, table,
-                statement(List.of("dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                        "dynamodb:ConditionCheckItem"), tableArn));
+                statement(List.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"),
+                        tableArn));
         // AddProfileKey: PutItem for a full value's spill and a spilled value's holder items (KeyHolders.spill/add).
         Alias addKey = function("AddProfileKey", AddProfileKeyHandler.class, code, table,
                 statement(List.of("dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem"), tableArn));
@@ -88,8 +89,8 @@ public final class ApiStack extends Stack {
                 statement(List.of("dynamodb:BatchGetItem"), tableArn),
                 statement(List.of("dynamodb:Query"), indexArn));
         // The profile lifecycle, the only profile function that deletes: DeleteItem (erasing a profile, objects, key values,
-        // holders, in transactions and alone) and BatchWriteItem (closing the 256 gate shards); Query finds a profile's
-        // objects and a value's other sources on the index. No GetItem, Scan or configuration writes.
+        // holders, in transactions and alone) and BatchWriteItem (closing and fencing the 256 gate shards); Query finds on
+        // the index the objects of tables older than the membership. No GetItem, Scan or configuration writes.
         Alias lifecycle = function("ProfileLifecycle", ProfileLifecycleHandler.class, code, table,
                 statement(List.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
                         "dynamodb:ConditionCheckItem", "dynamodb:BatchWriteItem"), tableArn),

@@ -264,7 +264,7 @@ class TemplatesTest {
     @Test
     void eachFunctionGetsOnlyTheDynamoDbActionsItUses() {
         Map<String, Set<String>> byRole = dynamoActionsByRole();
-        assertEquals(Set.of("dynamodb:BatchGetItem on table", "dynamodb:GetItem on table", "dynamodb:ConditionCheckItem on table",
+        assertEquals(Set.of("dynamodb:BatchGetItem on table", "dynamodb:ConditionCheckItem on table",
                 "dynamodb:PutItem on table", "dynamodb:UpdateItem on table"), byRole.get(roleOf(PutProfileObjectHandler.class.getName())));
         assertEquals(Set.of("dynamodb:BatchGetItem on table", "dynamodb:ConditionCheckItem on table", "dynamodb:PutItem on table",
                 "dynamodb:UpdateItem on table"), byRole.get(roleOf(AddProfileKeyHandler.class.getName())));

@@ -84,7 +84,16 @@ public final class ProfileMerger {
         }
         // Keys before objects: once an object is on the main profile, its key values already name it.
         moveHolders(domain, keys, mergedIds, mainId, deadline);
-        for (String id : mergedIds) moveObjects(domain, id, mainId, objectsOf.get(id), deadline);
+        Set<KeyValue> claimed = new LinkedHashSet<>();
+        for (String id : mergedIds) {
+            moveObjects(domain, id, mainId, objectsOf.get(id), deadline);
+            for (Membership.Member object : objectsOf.get(id)) claimed.addAll(object.profileKeys());
+        }
+        // A removal on the main profile may have taken one of these values after the holders moved and
+        // before the objects reached the main profile's membership: each value a moved object brings names
+        // the main profile again (a write only where it does not; a value full at 50 holders is left as is).
+        writes.changeHolders(domain, claimed, (key, seen) -> writes.holders.needsSpill(seen, mainId) ? List.of()
+                : writes.holders.add(domain, key, seen, mainId), deadline);
         mergeFieldsOntoMain(domain, mainId, mergedIds, fieldSources, manualKeys, retainedKeys, deadline);
         for (String id : mergedIds) writes.membership.forget(domain, id, recordedOf.get(id).shards(), deadline);
         List<TransactWriteItem> deletes = new ArrayList<>();

@@ -112,17 +112,7 @@ public final class Gates {
      * @param mergedInto the main profile for a merge, or null for a deletion
      */
     void close(String domain, String profileId, String mergedInto, Deadline deadline) {
-        long expiresAt = clock.instant().plus(CLOSED_FOR).getEpochSecond();
-        List<WriteRequest> pending = new ArrayList<>();
-        for (int shard = 0; shard < SHARDS; shard++) {
-            Map<String, AttributeValue> item = new HashMap<>();
-            item.put(ProfilesTable.PARTITION_KEY, s(StoreKeys.gate(domain, profileId, shard)));
-            item.put("profileId", s(profileId));
-            item.put(ProfilesTable.TTL_ATTRIBUTE, n(expiresAt));
-            if (mergedInto != null) item.put(MERGED_INTO, s(mergedInto));
-            pending.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
-        }
-        calls.batchWrite(pending, deadline, MAX_CLOSE_ROUNDS, CLOSE_BACKOFF);
+        putAll(domain, profileId, mergedInto == null ? Map.of() : Map.of(MERGED_INTO, s(mergedInto)), deadline);
     }
 
     /**
@@ -154,16 +144,25 @@ public final class Gates {
     }
 
     private void writeAll(String domain, String profileId, long fencedUntil, Map<String, Long> removed, Deadline deadline) {
-        long expiresAt = clock.instant().plus(CLOSED_FOR).getEpochSecond();
+        Map<String, AttributeValue> state = new HashMap<>();
+        state.put(FENCED_UNTIL, n(fencedUntil));
         Map<String, AttributeValue> removedValues = new HashMap<>();
         removed.forEach((value, at) -> removedValues.put(value, n(at)));
+        if (!removedValues.isEmpty()) state.put(REMOVED, AttributeValue.fromM(removedValues));
+        putAll(domain, profileId, state, deadline);
+    }
+
+    /**
+     * Puts every shard with the profile id, an expiry (TTL) and {@code state}. Shards held by an
+     * in-flight write come back unprocessed and are put again after a pause, a bounded number of times.
+     */
+    private void putAll(String domain, String profileId, Map<String, AttributeValue> state, Deadline deadline) {
+        long expiresAt = clock.instant().plus(CLOSED_FOR).getEpochSecond();
         List<WriteRequest> pending = new ArrayList<>();
         for (int shard = 0; shard < SHARDS; shard++) {
-            Map<String, AttributeValue> item = new HashMap<>();
+            Map<String, AttributeValue> item = new HashMap<>(state);
             item.put(ProfilesTable.PARTITION_KEY, s(StoreKeys.gate(domain, profileId, shard)));
             item.put("profileId", s(profileId));
-            item.put(FENCED_UNTIL, n(fencedUntil));
-            if (!removedValues.isEmpty()) item.put(REMOVED, AttributeValue.fromM(removedValues));
             item.put(ProfilesTable.TTL_ATTRIBUTE, n(expiresAt));
             pending.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
         }

@@ -82,13 +82,10 @@ public final class ProfileLifecycleService {
         return new BatchGet(profiles, missing);
     }
 
+    /** Recorded, then finished (store.ops()): bounded retries live there, since after the record nothing may answer 4xx. */
     public void delete(LifecycleRequests.ProfileRef request, Deadline deadline) {
         Domain domain = domains.get(request.domainName());
-        // Repeatable: a DeleteProfile that waited for a removal's fence starts again.
-        Retries.onConflict(deadline, () -> {
-            store.eraser().erase(domain.name(), request.profileId(), typeNames(domain), deadline);
-            return null;
-        });
+        store.ops().delete(domain.name(), request.profileId(), typeNames(domain), deadline);
     }
 
     /** Values normalised with the cached configuration, confirmed inside the delete's own read (2 calls in all). */
@@ -125,13 +122,11 @@ public final class ProfileLifecycleService {
         });
     }
 
+    /** As {@link #delete}. */
     public void merge(LifecycleRequests.Merge request, Deadline deadline) {
         Domain domain = domains.get(request.domainName());
-        Retries.onConflict(deadline, () -> {
-            store.merger().merge(domain.name(), request.mainProfileId(), request.mergedIds(), request.fieldSources(), typeNames(domain),
-                    deadline);
-            return null;
-        });
+        store.ops().merge(domain.name(), request.mainProfileId(), request.mergedIds(), request.fieldSources(), typeNames(domain),
+                deadline);
     }
 
     /** Every object type a profile of the domain can hold objects of: explicit types and templates used as types. */

@@ -24,7 +24,7 @@ import org.openprofiles.resolution.StandardKeys;
 import org.openprofiles.store.ConfigRead;
 import org.openprofiles.store.ObjectPut;
 import org.openprofiles.store.ProfileStore;
-import org.openprofiles.store.Gates;
+import org.openprofiles.store.ProfileShards;
 import org.openprofiles.store.ProfileClosedException;
 import org.openprofiles.store.Snapshot;
 import org.openprofiles.store.WriteConflictException;
@@ -123,8 +123,12 @@ public final class PutProfileObjectService {
             try {
                 store.objects().write(put, seen, deadline);
             } catch (ProfileClosedException e) {
-                Gates.Closed state = store.closedState(domain.name(), e.profileId(), deadline);
-                if (state != null) closed.put(e.profileId(), Optional.ofNullable(state.mergedInto()));
+                ProfileShards.Closed state = store.closedState(domain.name(), e.profileId(), e.shard(), deadline);
+                if (state == null) throw new WriteConflictException("a value this put relied on was removed; decide again", false);
+                closed.put(e.profileId(), Optional.ofNullable(state.mergedInto()));
+                // A deletion or merge whose function died is finished by the request that meets it.
+                store.ops().finishIfAbandoned(domain.name(), e.profileId(), state.closedAtMillis(),
+                        ProfileLifecycleService.typeNames(domain), deadline);
                 throw new WriteConflictException("the profile was closed; decide again", false);
             }
             return uniqueKey;

@@ -91,7 +91,8 @@ final class KeyHolders {
 
     private TransactWriteItem keyItem(String domain, KeyValue key, Snapshot.KeyState seen, Set<String> ids, boolean spilled) {
         long rev = seen == null ? 1 : seen.rev() + 1;
-        KeyItem item = new KeyItem(StoreKeys.keyValue(domain, key), key.keyName(), key.value(), ids, rev, spilled);
+        String born = seen == null || seen.born().isEmpty() ? newBorn() : seen.born();
+        KeyItem item = new KeyItem(StoreKeys.keyValue(domain, key), key.keyName(), key.value(), ids, rev, spilled, born);
         Put.Builder put = Put.builder().tableName(tableName).item(KeyItem.SCHEMA.itemToMap(item, true));
         if (seen == null) {
             put.conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", ProfilesTable.PARTITION_KEY));
@@ -130,6 +131,27 @@ final class KeyHolders {
     }
 
     /**
+     * The writes that make the main profile of a merge hold {@code key} in place of the merged
+     * profiles {@code from} (none of them holding it: nothing). Conditioned on the revision read.
+     */
+    List<TransactWriteItem> move(String domain, KeyValue key, Snapshot.KeyState seen, java.util.Collection<String> from, String to) {
+        if (seen == null) return List.of();
+        if (seen.spilled()) {
+            List<TransactWriteItem> out = new ArrayList<>();
+            for (String id : from) {
+                out.add(TransactWriteItem.builder().delete(Delete.builder().tableName(tableName)
+                        .key(DynamoCalls.key(StoreKeys.holder(domain, key, id))).build()).build());
+            }
+            out.add(holder(domain, key, to));
+            return out;
+        }
+        Set<String> ids = new LinkedHashSet<>(seen.profileIds());
+        if (!ids.removeAll(from)) return List.of();
+        ids.add(to);
+        return List.of(keyItem(domain, key, seen, ids, false));
+    }
+
+    /**
      * Adds the holder in place without reading first, unless the value is spilled or full (then the
      * condition fails and the caller takes the read-then-write path).
      */
@@ -140,9 +162,11 @@ final class KeyHolders {
                 ":id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromSs(List.of(profileId)),
                 ":idS", DynamoCalls.s(profileId), ":one", n(1), ":keyName", DynamoCalls.s(key.keyName()),
                 ":keyValue", DynamoCalls.s(key.value()), ":limit", n(inlineLimit)));
+        names.put("#born", KeyItem.BORN);
+        values.put(":born", DynamoCalls.s(newBorn()));
         return TransactWriteItem.builder().update(software.amazon.awssdk.services.dynamodb.model.Update.builder().tableName(tableName)
                 .key(DynamoCalls.key(StoreKeys.keyValue(domain, key)))
-                .updateExpression("ADD #ids :id, #rev :one SET #keyName = :keyName, #keyValue = :keyValue")
+                .updateExpression("ADD #ids :id, #rev :one SET #keyName = :keyName, #keyValue = :keyValue, #born = if_not_exists(#born, :born)")
                 .conditionExpression("attribute_not_exists(#spilled) AND (attribute_not_exists(#ids) OR contains(#ids, :idS)"
                         + " OR size(#ids) < :limit)")
                 .expressionAttributeNames(names)
@@ -151,7 +175,12 @@ final class KeyHolders {
     }
 
     static Snapshot.KeyState state(KeyItem item) {
-        return new Snapshot.KeyState(item.profileIds(), item.rev(), item.spilled());
+        return new Snapshot.KeyState(item.profileIds(), item.rev(), item.spilled(), item.born());
+    }
+
+    /** A new incarnation's mark: random, so a value deleted and created again is told apart from its past. */
+    private static String newBorn() {
+        return Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     }
 
 }

@@ -12,8 +12,13 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchem
  * become {@link HolderItem}s, and the value stays ambiguous for good (see docs/data-model.md).
  *
  * @param profileIds the holders, or null once spilled (DynamoDB refuses empty sets)
+ * @param born       random, set when the item is created: a value deleted and created again is another
+ *                   incarnation, whose {@code rev} starts again (a removal recorded on a profile's shards
+ *                   names the incarnation and revision it removed, see {@link ProfileShards})
  */
-record KeyItem(String pk, String keyName, String keyValue, Set<String> profileIds, long rev, boolean spilled) {
+record KeyItem(String pk, String keyName, String keyValue, Set<String> profileIds, long rev, boolean spilled, String born) {
+
+    static final String BORN = "born";
 
     static final StaticImmutableTableSchema<KeyItem, Builder> SCHEMA =
             StaticImmutableTableSchema.builder(KeyItem.class, Builder.class)
@@ -27,7 +32,9 @@ record KeyItem(String pk, String keyName, String keyValue, Set<String> profileId
                     .addAttribute(Long.class, a -> a.name("rev").getter(KeyItem::rev).setter(Builder::rev))
                     .addAttribute(Boolean.class, a -> a.name("spilled").getter(k -> k.spilled() ? Boolean.TRUE : null)
                             .setter(Builder::spilled))
+                    .addAttribute(String.class, a -> a.name(BORN).getter(k -> k.born().isEmpty() ? null : k.born()).setter(Builder::born))
                     .build();
+
 
     static final class Builder {
         private String pk;
@@ -36,6 +43,7 @@ record KeyItem(String pk, String keyName, String keyValue, Set<String> profileId
         private Set<String> profileIds = Set.of();
         private long rev;
         private boolean spilled;
+        private String born;
 
         void pk(String v) { pk = v; }
         void keyName(String v) { keyName = v; }
@@ -43,6 +51,7 @@ record KeyItem(String pk, String keyName, String keyValue, Set<String> profileId
         void profileIds(Set<String> v) { profileIds = v == null ? Set.of() : v; }
         void rev(Long v) { rev = v == null ? 0 : v; }
         void spilled(Boolean v) { spilled = Boolean.TRUE.equals(v); }
-        KeyItem build() { return new KeyItem(pk, keyName, keyValue, Set.copyOf(profileIds), rev, spilled); }
+        void born(String v) { born = v == null ? "" : v; }
+        KeyItem build() { return new KeyItem(pk, keyName, keyValue, Set.copyOf(profileIds), rev, spilled, born == null ? "" : born); }
     }
 }

@@ -27,13 +27,13 @@ public final class KeyWriter {
     private final DynamoCalls calls;
     private final KeyHolders holders;
     private final ResolutionReader reader;
-    private final Gates gates;
+    private final ProfileShards shards;
 
-    KeyWriter(DynamoCalls calls, KeyHolders holders, ResolutionReader reader, Gates gates) {
+    KeyWriter(DynamoCalls calls, KeyHolders holders, ResolutionReader reader, ProfileShards shards) {
         this.calls = calls;
         this.holders = holders;
         this.reader = reader;
-        this.gates = gates;
+        this.shards = shards;
     }
 
     /**
@@ -44,12 +44,13 @@ public final class KeyWriter {
         List<KeyValue> values = List.copyOf(new LinkedHashSet<>(keys));
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(profileRecordsManualKeys(domain, profileId, values, "ADD"));
-        actions.add(gates.openCheck(domain, profileId));
+        int shard = ProfileShards.randomShard();
+        actions.add(shards.add(domain, profileId, shard, List.of(), Map.of()));
         for (KeyValue key : values) actions.add(holders.addWhileItFits(domain, key, profileId));
         try {
             calls.transact(actions, deadline, reasons -> {
                 if (failed(reasons, 0)) return notFound(domain, profileId);
-                if (failed(reasons, 1)) return gates.refusal(domain, profileId, deadline);
+                if (failed(reasons, 1)) return shards.refusal(domain, profileId, shard, deadline);
                 for (int i = 2; i < reasons.size(); i++) if (failed(reasons, i)) return new FullValue();
                 return null;
             });
@@ -130,10 +131,11 @@ public final class KeyWriter {
         }
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(profileRecordsManualKeys(domain, profileId, values, "ADD"));
-        actions.add(gates.openCheck(domain, profileId));
+        int shard = ProfileShards.randomShard();
+        actions.add(shards.add(domain, profileId, shard, List.of(), Map.of()));
         for (KeyValue key : values) actions.addAll(holders.add(domain, key, seen.keys().get(key), profileId));
         calls.transact(actions, deadline, reasons -> failed(reasons, 0) ? notFound(domain, profileId)
-                : failed(reasons, 1) ? gates.refusal(domain, profileId, deadline) : null);
+                : failed(reasons, 1) ? shards.refusal(domain, profileId, shard, deadline) : null);
     }
 
     static boolean failed(List<CancellationReason> reasons, int index) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.time.Clock;
 import java.util.function.Function;
 import org.openprofiles.model.Backoff;
 import org.openprofiles.model.Deadline;
@@ -23,8 +24,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
- * What DeleteProfile and MergeProfiles share: finding every object of a profile once its gates are
- * closed, and changing the holders of many key values in bounded, retried chunks of transactions.
+ * What the lifecycle writes share: a profile's objects as the table says (from its shards, checked
+ * item by item), the other sources of a key value, and changing the holders of many key values in
+ * bounded, retried chunks of transactions.
  */
 final class LifecycleWrites {
     /** Actions per transaction when erasing or moving many items (DynamoDB allows 100). */
@@ -34,23 +36,25 @@ final class LifecycleWrites {
     final DynamoCalls calls;
     final KeyHolders holders;
     final ResolutionReader reader;
-    final Membership membership;
+    final ProfileShards shards;
+    final Clock clock;
 
-    LifecycleWrites(DynamoCalls calls, KeyHolders holders, ResolutionReader reader, Membership membership) {
+    LifecycleWrites(DynamoCalls calls, KeyHolders holders, ResolutionReader reader, ProfileShards shards, Clock clock) {
         this.calls = calls;
         this.holders = holders;
         this.reader = reader;
-        this.membership = membership;
+        this.shards = shards;
+        this.clock = clock;
     }
 
     /**
-     * A closed profile's objects, as the table says: those its membership records, and those the
-     * index lists (objects put before the membership existed: long in the index), each checked on
-     * the table, past its expiry or not.
+     * A closed profile's objects, as the table says: those its shards record, and those the index
+     * lists (objects put before the shards existed: long in the index), each checked on the table,
+     * past its expiry or not.
      */
-    List<Membership.Member> objectsOf(String domain, String profileId, Membership.Recorded recorded, Collection<String> typeNames,
-                                      Deadline deadline) {
-        Map<String, Membership.Member> candidates = new LinkedHashMap<>(recorded.objects());
+    List<ProfileShards.Member> objectsOf(String domain, String profileId, ProfileShards.Shards recorded, Collection<String> typeNames,
+                                         Deadline deadline) {
+        Map<String, ProfileShards.Member> candidates = new LinkedHashMap<>(recorded.members());
         for (String type : typeNames) {
             Map<String, AttributeValue> start = null;
             do {
@@ -58,21 +62,67 @@ final class LifecycleWrites {
                 QueryRequest query = QueryRequest.builder().tableName(calls.tableName)
                         .indexName(ProfilesTable.OBJECTS_BY_PROFILE_INDEX)
                         .keyConditionExpression("#p = :p")
-                        .expressionAttributeNames(Map.of("#p", ProfilesTable.INDEX_PARTITION_KEY, "#u", "uniqueKey"))
+                        .expressionAttributeNames(Map.of("#p", ProfilesTable.INDEX_PARTITION_KEY, "#u", "uniqueKey",
+                                "#pk", ProfilesTable.PARTITION_KEY))
                         .expressionAttributeValues(Map.of(":p", s(StoreKeys.profileObjects(domain, profileId, type))))
-                        .projectionExpression("#u")
+                        .projectionExpression("#pk, #u")
                         .exclusiveStartKey(from)
                         .overrideConfiguration(DynamoCalls.within(deadline))
                         .build();
                 QueryResponse page = DynamoCalls.call(() -> calls.dynamo.query(query));
                 for (Map<String, AttributeValue> item : page.items()) {
                     String uniqueKey = item.get("uniqueKey").s();
-                    candidates.putIfAbsent(StoreKeys.member(type, uniqueKey), new Membership.Member(type, uniqueKey, Set.of()));
+                    candidates.putIfAbsent(StoreKeys.member(type, uniqueKey), new ProfileShards.Member(type, uniqueKey, Set.of()));
                 }
                 start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
             } while (start != null);
         }
-        return membership.onProfile(domain, profileId, candidates.values(), true, deadline);
+        return onProfile(domain, profileId, candidates.values(), true, deadline);
+    }
+
+    /**
+     * Which of the candidates are on the profile now, as the table says (strongly consistent): each
+     * with the key values it brings now. {@code includeExpired}: an object past its expiry counts for
+     * erasure (it still holds the profile's data) but is no source of a key value.
+     */
+    List<ProfileShards.Member> onProfile(String domain, String profileId, Collection<ProfileShards.Member> candidates,
+                                         boolean includeExpired, Deadline deadline) {
+        if (candidates.isEmpty()) return List.of();
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (ProfileShards.Member m : candidates) keys.add(key(m.pk(domain)));
+        long now = clock.instant().getEpochSecond();
+        List<ProfileShards.Member> on = new ArrayList<>();
+        for (Map<String, AttributeValue> item : calls.batchGet(keys, "#pk, #t, #u, #p, #pks, #e",
+                Map.of("#pk", ProfilesTable.PARTITION_KEY, "#t", "objectTypeName", "#u", "uniqueKey", "#p", "profileId",
+                        "#pks", "profileKeys", "#e", ProfilesTable.TTL_ATTRIBUTE), deadline)) {
+            AttributeValue owner = item.get("profileId");
+            if (owner == null || !profileId.equals(owner.s())) continue;
+            AttributeValue expires = item.get(ProfilesTable.TTL_ATTRIBUTE);
+            if (!includeExpired && expires != null && Long.parseLong(expires.n()) <= now) continue;
+            Set<KeyValue> brought = new LinkedHashSet<>();
+            AttributeValue pks = item.get("profileKeys");
+            if (pks != null && pks.hasSs()) for (String k : pks.ss()) brought.add(StoreKeys.parseObjectKey(k));
+            on.add(new ProfileShards.Member(item.get("objectTypeName").s(), item.get("uniqueKey").s(), brought));
+        }
+        return on;
+    }
+
+    /**
+     * The values (of {@code values}) that an object on the profile other than {@code except} still
+     * brings: the objects the shards record as bringing them, checked against the table.
+     */
+    Set<KeyValue> otherSources(String domain, String profileId, ProfileShards.Shards seen, Set<KeyValue> values, String exceptType,
+                               String exceptUniqueKey, Deadline deadline) {
+        if (values.isEmpty()) return Set.of();
+        List<ProfileShards.Member> candidates = new ArrayList<>();
+        for (ProfileShards.Member m : seen.members().values()) {
+            boolean same = m.objectTypeName().equals(exceptType) && m.uniqueKey().equals(exceptUniqueKey);
+            if (!same && m.profileKeys().stream().anyMatch(values::contains)) candidates.add(m);
+        }
+        Set<KeyValue> brought = new LinkedHashSet<>();
+        for (ProfileShards.Member m : onProfile(domain, profileId, candidates, false, deadline)) brought.addAll(m.profileKeys());
+        brought.retainAll(values);
+        return brought;
     }
 
     /** How one key value's holders change, given what a consistent read saw. */
@@ -139,18 +189,5 @@ final class LifecycleWrites {
                 if (attempt == MAX_ATTEMPTS || !BACKOFF.pause(attempt, deadline, DynamoCalls.MIN_CALL_TIME)) throw DynamoCalls.outOfTime();
             }
         }
-    }
-
-    static Map<String, AttributeValue> values(Object... pairs) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            Object v = pairs[i + 1];
-            values.put((String) pairs[i], v instanceof Long l ? n(l) : v instanceof AttributeValue a ? a : s((String) v));
-        }
-        return values;
-    }
-
-    static Map<String, AttributeValue> keyOf(String pk) {
-        return key(pk);
     }
 }

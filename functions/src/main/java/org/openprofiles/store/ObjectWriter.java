@@ -27,21 +27,20 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 public final class ObjectWriter {
     private final DynamoCalls calls;
     private final KeyHolders holders;
-    private final Gates gates;
-    private final Membership membership;
+    private final ProfileShards shards;
     private final Clock clock;
 
-    ObjectWriter(DynamoCalls calls, KeyHolders holders, Gates gates, Membership membership, Clock clock) {
+    ObjectWriter(DynamoCalls calls, KeyHolders holders, ProfileShards shards, Clock clock) {
         this.calls = calls;
         this.holders = holders;
-        this.gates = gates;
-        this.membership = membership;
+        this.shards = shards;
         this.clock = clock;
     }
 
     /**
      * @throws WriteConflictException when something the decision rests on changed, an item was held, or DynamoDB throttled
-     * @throws ProfileClosedException when the profile it attaches to (or moves the object from) is being deleted or merged
+     * @throws ProfileClosedException when a shard of the profile it attaches to (or moves the object from) refused it:
+     *                                 the profile is closed, or a value the put relied on was removed
      */
     public void write(ObjectPut put, Snapshot seen, Deadline deadline) {
         if (put.profileId() != null && holders.spillFirst(calls, put.domainName(), put.profileKeys(), seen, put.profileId(), deadline)) {
@@ -49,15 +48,16 @@ public final class ObjectWriter {
         }
         long now = clock.instant().getEpochSecond();
         List<TransactWriteItem> actions = new ArrayList<>();
-        Map<Integer, String> gateOf = new HashMap<>();
+        Map<Integer, ProfileClosedException> refusedAs = new HashMap<>();
         actions.add(objectPut(put, now));
         String movedFrom = seen.object() == null || seen.object().profileId() == null
                 || seen.object().profileId().equals(put.profileId()) ? null : seen.object().profileId();
         if (movedFrom != null) {
             // The old profile must still be open (its erasure may be deleting this object), and keeps
             // the keys the object brought it (keys accumulate): listed so that its erasure finds them.
-            gateOf.put(actions.size(), movedFrom);
-            actions.add(gates.openCheck(put.domainName(), movedFrom));
+            int shard = ProfileShards.randomShard();
+            refusedAs.put(actions.size(), new ProfileClosedException(movedFrom, shard));
+            actions.add(shards.add(put.domainName(), movedFrom, shard, List.of(), Map.of()));
             if (!seen.object().profileKeys().isEmpty()) actions.add(retainKeys(put.domainName(), movedFrom, seen.object().profileKeys()));
         }
         if (put.profileId() != null) {
@@ -73,29 +73,29 @@ public final class ObjectWriter {
             boolean alreadyOnProfile = seen.object() != null && put.profileId().equals(seen.object().profileId());
             // The object joins the profile's membership, or brings it key values it did not record yet.
             boolean joins = !alreadyOnProfile || !seen.object().profileKeys().containsAll(put.profileKeys());
-            Membership.Member member = new Membership.Member(put.objectTypeName(), put.uniqueKey(), new LinkedHashSet<>(put.profileKeys()));
+            ProfileShards.Member member = new ProfileShards.Member(put.objectTypeName(), put.uniqueKey(),
+                    new LinkedHashSet<>(put.profileKeys()));
             if (put.createProfile()) {
-                actions.add(membership.record(put.domainName(), put.profileId(), Gates.randomShard(), List.of(member)));
+                actions.add(shards.add(put.domainName(), put.profileId(), ProfileShards.randomShard(), List.of(member), Map.of()));
             } else if (joins || !(alreadyOnProfile && adds.isEmpty())) {
-                // Adds to an existing profile: it must be open (docs/data-model.md, gates); the
-                // membership shard is the gate's, so attaches meet nowhere they did not already.
-                int shard = Gates.randomShard();
-                gateOf.put(actions.size(), put.profileId());
-                actions.add(gates.openCheck(put.domainName(), put.profileId(), shard, relied(put, seen), seen.readAtMillis()));
-                if (joins) actions.add(membership.record(put.domainName(), put.profileId(), shard, List.of(member)));
+                // Adds to an existing profile: one shard, refused once the profile is closed or a value
+                // this put relies on was removed since its read (docs/data-model.md).
+                int shard = ProfileShards.randomShard();
+                refusedAs.put(actions.size(), new ProfileClosedException(put.profileId(), shard));
+                actions.add(shards.add(put.domainName(), put.profileId(), shard, joins ? List.of(member) : List.of(), relied(put, seen)));
             } else if (put.keptProfileId() == null) {
                 // Only the object changes, in place: it must still be on its profile (an erasure deletes it after).
                 actions.set(0, objectPut(put, now, put.profileId()));
             }
             actions.addAll(adds);
         }
-        if (gateOf.isEmpty()) {
+        if (refusedAs.isEmpty()) {
             calls.commit(actions, deadline);
             return;
         }
         calls.transact(actions, deadline, reasons -> {
-            for (Map.Entry<Integer, String> gate : gateOf.entrySet()) {
-                if (KeyWriter.failed(reasons, gate.getKey())) return new ProfileClosedException(gate.getValue());
+            for (Map.Entry<Integer, ProfileClosedException> refused : refusedAs.entrySet()) {
+                if (KeyWriter.failed(reasons, refused.getKey())) return refused.getValue();
             }
             return null;
         });
@@ -103,13 +103,13 @@ public final class ObjectWriter {
 
     /**
      * The values the object brings that the profile already held when read, which this write does
-     * not touch: a removal of one of them since the read must refuse it (docs/data-model.md, fences).
+     * not touch: a removal of one of them since the read must refuse it (docs/data-model.md).
      */
-    private static Set<KeyValue> relied(ObjectPut put, Snapshot seen) {
-        Set<KeyValue> relied = new LinkedHashSet<>();
+    private static Map<KeyValue, Snapshot.KeyState> relied(ObjectPut put, Snapshot seen) {
+        Map<KeyValue, Snapshot.KeyState> relied = new java.util.LinkedHashMap<>();
         for (KeyValue key : put.profileKeys()) {
             Snapshot.KeyState state = seen.keys().get(key);
-            if (state != null && !state.spilled() && state.profileIds().contains(put.profileId())) relied.add(key);
+            if (state != null && !state.spilled() && state.profileIds().contains(put.profileId())) relied.put(key, state);
         }
         return relied;
     }

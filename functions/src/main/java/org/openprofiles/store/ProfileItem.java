@@ -12,7 +12,7 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchem
  * single entries with an update expression without reading the profile first.
  */
 record ProfileItem(String pk, String profileId, long createdAt, long updatedAt, Map<String, String> fields,
-                   Map<String, String> manual, Set<String> manualKeys, Set<String> retainedKeys, long version) {
+                   Map<String, String> manual, Set<String> manualKeys, Set<String> retainedKeys, long version, String op) {
 
     static final String FIELDS = "fields";
     /** Fields set by CreateProfile/UpdateProfile (spec 3.4): ingestion writes {@link #FIELDS} only, so it never overwrites these. */
@@ -23,9 +23,11 @@ record ProfileItem(String pk, String profileId, long createdAt, long updatedAt, 
     static final String RETAINED_KEYS = "retainedKeys";
     /** +1 on every write of the item by this service's profile writes; UpdateProfile and merges condition on it. */
     static final String VERSION = "version";
+    /** A DeleteProfile or MergeProfiles recorded on the profile and not yet finished ({@link ProfileOp}, as JSON). */
+    static final String OP = "op";
 
     ProfileItem(String pk, String profileId, long createdAt, long updatedAt, Map<String, String> fields) {
-        this(pk, profileId, createdAt, updatedAt, fields, Map.of(), Set.of(), Set.of(), 0);
+        this(pk, profileId, createdAt, updatedAt, fields, Map.of(), Set.of(), Set.of(), 0, null);
     }
 
     /** The profile as the API shows it: ingested fields, overridden by manual ones. */
@@ -52,6 +54,7 @@ record ProfileItem(String pk, String profileId, long createdAt, long updatedAt, 
                     .addAttribute(EnhancedType.setOf(String.class),
                             a -> a.name(RETAINED_KEYS).getter(p -> p.retainedKeys().isEmpty() ? null : p.retainedKeys()).setter(Builder::retainedKeys))
                     .addAttribute(Long.class, a -> a.name(VERSION).getter(ProfileItem::version).setter(Builder::version))
+                    .addAttribute(String.class, a -> a.name(OP).getter(ProfileItem::op).setter(Builder::op))
                     .build();
 
     static final class Builder {
@@ -64,6 +67,7 @@ record ProfileItem(String pk, String profileId, long createdAt, long updatedAt, 
         private Set<String> manualKeys = Set.of();
         private Set<String> retainedKeys = Set.of();
         private long version;
+        private String op;
 
         void pk(String v) { pk = v; }
         void profileId(String v) { profileId = v; }
@@ -74,9 +78,10 @@ record ProfileItem(String pk, String profileId, long createdAt, long updatedAt, 
         void manualKeys(Set<String> v) { manualKeys = v == null ? Set.of() : v; }
         void retainedKeys(Set<String> v) { retainedKeys = v == null ? Set.of() : v; }
         void version(Long v) { version = v == null ? 0 : v; }
+        void op(String v) { op = v; }
         ProfileItem build() {
             return new ProfileItem(pk, profileId, createdAt, updatedAt, Map.copyOf(fields), Map.copyOf(manual),
-                    Set.copyOf(manualKeys), Set.copyOf(retainedKeys), version);
+                    Set.copyOf(manualKeys), Set.copyOf(retainedKeys), version, op);
         }
     }
 }

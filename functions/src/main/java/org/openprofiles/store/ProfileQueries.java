@@ -145,6 +145,8 @@ public final class ProfileQueries {
                 continue;
             }
             ProfileItem profile = ProfileItem.SCHEMA.mapToItem(item);
+            // A profile a recorded DeleteProfile or MergeProfiles takes away is gone for readers from the record on.
+            if (profile.op() != null && ProfileOp.parse(profile.op()).removes(profile.profileId())) continue;
             profiles.put(profile.profileId(), new StoredProfile(profile.profileId(), profile.effectiveFields()));
         }
         return profiles;

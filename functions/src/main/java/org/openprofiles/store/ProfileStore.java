@@ -15,10 +15,9 @@ public final class ProfileStore {
     private final ObjectWriter objects;
     private final KeyWriter keys;
     private final ProfileQueries queries;
-    private final Gates gates;
+    private final ProfileShards shards;
     private final ProfileWriter profiles;
-    private final ProfileEraser eraser;
-    private final ProfileMerger merger;
+    private final ProfileOps ops;
 
     public ProfileStore(DynamoDbClient dynamo, String tableName, Clock clock) {
         this(dynamo, tableName, clock, KeyHolders.DEFAULT_INLINE_LIMIT);
@@ -29,16 +28,13 @@ public final class ProfileStore {
         DynamoCalls calls = new DynamoCalls(dynamo, tableName);
         KeyHolders holders = new KeyHolders(tableName, inlineHolderLimit);
         this.reader = new ResolutionReader(calls, clock);
-        this.gates = new Gates(calls, clock);
-        Membership membership = new Membership(calls, clock);
-        this.objects = new ObjectWriter(calls, holders, gates, membership, clock);
-        this.keys = new KeyWriter(calls, holders, reader, gates);
+        this.shards = new ProfileShards(calls, clock);
+        this.objects = new ObjectWriter(calls, holders, shards, clock);
+        this.keys = new KeyWriter(calls, holders, reader, shards);
         this.queries = new ProfileQueries(calls, clock);
-        LifecycleWrites lifecycle = new LifecycleWrites(calls, holders, reader, membership);
-        ProfileFence fence = new ProfileFence(calls, gates, clock);
-        this.profiles = new ProfileWriter(lifecycle, gates, fence, clock);
-        this.eraser = new ProfileEraser(lifecycle, gates, membership, fence);
-        this.merger = new ProfileMerger(lifecycle, gates, fence);
+        LifecycleWrites lifecycle = new LifecycleWrites(calls, holders, reader, shards, clock);
+        this.profiles = new ProfileWriter(lifecycle, clock);
+        this.ops = new ProfileOps(calls, reader, new ProfileDeletion(lifecycle), new ProfileMerge(lifecycle), clock);
     }
 
     public ResolutionReader reader() { return reader; }
@@ -52,14 +48,11 @@ public final class ProfileStore {
     /** CreateProfile, UpdateProfile, DeleteProfileObject. */
     public ProfileWriter profiles() { return profiles; }
 
-    /** DeleteProfile. */
-    public ProfileEraser eraser() { return eraser; }
+    /** DeleteProfile, MergeProfiles, and finishing them wherever they stopped. */
+    public ProfileOps ops() { return ops; }
 
-    /** MergeProfiles. */
-    public ProfileMerger merger() { return merger; }
-
-    /** Whether a profile is closed (deleted or merged: see {@link Gates}); null while open. */
-    public Gates.Closed closedState(String domain, String profileId, org.openprofiles.model.Deadline deadline) {
-        return gates.state(domain, profileId, deadline);
+    /** What the shard that refused a put says: closed (deleted or merged), or null (open: the put decides again). */
+    public ProfileShards.Closed closedState(String domain, String profileId, int shard, org.openprofiles.model.Deadline deadline) {
+        return shards.closed(domain, profileId, shard, deadline);
     }
 }

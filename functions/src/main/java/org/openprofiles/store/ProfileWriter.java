@@ -25,18 +25,16 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * CreateProfile's and UpdateProfile's writes, and DeleteProfileObject's. Fields they set are manual
  * ({@code manual} on the item), which ingestion never writes (spec 3.4). Standard key values follow
  * the fields: a value the profile gains joins the value's holders; a value whose last source goes
- * (spec 11: the field, AddProfileKey, an object, a moved object) stops naming the profile.
+ * (spec 11: the field, AddProfileKey, an object, a moved object) stops naming the profile. A write
+ * that takes a source away decides on the profile's shards and commits only if no source was added
+ * since ({@link ProfileShards}); one that only adds updates one shard, like any attach.
  */
 public final class ProfileWriter {
     private final LifecycleWrites writes;
-    private final Gates gates;
-    private final ProfileFence fence;
     private final Clock clock;
 
-    ProfileWriter(LifecycleWrites writes, Gates gates, ProfileFence fence, Clock clock) {
+    ProfileWriter(LifecycleWrites writes, Clock clock) {
         this.writes = writes;
-        this.gates = gates;
-        this.fence = fence;
         this.clock = clock;
     }
 
@@ -44,7 +42,7 @@ public final class ProfileWriter {
     public void create(String domain, String profileId, Map<String, String> fields, Deadline deadline) {
         long now = clock.instant().getEpochSecond();
         ProfileItem item = new ProfileItem(StoreKeys.profile(domain, profileId), profileId, now, now, Map.of(), Map.copyOf(fields),
-                Set.of(), Set.of(), 1);
+                Set.of(), Set.of(), 1, null);
         TransactWriteItem put = TransactWriteItem.builder().put(Put.builder().tableName(writes.calls.tableName)
                 .item(ProfileItem.SCHEMA.itemToMap(item, true))
                 .conditionExpression("attribute_not_exists(#pk)")
@@ -83,19 +81,8 @@ public final class ProfileWriter {
                        ConfigRead config, Runnable afterRead, Deadline deadline) {
         Snapshot first = writes.reader.read(domain, StandardKeys.of(set), null, null, config, deadline, profileId);
         afterRead.run();
-        // As DeleteProfileObject: fenced, and decided again, only when a value would lose its last source.
-        if (!updateIfNothingLost(domain, profileId, set, remove, first, null, deadline)) {
-            fence.hold(domain, profileId, deadline, removing -> updateIfNothingLost(domain, profileId, set, remove,
-                    writes.reader.read(domain, StandardKeys.of(set), null, null, deadline, profileId), removing, deadline));
-        }
-    }
-
-    /** Updates and returns true, unless values would lose their last source and it is not fenced (as {@link #deleteObjectIfNothingLost}). */
-    private boolean updateIfNothingLost(String domain, String profileId, Map<String, String> set, Set<String> remove, Snapshot first,
-                                        Set<KeyValue> removing, Deadline deadline) {
-        boolean fenced = removing != null;
         Snapshot.ProfileState profile = first.profile();
-        if (profile == null) throw KeyWriter.notFound(domain, profileId);
+        if (profile == null || profile.op() != null && profile.op().removes(profileId)) throw KeyWriter.notFound(domain, profileId);
         Map<String, String> manual = new LinkedHashMap<>(profile.manualFields());
         Map<String, String> effective = new LinkedHashMap<>(profile.fields());
         manual.putAll(set);
@@ -110,40 +97,52 @@ public final class ProfileWriter {
         Set<KeyValue> after = new LinkedHashSet<>(StandardKeys.of(effective));
         Set<KeyValue> gained = new LinkedHashSet<>(after);
         gained.removeAll(before);
-        Set<KeyValue> lost = new LinkedHashSet<>(before);
-        lost.removeAll(after);
-        lost.removeAll(profile.manualKeys());
-        lost.removeAll(profile.retainedKeys());
-        lost.removeAll(writes.membership.stillBrought(domain, profileId, lost, null, deadline));
-        if (!lost.isEmpty() && !fenced) return false;
-        if (fenced) removing.addAll(lost);
+        Set<KeyValue> dropped = new LinkedHashSet<>(before);
+        dropped.removeAll(after);
 
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(profileUpdate(domain, profileId, manual, ingestedToRemove, profile.version()));
-        // Fenced, the profile's gates are ours and no close can begin: no gate check.
-        if (!fenced) actions.add(gates.openCheck(domain, profileId));
+        Map<KeyValue, Snapshot.KeyState> relied = new LinkedHashMap<>();
         for (KeyValue key : gained) {
             Snapshot.KeyState state = first.keys().get(key);
-            if (first.keys().containsKey(key) || !writes.holders.needsSpill(state, profileId)) {
-                actions.addAll(state == null && !first.keys().containsKey(key)
-                        ? List.of(writes.holders.addWhileItFits(domain, key, profileId))
+            if (state != null && !state.spilled() && state.profileIds().contains(profileId)) {
+                relied.put(key, state);
+            } else if (!writes.holders.needsSpill(state, profileId)) {
+                actions.addAll(state == null ? List.of(writes.holders.addWhileItFits(domain, key, profileId))
                         : writes.holders.add(domain, key, state, profileId));
             }
         }
-        if (!lost.isEmpty()) {
-            Snapshot lostSeen = writes.reader.read(domain, lost, null, null, deadline);
-            for (KeyValue key : lost) actions.addAll(writes.holders.remove(domain, key, lostSeen.keys().get(key), profileId));
+        if (dropped.isEmpty()) {
+            int shard = ProfileShards.randomShard();
+            int at = actions.size();
+            actions.add(writes.shards.add(domain, profileId, shard, List.of(), relied));
+            writes.calls.transact(actions, deadline,
+                    reasons -> KeyWriter.failed(reasons, at) ? writes.shards.refusal(domain, profileId, shard, deadline) : null);
+            return;
         }
-        writes.calls.transact(actions, deadline,
-                reasons -> !fenced && KeyWriter.failed(reasons, 1) ? gates.refusal(domain, profileId, deadline) : null);
-        return true;
+        // A field that fed a key value is a source going away: decided on the shards, committed only if no source came meanwhile.
+        Snapshot shardsAndValues = writes.reader.read(domain, dropped, null, null, null, deadline, profileId, true);
+        if (shardsAndValues.shards().closedBy() != null) throw KeyWriter.notFound(domain, profileId);
+        Set<KeyValue> lost = new LinkedHashSet<>(dropped);
+        lost.removeAll(profile.manualKeys());
+        lost.removeAll(profile.retainedKeys());
+        lost.removeAll(writes.otherSources(domain, profileId, shardsAndValues.shards(), lost, null, null, deadline));
+        Map<KeyValue, Snapshot.KeyState> removing = new LinkedHashMap<>();
+        for (KeyValue key : lost) {
+            Snapshot.KeyState state = shardsAndValues.keys().get(key);
+            List<TransactWriteItem> removal = writes.holders.remove(domain, key, state, profileId);
+            actions.addAll(removal);
+            if (!removal.isEmpty() && !state.spilled()) removing.put(key, state);
+        }
+        actions.addAll(writes.shards.removal(domain, profileId, shardsAndValues.shards(), removing));
+        writes.calls.transact(actions, deadline);
     }
 
     private TransactWriteItem profileUpdate(String domain, String profileId, Map<String, String> manual, List<String> ingestedToRemove,
                                             long seenVersion) {
         Map<String, String> names = new HashMap<>(Map.of("#pk", ProfilesTable.PARTITION_KEY, "#m", ProfileItem.MANUAL,
                 "#v", ProfileItem.VERSION, "#u", "updatedAt"));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":m", ProfileMerger.stringMap(manual), ":seen", n(seenVersion),
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":m", ProfileMerge.stringMap(manual), ":seen", n(seenVersion),
                 ":next", n(seenVersion + 1), ":u", n(clock.instant().getEpochSecond())));
         StringBuilder expression = new StringBuilder("SET #m = :m, #v = :next, #u = :u");
         if (!ingestedToRemove.isEmpty()) {
@@ -165,47 +164,47 @@ public final class ProfileWriter {
     /**
      * DeleteProfileObject: the object goes; each key value it brought stops naming the profile
      * unless another source still holds it (the profile's fields, AddProfileKey, another object).
+     * Decided on one read of the object, the profile and its shards, committed only if no source
+     * was added since (4 calls at most).
      *
      * @throws ServiceException ResourceNotFoundException when the object is not on that profile
      */
     public void deleteObject(String domain, String profileId, String objectTypeName, String uniqueKey, Deadline deadline) {
-        // Decided once unfenced: when every value the object brought keeps another source, nothing
-        // is removed, and a source added meanwhile changes nothing. Otherwise fenced, and decided again.
-        if (!deleteObjectIfNothingLost(domain, profileId, objectTypeName, uniqueKey, null, deadline)) {
-            fence.hold(domain, profileId, deadline,
-                    removing -> deleteObjectIfNothingLost(domain, profileId, objectTypeName, uniqueKey, removing, deadline));
+        Snapshot seen = writes.reader.read(domain, List.of(), objectTypeName, uniqueKey, null, deadline, profileId, true);
+        if (seen.profile() == null || seen.shards().closedBy() != null
+                || seen.profile().op() != null && seen.profile().op().removes(profileId)) {
+            throw KeyWriter.notFound(domain, profileId);
         }
-    }
-
-    /**
-     * Deletes the object and returns true, unless values would lose their last source and it is not
-     * fenced ({@code removing} null). Fenced, it adds the values it removes to {@code removing} first.
-     */
-    private boolean deleteObjectIfNothingLost(String domain, String profileId, String objectTypeName, String uniqueKey,
-                                              Set<KeyValue> removing, Deadline deadline) {
-        Snapshot seen = writes.reader.read(domain, List.of(), objectTypeName, uniqueKey, deadline, profileId);
-        if (seen.profile() == null) throw KeyWriter.notFound(domain, profileId);
         if (seen.object() == null || !profileId.equals(seen.object().profileId())) {
             throw ServiceException.notFound("Profile '" + profileId + "' has no object of type " + objectTypeName
                     + " with ProfileObjectUniqueKey '" + uniqueKey + "'");
         }
-        Set<KeyValue> lost = new LinkedHashSet<>(seen.object().profileKeys());
-        lost.removeAll(ProfileEraser.keysOnItem(seen.profile()));
-        lost.removeAll(writes.membership.stillBrought(domain, profileId, lost,
-                new Membership.Member(objectTypeName, uniqueKey, Set.of()), deadline));
-        if (!lost.isEmpty() && removing == null) return false;
-        if (removing != null) removing.addAll(lost);
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(TransactWriteItem.builder().delete(software.amazon.awssdk.services.dynamodb.model.Delete.builder()
                 .tableName(writes.calls.tableName).key(key(StoreKeys.object(domain, objectTypeName, uniqueKey)))
                 .conditionExpression("#profileId = :p")
                 .expressionAttributeNames(Map.of("#profileId", "profileId"))
                 .expressionAttributeValues(Map.of(":p", s(profileId))).build()).build());
-        if (!lost.isEmpty()) {
-            Snapshot keys = writes.reader.read(domain, lost, null, null, deadline);
-            for (KeyValue key : lost) actions.addAll(writes.holders.remove(domain, key, keys.keys().get(key), profileId));
+        Set<KeyValue> brought = seen.object().profileKeys();
+        if (brought.isEmpty()) {
+            writes.calls.commit(actions, deadline);
+            return;
         }
-        writes.calls.commit(actions, deadline);
-        return true;
+        Set<KeyValue> lost = new LinkedHashSet<>(brought);
+        lost.removeAll(ProfileDeletion.keysOnItem(seen.profile()));
+        lost.removeAll(writes.otherSources(domain, profileId, seen.shards(), lost, objectTypeName, uniqueKey, deadline));
+        Map<KeyValue, Snapshot.KeyState> removing = new LinkedHashMap<>();
+        if (!lost.isEmpty()) {
+            Snapshot values = writes.reader.read(domain, lost, null, null, deadline);
+            for (KeyValue key : lost) {
+                Snapshot.KeyState state = values.keys().get(key);
+                List<TransactWriteItem> removal = writes.holders.remove(domain, key, state, profileId);
+                actions.addAll(removal);
+                if (!removal.isEmpty() && !state.spilled()) removing.put(key, state);
+            }
+        }
+        // Even when nothing is lost: another removal deciding that this object is the source it keeps must fail.
+        actions.addAll(writes.shards.removal(domain, profileId, seen.shards(), removing));
+        writes.calls.transact(actions, deadline);
     }
 }

@@ -52,6 +52,12 @@ public final class ResolutionReader {
     /** The general read: key values, an object, the domain's configuration item and a profile item, each optional. */
     public Snapshot read(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, ConfigRead config,
                          Deadline deadline, String profileId) {
+        return read(domain, keys, objectTypeName, uniqueKey, config, deadline, profileId, false);
+    }
+
+    /** The same, with the profile's shards too when {@code withShards} (a removal decides on them): still one BatchGetItem. */
+    Snapshot read(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, ConfigRead config,
+                  Deadline deadline, String profileId, boolean withShards) {
         Map<String, KeyValue> keyByPk = new LinkedHashMap<>();
         for (KeyValue key : keys) keyByPk.put(StoreKeys.keyValue(domain, key), key);
         String objectPk = objectTypeName == null ? null : StoreKeys.object(domain, objectTypeName, uniqueKey);
@@ -62,15 +68,19 @@ public final class ResolutionReader {
         if (config != null) wanted.add(config.startRead());
         String profilePk = profileId == null ? null : StoreKeys.profile(domain, profileId);
         if (profilePk != null) wanted.add(key(profilePk));
+        if (withShards) wanted.addAll(ProfileShards.keys(domain, profileId));
+        String shardPrefix = withShards ? StoreKeys.shardPrefix(domain, profileId) : null;
+        List<Map<String, AttributeValue>> shardItems = new ArrayList<>();
         Snapshot.ProfileState profileState = null;
 
         Map<KeyValue, Snapshot.KeyState> keyStates = new HashMap<>();
         Snapshot.ObjectState objectState = null;
-        long readAt = clock.millis();
-        long now = readAt / 1000;
+        long now = clock.instant().getEpochSecond();
         for (Map<String, AttributeValue> item : calls.batchGet(wanted, deadline)) {
             String pk = item.get(ProfilesTable.PARTITION_KEY).s();
-            if (config != null && config.matches(pk)) {
+            if (shardPrefix != null && pk.startsWith(shardPrefix)) {
+                shardItems.add(item);
+            } else if (config != null && config.matches(pk)) {
                 config.found(item);
             } else if (pk.equals(objectPk)) {
                 ObjectItem object = ObjectItem.SCHEMA.mapToItem(item);
@@ -81,7 +91,8 @@ public final class ResolutionReader {
                 keyStates.put(keyByPk.get(pk), KeyHolders.state(KeyItem.SCHEMA.mapToItem(item)));
             }
         }
-        return new Snapshot(keyStates, objectState, profileState, readAt);
+        return new Snapshot(keyStates, objectState, profileState,
+                withShards ? ProfileShards.parse(domain, profileId, shardItems) : null);
     }
 
     static Snapshot.ObjectState objectState(ObjectItem object) {
@@ -95,6 +106,7 @@ public final class ResolutionReader {
         for (String k : item.manualKeys()) manual.add(StoreKeys.parseObjectKey(k));
         java.util.Set<KeyValue> retained = new java.util.LinkedHashSet<>();
         for (String k : item.retainedKeys()) retained.add(StoreKeys.parseObjectKey(k));
-        return new Snapshot.ProfileState(item.profileId(), item.effectiveFields(), item.fields(), item.manual(), manual, retained, item.version());
+        return new Snapshot.ProfileState(item.profileId(), item.effectiveFields(), item.fields(), item.manual(), manual, retained,
+                item.version(), item.op() == null ? null : ProfileOp.parse(item.op()));
     }
 }

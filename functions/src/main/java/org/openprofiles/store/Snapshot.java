@@ -10,12 +10,12 @@ import org.openprofiles.model.KeyValue;
  *
  * @param keys   the key values that exist, with their state (absent values are not in the map)
  * @param object the stored object, or null when there is none (or it is past its expiry)
- * @param readAtMillis when the read began (epoch ms): a put relying on a value's holders checks that no removal came after
+ * @param shards the profile's shards when the read asked for them (a removal decides on them), else null
  */
-public record Snapshot(Map<KeyValue, KeyState> keys, ObjectState object, ProfileState profile, long readAtMillis) {
+public record Snapshot(Map<KeyValue, KeyState> keys, ObjectState object, ProfileState profile, ProfileShards.Shards shards) {
 
     public Snapshot(Map<KeyValue, KeyState> keys, ObjectState object) {
-        this(keys, object, null, 0);
+        this(keys, object, null, null);
     }
 
     /**
@@ -26,16 +26,19 @@ public record Snapshot(Map<KeyValue, KeyState> keys, ObjectState object, Profile
      * @param manualKeys   key values AddProfileKey added
      * @param retainedKeys key values brought by objects that moved away
      * @param version      the item's version, which writes that decided on this read condition on
+     * @param op           the DeleteProfile or MergeProfiles recorded on it, still to finish; null when none
      */
     public record ProfileState(String profileId, Map<String, String> fields, Map<String, String> ingestedFields,
-                               Map<String, String> manualFields, Set<KeyValue> manualKeys, Set<KeyValue> retainedKeys, long version) {}
+                               Map<String, String> manualFields, Set<KeyValue> manualKeys, Set<KeyValue> retainedKeys, long version,
+                               ProfileOp op) {}
 
     /**
      * A key value's holders and revision.
      *
      * @param spilled held by too many profiles to list here: ambiguous, whoever holds it
+     * @param born    the item's incarnation ({@code KeyItem#born})
      */
-    public record KeyState(Set<String> profileIds, long rev, boolean spilled) {}
+    public record KeyState(Set<String> profileIds, long rev, boolean spilled, String born) {}
 
     /**
      * A stored object's profile (null when unattached) and the key values it brought to that profile.

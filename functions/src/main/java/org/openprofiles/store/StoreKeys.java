@@ -16,16 +16,13 @@ public final class StoreKeys {
     public static String profile(String domain, String profileId) { return "D#" + domain + "#P#" + profileId; }
 
     /**
-     * One of a profile's gate shards (docs/data-model.md): absent while the profile is open; put by
-     * DeleteProfile and MergeProfiles to close the profile to every later write.
+     * One of a profile's shards ({@link ProfileShards}): its membership, the count that removals
+     * condition on, and the close mark of DeleteProfile and MergeProfiles.
      */
-    public static String gate(String domain, String profileId, int shard) { return "D#" + domain + "#G#" + profileId + "#" + shard; }
+    public static String shard(String domain, String profileId, int shard) { return shardPrefix(domain, profileId) + shard; }
 
-    /**
-     * One of a profile's membership shards (docs/data-model.md): the objects put on the profile and
-     * the key values each brought, written in the transaction that puts the object there.
-     */
-    public static String membership(String domain, String profileId, int shard) { return "D#" + domain + "#M#" + profileId + "#" + shard; }
+    /** What every shard key of the profile starts with. */
+    public static String shardPrefix(String domain, String profileId) { return "D#" + domain + "#S#" + profileId + "#"; }
 
     /** An object as a membership shard lists it: "type#uniqueKey" (the unique key is hex: no '#'). */
     public static String member(String objectTypeName, String uniqueKey) { return objectTypeName + "#" + uniqueKey; }

@@ -136,7 +136,7 @@ class IndexLagTest {
         assertEquals(Set.of(profileId), stored.profilesWithKey(DOMAIN, phone), "the object still brings the phone");
     }
 
-    /** Tables written before the membership existed: their objects are found through the index (no lag here). */
+    /** Tables written before the shards recorded objects: their objects are found through the index (no lag here). */
     @Test
     void objectsWithoutMembershipAreErasedThroughTheIndex() {
         proxy.rules(ProductionLikeDynamo.Rules.defaults());
@@ -145,7 +145,7 @@ class IndexLagTest {
         for (int i = 1; i < 5; i++) putCtr("legacy-" + i, "+1 206 555 0740");
         int forgotten = 0;
         for (Map<String, AttributeValue> item : LocalDynamo.client().scanPaginator(r -> r.tableName(table).consistentRead(true)).items()) {
-            if (item.get("pk").s().startsWith("D#" + DOMAIN + "#M#" + victim + "#")) {
+            if (item.get("pk").s().startsWith("D#" + DOMAIN + "#S#" + victim + "#")) {
                 LocalDynamo.client().deleteItem(r -> r.tableName(table).key(Map.of("pk", item.get("pk"))));
                 forgotten++;
             }

@@ -180,7 +180,7 @@ class ProfileLifecycleTest {
         TableContents.checked(LocalDynamo.client(), table);
     }
 
-    /** No item but the gates (pk, profileId, expiresAt: nothing else) holds the id or any of the data. */
+    /** No item but the bare shard markers (the id, the operation, its time, the expiry: nothing else) holds the id or any of the data. */
     static void assertNothingOf(String profileId, List<String> data) {
         assertNothingOf(table, profileId, data);
     }
@@ -189,9 +189,10 @@ class ProfileLifecycleTest {
         for (Map<String, AttributeValue> item : LocalDynamo.client().scanPaginator(r -> r.tableName(table).consistentRead(true)).items()) {
             String text = item.toString();
             String pk = item.get("pk").s();
-            if (pk.startsWith("D#" + DOMAIN + "#G#" + profileId + "#")) {
-                assertTrue(Set.of("pk", "profileId", "expiresAt", "mergedInto").containsAll(item.keySet()),
-                        "a closed gate holds only the id, its expiry and (merged) the main profile: " + item.keySet());
+            if (pk.startsWith("D#" + DOMAIN + "#S#" + profileId + "#")) {
+                assertTrue(Set.of("pk", "profileId", "expiresAt", "mergedInto", "closedBy", "closedAt", "n").containsAll(item.keySet())
+                                && item.containsKey("expiresAt"),
+                        "a closed shard holds only the id, the operation, its expiry and (merged) the main profile: " + item.keySet());
                 continue;
             }
             assertFalse(text.contains(profileId), "an item still holds the erased profile's id: " + pk);

@@ -16,49 +16,39 @@ import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
- * DeleteProfile's writes (spec 11): close the profile's gates, then erase its objects (found in its
- * {@link Membership}), its id from every key value it holds (a value left with no holder is deleted),
- * its membership and, last, its item. Work grows
- * with the profile's objects and keys, never with the domain. Repeating the call on a profile whose
- * erasure ran out of time continues it (the item is deleted last, closing gates again is harmless).
+ * Finishes a recorded DeleteProfile (spec 11), from wherever it stopped: close the profile's shards
+ * (nothing is added to it after), read what it holds (its item and the objects its shards list), take
+ * its id from every key value (a value left with no holder is deleted), delete its objects, reduce its
+ * shards to bare expiring markers and, last, delete its item with the record. Every step is
+ * conditioned or idempotent, so two finishers (the call and a request that met the record) may run at
+ * once. Work grows with the profile's objects and keys, never with the domain.
  */
-public final class ProfileEraser {
+final class ProfileDeletion {
     private final LifecycleWrites writes;
-    private final Gates gates;
-    private final Membership membership;
-    private final ProfileFence fence;
 
-    ProfileEraser(LifecycleWrites writes, Gates gates, Membership membership, ProfileFence fence) {
+    ProfileDeletion(LifecycleWrites writes) {
         this.writes = writes;
-        this.gates = gates;
-        this.membership = membership;
-        this.fence = fence;
     }
 
-    /** @throws org.openprofiles.model.ServiceException ResourceNotFoundException for an unknown profile */
-    public void erase(String domain, String profileId, Collection<String> objectTypeNames, Deadline deadline) {
-        Snapshot.ProfileState profile = writes.reader.read(domain, List.of(), null, null, deadline, profileId).profile();
-        if (profile == null) throw KeyWriter.notFound(domain, profileId);
-        fence.markClosing(domain, profileId, deadline);
-        gates.close(domain, profileId, null, deadline);
-        // Read again after closing: nothing changes the item or the membership any more.
-        profile = writes.reader.read(domain, List.of(), null, null, deadline, profileId).profile();
-        if (profile == null) throw KeyWriter.notFound(domain, profileId);
-        Membership.Recorded recorded = membership.read(domain, profileId, deadline);
-        List<Membership.Member> objects = writes.objectsOf(domain, profileId, recorded, objectTypeNames, deadline);
-
+    void finish(String domain, ProfileOp op, Collection<String> objectTypeNames, Deadline deadline) {
+        String profileId = op.main();
+        writes.shards.close(domain, profileId, op.id(), null, deadline);
+        Snapshot seen = writes.reader.read(domain, List.of(), null, null, null, deadline, profileId, true);
+        Snapshot.ProfileState profile = seen.profile();
+        if (profile == null) return; // another finisher got to the end
+        List<ProfileShards.Member> objects = writes.objectsOf(domain, profileId, seen.shards(), objectTypeNames, deadline);
         // Every value the profile may hold: its item's sources, every value an object was ever recorded to bring.
         Set<KeyValue> keys = keysOnItem(profile);
-        keys.addAll(recorded.claims());
+        for (ProfileShards.Member m : seen.shards().members().values()) keys.addAll(m.profileKeys());
         List<TransactWriteItem> deletes = new ArrayList<>();
-        for (Membership.Member object : objects) {
+        for (ProfileShards.Member object : objects) {
             keys.addAll(object.profileKeys());
             deletes.add(deleteObject(object.pk(domain), profileId));
         }
         // Keys first: an object is deleted only once the key values it brought no longer name this profile.
-        writes.changeHolders(domain, keys, (key, seen) -> writes.holders.remove(domain, key, seen, profileId), deadline);
+        writes.changeHolders(domain, keys, (key, state) -> writes.holders.remove(domain, key, state, profileId), deadline);
         writes.commitInChunks(deletes, deadline);
-        membership.forget(domain, profileId, recorded.shards(), deadline);
+        writes.shards.leaveMarkers(domain, profileId, op.id(), null, op.atMillis(), deadline);
         DynamoCalls.call(() -> writes.calls.dynamo.deleteItem(r -> r.tableName(writes.calls.tableName)
                 .key(key(StoreKeys.profile(domain, profileId))).overrideConfiguration(DynamoCalls.within(deadline))));
     }
@@ -72,8 +62,8 @@ public final class ProfileEraser {
         return keys;
     }
 
-    /** Deletes an object still on the profile (or already gone: a concurrent DeleteProfileObject). */
-    TransactWriteItem deleteObject(String pk, String profileId) {
+    /** Deletes an object still on the profile (or already gone: a concurrent DeleteProfileObject or finisher). */
+    private TransactWriteItem deleteObject(String pk, String profileId) {
         return TransactWriteItem.builder().delete(Delete.builder().tableName(writes.calls.tableName).key(key(pk))
                 .conditionExpression("attribute_not_exists(#pk) OR #profileId = :p")
                 .expressionAttributeNames(Map.of("#pk", ProfilesTable.PARTITION_KEY, "#profileId", "profileId"))

@@ -14,7 +14,9 @@ import org.openprofiles.model.Domain;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.store.ConfigRead;
+import org.openprofiles.store.PendingOperation;
 import org.openprofiles.store.ProfileStore;
+import org.openprofiles.store.WriteConflictException;
 import org.openprofiles.store.StoredProfile;
 
 /**
@@ -54,11 +56,9 @@ public final class ProfileLifecycleService {
     private void update(LifecycleRequests.ProfileFields request, ConfiguredDomain configured, int configurations, Deadline deadline) {
         ConfigRead probe = domains.probe(request.domainName());
         try {
-            Retries.onConflict(deadline, () -> {
-                store.profiles().update(request.domainName(), request.profileId(), request.set(), request.remove(),
-                        probe, ConfigurationChanges.confirm(domains, configured, probe, configurations), deadline);
-                return null;
-            });
+            Retries.onConflict(deadline, () -> finishingPending(configured.domain(), deadline, () ->
+                    store.profiles().update(request.domainName(), request.profileId(), request.set(), request.remove(),
+                            probe, ConfigurationChanges.confirm(domains, configured, probe, configurations), deadline)));
         } catch (ConfigurationChanges.Changed changed) {
             update(request, changed.current, configurations + 1, deadline);
         }
@@ -104,11 +104,9 @@ public final class ProfileLifecycleService {
         }
         ConfigRead probe = domains.probe(request.domainName());
         try {
-            Retries.onConflict(deadline, () -> {
-                store.keys().deleteKeys(request.domainName(), request.profileId(), keys, probe,
-                        ConfigurationChanges.confirm(domains, configured, probe, configurations), deadline);
-                return null;
-            });
+            Retries.onConflict(deadline, () -> finishingPending(configured.domain(), deadline, () ->
+                    store.keys().deleteKeys(request.domainName(), request.profileId(), keys, probe,
+                            ConfigurationChanges.confirm(domains, configured, probe, configurations), deadline)));
         } catch (ConfigurationChanges.Changed changed) {
             deleteKey(request, changed.current, configurations + 1, deadline);
         }
@@ -116,10 +114,8 @@ public final class ProfileLifecycleService {
 
     public void deleteObject(LifecycleRequests.ObjectRef request, Deadline deadline) {
         Domain domain = domains.get(request.domainName());
-        Retries.onConflict(deadline, () -> {
-            store.profiles().deleteObject(domain.name(), request.profileId(), request.objectTypeName(), request.uniqueKey(), deadline);
-            return null;
-        });
+        Retries.onConflict(deadline, () -> finishingPending(domain, deadline, () ->
+                store.profiles().deleteObject(domain.name(), request.profileId(), request.objectTypeName(), request.uniqueKey(), deadline)));
     }
 
     /** As {@link #delete}. */
@@ -127,6 +123,20 @@ public final class ProfileLifecycleService {
         Domain domain = domains.get(request.domainName());
         store.ops().merge(domain.name(), request.mainProfileId(), request.mergedIds(), request.fieldSources(), typeNames(domain),
                 deadline);
+    }
+
+    /**
+     * Runs a write that may meet a DeleteProfile or MergeProfiles recorded on its profile: that one is
+     * finished first (whoever started it), then the write decides again (a retry).
+     */
+    private Void finishingPending(Domain domain, Deadline deadline, Runnable write) {
+        try {
+            write.run();
+            return null;
+        } catch (PendingOperation met) {
+            store.ops().help(domain.name(), met.op(), typeNames(domain), deadline);
+            throw new WriteConflictException("finished an operation recorded on the profile; decide again", false);
+        }
     }
 
     /** Every object type a profile of the domain can hold objects of: explicit types and templates used as types. */

@@ -80,6 +80,7 @@ public final class KeyWriter {
         Snapshot seen = reader.read(domain, values, null, null, config, deadline, profileId);
         afterRead.run();
         if (seen.profile() == null) throw notFound(domain, profileId);
+        if (seen.profile().op() != null) throw new PendingOperation(seen.profile().op());
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(profileRecordsManualKeys(domain, profileId, values, "DELETE"));
         for (KeyValue key : values) {

@@ -33,6 +33,7 @@ final class ProfileDeletion {
     void finish(String domain, ProfileOp op, Collection<String> objectTypeNames, Deadline deadline) {
         String profileId = op.main();
         writes.shards.close(domain, profileId, op.id(), null, deadline);
+        ProfileOps.markClosed(writes.calls, domain, profileId, op, deadline);
         Snapshot seen = writes.reader.read(domain, List.of(), null, null, null, deadline, profileId, true);
         Snapshot.ProfileState profile = seen.profile();
         if (profile == null) return; // another finisher got to the end

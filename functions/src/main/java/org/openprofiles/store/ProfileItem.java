@@ -12,7 +12,7 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchem
  * single entries with an update expression without reading the profile first.
  */
 record ProfileItem(String pk, String profileId, long createdAt, long updatedAt, Map<String, String> fields,
-                   Map<String, String> manual, Set<String> manualKeys, Set<String> retainedKeys, long version, String op) {
+                   Map<String, String> manual, Set<String> manualKeys, Set<String> retainedKeys, long version, String op, boolean closed) {
 
     static final String FIELDS = "fields";
     /** Fields set by CreateProfile/UpdateProfile (spec 3.4): ingestion writes {@link #FIELDS} only, so it never overwrites these. */
@@ -25,9 +25,11 @@ record ProfileItem(String pk, String profileId, long createdAt, long updatedAt, 
     static final String VERSION = "version";
     /** A DeleteProfile or MergeProfiles recorded on the profile and not yet finished ({@link ProfileOp}, as JSON). */
     static final String OP = "op";
+    /** Set once the recorded operation closed every shard: from then on readers no longer see the profile. */
+    static final String CLOSED = "closed";
 
     ProfileItem(String pk, String profileId, long createdAt, long updatedAt, Map<String, String> fields) {
-        this(pk, profileId, createdAt, updatedAt, fields, Map.of(), Set.of(), Set.of(), 0, null);
+        this(pk, profileId, createdAt, updatedAt, fields, Map.of(), Set.of(), Set.of(), 0, null, false);
     }
 
     /** The profile as the API shows it: ingested fields, overridden by manual ones. */
@@ -55,6 +57,7 @@ record ProfileItem(String pk, String profileId, long createdAt, long updatedAt, 
                             a -> a.name(RETAINED_KEYS).getter(p -> p.retainedKeys().isEmpty() ? null : p.retainedKeys()).setter(Builder::retainedKeys))
                     .addAttribute(Long.class, a -> a.name(VERSION).getter(ProfileItem::version).setter(Builder::version))
                     .addAttribute(String.class, a -> a.name(OP).getter(ProfileItem::op).setter(Builder::op))
+                    .addAttribute(Boolean.class, a -> a.name(CLOSED).getter(p -> p.closed() ? Boolean.TRUE : null).setter(Builder::closed))
                     .build();
 
     static final class Builder {
@@ -68,6 +71,7 @@ record ProfileItem(String pk, String profileId, long createdAt, long updatedAt, 
         private Set<String> retainedKeys = Set.of();
         private long version;
         private String op;
+        private boolean closed;
 
         void pk(String v) { pk = v; }
         void profileId(String v) { profileId = v; }
@@ -79,9 +83,10 @@ record ProfileItem(String pk, String profileId, long createdAt, long updatedAt, 
         void retainedKeys(Set<String> v) { retainedKeys = v == null ? Set.of() : v; }
         void version(Long v) { version = v == null ? 0 : v; }
         void op(String v) { op = v; }
+        void closed(Boolean v) { closed = Boolean.TRUE.equals(v); }
         ProfileItem build() {
             return new ProfileItem(pk, profileId, createdAt, updatedAt, Map.copyOf(fields), Map.copyOf(manual),
-                    Set.copyOf(manualKeys), Set.copyOf(retainedKeys), version, op);
+                    Set.copyOf(manualKeys), Set.copyOf(retainedKeys), version, op, closed);
         }
     }
 }

@@ -17,7 +17,6 @@ import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.resolution.StandardKeys;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
@@ -57,6 +56,7 @@ final class ProfileMerge {
         Map<String, Snapshot> merged = new LinkedHashMap<>();
         for (String id : op.merged()) {
             writes.shards.close(domain, id, op.id(), mainId, deadline);
+            ProfileOps.markClosed(writes.calls, domain, id, op, deadline);
             Snapshot seen = writes.reader.read(domain, List.of(), null, null, null, deadline, id, true);
             if (seen.profile() != null) merged.put(id, seen);
         }

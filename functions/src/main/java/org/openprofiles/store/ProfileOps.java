@@ -122,6 +122,11 @@ public final class ProfileOps {
         if (profile != null && profile.op() != null) finish(domain, profile.op(), objectTypeNames, deadline);
     }
 
+    /** Finishes an operation another request met ({@link PendingOperation}): the request then decides again. */
+    public void help(String domain, ProfileOp op, Collection<String> objectTypeNames, Deadline deadline) {
+        finishRecorded(domain, op, objectTypeNames, deadline);
+    }
+
     /** Runs the rest of a recorded operation (whoever recorded it). */
     void finish(String domain, ProfileOp op, Collection<String> objectTypeNames, Deadline deadline) {
         if (op.kind() == ProfileOp.Kind.DELETE) deletion.finish(domain, op, objectTypeNames, deadline);
@@ -185,6 +190,24 @@ public final class ProfileOps {
             return true;
         } catch (ConditionalCheckFailedException | WriteConflictException e) {
             return false;
+        }
+    }
+
+    /**
+     * Marks a profile whose shards the operation closed: readers stop showing it (before its data is
+     * erased or moved, so no reader sees it half gone). Gone already: nothing to do.
+     */
+    static void markClosed(DynamoCalls calls, String domain, String profileId, ProfileOp op, Deadline deadline) {
+        try {
+            DynamoCalls.call(() -> calls.dynamo.updateItem(r -> r.tableName(calls.tableName)
+                    .key(key(StoreKeys.profile(domain, profileId)))
+                    .updateExpression("SET #closed = :true")
+                    .conditionExpression("#op = :op")
+                    .expressionAttributeNames(Map.of("#op", ProfileItem.OP, "#closed", ProfileItem.CLOSED))
+                    .expressionAttributeValues(Map.of(":op", s(op.json()), ":true", AttributeValue.fromBool(true)))
+                    .overrideConfiguration(DynamoCalls.within(deadline))));
+        } catch (ConditionalCheckFailedException e) {
+            // Another finisher got to the end: the item is gone.
         }
     }
 

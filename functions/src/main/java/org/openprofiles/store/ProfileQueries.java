@@ -145,8 +145,8 @@ public final class ProfileQueries {
                 continue;
             }
             ProfileItem profile = ProfileItem.SCHEMA.mapToItem(item);
-            // A profile a recorded DeleteProfile or MergeProfiles takes away is gone for readers from the record on.
-            if (profile.op() != null && ProfileOp.parse(profile.op()).removes(profile.profileId())) continue;
+            // Once a DeleteProfile or MergeProfiles closed it, the profile is gone for readers (its data may still be on the way out).
+            if (profile.closed()) continue;
             profiles.put(profile.profileId(), new StoredProfile(profile.profileId(), profile.effectiveFields()));
         }
         return profiles;

@@ -42,7 +42,7 @@ public final class ProfileWriter {
     public void create(String domain, String profileId, Map<String, String> fields, Deadline deadline) {
         long now = clock.instant().getEpochSecond();
         ProfileItem item = new ProfileItem(StoreKeys.profile(domain, profileId), profileId, now, now, Map.of(), Map.copyOf(fields),
-                Set.of(), Set.of(), 1, null);
+                Set.of(), Set.of(), 1, null, false);
         TransactWriteItem put = TransactWriteItem.builder().put(Put.builder().tableName(writes.calls.tableName)
                 .item(ProfileItem.SCHEMA.itemToMap(item, true))
                 .conditionExpression("attribute_not_exists(#pk)")
@@ -66,7 +66,8 @@ public final class ProfileWriter {
     /**
      * @param set    paths to set (manual values)
      * @param remove paths to remove (an empty string in the request)
-     * @throws ServiceException ResourceNotFoundException for an unknown (or closed) profile
+     * @throws ServiceException ResourceNotFoundException for an unknown profile
+     * @throws PendingOperation when a DeleteProfile or MergeProfiles recorded on the profile is to be finished first
      */
     public void update(String domain, String profileId, Map<String, String> set, Set<String> remove, Deadline deadline) {
         update(domain, profileId, set, remove, null, () -> { }, deadline);
@@ -82,7 +83,8 @@ public final class ProfileWriter {
         Snapshot first = writes.reader.read(domain, StandardKeys.of(set), null, null, config, deadline, profileId);
         afterRead.run();
         Snapshot.ProfileState profile = first.profile();
-        if (profile == null || profile.op() != null && profile.op().removes(profileId)) throw KeyWriter.notFound(domain, profileId);
+        if (profile == null) throw KeyWriter.notFound(domain, profileId);
+        if (profile.op() != null) throw new PendingOperation(profile.op());
         Map<String, String> manual = new LinkedHashMap<>(profile.manualFields());
         Map<String, String> effective = new LinkedHashMap<>(profile.fields());
         manual.putAll(set);
@@ -122,7 +124,7 @@ public final class ProfileWriter {
         }
         // A field that fed a key value is a source going away: decided on the shards, committed only if no source came meanwhile.
         Snapshot shardsAndValues = writes.reader.read(domain, dropped, null, null, null, deadline, profileId, true);
-        if (shardsAndValues.shards().closedBy() != null) throw KeyWriter.notFound(domain, profileId);
+        if (shardsAndValues.shards().closedBy() != null) throw new WriteConflictException("the profile is being closed; read again", false);
         Set<KeyValue> lost = new LinkedHashSet<>(dropped);
         lost.removeAll(profile.manualKeys());
         lost.removeAll(profile.retainedKeys());
@@ -168,13 +170,12 @@ public final class ProfileWriter {
      * was added since (4 calls at most).
      *
      * @throws ServiceException ResourceNotFoundException when the object is not on that profile
+     * @throws PendingOperation when a DeleteProfile or MergeProfiles recorded on the profile is to be finished first
      */
     public void deleteObject(String domain, String profileId, String objectTypeName, String uniqueKey, Deadline deadline) {
         Snapshot seen = writes.reader.read(domain, List.of(), objectTypeName, uniqueKey, null, deadline, profileId, true);
-        if (seen.profile() == null || seen.shards().closedBy() != null
-                || seen.profile().op() != null && seen.profile().op().removes(profileId)) {
-            throw KeyWriter.notFound(domain, profileId);
-        }
+        if (seen.profile() == null) throw KeyWriter.notFound(domain, profileId);
+        if (seen.profile().op() != null) throw new PendingOperation(seen.profile().op());
         if (seen.object() == null || !profileId.equals(seen.object().profileId())) {
             throw ServiceException.notFound("Profile '" + profileId + "' has no object of type " + objectTypeName
                     + " with ProfileObjectUniqueKey '" + uniqueKey + "'");

@@ -76,11 +76,14 @@ public final class ApiStack extends Stack {
         String indexArn = tableArn + "/index/" + ProfilesTable.OBJECTS_BY_PROFILE_INDEX;
 
         // Every function reads the domain's configuration item with BatchGetItem (folded into its own read where it has one).
-        // PutProfileObject: UpdateItem (in its transaction) sets profile fields and records the object in the profile's
-        // membership; a gate that refused a write is read with BatchGetItem too (Gates.state).
+        // PutProfileObject: UpdateItem (in its transaction) sets profile fields and records the object on one of the
+        // profile's shards; a shard that refused a write is read with BatchGetItem too. A put that meets the closed shards
+        // of a DeleteProfile or MergeProfiles whose function died finishes it (ProfileOps.finishIfAbandoned), hence the
+        // lifecycle's DeleteItem, BatchWriteItem and Query: it only ever finishes an operation a lifecycle call recorded.
         Alias put = function("PutProfileObject", PutProfileObjectHandler.class, code, table,
-                statement(List.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"),
-                        tableArn));
+                statement(List.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem",
+                        "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"), tableArn),
+                statement(List.of("dynamodb:Query"), indexArn));
         // AddProfileKey: PutItem for a full value's spill and a spilled value's holder items (KeyHolders.spill/add).
         Alias addKey = function("AddProfileKey", AddProfileKeyHandler.class, code, table,
                 statement(List.of("dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem"), tableArn));
@@ -88,9 +91,9 @@ public final class ApiStack extends Stack {
         Alias read = function("ReadProfiles", ReadProfilesHandler.class, code, table,
                 statement(List.of("dynamodb:BatchGetItem"), tableArn),
                 statement(List.of("dynamodb:Query"), indexArn));
-        // The profile lifecycle, the only profile function that deletes: DeleteItem (erasing a profile, objects, key values,
-        // holders, in transactions and alone) and BatchWriteItem (closing and fencing the 256 gate shards); Query finds on
-        // the index the objects of tables older than the membership. No GetItem, Scan or configuration writes.
+        // The profile lifecycle: DeleteItem (erasing a profile, objects, key values, holders, in transactions and alone) and
+        // BatchWriteItem (a closed profile's shards become bare markers); Query finds on the index the objects of tables
+        // older than the shards. No GetItem, Scan or configuration writes.
         Alias lifecycle = function("ProfileLifecycle", ProfileLifecycleHandler.class, code, table,
                 statement(List.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
                         "dynamodb:ConditionCheckItem", "dynamodb:BatchWriteItem"), tableArn),

@@ -110,6 +110,16 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *     them out, and a {@code Select=COUNT} answer (no Items), are not changed. Requests without
  *     {@code IndexName} never are: the base table is strongly consistent when asked. Remembered
  *     writes older than the lag are dropped as the memory grows.</li>
+ *   <li><b>A caller that dies mid-way</b>: {@code stopAfter=k} ({@link Rules#stopAfter(int)}, or
+ *     {@link #stopAfter(int)} on the proxy): the next k calls that reach the proxy, any operation, are
+ *     handled as usual (the kth is forwarded and answered as any other); every call after them is
+ *     refused before any other rule, not forwarded: the connection is reset with nothing written, as
+ *     the calls of a Lambda function that died (timeout, crash) never reach DynamoDB. Until
+ *     {@link #resume()}. {@link #callsLetThrough()} says how many calls passed since arming,
+ *     {@link Stats#stopped()} how many were refused. The SDK sees a refused call as the lost
+ *     response RESET below (an IO error, retried up to max attempts, each retry refused too). To
+ *     find the k that stops an operation after its kth DynamoDB call, run it once uncontended and
+ *     read {@link Stats#totalCalls()}.</li>
  * </ul>
  * "Every Nth call" counts per rule and per operation (one counter for {@code *}); setting a rule
  * restarts its count. Calls are counted as they reach the proxy, so an HTTP-level resend is a call.
@@ -208,6 +218,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
     private final LongAdder singleItemConflicts = new LongAdder();
     private final LongAdder batchItemsDeferred = new LongAdder();
     private final LongAdder indexItemsHidden = new LongAdder();
+    private final ConcurrentMap<String, LongAdder> stopped = new ConcurrentHashMap<>();
 
     private ProductionLikeDynamo(URI upstream, int port, Rules rules) throws IOException {
         this.upstream = upstream;
@@ -295,9 +306,29 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets the next {@code k} calls through, then refuses every later one (connection reset, not
+     * forwarded) until {@link #resume()}: a caller that died after its kth DynamoDB call. Same as
+     * {@code rules().stopAfter(k)}: replacing the rules ends it.
+     */
+    public void stopAfter(int k) {
+        rules.stopAfter(k);
+    }
+
+    /** Ends {@link #stopAfter(int)}: calls pass again. */
+    public void resume() {
+        rules.resume();
+    }
+
+    /** Calls let through since the last {@link #stopAfter(int)} (at most its k); kept after {@link #resume()}. */
+    public long callsLetThrough() {
+        return rules.callsLetThrough();
+    }
+
     public Stats stats() {
         return new Stats(snapshot(calls), snapshot(forwarded), transactionConflicts.sum(), singleItemConflicts.sum(),
-                batchItemsDeferred.sum(), snapshot(throttled), snapshot(dropped), snapshot(unprocessed), indexItemsHidden.sum());
+                batchItemsDeferred.sum(), snapshot(throttled), snapshot(dropped), snapshot(unprocessed), indexItemsHidden.sum(),
+                snapshot(stopped));
     }
 
     public void resetStats() {
@@ -310,6 +341,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         singleItemConflicts.reset();
         batchItemsDeferred.reset();
         indexItemsHidden.reset();
+        stopped.clear();
     }
 
     /** Stops listening, ends open connections and waiting calls (their held items are released). */
@@ -343,10 +375,31 @@ public final class ProductionLikeDynamo implements AutoCloseable {
      * @param dropped            forwarded calls whose response was dropped
      * @param unprocessed        BatchGetItem calls answered with all their keys unprocessed
      * @param indexItemsHidden   items removed from Query and Scan answers on an index by the index lag
+     * @param stopped            calls refused (reset, not forwarded) by {@link ProductionLikeDynamo#stopAfter(int)}
      */
     public record Stats(Map<String, Long> calls, Map<String, Long> forwarded, long transactionConflicts,
             long singleItemConflicts, long batchItemsDeferred, Map<String, Long> throttled, Map<String, Long> dropped,
-            Map<String, Long> unprocessed, long indexItemsHidden) {
+            Map<String, Long> unprocessed, long indexItemsHidden, Map<String, Long> stopped) {
+        /** Requests received, all operations: what one operation costs, when it ran alone since the last reset. */
+        public long totalCalls() {
+            return calls.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** Requests sent upstream, all operations. */
+        public long totalForwarded() {
+            return forwarded.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** Calls of the operation refused by stopAfter. */
+        public long stopped(String operation) {
+            return stopped.getOrDefault(operation, 0L);
+        }
+
+        /** Calls refused by stopAfter, all operations. */
+        public long callsStopped() {
+            return stopped.values().stream().mapToLong(Long::longValue).sum();
+        }
+
         /** BatchGetItem calls answered with every key unprocessed. */
         public long unprocessed(String operation) {
             return unprocessed.getOrDefault(operation, 0L);
@@ -399,6 +452,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
      *   indexLagMs=&lt;ms&gt;                       hide items written less than ms ago from Query and Scan on an index (0 = off)
      *   latencyMs=&lt;ms&gt; | &lt;Operation&gt;:&lt;ms&gt;      fixed added latency, all operations or one
      *   jitterMs=&lt;ms&gt; | &lt;Operation&gt;:&lt;ms&gt;       plus uniform random 0..ms, all operations or one
+     *   stopAfter=&lt;k&gt;                        let k more calls through, then reset every call until resumed
      * </pre>
      * Example: {@code conflictWindowMs=25,throttleEvery=TransactWriteItems:10,loseResponseEvery=PutItem:7,latencyMs=5}.
      * {@link #toString()} writes this syntax back.
@@ -415,6 +469,10 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         private final ConcurrentMap<String, Cadence> throttleFrom = new ConcurrentSkipListMap<>();
         private final ConcurrentMap<String, Cadence> unprocessKeysEvery = new ConcurrentSkipListMap<>();
         private final ConcurrentMap<String, Latency> latency = new ConcurrentSkipListMap<>();
+        /** stopAfter: the k of the last arming, whether it is armed, and the calls seen since arming. */
+        private volatile Stop stop = new Stop(0, false, new AtomicLong());
+
+        private record Stop(long after, boolean armed, AtomicLong seen) {}
 
         private Rules(long conflictWindowMs) {
             this.conflictWindowMs = conflictWindowMs;
@@ -457,6 +515,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                             rules.unprocessKeysEvery((int) number(after(value)));
                         }
                         case "indexlagms" -> rules.indexLagMs(number(value));
+                        case "stopafter" -> rules.stopAfter((int) number(value));
                         case "loseresponseas" -> rules.loseResponseAs(switch (value.toLowerCase(Locale.ROOT)) {
                             case "reset" -> LossStyle.RESET;
                             case "timeout" -> LossStyle.TIMEOUT;
@@ -474,7 +533,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                         }
                         default -> throw new IllegalArgumentException("unknown key; known: conflictWindowMs, "
                                 + "throttleEvery, throttleFrom, throttleAs, loseResponseEvery, loseResponseAs, unprocessKeysEvery, indexLagMs, "
-                                + "latencyMs, jitterMs");
+                                + "latencyMs, jitterMs, stopAfter");
                     }
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("bad rule '" + entry + "': " + e.getMessage(), e);
@@ -574,6 +633,37 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             return this;
         }
 
+        /** Lets the next {@code k} calls through (0: none), then refuses every call until {@link #resume()}. */
+        public Rules stopAfter(int k) {
+            this.stop = new Stop(nonNegative(k, "stopAfter"), true, new AtomicLong());
+            return this;
+        }
+
+        /** Ends stopAfter; {@link #callsLetThrough()} keeps its count. */
+        public Rules resume() {
+            Stop current = stop;
+            this.stop = new Stop(current.after(), false, current.seen());
+            return this;
+        }
+
+        /** The k of stopAfter while it is armed, -1 when it is not. */
+        public long stopAfter() {
+            Stop current = stop;
+            return current.armed() ? current.after() : -1;
+        }
+
+        /** Calls let through since the last stopAfter, at most its k. */
+        public long callsLetThrough() {
+            Stop current = stop;
+            return Math.min(current.seen().get(), current.after());
+        }
+
+        /** Counts a call against stopAfter: true when it must be refused. */
+        boolean stopNow() {
+            Stop current = stop;
+            return current.armed() && current.seen().incrementAndGet() > current.after();
+        }
+
         boolean unprocessNow(String operation) {
             return operation.equals("BatchGetItem") && hit(unprocessKeysEvery, operation);
         }
@@ -623,6 +713,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             loseResponseEvery.clear();
             unprocessKeysEvery.clear();
             latency.clear();
+            resume();
             return this;
         }
 
@@ -671,6 +762,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             if (loseResponseAs != LossStyle.RESET) entries.add("loseResponseAs=timeout");
             unprocessKeysEvery.forEach((operation, cadence) -> entries.add("unprocessKeysEvery=" + operation + ":" + cadence.every));
             if (indexLagMs > 0) entries.add("indexLagMs=" + indexLagMs);
+            if (stop.armed()) entries.add("stopAfter=" + stop.after());
             latency.forEach((operation, value) -> {
                 String prefix = operation.equals("*") ? "" : operation + ":";
                 if (value.fixedMs() > 0) entries.add("latencyMs=" + prefix + value.fixedMs());
@@ -784,6 +876,11 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         Rules rules = this.rules;
         String operation = operation(request);
         count(calls, operation);
+        if (rules.stopNow()) {
+            // A dead caller's calls never reach DynamoDB: reset, before any other rule, nothing forwarded.
+            count(stopped, operation);
+            return new Outcome(null, LossStyle.RESET);
+        }
         long latencyMs = rules.latencyNowMs(operation);
         if (latencyMs > 0) TimeUnit.MILLISECONDS.sleep(latencyMs);
         JsonNode body = switch (operation) {

@@ -93,6 +93,12 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *     200 with nothing read and every requested key in {@code UnprocessedKeys}, as DynamoDB does when
  *     it runs out of capacity or response size mid-batch. The SDK does not retry a 200: the caller
  *     must.</li>
+ *   <li><b>Unprocessed items</b>: every Nth BatchWriteItem ({@code unprocessItemsEvery}) forwards
+ *     only the first half of its put and delete requests (in request order, tables in the order the
+ *     request names them; half rounded down, so at least one is not written) and answers 200 with the
+ *     rest in {@code UnprocessedItems}, merged with the upstream's, as DynamoDB does when a batch
+ *     runs out of capacity part-way. A batch of one request is not forwarded at all. The SDK does not
+ *     retry a 200: the caller must resend the UnprocessedItems.</li>
  *   <li><b>Latency</b>: fixed ms plus a uniform random jitter, per operation or for all
  *     ({@code *}), spent on arrival, before any other rule and before forwarding.</li>
  *   <li><b>Index lag</b>, N = {@code indexLagMs} (0 = off). While it is on, the proxy remembers,
@@ -373,7 +379,8 @@ public final class ProductionLikeDynamo implements AutoCloseable {
      * @param batchItemsDeferred BatchWriteItem requests returned in UnprocessedItems because their item was held
      * @param throttled          calls answered with a throttling error
      * @param dropped            forwarded calls whose response was dropped
-     * @param unprocessed        BatchGetItem calls answered with all their keys unprocessed
+     * @param unprocessed        BatchGetItem calls answered with all their keys unprocessed, BatchWriteItem calls
+     *                           answered with part of their writes unprocessed (unprocessItemsEvery)
      * @param indexItemsHidden   items removed from Query and Scan answers on an index by the index lag
      * @param stopped            calls refused (reset, not forwarded) by {@link ProductionLikeDynamo#stopAfter(int)}
      */
@@ -400,7 +407,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             return stopped.values().stream().mapToLong(Long::longValue).sum();
         }
 
-        /** BatchGetItem calls answered with every key unprocessed. */
+        /** BatchGetItem calls answered with every key unprocessed; BatchWriteItem calls with half their writes unprocessed. */
         public long unprocessed(String operation) {
             return unprocessed.getOrDefault(operation, 0L);
         }
@@ -449,6 +456,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
      *   loseResponseEvery=&lt;Operation&gt;:&lt;N&gt;      drop the response of every Nth forwarded call of the operation
      *   loseResponseAs=reset|timeout           how a dropped response looks (default reset)
      *   unprocessKeysEvery=BatchGetItem:&lt;N&gt;  answer every Nth BatchGetItem with all its keys unprocessed
+     *   unprocessItemsEvery=BatchWriteItem:&lt;N&gt; write only the first half of every Nth BatchWriteItem, the rest unprocessed
      *   indexLagMs=&lt;ms&gt;                       hide items written less than ms ago from Query and Scan on an index (0 = off)
      *   latencyMs=&lt;ms&gt; | &lt;Operation&gt;:&lt;ms&gt;      fixed added latency, all operations or one
      *   jitterMs=&lt;ms&gt; | &lt;Operation&gt;:&lt;ms&gt;       plus uniform random 0..ms, all operations or one
@@ -468,6 +476,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         private final ConcurrentMap<String, Cadence> loseResponseEvery = new ConcurrentSkipListMap<>();
         private final ConcurrentMap<String, Cadence> throttleFrom = new ConcurrentSkipListMap<>();
         private final ConcurrentMap<String, Cadence> unprocessKeysEvery = new ConcurrentSkipListMap<>();
+        private final ConcurrentMap<String, Cadence> unprocessItemsEvery = new ConcurrentSkipListMap<>();
         private final ConcurrentMap<String, Latency> latency = new ConcurrentSkipListMap<>();
         /** stopAfter: the k of the last arming, whether it is armed, and the calls seen since arming. */
         private volatile Stop stop = new Stop(0, false, new AtomicLong());
@@ -514,6 +523,10 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                             if (!operation(value).equals("BatchGetItem")) throw new IllegalArgumentException("unprocessKeysEvery applies to BatchGetItem only");
                             rules.unprocessKeysEvery((int) number(after(value)));
                         }
+                        case "unprocessitemsevery" -> {
+                            if (!operation(value).equals("BatchWriteItem")) throw new IllegalArgumentException("unprocessItemsEvery applies to BatchWriteItem only");
+                            rules.unprocessItemsEvery((int) number(after(value)));
+                        }
                         case "indexlagms" -> rules.indexLagMs(number(value));
                         case "stopafter" -> rules.stopAfter((int) number(value));
                         case "loseresponseas" -> rules.loseResponseAs(switch (value.toLowerCase(Locale.ROOT)) {
@@ -532,7 +545,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                                     number(value.contains(":") ? after(value) : value));
                         }
                         default -> throw new IllegalArgumentException("unknown key; known: conflictWindowMs, "
-                                + "throttleEvery, throttleFrom, throttleAs, loseResponseEvery, loseResponseAs, unprocessKeysEvery, indexLagMs, "
+                                + "throttleEvery, throttleFrom, throttleAs, loseResponseEvery, loseResponseAs, unprocessKeysEvery, unprocessItemsEvery, indexLagMs, "
                                 + "latencyMs, jitterMs, stopAfter");
                     }
                 } catch (IllegalArgumentException e) {
@@ -623,6 +636,12 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             return this;
         }
 
+        /** Writes only the first half of every Nth BatchWriteItem and returns the rest in UnprocessedItems (0 = off). */
+        public Rules unprocessItemsEvery(int n) {
+            set(unprocessItemsEvery, "BatchWriteItem", n, "unprocessItemsEvery");
+            return this;
+        }
+
         public long indexLagMs() {
             return indexLagMs;
         }
@@ -666,6 +685,10 @@ public final class ProductionLikeDynamo implements AutoCloseable {
 
         boolean unprocessNow(String operation) {
             return operation.equals("BatchGetItem") && hit(unprocessKeysEvery, operation);
+        }
+
+        boolean partialBatchNow(String operation) {
+            return operation.equals("BatchWriteItem") && hit(unprocessItemsEvery, operation);
         }
 
         /** The N of {@code loseResponseEvery} for exactly this operation name, 0 if none. */
@@ -712,6 +735,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             throttleFrom.clear();
             loseResponseEvery.clear();
             unprocessKeysEvery.clear();
+            unprocessItemsEvery.clear();
             latency.clear();
             resume();
             return this;
@@ -761,6 +785,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             loseResponseEvery.forEach((operation, cadence) -> entries.add("loseResponseEvery=" + operation + ":" + cadence.every));
             if (loseResponseAs != LossStyle.RESET) entries.add("loseResponseAs=timeout");
             unprocessKeysEvery.forEach((operation, cadence) -> entries.add("unprocessKeysEvery=" + operation + ":" + cadence.every));
+            unprocessItemsEvery.forEach((operation, cadence) -> entries.add("unprocessItemsEvery=" + operation + ":" + cadence.every));
             if (indexLagMs > 0) entries.add("indexLagMs=" + indexLagMs);
             if (stop.armed()) entries.add("stopAfter=" + stop.after());
             latency.forEach((operation, value) -> {
@@ -899,6 +924,10 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             Json.write(Json.field(body, "RequestItems").orElseThrow(), keys);
             return Outcome.answer(json(200, "{\"Responses\":{},\"UnprocessedKeys\":" + keys + "}"));
         }
+        if (body != null && rules.partialBatchNow(operation)) {
+            count(unprocessed, operation);
+            return batchWrite(request, body, ItemKeys.database(request), rules, true);
+        }
         if (body != null && (operation.equals("Query") || operation.equals("Scan")) && eventuallyConsistentIndexRead(body)) {
             Outcome outcome = forwardMaybeLost(request, request.body(), operation, rules);
             return outcome.response() == null ? outcome : Outcome.answer(hideRecentWrites(request, body, outcome.response(), rules));
@@ -919,7 +948,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                     }
                     break;
                 case "BatchWriteItem":
-                    return batchWrite(request, body, database, rules);
+                    return batchWrite(request, body, database, rules, false);
                 default:
                     break;
             }
@@ -1042,7 +1071,11 @@ public final class ProductionLikeDynamo implements AutoCloseable {
 
     // ---------------------------------------------------------------- BatchWriteItem
 
-    private Outcome batchWrite(HttpWire.Request request, JsonNode body, String database, Rules rules)
+    /**
+     * Forwards the writes of a BatchWriteItem whose item is not held and, when {@code firstHalfOnly},
+     * that are in the first half of the request; the others come back in UnprocessedItems.
+     */
+    private Outcome batchWrite(HttpWire.Request request, JsonNode body, String database, Rules rules, boolean firstHalfOnly)
             throws InterruptedException {
         Map<String, JsonNode> requestItems = Json.object(Json.field(body, "RequestItems").orElse(null));
         if (requestItems == null) return forwardMaybeLost(request, request.body(), "BatchWriteItem", rules);
@@ -1054,22 +1087,26 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             for (JsonNode write : writes) tableIds.add(batchWriteItem(write, table.getKey(), database, request));
             ids.put(table.getKey(), tableIds);
         }
+        int total = ids.values().stream().mapToInt(List::size).sum();
+        int forwardable = firstHalfOnly ? total / 2 : total;
         Map<String, List<JsonNode>> kept = new LinkedHashMap<>();
         Map<String, List<JsonNode>> deferred = new LinkedHashMap<>();
-        int deferredCount = 0;
+        int heldCount = 0;
+        int position = 0;
         synchronized (holdLock) {
             for (Map.Entry<String, JsonNode> table : requestItems.entrySet()) {
                 List<JsonNode> writes = Json.array(table.getValue());
                 List<ItemId> tableIds = ids.get(table.getKey());
-                for (int i = 0; i < writes.size(); i++) {
+                for (int i = 0; i < writes.size(); i++, position++) {
                     boolean isHeld = tableIds.get(i) != null && held.contains(tableIds.get(i));
-                    (isHeld ? deferred : kept).computeIfAbsent(table.getKey(), t -> new ArrayList<>()).add(writes.get(i));
-                    if (isHeld) deferredCount++;
+                    boolean defer = isHeld || position >= forwardable;
+                    (defer ? deferred : kept).computeIfAbsent(table.getKey(), t -> new ArrayList<>()).add(writes.get(i));
+                    if (isHeld) heldCount++;
                 }
             }
         }
-        if (deferredCount == 0) return forwardMaybeLost(request, request.body(), "BatchWriteItem", rules);
-        batchItemsDeferred.add(deferredCount);
+        if (deferred.isEmpty()) return forwardMaybeLost(request, request.body(), "BatchWriteItem", rules);
+        batchItemsDeferred.add(heldCount);
         if (kept.isEmpty()) {
             StringBuilder answer = new StringBuilder("{\"UnprocessedItems\":");
             writeRequestItems(deferred, answer);

@@ -23,6 +23,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,7 +80,22 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *     {@code UnprocessedItems}, merged with the upstream's (real DynamoDB does not model
  *     TransactionConflictException for BatchWriteItem: its documented way to report an item it
  *     could not write is UnprocessedItems); when all are held, 200 with only UnprocessedItems.
- *     PartiQL calls (ExecuteStatement, BatchExecuteStatement, ExecuteTransaction) are not checked.</li>
+ *     PartiQL calls (ExecuteStatement, BatchExecuteStatement, ExecuteTransaction) are not checked.
+ *     A TransactWriteItems with the {@code ClientRequestToken} of one that holds its items (same
+ *     database) is answered 400 {@code TransactionInProgressException}, not forwarded.</li>
+ *   <li><b>Transaction still in progress after a lost response</b>, {@code inProgressAfterLossMs} = M
+ *     (0 = off): when the response of a TransactWriteItems is lost ({@code loseResponseEvery}), real
+ *     DynamoDB may still be applying it: its items stay held M ms more (other transactions get
+ *     TransactionConflict, single-item writes TransactionConflictException, as above), and a
+ *     TransactWriteItems with the same {@code ClientRequestToken} in that time is answered 400
+ *     {@code TransactionInProgressException} ("The transaction with the given request token is
+ *     already in progress."), not forwarded. After that a retry is forwarded, and the upstream
+ *     answers it: DynamoDB Local 2.6.1, like DynamoDB, is idempotent on the token (observed in
+ *     {@code TransactionInProgressTest}): the same token with the same parameters succeeds without
+ *     applying the transaction again, the same token with other parameters is answered 400
+ *     {@code IdempotentParameterMismatchException}. (DynamoDB keeps a token 10 minutes; not checked
+ *     for DynamoDB Local.) Holds transactions even with {@code conflictWindowMs=0}.
+ *     {@link #awaitLostTransactionsReleased(Duration)} waits for the held items to go.</li>
  *   <li><b>Throttling</b>: every Nth call of an operation ({@code throttleEvery}) is answered, not
  *     forwarded: {@code ProvisionedThroughputExceededException} (400), or, for TransactWriteItems
  *     and TransactGetItems, a {@code TransactionCanceledException} whose reasons are all
@@ -147,6 +163,11 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *     condition on a version) is applied twice. No resend happens below the SDK: the
  *     url-connection client streams the body with a fixed length, which turns off
  *     HttpURLConnection's silent resend of a failed POST ({@code sun.net.http.retryPost}).</li>
+ *   <li>{@code TransactionInProgressException}: <b>retried</b> as a throttle (its code is in the
+ *     SDK's throttling error codes), with throttling backoff, up to max attempts, then thrown. The
+ *     SDK generates a {@code ClientRequestToken} for each TransactWriteItems call and sends the same
+ *     one in every attempt: a retry after a lost response is recognised by DynamoDB, and, once the
+ *     first completed, answered 200 without being applied twice.</li>
  *   <li>Lost response, TIMEOUT: the attempt ends at the client's read timeout ({@code socketTimeout})
  *     or {@code apiCallAttemptTimeout}, and the SDK retries it the same way.</li>
  * </ul>
@@ -172,6 +193,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
     private static final String JSON_1_0 = "application/x-amz-json-1.0";
     private static final String DYNAMODB_ERROR = "com.amazonaws.dynamodb.v20120810#";
     private static final String CONFLICT_MESSAGE = "Transaction is ongoing for the item";
+    private static final String IN_PROGRESS_MESSAGE = "The transaction with the given request token is already in progress.";
     private static final String THROTTLING_REASON = "Throughput exceeds the current capacity of your table or index. "
             + "DynamoDB is automatically scaling your table or index so please try again shortly. If exceptions persist, "
             + "check if you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html.";
@@ -208,8 +230,26 @@ public final class ProductionLikeDynamo implements AutoCloseable {
     private volatile boolean closed;
 
     private final Object holdLock = new Object();
-    private final Set<ItemId> held = new HashSet<>();
+    /** The items held, by the transaction holding them; guarded by holdLock. */
+    private final Map<ItemId, Transaction> held = new HashMap<>();
+    /** The ClientRequestTokens of the transactions holding items (database + token); guarded by holdLock. */
+    private final Map<String, Transaction> tokens = new HashMap<>();
+    /** Transactions whose response was lost and whose items stay held until their heldUntil; guarded by holdLock. */
+    private final List<Transaction> lingering = new ArrayList<>();
     private int transactionsInFlight;
+
+    /** A TransactWriteItems holding its items. */
+    private static final class Transaction {
+        final Set<ItemId> items;
+        final String token;
+        /** System.nanoTime() at which a lingering transaction lets its items go; guarded by holdLock. */
+        long heldUntil = Long.MAX_VALUE;
+
+        Transaction(Set<ItemId> items, String token) {
+            this.items = items;
+            this.token = token;
+        }
+    }
 
     /** Index lag: when the upstream acknowledged the last write of each item (System.nanoTime()). */
     private final ConcurrentMap<ItemId, Long> indexWrites = new ConcurrentHashMap<>();
@@ -221,6 +261,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
     private final ConcurrentMap<String, LongAdder> dropped = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, LongAdder> unprocessed = new ConcurrentHashMap<>();
     private final LongAdder transactionConflicts = new LongAdder();
+    private final LongAdder inProgress = new LongAdder();
     private final LongAdder singleItemConflicts = new LongAdder();
     private final LongAdder batchItemsDeferred = new LongAdder();
     private final LongAdder indexItemsHidden = new LongAdder();
@@ -331,10 +372,28 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         return rules.callsLetThrough();
     }
 
+    /**
+     * Waits until no TransactWriteItems whose response was lost still holds its items
+     * ({@code inProgressAfterLossMs}); false on timeout.
+     */
+    public boolean awaitLostTransactionsReleased(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (holdLock) {
+            while (true) {
+                long now = System.nanoTime();
+                releaseLingering(now);
+                if (lingering.isEmpty()) return true;
+                long until = Math.min(deadline, lingering.stream().mapToLong(t -> t.heldUntil).min().orElse(now));
+                if (now >= deadline) return false;
+                TimeUnit.NANOSECONDS.timedWait(holdLock, Math.max(1, until - now));
+            }
+        }
+    }
+
     public Stats stats() {
         return new Stats(snapshot(calls), snapshot(forwarded), transactionConflicts.sum(), singleItemConflicts.sum(),
                 batchItemsDeferred.sum(), snapshot(throttled), snapshot(dropped), snapshot(unprocessed), indexItemsHidden.sum(),
-                snapshot(stopped));
+                snapshot(stopped), inProgress.sum());
     }
 
     public void resetStats() {
@@ -348,6 +407,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         batchItemsDeferred.reset();
         indexItemsHidden.reset();
         stopped.clear();
+        inProgress.reset();
     }
 
     /** Stops listening, ends open connections and waiting calls (their held items are released). */
@@ -383,10 +443,11 @@ public final class ProductionLikeDynamo implements AutoCloseable {
      *                           answered with part of their writes unprocessed (unprocessItemsEvery)
      * @param indexItemsHidden   items removed from Query and Scan answers on an index by the index lag
      * @param stopped            calls refused (reset, not forwarded) by {@link ProductionLikeDynamo#stopAfter(int)}
+     * @param inProgress         TransactWriteItems answered TransactionInProgressException
      */
     public record Stats(Map<String, Long> calls, Map<String, Long> forwarded, long transactionConflicts,
             long singleItemConflicts, long batchItemsDeferred, Map<String, Long> throttled, Map<String, Long> dropped,
-            Map<String, Long> unprocessed, long indexItemsHidden, Map<String, Long> stopped) {
+            Map<String, Long> unprocessed, long indexItemsHidden, Map<String, Long> stopped, long inProgress) {
         /** Requests received, all operations: what one operation costs, when it ran alone since the last reset. */
         public long totalCalls() {
             return calls.values().stream().mapToLong(Long::longValue).sum();
@@ -460,6 +521,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
      *   indexLagMs=&lt;ms&gt;                       hide items written less than ms ago from Query and Scan on an index (0 = off)
      *   latencyMs=&lt;ms&gt; | &lt;Operation&gt;:&lt;ms&gt;      fixed added latency, all operations or one
      *   jitterMs=&lt;ms&gt; | &lt;Operation&gt;:&lt;ms&gt;       plus uniform random 0..ms, all operations or one
+     *   inProgressAfterLossMs=&lt;ms&gt;            after a lost TransactWriteItems response, hold its items and token ms more
      *   stopAfter=&lt;k&gt;                        let k more calls through, then reset every call until resumed
      * </pre>
      * Example: {@code conflictWindowMs=25,throttleEvery=TransactWriteItems:10,loseResponseEvery=PutItem:7,latencyMs=5}.
@@ -470,6 +532,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
 
         private volatile long conflictWindowMs;
         private volatile long indexLagMs;
+        private volatile long inProgressAfterLossMs;
         private volatile ThrottleStyle throttleAs = ThrottleStyle.NATIVE;
         private volatile LossStyle loseResponseAs = LossStyle.RESET;
         private final ConcurrentMap<String, Cadence> throttleEvery = new ConcurrentSkipListMap<>();
@@ -528,6 +591,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                             rules.unprocessItemsEvery((int) number(after(value)));
                         }
                         case "indexlagms" -> rules.indexLagMs(number(value));
+                        case "inprogressafterlossms" -> rules.inProgressAfterLossMs(number(value));
                         case "stopafter" -> rules.stopAfter((int) number(value));
                         case "loseresponseas" -> rules.loseResponseAs(switch (value.toLowerCase(Locale.ROOT)) {
                             case "reset" -> LossStyle.RESET;
@@ -545,7 +609,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                                     number(value.contains(":") ? after(value) : value));
                         }
                         default -> throw new IllegalArgumentException("unknown key; known: conflictWindowMs, "
-                                + "throttleEvery, throttleFrom, throttleAs, loseResponseEvery, loseResponseAs, unprocessKeysEvery, unprocessItemsEvery, indexLagMs, "
+                                + "throttleEvery, throttleFrom, throttleAs, loseResponseEvery, loseResponseAs, unprocessKeysEvery, unprocessItemsEvery, indexLagMs, inProgressAfterLossMs, "
                                 + "latencyMs, jitterMs, stopAfter");
                     }
                 } catch (IllegalArgumentException e) {
@@ -683,6 +747,16 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             return current.armed() && current.seen().incrementAndGet() > current.after();
         }
 
+        public long inProgressAfterLossMs() {
+            return inProgressAfterLossMs;
+        }
+
+        /** After a lost TransactWriteItems response, its items and ClientRequestToken stay held {@code ms} more; 0 turns it off. */
+        public Rules inProgressAfterLossMs(long ms) {
+            this.inProgressAfterLossMs = nonNegative(ms, "inProgressAfterLossMs");
+            return this;
+        }
+
         boolean unprocessNow(String operation) {
             return operation.equals("BatchGetItem") && hit(unprocessKeysEvery, operation);
         }
@@ -729,6 +803,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         public Rules clear() {
             conflictWindowMs = 0;
             indexLagMs = 0;
+            inProgressAfterLossMs = 0;
             throttleAs = ThrottleStyle.NATIVE;
             loseResponseAs = LossStyle.RESET;
             throttleEvery.clear();
@@ -787,6 +862,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             unprocessKeysEvery.forEach((operation, cadence) -> entries.add("unprocessKeysEvery=" + operation + ":" + cadence.every));
             unprocessItemsEvery.forEach((operation, cadence) -> entries.add("unprocessItemsEvery=" + operation + ":" + cadence.every));
             if (indexLagMs > 0) entries.add("indexLagMs=" + indexLagMs);
+            if (inProgressAfterLossMs > 0) entries.add("inProgressAfterLossMs=" + inProgressAfterLossMs);
             if (stop.armed()) entries.add("stopAfter=" + stop.after());
             latency.forEach((operation, value) -> {
                 String prefix = operation.equals("*") ? "" : operation + ":";
@@ -932,7 +1008,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             Outcome outcome = forwardMaybeLost(request, request.body(), operation, rules);
             return outcome.response() == null ? outcome : Outcome.answer(hideRecentWrites(request, body, outcome.response(), rules));
         }
-        if (rules.conflictWindowMs() > 0 && body != null && !operation.equals("BatchGetItem")) {
+        if ((rules.conflictWindowMs() > 0 || rules.inProgressAfterLossMs() > 0) && body != null && !operation.equals("BatchGetItem")) {
             String database = ItemKeys.database(request);
             switch (operation) {
                 case "TransactWriteItems":
@@ -982,39 +1058,80 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         if (actions == null) return forwardMaybeLost(request, request.body(), "TransactWriteItems", rules);
         List<ItemId> ids = new ArrayList<>(actions.size());
         for (JsonNode action : actions) ids.add(transactWriteItem(action, database, request));
+        String clientToken = Json.string(Json.field(body, "ClientRequestToken").orElse(null));
         long windowNanos = TimeUnit.MILLISECONDS.toNanos(rules.conflictWindowMs());
         long acceptedAt = System.nanoTime();
         Set<ItemId> mine = new HashSet<>();
+        for (ItemId id : ids) {
+            if (id != null) mine.add(id);
+        }
+        Transaction transaction = new Transaction(mine, clientToken == null ? null : database + "\u0000" + clientToken);
         synchronized (holdLock) {
+            releaseLingering(acceptedAt);
+            if (transaction.token != null && tokens.containsKey(transaction.token)) {
+                // The same transaction again (an SDK retry reuses its token) while the first is still being applied.
+                inProgress.increment();
+                return Outcome.answer(error("{\"__type\":\"" + DYNAMODB_ERROR + "TransactionInProgressException\","
+                        + "\"message\":\"" + IN_PROGRESS_MESSAGE + "\"}"));
+            }
             boolean[] conflicting = new boolean[ids.size()];
             boolean any = false;
             for (int i = 0; i < ids.size(); i++) {
-                conflicting[i] = ids.get(i) != null && held.contains(ids.get(i));
+                conflicting[i] = ids.get(i) != null && held.containsKey(ids.get(i));
                 any |= conflicting[i];
             }
             if (any) {
                 transactionConflicts.increment();
                 return Outcome.answer(cancelled(conflicting, "TransactionConflict", CONFLICT_MESSAGE));
             }
-            for (ItemId id : ids) {
-                if (id != null) mine.add(id);
-            }
-            held.addAll(mine);
+            for (ItemId id : mine) held.put(id, transaction);
+            if (transaction.token != null) tokens.put(transaction.token, transaction);
             transactionsInFlight++;
             holdLock.notifyAll();
         }
+        Outcome outcome = null;
         try {
-            Outcome outcome = forwardMaybeLost(request, request.body(), "TransactWriteItems", rules);
+            outcome = forwardMaybeLost(request, request.body(), "TransactWriteItems", rules);
             long left = acceptedAt + windowNanos - System.nanoTime();
             if (left > 0) TimeUnit.NANOSECONDS.sleep(left);
             return outcome;
         } finally {
+            long lingerNanos = TimeUnit.MILLISECONDS.toNanos(rules.inProgressAfterLossMs());
             synchronized (holdLock) {
-                held.removeAll(mine);
+                if (outcome != null && outcome.drop() != null && lingerNanos > 0) {
+                    // Real DynamoDB may still be applying a transaction whose response was lost.
+                    transaction.heldUntil = System.nanoTime() + lingerNanos;
+                    lingering.add(transaction);
+                } else {
+                    release(transaction);
+                }
                 transactionsInFlight--;
                 holdLock.notifyAll();
             }
         }
+    }
+
+    /** Lets a transaction's items and token go; holdLock held. */
+    private void release(Transaction transaction) {
+        for (ItemId id : transaction.items) held.remove(id, transaction);
+        if (transaction.token != null) tokens.remove(transaction.token, transaction);
+    }
+
+    /** Releases the lingering transactions whose time is up; holdLock held. */
+    private void releaseLingering(long now) {
+        if (lingering.isEmpty()) return;
+        lingering.removeIf(transaction -> {
+            if (now < transaction.heldUntil) return false;
+            release(transaction);
+            return true;
+        });
+    }
+
+    /** Whether an item is held now; holdLock held. */
+    private boolean isHeld(ItemId id) {
+        if (id == null) return false;
+        releaseLingering(System.nanoTime());
+        return held.containsKey(id);
     }
 
     private ItemId transactWriteItem(JsonNode action, String database, HttpWire.Request request) {
@@ -1049,7 +1166,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         }
         synchronized (holdLock) {
             for (int i = 0; i < ids.size(); i++) {
-                conflicting[i] = ids.get(i) != null && held.contains(ids.get(i));
+                conflicting[i] = isHeld(ids.get(i));
                 any |= conflicting[i];
             }
         }
@@ -1065,7 +1182,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                 : keys.fromKey(database, table, Json.field(body, "Key").orElse(null));
         if (id == null) return false;
         synchronized (holdLock) {
-            return held.contains(id);
+            return isHeld(id);
         }
     }
 
@@ -1098,7 +1215,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                 List<JsonNode> writes = Json.array(table.getValue());
                 List<ItemId> tableIds = ids.get(table.getKey());
                 for (int i = 0; i < writes.size(); i++, position++) {
-                    boolean isHeld = tableIds.get(i) != null && held.contains(tableIds.get(i));
+                    boolean isHeld = isHeld(tableIds.get(i));
                     boolean defer = isHeld || position >= forwardable;
                     (defer ? deferred : kept).computeIfAbsent(table.getKey(), t -> new ArrayList<>()).add(writes.get(i));
                     if (isHeld) heldCount++;

@@ -34,6 +34,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -132,6 +133,20 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *     them out, and a {@code Select=COUNT} answer (no Items), are not changed. Requests without
  *     {@code IndexName} never are: the base table is strongly consistent when asked. Remembered
  *     writes older than the lag are dropped as the memory grows.</li>
+ *   <li><b>Stale reads</b>, S = {@code staleReadMs} (0 = off): an eventually consistent read of the
+ *     base table (GetItem, BatchGetItem per table, Query and Scan without {@code IndexName}; all
+ *     without {@code ConsistentRead=true}) shows, for an item written less than S ms before its
+ *     answer, the version before that write: an updated item its old attributes, an item created
+ *     then is missing, an item deleted then is still there (GetItem, BatchGetItem). To know the
+ *     version before, the proxy reads the items each write touches (PutItem, UpdateItem,
+ *     DeleteItem, BatchWriteItem, TransactWriteItems but its ConditionChecks) just before forwarding
+ *     it, with one consistent BatchGetItem upstream in the caller's name (its Authorization header,
+ *     as for DescribeTable): the pre-image. Remembered as for the index lag; a write made while no
+ *     rule needs pre-images has none and changes no read. The old version is projected by the
+ *     read's ProjectionExpression (or AttributesToGet) at the top level: a nested path keeps its
+ *     whole top-level attribute. Query and Scan answers have their {@code Count} matched; they never
+ *     bring back an item deleted (the proxy cannot evaluate a key condition or filter on it).
+ *     Consistent reads are never changed. The SDK sees an ordinary 200.</li>
  *   <li><b>A caller that dies mid-way</b>: {@code stopAfter=k} ({@link Rules#stopAfter(int)}, or
  *     {@link #stopAfter(int)} on the proxy): the next k calls that reach the proxy, any operation, are
  *     handled as usual (the kth is forwarded and answered as any other); every call after them is
@@ -186,8 +201,9 @@ public final class ProductionLikeDynamo implements AutoCloseable {
     private static final int MAX_CONNECTIONS = 1024;
     private static final int IDLE_CONNECTION_MS = 60_000;
     private static final int MAX_SILENCE_MS = 60_000;
-    /** Remembered index-lag writes are pruned when they reach this many (or twice what the last pruning kept). */
-    private static final int INDEX_WRITES_PRUNE_FLOOR = 10_000;
+    /** Remembered writes are pruned when they reach this many (or twice what the last pruning kept). */
+    private static final int RECENT_WRITES_PRUNE_FLOOR = 10_000;
+    private static final Set<String> READS = Set.of("GetItem", "BatchGetItem", "Query", "Scan");
     private static final Set<String> WRITES = Set.of("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems");
     private static final Duration UPSTREAM_TIMEOUT = Duration.ofSeconds(30);
     private static final String JSON_1_0 = "application/x-amz-json-1.0";
@@ -244,6 +260,12 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         final String token;
         /** System.nanoTime() at which a lingering transaction lets its items go; guarded by holdLock. */
         long heldUntil = Long.MAX_VALUE;
+        /** Its items before it (tornReads), and the order it writes them in; set before it is forwarded. */
+        volatile Map<ItemId, JsonNode> before = Map.of();
+        volatile List<ItemId> order = List.of();
+        /** Whether the upstream answered 200: it was applied. */
+        volatile boolean applied;
+        final CountDownLatch answered = new CountDownLatch(1);
 
         Transaction(Set<ItemId> items, String token) {
             this.items = items;
@@ -251,9 +273,9 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         }
     }
 
-    /** Index lag: when the upstream acknowledged the last write of each item (System.nanoTime()). */
-    private final ConcurrentMap<ItemId, Long> indexWrites = new ConcurrentHashMap<>();
-    private final AtomicInteger indexWritesPruneAt = new AtomicInteger(INDEX_WRITES_PRUNE_FLOOR);
+    /** Index lag, stale reads: the last write of each item the upstream acknowledged, and the item before it. */
+    private final ConcurrentMap<ItemId, Write> recentWrites = new ConcurrentHashMap<>();
+    private final AtomicInteger recentWritesPruneAt = new AtomicInteger(RECENT_WRITES_PRUNE_FLOOR);
 
     private final ConcurrentMap<String, LongAdder> calls = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, LongAdder> forwarded = new ConcurrentHashMap<>();
@@ -265,6 +287,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
     private final LongAdder singleItemConflicts = new LongAdder();
     private final LongAdder batchItemsDeferred = new LongAdder();
     private final LongAdder indexItemsHidden = new LongAdder();
+    private final LongAdder olderItems = new LongAdder();
     private final ConcurrentMap<String, LongAdder> stopped = new ConcurrentHashMap<>();
 
     private ProductionLikeDynamo(URI upstream, int port, Rules rules) throws IOException {
@@ -393,7 +416,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
     public Stats stats() {
         return new Stats(snapshot(calls), snapshot(forwarded), transactionConflicts.sum(), singleItemConflicts.sum(),
                 batchItemsDeferred.sum(), snapshot(throttled), snapshot(dropped), snapshot(unprocessed), indexItemsHidden.sum(),
-                snapshot(stopped), inProgress.sum());
+                snapshot(stopped), inProgress.sum(), olderItems.sum());
     }
 
     public void resetStats() {
@@ -408,6 +431,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         indexItemsHidden.reset();
         stopped.clear();
         inProgress.reset();
+        olderItems.reset();
     }
 
     /** Stops listening, ends open connections and waiting calls (their held items are released). */
@@ -444,10 +468,11 @@ public final class ProductionLikeDynamo implements AutoCloseable {
      * @param indexItemsHidden   items removed from Query and Scan answers on an index by the index lag
      * @param stopped            calls refused (reset, not forwarded) by {@link ProductionLikeDynamo#stopAfter(int)}
      * @param inProgress         TransactWriteItems answered TransactionInProgressException
+     * @param olderItems         items a read showed in an older version (or left out, or added) by staleReadMs or tornReads
      */
     public record Stats(Map<String, Long> calls, Map<String, Long> forwarded, long transactionConflicts,
             long singleItemConflicts, long batchItemsDeferred, Map<String, Long> throttled, Map<String, Long> dropped,
-            Map<String, Long> unprocessed, long indexItemsHidden, Map<String, Long> stopped, long inProgress) {
+            Map<String, Long> unprocessed, long indexItemsHidden, Map<String, Long> stopped, long inProgress, long olderItems) {
         /** Requests received, all operations: what one operation costs, when it ran alone since the last reset. */
         public long totalCalls() {
             return calls.values().stream().mapToLong(Long::longValue).sum();
@@ -522,6 +547,8 @@ public final class ProductionLikeDynamo implements AutoCloseable {
      *   latencyMs=&lt;ms&gt; | &lt;Operation&gt;:&lt;ms&gt;      fixed added latency, all operations or one
      *   jitterMs=&lt;ms&gt; | &lt;Operation&gt;:&lt;ms&gt;       plus uniform random 0..ms, all operations or one
      *   inProgressAfterLossMs=&lt;ms&gt;            after a lost TransactWriteItems response, hold its items and token ms more
+     *   staleReadMs=&lt;ms&gt;                      eventually consistent reads of the base table may show the version before a write ms old
+     *   tornReads=true|false                   BatchGetItem, Query, Scan may see half of a transaction in flight
      *   stopAfter=&lt;k&gt;                        let k more calls through, then reset every call until resumed
      * </pre>
      * Example: {@code conflictWindowMs=25,throttleEvery=TransactWriteItems:10,loseResponseEvery=PutItem:7,latencyMs=5}.
@@ -533,6 +560,8 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         private volatile long conflictWindowMs;
         private volatile long indexLagMs;
         private volatile long inProgressAfterLossMs;
+        private volatile long staleReadMs;
+        private volatile boolean tornReads;
         private volatile ThrottleStyle throttleAs = ThrottleStyle.NATIVE;
         private volatile LossStyle loseResponseAs = LossStyle.RESET;
         private final ConcurrentMap<String, Cadence> throttleEvery = new ConcurrentSkipListMap<>();
@@ -592,6 +621,12 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                         }
                         case "indexlagms" -> rules.indexLagMs(number(value));
                         case "inprogressafterlossms" -> rules.inProgressAfterLossMs(number(value));
+                        case "stalereadms" -> rules.staleReadMs(number(value));
+                        case "tornreads" -> rules.tornReads(switch (value.toLowerCase(Locale.ROOT)) {
+                            case "true" -> true;
+                            case "false" -> false;
+                            default -> throw new IllegalArgumentException("true or false");
+                        });
                         case "stopafter" -> rules.stopAfter((int) number(value));
                         case "loseresponseas" -> rules.loseResponseAs(switch (value.toLowerCase(Locale.ROOT)) {
                             case "reset" -> LossStyle.RESET;
@@ -609,7 +644,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                                     number(value.contains(":") ? after(value) : value));
                         }
                         default -> throw new IllegalArgumentException("unknown key; known: conflictWindowMs, "
-                                + "throttleEvery, throttleFrom, throttleAs, loseResponseEvery, loseResponseAs, unprocessKeysEvery, unprocessItemsEvery, indexLagMs, inProgressAfterLossMs, "
+                                + "throttleEvery, throttleFrom, throttleAs, loseResponseEvery, loseResponseAs, unprocessKeysEvery, unprocessItemsEvery, indexLagMs, inProgressAfterLossMs, staleReadMs, tornReads, "
                                 + "latencyMs, jitterMs, stopAfter");
                     }
                 } catch (IllegalArgumentException e) {
@@ -757,6 +792,41 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             return this;
         }
 
+        public long staleReadMs() {
+            return staleReadMs;
+        }
+
+        /** Eventually consistent reads of the base table show the version before a write less than {@code ms} old; 0 turns it off. */
+        public Rules staleReadMs(long ms) {
+            this.staleReadMs = nonNegative(ms, "staleReadMs");
+            return this;
+        }
+
+        public boolean tornReads() {
+            return tornReads;
+        }
+
+        /** BatchGetItem, Query and Scan may see half of a transaction in flight (needs a conflict window). */
+        public Rules tornReads(boolean on) {
+            this.tornReads = on;
+            return this;
+        }
+
+        /** Whether writes must first read the items they touch (their pre-images). */
+        boolean readsPreImages() {
+            return staleReadMs > 0 || tornReads;
+        }
+
+        /** How long a write is remembered: the longest window a rule looks back on; 0 = not at all. */
+        long remembersWritesMs() {
+            return Math.max(indexLagMs, staleReadMs);
+        }
+
+        /** Whether a rule may change what a GetItem, BatchGetItem, Query or Scan shows. */
+        boolean changesReads() {
+            return indexLagMs > 0 || staleReadMs > 0 || tornReads;
+        }
+
         boolean unprocessNow(String operation) {
             return operation.equals("BatchGetItem") && hit(unprocessKeysEvery, operation);
         }
@@ -804,6 +874,8 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             conflictWindowMs = 0;
             indexLagMs = 0;
             inProgressAfterLossMs = 0;
+            staleReadMs = 0;
+            tornReads = false;
             throttleAs = ThrottleStyle.NATIVE;
             loseResponseAs = LossStyle.RESET;
             throttleEvery.clear();
@@ -863,6 +935,8 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             unprocessItemsEvery.forEach((operation, cadence) -> entries.add("unprocessItemsEvery=" + operation + ":" + cadence.every));
             if (indexLagMs > 0) entries.add("indexLagMs=" + indexLagMs);
             if (inProgressAfterLossMs > 0) entries.add("inProgressAfterLossMs=" + inProgressAfterLossMs);
+            if (staleReadMs > 0) entries.add("staleReadMs=" + staleReadMs);
+            if (tornReads) entries.add("tornReads=true");
             if (stop.armed()) entries.add("stopAfter=" + stop.after());
             latency.forEach((operation, value) -> {
                 String prefix = operation.equals("*") ? "" : operation + ":";
@@ -987,7 +1061,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         JsonNode body = switch (operation) {
             case "TransactWriteItems", "TransactGetItems", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "BatchGetItem" ->
                     Json.parseObject(request.body());
-            case "Query", "Scan" -> rules.indexLagMs() > 0 ? Json.parseObject(request.body()) : null;
+            case "Query", "Scan", "GetItem" -> rules.changesReads() ? Json.parseObject(request.body()) : null;
             default -> null;
         };
         if (rules.throttleNow(operation)) {
@@ -1004,9 +1078,10 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             count(unprocessed, operation);
             return batchWrite(request, body, ItemKeys.database(request), rules, true);
         }
-        if (body != null && (operation.equals("Query") || operation.equals("Scan")) && eventuallyConsistentIndexRead(body)) {
+        if (body != null && READS.contains(operation) && rules.changesReads()) {
+            if (rules.tornReads() && !operation.equals("GetItem")) awaitTransactionsApplied(tablesRead(operation, body), ItemKeys.database(request));
             Outcome outcome = forwardMaybeLost(request, request.body(), operation, rules);
-            return outcome.response() == null ? outcome : Outcome.answer(hideRecentWrites(request, body, outcome.response(), rules));
+            return outcome.response() == null ? outcome : Outcome.answer(readAnswer(request, body, operation, outcome.response(), rules));
         }
         if ((rules.conflictWindowMs() > 0 || rules.inProgressAfterLossMs() > 0) && body != null && !operation.equals("BatchGetItem")) {
             String database = ItemKeys.database(request);
@@ -1041,8 +1116,12 @@ public final class ProductionLikeDynamo implements AutoCloseable {
 
     private Outcome forwardMaybeLost(HttpWire.Request request, byte[] body, String operation, Rules rules)
             throws InterruptedException {
-        HttpWire.Response response = forward(request, body, operation);
-        rememberWrites(request, body, operation, response, rules);
+        return forwardMaybeLost(request, body, operation, rules, null);
+    }
+
+    private Outcome forwardMaybeLost(HttpWire.Request request, byte[] body, String operation, Rules rules,
+            Transaction transaction) throws InterruptedException {
+        HttpWire.Response response = forwardWrite(request, body, operation, rules, transaction);
         if (rules.loseNow(operation)) {
             count(dropped, operation);
             return new Outcome(null, rules.loseResponseAs());
@@ -1091,7 +1170,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         }
         Outcome outcome = null;
         try {
-            outcome = forwardMaybeLost(request, request.body(), "TransactWriteItems", rules);
+            outcome = forwardMaybeLost(request, request.body(), "TransactWriteItems", rules, transaction);
             long left = acceptedAt + windowNanos - System.nanoTime();
             if (left > 0) TimeUnit.NANOSECONDS.sleep(left);
             return outcome;
@@ -1243,8 +1322,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         }
         forwardedBody.append('}');
         byte[] forwardedBytes = forwardedBody.toString().getBytes(StandardCharsets.UTF_8);
-        HttpWire.Response upstreamAnswer = forward(request, forwardedBytes, "BatchWriteItem");
-        rememberWrites(request, forwardedBytes, "BatchWriteItem", upstreamAnswer, rules);
+        HttpWire.Response upstreamAnswer = forwardWrite(request, forwardedBytes, "BatchWriteItem", rules, null);
         if (rules.loseNow("BatchWriteItem")) {
             count(dropped, "BatchWriteItem");
             return new Outcome(null, rules.loseResponseAs());
@@ -1310,107 +1388,389 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         return ids;
     }
 
-    // ---------------------------------------------------------------- index lag
+    // ---------------------------------------------------------------- remembered writes
 
-    /**
-     * Notes when the upstream acknowledged each item a successful write touched, before any drop of
-     * its response (it committed). {@code forwardedBody} is what the upstream received.
-     */
-    private void rememberWrites(HttpWire.Request request, byte[] forwardedBody, String operation,
-            HttpWire.Response response, Rules rules) {
-        long lagMs = rules.indexLagMs();
-        if (lagMs <= 0 || response.status() != 200 || !WRITES.contains(operation)) return;
-        long answeredAt = System.nanoTime();
-        JsonNode body = Json.parseObject(forwardedBody);
-        if (body == null) return;
-        String database = ItemKeys.database(request);
-        String table = Json.string(Json.field(body, "TableName").orElse(null));
-        List<ItemId> ids = new ArrayList<>();
+    /** One item a write touches: its identity, its table, and its primary key as JSON. */
+    private record Target(ItemId id, String table, String key) {}
+
+    /** A write the upstream acknowledged: when, and the item before it (null: there was none) if that was read. */
+    private record Write(long at, boolean beforeKnown, JsonNode before) {}
+
+    /** The items a write request touches (a ConditionCheck is no write), in request order; malformed ones left out. */
+    private List<Target> targets(String operation, JsonNode body, String database, HttpWire.Request request) {
+        List<Target> targets = new ArrayList<>();
         switch (operation) {
-            case "PutItem" -> ids.add(keys.fromItem(database, table, Json.field(body, "Item").orElse(null), request));
-            case "UpdateItem", "DeleteItem" -> ids.add(keys.fromKey(database, table, Json.field(body, "Key").orElse(null)));
+            case "PutItem" -> addPut(targets, database, tableOf(body), Json.field(body, "Item").orElse(null), request);
+            case "UpdateItem", "DeleteItem" -> addKey(targets, database, tableOf(body), Json.field(body, "Key").orElse(null));
             case "TransactWriteItems" -> {
                 List<JsonNode> actions = Json.array(Json.field(body, "TransactItems").orElse(null));
-                if (actions != null) {
-                    for (JsonNode action : actions) {
-                        if (Json.field(action, "ConditionCheck").isEmpty()) ids.add(transactWriteItem(action, database, request));
+                for (JsonNode action : actions == null ? List.<JsonNode>of() : actions) {
+                    JsonNode put = Json.field(action, "Put").orElse(null);
+                    if (put != null) addPut(targets, database, tableOf(put), Json.field(put, "Item").orElse(null), request);
+                    for (String kind : List.of("Update", "Delete")) {
+                        JsonNode keyed = Json.field(action, kind).orElse(null);
+                        if (keyed != null) addKey(targets, database, tableOf(keyed), Json.field(keyed, "Key").orElse(null));
                     }
                 }
             }
             case "BatchWriteItem" -> {
-                // Unreadable (encoded) answer: every forwarded request counts as processed.
-                JsonNode answer = response.header("Content-Encoding") == null ? Json.parseObject(response.body()) : null;
-                Set<ItemId> unprocessedIds = new HashSet<>(
-                        batchWriteItems(Json.field(answer, "UnprocessedItems").orElse(null), database, request));
-                for (ItemId id : batchWriteItems(Json.field(body, "RequestItems").orElse(null), database, request)) {
-                    if (!unprocessedIds.contains(id)) ids.add(id);
-                }
+                Map<String, JsonNode> tables = Json.object(Json.field(body, "RequestItems").orElse(null));
+                if (tables == null) break;
+                tables.forEach((table, writes) -> {
+                    List<JsonNode> list = Json.array(writes);
+                    for (JsonNode write : list == null ? List.<JsonNode>of() : list) {
+                        JsonNode put = Json.field(write, "PutRequest").orElse(null);
+                        JsonNode delete = Json.field(write, "DeleteRequest").orElse(null);
+                        if (put != null) addPut(targets, database, table, Json.field(put, "Item").orElse(null), request);
+                        else if (delete != null) addKey(targets, database, table, Json.field(delete, "Key").orElse(null));
+                    }
+                });
             }
             default -> {
                 // not a write
             }
         }
-        long lagNanos = TimeUnit.MILLISECONDS.toNanos(lagMs);
-        for (ItemId id : ids) {
-            if (id == null) continue;
-            indexWrites.merge(id, answeredAt, Math::max);
-            if (indexWrites.size() >= indexWritesPruneAt.get()) {
-                // Bounded memory: what is older than the lag can no longer hide anything.
-                indexWrites.values().removeIf(writtenAt -> answeredAt - writtenAt >= lagNanos);
-                indexWritesPruneAt.set(Math.max(INDEX_WRITES_PRUNE_FLOOR, 2 * indexWrites.size()));
+        return targets;
+    }
+
+    private static String tableOf(JsonNode node) {
+        return Json.string(Json.field(node, "TableName").orElse(null));
+    }
+
+    private void addPut(List<Target> targets, String database, String table, JsonNode item, HttpWire.Request request) {
+        ItemId id = keys.fromItem(database, table, item, request);
+        if (id == null) return;
+        StringBuilder key = new StringBuilder("{");
+        for (String name : keys.keyNames(database, table, request)) {
+            if (key.length() > 1) key.append(',');
+            Json.quote(name, key);
+            key.append(':');
+            Json.write(Json.field(item, name).orElseThrow(), key);
+        }
+        targets.add(new Target(id, table, key.append('}').toString()));
+    }
+
+    private void addKey(List<Target> targets, String database, String table, JsonNode key) {
+        ItemId id = keys.fromKey(database, table, key);
+        if (id != null) targets.add(new Target(id, table, new String(Json.bytes(key), StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Forwards a write (any call, in fact: only writes are remembered). When a rule needs older
+     * versions, the items it touches are first read upstream (their pre-images); a transaction in
+     * flight keeps them, and learns whether the upstream applied it.
+     */
+    private HttpWire.Response forwardWrite(HttpWire.Request request, byte[] body, String operation, Rules rules,
+            Transaction transaction) throws InterruptedException {
+        try {
+            Map<ItemId, JsonNode> before = Map.of();
+            List<Target> targets = List.of();
+            if (rules.readsPreImages() && WRITES.contains(operation)) {
+                targets = targets(operation, Json.parseObject(body), ItemKeys.database(request), request);
+                before = preImages(request, targets);
+            }
+            if (transaction != null) {
+                transaction.before = before;
+                transaction.order = targets.stream().map(Target::id).toList();
+            }
+            HttpWire.Response response = forward(request, body, operation);
+            if (transaction != null) transaction.applied = response.status() == 200;
+            rememberWrites(request, body, operation, response, rules, before);
+            return response;
+        } finally {
+            if (transaction != null) transaction.answered.countDown();
+        }
+    }
+
+    /**
+     * The targets as they are now, read upstream with one consistent BatchGetItem in the caller's
+     * name: id to item, or to null where there is none. Empty (nothing known) when the read fails.
+     * Another write may land between this read and the write: the pre-image is then that one's.
+     */
+    private Map<ItemId, JsonNode> preImages(HttpWire.Request request, List<Target> targets) {
+        Map<String, Map<ItemId, String>> byTable = new LinkedHashMap<>();
+        for (Target target : targets) byTable.computeIfAbsent(target.table(), t -> new LinkedHashMap<>()).putIfAbsent(target.id(), target.key());
+        if (byTable.isEmpty()) return Map.of();
+        StringBuilder read = new StringBuilder("{\"RequestItems\":{");
+        byTable.forEach((table, tableKeys) -> {
+            if (read.charAt(read.length() - 1) != '{') read.append(',');
+            Json.quote(table, read);
+            read.append(":{\"Keys\":[").append(String.join(",", tableKeys.values())).append("],\"ConsistentRead\":true}");
+        });
+        JsonNode answer = upstreamCall("BatchGetItem", read.append("}}").toString(), request);
+        Map<String, JsonNode> unprocessedKeys = Json.object(Json.field(answer, "UnprocessedKeys").orElse(null));
+        if (answer == null || (unprocessedKeys != null && !unprocessedKeys.isEmpty())) return Map.of();
+        Map<ItemId, JsonNode> before = new HashMap<>();
+        byTable.values().forEach(tableKeys -> tableKeys.keySet().forEach(id -> before.put(id, null)));
+        Map<String, JsonNode> responses = Json.object(Json.field(answer, "Responses").orElse(null));
+        if (responses != null) {
+            String database = ItemKeys.database(request);
+            responses.forEach((table, items) -> {
+                List<JsonNode> list = Json.array(items);
+                for (JsonNode item : list == null ? List.<JsonNode>of() : list) {
+                    ItemId id = keys.fromItem(database, table, item, request);
+                    if (before.containsKey(id)) before.put(id, item);
+                }
+            });
+        }
+        return before;
+    }
+
+    /**
+     * Notes when the upstream acknowledged each item a successful write touched, and its pre-image,
+     * before any drop of its response (it committed). {@code forwardedBody} is what the upstream received.
+     */
+    private void rememberWrites(HttpWire.Request request, byte[] forwardedBody, String operation,
+            HttpWire.Response response, Rules rules, Map<ItemId, JsonNode> before) {
+        long keepMs = rules.remembersWritesMs();
+        if (keepMs <= 0 || response.status() != 200 || !WRITES.contains(operation)) return;
+        long answeredAt = System.nanoTime();
+        JsonNode body = Json.parseObject(forwardedBody);
+        if (body == null) return;
+        String database = ItemKeys.database(request);
+        Set<ItemId> unprocessedIds = Set.of();
+        if (operation.equals("BatchWriteItem")) {
+            // Unreadable (encoded) answer: every forwarded request counts as processed.
+            JsonNode answer = response.header("Content-Encoding") == null ? Json.parseObject(response.body()) : null;
+            unprocessedIds = new HashSet<>(batchWriteItems(Json.field(answer, "UnprocessedItems").orElse(null), database, request));
+        }
+        long keepNanos = TimeUnit.MILLISECONDS.toNanos(keepMs);
+        for (Target target : targets(operation, body, database, request)) {
+            if (unprocessedIds.contains(target.id())) continue;
+            recentWrites.put(target.id(), new Write(answeredAt, before.containsKey(target.id()), before.get(target.id())));
+            if (recentWrites.size() >= recentWritesPruneAt.get()) {
+                // Bounded memory: what is older than every rule's window can no longer change a read.
+                recentWrites.values().removeIf(write -> answeredAt - write.at() >= keepNanos);
+                recentWritesPruneAt.set(Math.max(RECENT_WRITES_PRUNE_FLOOR, 2 * recentWrites.size()));
             }
         }
     }
 
-    /** A Query or Scan of an index that may lag: names an IndexName, and is not a strongly consistent (local index) read. */
-    private static boolean eventuallyConsistentIndexRead(JsonNode body) {
-        if (Json.string(Json.field(body, "IndexName").orElse(null)) == null) return false;
-        JsonNode consistent = Json.field(body, "ConsistentRead").orElse(null);
-        return consistent == null || !consistent.isBoolean() || !consistent.asBoolean();
+    // ---------------------------------------------------------------- reads
+
+    private static boolean consistent(JsonNode spec) {
+        JsonNode consistent = Json.field(spec, "ConsistentRead").orElse(null);
+        return consistent != null && consistent.isBoolean() && consistent.asBoolean();
     }
 
-    /** The upstream's answer to an index read without the items written less than indexLagMs ago; as it is if none is. */
-    private HttpWire.Response hideRecentWrites(HttpWire.Request request, JsonNode body, HttpWire.Response response, Rules rules) {
-        long lagNanos = TimeUnit.MILLISECONDS.toNanos(rules.indexLagMs());
-        if (lagNanos <= 0 || indexWrites.isEmpty() || response.status() != 200 || response.header("Content-Encoding") != null) {
-            return response;
+    /** The version of an item a read shows instead of the upstream's: {@code item} null means none. */
+    private record Older(JsonNode item) {}
+
+    /**
+     * What a read of an item on the base table shows instead of what the upstream read, or null:
+     * one half of a transaction being applied (tornReads), else, for an eventually consistent
+     * read, the version before a write less than staleReadMs old.
+     */
+    private Older olderVersion(ItemId id, boolean consistentRead, long now, Rules rules) {
+        if (id == null) return null;
+        if (rules.tornReads()) {
+            Transaction transaction;
+            synchronized (holdLock) {
+                transaction = held.get(id);
+            }
+            if (transaction != null && transaction.applied && transaction.before.containsKey(id)
+                    && transaction.order.indexOf(id) % 2 == 0) {
+                return new Older(transaction.before.get(id));
+            }
         }
-        long now = System.nanoTime();
+        if (consistentRead || rules.staleReadMs() <= 0) return null;
+        Write write = recentWrites.get(id);
+        if (write == null || !write.beforeKnown() || now - write.at() >= TimeUnit.MILLISECONDS.toNanos(rules.staleReadMs())) return null;
+        return new Older(write.before());
+    }
+
+    /**
+     * Before a read that may see half of a transaction (tornReads), waits until the upstream
+     * answered each transaction in flight on a table it reads: the read then arrives while the
+     * transaction is being applied, not before.
+     */
+    private void awaitTransactionsApplied(Set<String> tables, String database) throws InterruptedException {
+        List<Transaction> pending = new ArrayList<>();
+        synchronized (holdLock) {
+            held.forEach((id, transaction) -> {
+                if (id.database().equals(database) && tables.contains(id.table()) && !pending.contains(transaction)) pending.add(transaction);
+            });
+        }
+        for (Transaction transaction : pending) transaction.answered.await(UPSTREAM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The tables a read names. */
+    private static Set<String> tablesRead(String operation, JsonNode body) {
+        if (operation.equals("BatchGetItem")) {
+            Map<String, JsonNode> requestItems = Json.object(Json.field(body, "RequestItems").orElse(null));
+            return requestItems == null ? Set.of() : requestItems.keySet();
+        }
+        String table = tableOf(body);
+        return table == null ? Set.of() : Set.of(table);
+    }
+
+    /** A read's answer as DynamoDB may give it while writes spread and transactions are applied; as it is when no rule applies. */
+    private HttpWire.Response readAnswer(HttpWire.Request request, JsonNode body, String operation, HttpWire.Response response,
+            Rules rules) {
+        if (response.status() != 200 || response.header("Content-Encoding") != null) return response;
         JsonNode answer = Json.parseObject(response.body());
-        List<JsonNode> items = Json.array(Json.field(answer, "Items").orElse(null));
-        if (items == null || items.isEmpty()) return response;
+        if (answer == null) return response;
         String database = ItemKeys.database(request);
-        String table = Json.string(Json.field(body, "TableName").orElse(null));
-        List<JsonNode> visible = new ArrayList<>(items.size());
-        for (JsonNode item : items) {
-            ItemId id = keys.fromItem(database, table, item, request);
-            Long writtenAt = id == null ? null : indexWrites.get(id);
-            if (writtenAt == null || now - writtenAt >= lagNanos) visible.add(item);
+        long now = System.nanoTime();
+        Map<String, String> changes;
+        if (operation.equals("GetItem")) {
+            Older older = olderVersion(keys.fromKey(database, tableOf(body), Json.field(body, "Key").orElse(null)),
+                    consistent(body), now, rules);
+            if (older == null) return response;
+            changes = new HashMap<>();
+            changes.put("Item", older.item() == null ? null : project(older.item(), body));
+            olderItems.increment();
+        } else if (operation.equals("BatchGetItem")) {
+            changes = olderBatchItems(body, answer, database, request, now, rules);
+        } else if (Json.string(Json.field(body, "IndexName").orElse(null)) != null) {
+            changes = consistent(body) ? null : laggingIndex(body, answer, database, request, now, rules);
+        } else {
+            changes = olderQueryItems(body, answer, database, request, now, rules);
         }
-        if (visible.size() == items.size()) return response;
-        indexItemsHidden.add(items.size() - visible.size());
+        return changes == null ? response : rewritten(response, withMembers(answer, changes));
+    }
+
+    /** Query and Scan of the base table: an item with an older version shows it (or is left out); deleted items do not come back. */
+    private Map<String, String> olderQueryItems(JsonNode body, JsonNode answer, String database, HttpWire.Request request,
+            long now, Rules rules) {
+        List<JsonNode> items = Json.array(Json.field(answer, "Items").orElse(null));
+        if (items == null || items.isEmpty()) return null;
+        List<String> shown = new ArrayList<>();
+        int changed = 0;
+        for (JsonNode item : items) {
+            Older older = olderVersion(keys.fromItem(database, tableOf(body), item, request), consistent(body), now, rules);
+            if (older != null) changed++;
+            if (older == null) shown.add(new String(Json.bytes(item), StandardCharsets.UTF_8));
+            else if (older.item() != null) shown.add(project(older.item(), body));
+        }
+        if (changed == 0) return null;
+        olderItems.add(changed);
+        return Map.of("Items", "[" + String.join(",", shown) + "]", "Count", Integer.toString(shown.size()));
+    }
+
+    /** BatchGetItem: each requested key (not unprocessed) with an older version shows it, per table's ConsistentRead. */
+    private Map<String, String> olderBatchItems(JsonNode body, JsonNode answer, String database, HttpWire.Request request,
+            long now, Rules rules) {
+        Map<String, JsonNode> requested = Json.object(Json.field(body, "RequestItems").orElse(null));
+        if (requested == null) return null;
+        Map<String, JsonNode> responses = Json.object(Json.field(answer, "Responses").orElse(null));
+        Map<String, JsonNode> unprocessedKeys = Json.object(Json.field(answer, "UnprocessedKeys").orElse(null));
+        Map<String, Map<Object, String>> shown = new LinkedHashMap<>();
+        if (responses != null) {
+            responses.forEach((table, items) -> {
+                Map<Object, String> tableItems = shown.computeIfAbsent(table, t -> new LinkedHashMap<>());
+                List<JsonNode> list = Json.array(items);
+                for (JsonNode item : list == null ? List.<JsonNode>of() : list) {
+                    ItemId id = keys.fromItem(database, table, item, request);
+                    tableItems.put(id == null ? new Object() : id, new String(Json.bytes(item), StandardCharsets.UTF_8));
+                }
+            });
+        }
+        int changed = 0;
+        for (Map.Entry<String, JsonNode> table : requested.entrySet()) {
+            Set<ItemId> unprocessedIds = new HashSet<>();
+            List<JsonNode> skipped = Json.array(Json.field(unprocessedKeys == null ? null : unprocessedKeys.get(table.getKey()), "Keys").orElse(null));
+            for (JsonNode key : skipped == null ? List.<JsonNode>of() : skipped) unprocessedIds.add(keys.fromKey(database, table.getKey(), key));
+            List<JsonNode> tableKeys = Json.array(Json.field(table.getValue(), "Keys").orElse(null));
+            for (JsonNode key : tableKeys == null ? List.<JsonNode>of() : tableKeys) {
+                ItemId id = keys.fromKey(database, table.getKey(), key);
+                if (unprocessedIds.contains(id)) continue;
+                Older older = olderVersion(id, consistent(table.getValue()), now, rules);
+                if (older == null) continue;
+                changed++;
+                Map<Object, String> tableItems = shown.computeIfAbsent(table.getKey(), t -> new LinkedHashMap<>());
+                tableItems.remove(id);
+                if (older.item() != null) tableItems.put(id, project(older.item(), table.getValue()));
+            }
+        }
+        if (changed == 0) return null;
+        olderItems.add(changed);
         StringBuilder out = new StringBuilder("{");
-        boolean first = true;
+        shown.forEach((table, items) -> {
+            if (out.length() > 1) out.append(',');
+            Json.quote(table, out);
+            out.append(":[").append(String.join(",", items.values())).append(']');
+        });
+        return Map.of("Responses", out.append('}').toString());
+    }
+
+    /**
+     * The item as JSON with only the top-level attributes that {@code spec}'s ProjectionExpression
+     * (or AttributesToGet) names, all of them without either. A nested path (a.b, a[0]) keeps its
+     * whole top-level attribute.
+     */
+    private static String project(JsonNode item, JsonNode spec) {
+        Set<String> names = projectedNames(spec);
+        StringBuilder out = new StringBuilder("{");
+        for (Map.Entry<String, JsonNode> attribute : item.asObject().entrySet()) {
+            if (names != null && !names.contains(attribute.getKey())) continue;
+            if (out.length() > 1) out.append(',');
+            Json.quote(attribute.getKey(), out);
+            out.append(':');
+            Json.write(attribute.getValue(), out);
+        }
+        return out.append('}').toString();
+    }
+
+    /** The top-level attribute names a projection keeps; null when there is none (everything). */
+    private static Set<String> projectedNames(JsonNode spec) {
+        String expression = Json.string(Json.field(spec, "ProjectionExpression").orElse(null));
+        Set<String> names = new HashSet<>();
+        if (expression != null) {
+            Map<String, JsonNode> aliases = Json.object(Json.field(spec, "ExpressionAttributeNames").orElse(null));
+            for (String path : expression.split(",")) {
+                String top = path.trim().split("[.\\[]", 2)[0].trim();
+                String alias = aliases == null ? null : Json.string(aliases.get(top));
+                names.add(alias != null ? alias : top);
+            }
+            return names;
+        }
+        List<JsonNode> attributesToGet = Json.array(Json.field(spec, "AttributesToGet").orElse(null));
+        if (attributesToGet == null) return null;
+        for (JsonNode name : attributesToGet) names.add(Json.string(name));
+        return names;
+    }
+
+    /** The answer's members in order, those named in {@code changes} replaced by their JSON (left out where null), new ones added. */
+    private static StringBuilder withMembers(JsonNode answer, Map<String, String> changes) {
+        StringBuilder out = new StringBuilder("{");
+        Set<String> done = new HashSet<>();
         for (Map.Entry<String, JsonNode> member : answer.asObject().entrySet()) {
-            if (!first) out.append(',');
-            first = false;
+            boolean changed = changes.containsKey(member.getKey());
+            if (changed) done.add(member.getKey());
+            if (changed && changes.get(member.getKey()) == null) continue;
+            if (out.length() > 1) out.append(',');
             Json.quote(member.getKey(), out);
             out.append(':');
-            if (member.getKey().equals("Items")) {
-                out.append('[');
-                for (int i = 0; i < visible.size(); i++) {
-                    if (i > 0) out.append(',');
-                    Json.write(visible.get(i), out);
-                }
-                out.append(']');
-            } else if (member.getKey().equals("Count")) {
-                out.append(visible.size());
-            } else {
-                Json.write(member.getValue(), out);
-            }
+            if (changed) out.append(changes.get(member.getKey()));
+            else Json.write(member.getValue(), out);
         }
-        out.append('}');
-        return rewritten(response, out);
+        changes.forEach((name, value) -> {
+            if (done.contains(name) || value == null) return;
+            if (out.length() > 1) out.append(',');
+            Json.quote(name, out);
+            out.append(':').append(value);
+        });
+        return out.append('}');
+    }
+
+    // ---------------------------------------------------------------- index lag
+
+    /** Query and Scan of an index read eventually consistently: without the items written less than indexLagMs ago. */
+    private Map<String, String> laggingIndex(JsonNode body, JsonNode answer, String database, HttpWire.Request request,
+            long now, Rules rules) {
+        long lagNanos = TimeUnit.MILLISECONDS.toNanos(rules.indexLagMs());
+        List<JsonNode> items = Json.array(Json.field(answer, "Items").orElse(null));
+        if (lagNanos <= 0 || items == null || items.isEmpty()) return null;
+        List<String> visible = new ArrayList<>(items.size());
+        for (JsonNode item : items) {
+            ItemId id = keys.fromItem(database, tableOf(body), item, request);
+            Write write = id == null ? null : recentWrites.get(id);
+            if (write == null || now - write.at() >= lagNanos) visible.add(new String(Json.bytes(item), StandardCharsets.UTF_8));
+        }
+        if (visible.size() == items.size()) return null;
+        indexItemsHidden.add(items.size() - visible.size());
+        return Map.of("Items", "[" + String.join(",", visible) + "]", "Count", Integer.toString(visible.size()));
     }
 
     /** The upstream's 200 answer with a new body; its x-amz-crc32 must be the new body's, or the SDK rejects the response. */
@@ -1475,27 +1835,31 @@ public final class ProductionLikeDynamo implements AutoCloseable {
     }
 
     private List<String> describeKeySchema(String table, HttpWire.Request origin) {
+        JsonNode description = Json.field(upstreamCall("DescribeTable", "{\"TableName\":" + Json.quote(table) + "}", origin), "Table").orElse(null);
+        List<JsonNode> schema = Json.array(Json.field(description, "KeySchema").orElse(null));
+        if (schema == null) return null;
+        List<String> names = new ArrayList<>();
+        for (JsonNode element : schema) {
+            String name = Json.string(Json.field(element, "AttributeName").orElse(null));
+            if (name != null) names.add(name);
+        }
+        return names;
+    }
+
+    /** A call of the proxy's own upstream, in the name (credentials) of the caller of {@code origin}; its 200 answer, else null. */
+    private JsonNode upstreamCall(String operation, String body, HttpWire.Request origin) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(upstreamBase + "/"))
                 .timeout(UPSTREAM_TIMEOUT)
                 .header("Content-Type", JSON_1_0)
-                .header("X-Amz-Target", "DynamoDB_20120810.DescribeTable")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"TableName\":" + Json.quote(table) + "}"));
+                .header("X-Amz-Target", "DynamoDB_20120810." + operation)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         for (String name : List.of("Authorization", "X-Amz-Date", "X-Amz-Security-Token")) {
             String value = origin.header(name);
             if (value != null) builder.header(name, value);
         }
         try {
             HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) return null;
-            JsonNode description = Json.field(Json.parseObject(response.body()), "Table").orElse(null);
-            List<JsonNode> schema = Json.array(Json.field(description, "KeySchema").orElse(null));
-            if (schema == null) return null;
-            List<String> names = new ArrayList<>();
-            for (JsonNode element : schema) {
-                String name = Json.string(Json.field(element, "AttributeName").orElse(null));
-                if (name != null) names.add(name);
-            }
-            return names;
+            return response.statusCode() == 200 ? Json.parseObject(response.body()) : null;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

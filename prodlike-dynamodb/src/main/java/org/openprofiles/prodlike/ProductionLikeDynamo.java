@@ -147,6 +147,18 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *     whole top-level attribute. Query and Scan answers have their {@code Count} matched; they never
  *     bring back an item deleted (the proxy cannot evaluate a key condition or filter on it).
  *     Consistent reads are never changed. The SDK sees an ordinary 200.</li>
+ *   <li><b>Torn reads</b> ({@code tornReads=true}; needs a conflict window, which is how long a
+ *     transaction is in flight): DynamoDB isolates a BatchGetItem, Query or Scan from a transaction
+ *     only per item (read-committed), so one may see part of a TransactWriteItems being applied.
+ *     Writes then read their pre-images as for stale reads. A BatchGetItem, Query or Scan of the
+ *     base table reading a table on which a transaction holds items first waits until the upstream
+ *     answered that transaction (it reads while the transaction is applied, not before); then each
+ *     item the answer has (BatchGetItem: each key it asked) that an applied transaction still holds
+ *     shows, for the 1st, 3rd, 5th... item the transaction writes (request order), its version
+ *     before the transaction (an item the transaction created is missing, one it deleted is there,
+ *     in BatchGetItem), and for the others the new one. {@code ConsistentRead=true} does not
+ *     prevent it. GetItem and TransactGetItems are not changed (one item; serialisable). The SDK
+ *     sees an ordinary 200.</li>
  *   <li><b>A caller that dies mid-way</b>: {@code stopAfter=k} ({@link Rules#stopAfter(int)}, or
  *     {@link #stopAfter(int)} on the proxy): the next k calls that reach the proxy, any operation, are
  *     handled as usual (the kth is forwarded and answered as any other); every call after them is

@@ -54,13 +54,22 @@ final class ItemKeys {
     ItemId fromItem(String database, String table, JsonNode item, HttpWire.Request origin) {
         Map<String, JsonNode> attributes = Json.object(item);
         if (table == null || attributes == null) return null;
+        List<String> keyNames = keyNames(database, table, origin);
+        if (keyNames == null) return null;
+        return id(database, table, new ArrayList<>(keyNames), attributes);
+    }
+
+    /** The table's key attribute names, asked of the upstream once; null when it cannot say. */
+    List<String> keyNames(String database, String table, HttpWire.Request origin) {
+        if (table == null) return null;
         List<String> keyNames = schemas.get(database + "\u0000" + table);
         if (keyNames == null) {
             keyNames = source.keyAttributes(table, origin);
             if (keyNames == null || keyNames.isEmpty()) return null;
-            schemas.putIfAbsent(database + "\u0000" + table, List.copyOf(keyNames));
+            keyNames = List.copyOf(keyNames);
+            schemas.putIfAbsent(database + "\u0000" + table, keyNames);
         }
-        return id(database, table, new ArrayList<>(keyNames), attributes);
+        return keyNames;
     }
 
     private static ItemId id(String database, String table, List<String> names, Map<String, JsonNode> attributes) {

@@ -23,6 +23,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -79,7 +81,22 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *     {@code UnprocessedItems}, merged with the upstream's (real DynamoDB does not model
  *     TransactionConflictException for BatchWriteItem: its documented way to report an item it
  *     could not write is UnprocessedItems); when all are held, 200 with only UnprocessedItems.
- *     PartiQL calls (ExecuteStatement, BatchExecuteStatement, ExecuteTransaction) are not checked.</li>
+ *     PartiQL calls (ExecuteStatement, BatchExecuteStatement, ExecuteTransaction) are not checked.
+ *     A TransactWriteItems with the {@code ClientRequestToken} of one that holds its items (same
+ *     database) is answered 400 {@code TransactionInProgressException}, not forwarded.</li>
+ *   <li><b>Transaction still in progress after a lost response</b>, {@code inProgressAfterLossMs} = M
+ *     (0 = off): when the response of a TransactWriteItems is lost ({@code loseResponseEvery}), real
+ *     DynamoDB may still be applying it: its items stay held M ms more (other transactions get
+ *     TransactionConflict, single-item writes TransactionConflictException, as above), and a
+ *     TransactWriteItems with the same {@code ClientRequestToken} in that time is answered 400
+ *     {@code TransactionInProgressException} ("The transaction with the given request token is
+ *     already in progress."), not forwarded. After that a retry is forwarded, and the upstream
+ *     answers it: DynamoDB Local 2.6.1, like DynamoDB, is idempotent on the token (observed in
+ *     {@code TransactionInProgressTest}): the same token with the same parameters succeeds without
+ *     applying the transaction again, the same token with other parameters is answered 400
+ *     {@code IdempotentParameterMismatchException}. (DynamoDB keeps a token 10 minutes; not checked
+ *     for DynamoDB Local.) Holds transactions even with {@code conflictWindowMs=0}.
+ *     {@link #awaitLostTransactionsReleased(Duration)} waits for the held items to go.</li>
  *   <li><b>Throttling</b>: every Nth call of an operation ({@code throttleEvery}) is answered, not
  *     forwarded: {@code ProvisionedThroughputExceededException} (400), or, for TransactWriteItems
  *     and TransactGetItems, a {@code TransactionCanceledException} whose reasons are all
@@ -93,6 +110,12 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *     200 with nothing read and every requested key in {@code UnprocessedKeys}, as DynamoDB does when
  *     it runs out of capacity or response size mid-batch. The SDK does not retry a 200: the caller
  *     must.</li>
+ *   <li><b>Unprocessed items</b>: every Nth BatchWriteItem ({@code unprocessItemsEvery}) forwards
+ *     only the first half of its put and delete requests (in request order, tables in the order the
+ *     request names them; half rounded down, so at least one is not written) and answers 200 with the
+ *     rest in {@code UnprocessedItems}, merged with the upstream's, as DynamoDB does when a batch
+ *     runs out of capacity part-way. A batch of one request is not forwarded at all. The SDK does not
+ *     retry a 200: the caller must resend the UnprocessedItems.</li>
  *   <li><b>Latency</b>: fixed ms plus a uniform random jitter, per operation or for all
  *     ({@code *}), spent on arrival, before any other rule and before forwarding.</li>
  *   <li><b>Index lag</b>, N = {@code indexLagMs} (0 = off). While it is on, the proxy remembers,
@@ -110,6 +133,42 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *     them out, and a {@code Select=COUNT} answer (no Items), are not changed. Requests without
  *     {@code IndexName} never are: the base table is strongly consistent when asked. Remembered
  *     writes older than the lag are dropped as the memory grows.</li>
+ *   <li><b>Stale reads</b>, S = {@code staleReadMs} (0 = off): an eventually consistent read of the
+ *     base table (GetItem, BatchGetItem per table, Query and Scan without {@code IndexName}; all
+ *     without {@code ConsistentRead=true}) shows, for an item written less than S ms before its
+ *     answer, the version before that write: an updated item its old attributes, an item created
+ *     then is missing, an item deleted then is still there (GetItem, BatchGetItem). To know the
+ *     version before, the proxy reads the items each write touches (PutItem, UpdateItem,
+ *     DeleteItem, BatchWriteItem, TransactWriteItems but its ConditionChecks) just before forwarding
+ *     it, with one consistent BatchGetItem upstream in the caller's name (its Authorization header,
+ *     as for DescribeTable): the pre-image. Remembered as for the index lag; a write made while no
+ *     rule needs pre-images has none and changes no read. The old version is projected by the
+ *     read's ProjectionExpression (or AttributesToGet) at the top level: a nested path keeps its
+ *     whole top-level attribute. Query and Scan answers have their {@code Count} matched; they never
+ *     bring back an item deleted (the proxy cannot evaluate a key condition or filter on it).
+ *     Consistent reads are never changed. The SDK sees an ordinary 200.</li>
+ *   <li><b>Torn reads</b> ({@code tornReads=true}; needs a conflict window, which is how long a
+ *     transaction is in flight): DynamoDB isolates a BatchGetItem, Query or Scan from a transaction
+ *     only per item (read-committed), so one may see part of a TransactWriteItems being applied.
+ *     Writes then read their pre-images as for stale reads. A BatchGetItem, Query or Scan of the
+ *     base table reading a table on which a transaction holds items first waits until the upstream
+ *     answered that transaction (it reads while the transaction is applied, not before); then each
+ *     item the answer has (BatchGetItem: each key it asked) that an applied transaction still holds
+ *     shows, for the 1st, 3rd, 5th... item the transaction writes (request order), its version
+ *     before the transaction (an item the transaction created is missing, one it deleted is there,
+ *     in BatchGetItem), and for the others the new one. {@code ConsistentRead=true} does not
+ *     prevent it. GetItem and TransactGetItems are not changed (one item; serialisable). The SDK
+ *     sees an ordinary 200.</li>
+ *   <li><b>A caller that dies mid-way</b>: {@code stopAfter=k} ({@link Rules#stopAfter(int)}, or
+ *     {@link #stopAfter(int)} on the proxy): the next k calls that reach the proxy, any operation, are
+ *     handled as usual (the kth is forwarded and answered as any other); every call after them is
+ *     refused before any other rule, not forwarded: the connection is reset with nothing written, as
+ *     the calls of a Lambda function that died (timeout, crash) never reach DynamoDB. Until
+ *     {@link #resume()}. {@link #callsLetThrough()} says how many calls passed since arming,
+ *     {@link Stats#stopped()} how many were refused. The SDK sees a refused call as the lost
+ *     response RESET below (an IO error, retried up to max attempts, each retry refused too). To
+ *     find the k that stops an operation after its kth DynamoDB call, run it once uncontended and
+ *     read {@link Stats#totalCalls()}.</li>
  * </ul>
  * "Every Nth call" counts per rule and per operation (one counter for {@code *}); setting a rule
  * restarts its count. Calls are counted as they reach the proxy, so an HTTP-level resend is a call.
@@ -131,6 +190,11 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *     condition on a version) is applied twice. No resend happens below the SDK: the
  *     url-connection client streams the body with a fixed length, which turns off
  *     HttpURLConnection's silent resend of a failed POST ({@code sun.net.http.retryPost}).</li>
+ *   <li>{@code TransactionInProgressException}: <b>retried</b> as a throttle (its code is in the
+ *     SDK's throttling error codes), with throttling backoff, up to max attempts, then thrown. The
+ *     SDK generates a {@code ClientRequestToken} for each TransactWriteItems call and sends the same
+ *     one in every attempt: a retry after a lost response is recognised by DynamoDB, and, once the
+ *     first completed, answered 200 without being applied twice.</li>
  *   <li>Lost response, TIMEOUT: the attempt ends at the client's read timeout ({@code socketTimeout})
  *     or {@code apiCallAttemptTimeout}, and the SDK retries it the same way.</li>
  * </ul>
@@ -149,13 +213,15 @@ public final class ProductionLikeDynamo implements AutoCloseable {
     private static final int MAX_CONNECTIONS = 1024;
     private static final int IDLE_CONNECTION_MS = 60_000;
     private static final int MAX_SILENCE_MS = 60_000;
-    /** Remembered index-lag writes are pruned when they reach this many (or twice what the last pruning kept). */
-    private static final int INDEX_WRITES_PRUNE_FLOOR = 10_000;
+    /** Remembered writes are pruned when they reach this many (or twice what the last pruning kept). */
+    private static final int RECENT_WRITES_PRUNE_FLOOR = 10_000;
+    private static final Set<String> READS = Set.of("GetItem", "BatchGetItem", "Query", "Scan");
     private static final Set<String> WRITES = Set.of("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems");
     private static final Duration UPSTREAM_TIMEOUT = Duration.ofSeconds(30);
     private static final String JSON_1_0 = "application/x-amz-json-1.0";
     private static final String DYNAMODB_ERROR = "com.amazonaws.dynamodb.v20120810#";
     private static final String CONFLICT_MESSAGE = "Transaction is ongoing for the item";
+    private static final String IN_PROGRESS_MESSAGE = "The transaction with the given request token is already in progress.";
     private static final String THROTTLING_REASON = "Throughput exceeds the current capacity of your table or index. "
             + "DynamoDB is automatically scaling your table or index so please try again shortly. If exceptions persist, "
             + "check if you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html.";
@@ -192,12 +258,36 @@ public final class ProductionLikeDynamo implements AutoCloseable {
     private volatile boolean closed;
 
     private final Object holdLock = new Object();
-    private final Set<ItemId> held = new HashSet<>();
+    /** The items held, by the transaction holding them; guarded by holdLock. */
+    private final Map<ItemId, Transaction> held = new HashMap<>();
+    /** The ClientRequestTokens of the transactions holding items (database + token); guarded by holdLock. */
+    private final Map<String, Transaction> tokens = new HashMap<>();
+    /** Transactions whose response was lost and whose items stay held until their heldUntil; guarded by holdLock. */
+    private final List<Transaction> lingering = new ArrayList<>();
     private int transactionsInFlight;
 
-    /** Index lag: when the upstream acknowledged the last write of each item (System.nanoTime()). */
-    private final ConcurrentMap<ItemId, Long> indexWrites = new ConcurrentHashMap<>();
-    private final AtomicInteger indexWritesPruneAt = new AtomicInteger(INDEX_WRITES_PRUNE_FLOOR);
+    /** A TransactWriteItems holding its items. */
+    private static final class Transaction {
+        final Set<ItemId> items;
+        final String token;
+        /** System.nanoTime() at which a lingering transaction lets its items go; guarded by holdLock. */
+        long heldUntil = Long.MAX_VALUE;
+        /** Its items before it (tornReads), and the order it writes them in; set before it is forwarded. */
+        volatile Map<ItemId, JsonNode> before = Map.of();
+        volatile List<ItemId> order = List.of();
+        /** Whether the upstream answered 200: it was applied. */
+        volatile boolean applied;
+        final CountDownLatch answered = new CountDownLatch(1);
+
+        Transaction(Set<ItemId> items, String token) {
+            this.items = items;
+            this.token = token;
+        }
+    }
+
+    /** Index lag, stale reads: the last write of each item the upstream acknowledged, and the item before it. */
+    private final ConcurrentMap<ItemId, Write> recentWrites = new ConcurrentHashMap<>();
+    private final AtomicInteger recentWritesPruneAt = new AtomicInteger(RECENT_WRITES_PRUNE_FLOOR);
 
     private final ConcurrentMap<String, LongAdder> calls = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, LongAdder> forwarded = new ConcurrentHashMap<>();
@@ -205,9 +295,12 @@ public final class ProductionLikeDynamo implements AutoCloseable {
     private final ConcurrentMap<String, LongAdder> dropped = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, LongAdder> unprocessed = new ConcurrentHashMap<>();
     private final LongAdder transactionConflicts = new LongAdder();
+    private final LongAdder inProgress = new LongAdder();
     private final LongAdder singleItemConflicts = new LongAdder();
     private final LongAdder batchItemsDeferred = new LongAdder();
     private final LongAdder indexItemsHidden = new LongAdder();
+    private final LongAdder olderItems = new LongAdder();
+    private final ConcurrentMap<String, LongAdder> stopped = new ConcurrentHashMap<>();
 
     private ProductionLikeDynamo(URI upstream, int port, Rules rules) throws IOException {
         this.upstream = upstream;
@@ -295,9 +388,47 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets the next {@code k} calls through, then refuses every later one (connection reset, not
+     * forwarded) until {@link #resume()}: a caller that died after its kth DynamoDB call. Same as
+     * {@code rules().stopAfter(k)}: replacing the rules ends it.
+     */
+    public void stopAfter(int k) {
+        rules.stopAfter(k);
+    }
+
+    /** Ends {@link #stopAfter(int)}: calls pass again. */
+    public void resume() {
+        rules.resume();
+    }
+
+    /** Calls let through since the last {@link #stopAfter(int)} (at most its k); kept after {@link #resume()}. */
+    public long callsLetThrough() {
+        return rules.callsLetThrough();
+    }
+
+    /**
+     * Waits until no TransactWriteItems whose response was lost still holds its items
+     * ({@code inProgressAfterLossMs}); false on timeout.
+     */
+    public boolean awaitLostTransactionsReleased(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (holdLock) {
+            while (true) {
+                long now = System.nanoTime();
+                releaseLingering(now);
+                if (lingering.isEmpty()) return true;
+                long until = Math.min(deadline, lingering.stream().mapToLong(t -> t.heldUntil).min().orElse(now));
+                if (now >= deadline) return false;
+                TimeUnit.NANOSECONDS.timedWait(holdLock, Math.max(1, until - now));
+            }
+        }
+    }
+
     public Stats stats() {
         return new Stats(snapshot(calls), snapshot(forwarded), transactionConflicts.sum(), singleItemConflicts.sum(),
-                batchItemsDeferred.sum(), snapshot(throttled), snapshot(dropped), snapshot(unprocessed), indexItemsHidden.sum());
+                batchItemsDeferred.sum(), snapshot(throttled), snapshot(dropped), snapshot(unprocessed), indexItemsHidden.sum(),
+                snapshot(stopped), inProgress.sum(), olderItems.sum());
     }
 
     public void resetStats() {
@@ -310,6 +441,9 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         singleItemConflicts.reset();
         batchItemsDeferred.reset();
         indexItemsHidden.reset();
+        stopped.clear();
+        inProgress.reset();
+        olderItems.reset();
     }
 
     /** Stops listening, ends open connections and waiting calls (their held items are released). */
@@ -341,13 +475,37 @@ public final class ProductionLikeDynamo implements AutoCloseable {
      * @param batchItemsDeferred BatchWriteItem requests returned in UnprocessedItems because their item was held
      * @param throttled          calls answered with a throttling error
      * @param dropped            forwarded calls whose response was dropped
-     * @param unprocessed        BatchGetItem calls answered with all their keys unprocessed
+     * @param unprocessed        BatchGetItem calls answered with all their keys unprocessed, BatchWriteItem calls
+     *                           answered with part of their writes unprocessed (unprocessItemsEvery)
      * @param indexItemsHidden   items removed from Query and Scan answers on an index by the index lag
+     * @param stopped            calls refused (reset, not forwarded) by {@link ProductionLikeDynamo#stopAfter(int)}
+     * @param inProgress         TransactWriteItems answered TransactionInProgressException
+     * @param olderItems         items a read showed in an older version (or left out, or added) by staleReadMs or tornReads
      */
     public record Stats(Map<String, Long> calls, Map<String, Long> forwarded, long transactionConflicts,
             long singleItemConflicts, long batchItemsDeferred, Map<String, Long> throttled, Map<String, Long> dropped,
-            Map<String, Long> unprocessed, long indexItemsHidden) {
-        /** BatchGetItem calls answered with every key unprocessed. */
+            Map<String, Long> unprocessed, long indexItemsHidden, Map<String, Long> stopped, long inProgress, long olderItems) {
+        /** Requests received, all operations: what one operation costs, when it ran alone since the last reset. */
+        public long totalCalls() {
+            return calls.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** Requests sent upstream, all operations. */
+        public long totalForwarded() {
+            return forwarded.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** Calls of the operation refused by stopAfter. */
+        public long stopped(String operation) {
+            return stopped.getOrDefault(operation, 0L);
+        }
+
+        /** Calls refused by stopAfter, all operations. */
+        public long callsStopped() {
+            return stopped.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** BatchGetItem calls answered with every key unprocessed; BatchWriteItem calls with half their writes unprocessed. */
         public long unprocessed(String operation) {
             return unprocessed.getOrDefault(operation, 0L);
         }
@@ -396,9 +554,14 @@ public final class ProductionLikeDynamo implements AutoCloseable {
      *   loseResponseEvery=&lt;Operation&gt;:&lt;N&gt;      drop the response of every Nth forwarded call of the operation
      *   loseResponseAs=reset|timeout           how a dropped response looks (default reset)
      *   unprocessKeysEvery=BatchGetItem:&lt;N&gt;  answer every Nth BatchGetItem with all its keys unprocessed
+     *   unprocessItemsEvery=BatchWriteItem:&lt;N&gt; write only the first half of every Nth BatchWriteItem, the rest unprocessed
      *   indexLagMs=&lt;ms&gt;                       hide items written less than ms ago from Query and Scan on an index (0 = off)
      *   latencyMs=&lt;ms&gt; | &lt;Operation&gt;:&lt;ms&gt;      fixed added latency, all operations or one
      *   jitterMs=&lt;ms&gt; | &lt;Operation&gt;:&lt;ms&gt;       plus uniform random 0..ms, all operations or one
+     *   inProgressAfterLossMs=&lt;ms&gt;            after a lost TransactWriteItems response, hold its items and token ms more
+     *   staleReadMs=&lt;ms&gt;                      eventually consistent reads of the base table may show the version before a write ms old
+     *   tornReads=true|false                   BatchGetItem, Query, Scan may see half of a transaction in flight
+     *   stopAfter=&lt;k&gt;                        let k more calls through, then reset every call until resumed
      * </pre>
      * Example: {@code conflictWindowMs=25,throttleEvery=TransactWriteItems:10,loseResponseEvery=PutItem:7,latencyMs=5}.
      * {@link #toString()} writes this syntax back.
@@ -408,13 +571,21 @@ public final class ProductionLikeDynamo implements AutoCloseable {
 
         private volatile long conflictWindowMs;
         private volatile long indexLagMs;
+        private volatile long inProgressAfterLossMs;
+        private volatile long staleReadMs;
+        private volatile boolean tornReads;
         private volatile ThrottleStyle throttleAs = ThrottleStyle.NATIVE;
         private volatile LossStyle loseResponseAs = LossStyle.RESET;
         private final ConcurrentMap<String, Cadence> throttleEvery = new ConcurrentSkipListMap<>();
         private final ConcurrentMap<String, Cadence> loseResponseEvery = new ConcurrentSkipListMap<>();
         private final ConcurrentMap<String, Cadence> throttleFrom = new ConcurrentSkipListMap<>();
         private final ConcurrentMap<String, Cadence> unprocessKeysEvery = new ConcurrentSkipListMap<>();
+        private final ConcurrentMap<String, Cadence> unprocessItemsEvery = new ConcurrentSkipListMap<>();
         private final ConcurrentMap<String, Latency> latency = new ConcurrentSkipListMap<>();
+        /** stopAfter: the k of the last arming, whether it is armed, and the calls seen since arming. */
+        private volatile Stop stop = new Stop(0, false, new AtomicLong());
+
+        private record Stop(long after, boolean armed, AtomicLong seen) {}
 
         private Rules(long conflictWindowMs) {
             this.conflictWindowMs = conflictWindowMs;
@@ -456,7 +627,19 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                             if (!operation(value).equals("BatchGetItem")) throw new IllegalArgumentException("unprocessKeysEvery applies to BatchGetItem only");
                             rules.unprocessKeysEvery((int) number(after(value)));
                         }
+                        case "unprocessitemsevery" -> {
+                            if (!operation(value).equals("BatchWriteItem")) throw new IllegalArgumentException("unprocessItemsEvery applies to BatchWriteItem only");
+                            rules.unprocessItemsEvery((int) number(after(value)));
+                        }
                         case "indexlagms" -> rules.indexLagMs(number(value));
+                        case "inprogressafterlossms" -> rules.inProgressAfterLossMs(number(value));
+                        case "stalereadms" -> rules.staleReadMs(number(value));
+                        case "tornreads" -> rules.tornReads(switch (value.toLowerCase(Locale.ROOT)) {
+                            case "true" -> true;
+                            case "false" -> false;
+                            default -> throw new IllegalArgumentException("true or false");
+                        });
+                        case "stopafter" -> rules.stopAfter((int) number(value));
                         case "loseresponseas" -> rules.loseResponseAs(switch (value.toLowerCase(Locale.ROOT)) {
                             case "reset" -> LossStyle.RESET;
                             case "timeout" -> LossStyle.TIMEOUT;
@@ -473,8 +656,8 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                                     number(value.contains(":") ? after(value) : value));
                         }
                         default -> throw new IllegalArgumentException("unknown key; known: conflictWindowMs, "
-                                + "throttleEvery, throttleFrom, throttleAs, loseResponseEvery, loseResponseAs, unprocessKeysEvery, indexLagMs, "
-                                + "latencyMs, jitterMs");
+                                + "throttleEvery, throttleFrom, throttleAs, loseResponseEvery, loseResponseAs, unprocessKeysEvery, unprocessItemsEvery, indexLagMs, inProgressAfterLossMs, staleReadMs, tornReads, "
+                                + "latencyMs, jitterMs, stopAfter");
                     }
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("bad rule '" + entry + "': " + e.getMessage(), e);
@@ -564,6 +747,12 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             return this;
         }
 
+        /** Writes only the first half of every Nth BatchWriteItem and returns the rest in UnprocessedItems (0 = off). */
+        public Rules unprocessItemsEvery(int n) {
+            set(unprocessItemsEvery, "BatchWriteItem", n, "unprocessItemsEvery");
+            return this;
+        }
+
         public long indexLagMs() {
             return indexLagMs;
         }
@@ -574,8 +763,88 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             return this;
         }
 
+        /** Lets the next {@code k} calls through (0: none), then refuses every call until {@link #resume()}. */
+        public Rules stopAfter(int k) {
+            this.stop = new Stop(nonNegative(k, "stopAfter"), true, new AtomicLong());
+            return this;
+        }
+
+        /** Ends stopAfter; {@link #callsLetThrough()} keeps its count. */
+        public Rules resume() {
+            Stop current = stop;
+            this.stop = new Stop(current.after(), false, current.seen());
+            return this;
+        }
+
+        /** The k of stopAfter while it is armed, -1 when it is not. */
+        public long stopAfter() {
+            Stop current = stop;
+            return current.armed() ? current.after() : -1;
+        }
+
+        /** Calls let through since the last stopAfter, at most its k. */
+        public long callsLetThrough() {
+            Stop current = stop;
+            return Math.min(current.seen().get(), current.after());
+        }
+
+        /** Counts a call against stopAfter: true when it must be refused. */
+        boolean stopNow() {
+            Stop current = stop;
+            return current.armed() && current.seen().incrementAndGet() > current.after();
+        }
+
+        public long inProgressAfterLossMs() {
+            return inProgressAfterLossMs;
+        }
+
+        /** After a lost TransactWriteItems response, its items and ClientRequestToken stay held {@code ms} more; 0 turns it off. */
+        public Rules inProgressAfterLossMs(long ms) {
+            this.inProgressAfterLossMs = nonNegative(ms, "inProgressAfterLossMs");
+            return this;
+        }
+
+        public long staleReadMs() {
+            return staleReadMs;
+        }
+
+        /** Eventually consistent reads of the base table show the version before a write less than {@code ms} old; 0 turns it off. */
+        public Rules staleReadMs(long ms) {
+            this.staleReadMs = nonNegative(ms, "staleReadMs");
+            return this;
+        }
+
+        public boolean tornReads() {
+            return tornReads;
+        }
+
+        /** BatchGetItem, Query and Scan may see half of a transaction in flight (needs a conflict window). */
+        public Rules tornReads(boolean on) {
+            this.tornReads = on;
+            return this;
+        }
+
+        /** Whether writes must first read the items they touch (their pre-images). */
+        boolean readsPreImages() {
+            return staleReadMs > 0 || tornReads;
+        }
+
+        /** How long a write is remembered: the longest window a rule looks back on; 0 = not at all. */
+        long remembersWritesMs() {
+            return Math.max(indexLagMs, staleReadMs);
+        }
+
+        /** Whether a rule may change what a GetItem, BatchGetItem, Query or Scan shows. */
+        boolean changesReads() {
+            return indexLagMs > 0 || staleReadMs > 0 || tornReads;
+        }
+
         boolean unprocessNow(String operation) {
             return operation.equals("BatchGetItem") && hit(unprocessKeysEvery, operation);
+        }
+
+        boolean partialBatchNow(String operation) {
+            return operation.equals("BatchWriteItem") && hit(unprocessItemsEvery, operation);
         }
 
         /** The N of {@code loseResponseEvery} for exactly this operation name, 0 if none. */
@@ -616,13 +885,18 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         public Rules clear() {
             conflictWindowMs = 0;
             indexLagMs = 0;
+            inProgressAfterLossMs = 0;
+            staleReadMs = 0;
+            tornReads = false;
             throttleAs = ThrottleStyle.NATIVE;
             loseResponseAs = LossStyle.RESET;
             throttleEvery.clear();
             throttleFrom.clear();
             loseResponseEvery.clear();
             unprocessKeysEvery.clear();
+            unprocessItemsEvery.clear();
             latency.clear();
+            resume();
             return this;
         }
 
@@ -670,7 +944,12 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             loseResponseEvery.forEach((operation, cadence) -> entries.add("loseResponseEvery=" + operation + ":" + cadence.every));
             if (loseResponseAs != LossStyle.RESET) entries.add("loseResponseAs=timeout");
             unprocessKeysEvery.forEach((operation, cadence) -> entries.add("unprocessKeysEvery=" + operation + ":" + cadence.every));
+            unprocessItemsEvery.forEach((operation, cadence) -> entries.add("unprocessItemsEvery=" + operation + ":" + cadence.every));
             if (indexLagMs > 0) entries.add("indexLagMs=" + indexLagMs);
+            if (inProgressAfterLossMs > 0) entries.add("inProgressAfterLossMs=" + inProgressAfterLossMs);
+            if (staleReadMs > 0) entries.add("staleReadMs=" + staleReadMs);
+            if (tornReads) entries.add("tornReads=true");
+            if (stop.armed()) entries.add("stopAfter=" + stop.after());
             latency.forEach((operation, value) -> {
                 String prefix = operation.equals("*") ? "" : operation + ":";
                 if (value.fixedMs() > 0) entries.add("latencyMs=" + prefix + value.fixedMs());
@@ -784,12 +1063,17 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         Rules rules = this.rules;
         String operation = operation(request);
         count(calls, operation);
+        if (rules.stopNow()) {
+            // A dead caller's calls never reach DynamoDB: reset, before any other rule, nothing forwarded.
+            count(stopped, operation);
+            return new Outcome(null, LossStyle.RESET);
+        }
         long latencyMs = rules.latencyNowMs(operation);
         if (latencyMs > 0) TimeUnit.MILLISECONDS.sleep(latencyMs);
         JsonNode body = switch (operation) {
             case "TransactWriteItems", "TransactGetItems", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "BatchGetItem" ->
                     Json.parseObject(request.body());
-            case "Query", "Scan" -> rules.indexLagMs() > 0 ? Json.parseObject(request.body()) : null;
+            case "Query", "Scan", "GetItem" -> rules.changesReads() ? Json.parseObject(request.body()) : null;
             default -> null;
         };
         if (rules.throttleNow(operation)) {
@@ -802,11 +1086,16 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             Json.write(Json.field(body, "RequestItems").orElseThrow(), keys);
             return Outcome.answer(json(200, "{\"Responses\":{},\"UnprocessedKeys\":" + keys + "}"));
         }
-        if (body != null && (operation.equals("Query") || operation.equals("Scan")) && eventuallyConsistentIndexRead(body)) {
-            Outcome outcome = forwardMaybeLost(request, request.body(), operation, rules);
-            return outcome.response() == null ? outcome : Outcome.answer(hideRecentWrites(request, body, outcome.response(), rules));
+        if (body != null && rules.partialBatchNow(operation)) {
+            count(unprocessed, operation);
+            return batchWrite(request, body, ItemKeys.database(request), rules, true);
         }
-        if (rules.conflictWindowMs() > 0 && body != null && !operation.equals("BatchGetItem")) {
+        if (body != null && READS.contains(operation) && rules.changesReads()) {
+            if (rules.tornReads() && !operation.equals("GetItem")) awaitTransactionsApplied(tablesRead(operation, body), ItemKeys.database(request));
+            Outcome outcome = forwardMaybeLost(request, request.body(), operation, rules);
+            return outcome.response() == null ? outcome : Outcome.answer(readAnswer(request, body, operation, outcome.response(), rules));
+        }
+        if ((rules.conflictWindowMs() > 0 || rules.inProgressAfterLossMs() > 0) && body != null && !operation.equals("BatchGetItem")) {
             String database = ItemKeys.database(request);
             switch (operation) {
                 case "TransactWriteItems":
@@ -822,7 +1111,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                     }
                     break;
                 case "BatchWriteItem":
-                    return batchWrite(request, body, database, rules);
+                    return batchWrite(request, body, database, rules, false);
                 default:
                     break;
             }
@@ -839,8 +1128,12 @@ public final class ProductionLikeDynamo implements AutoCloseable {
 
     private Outcome forwardMaybeLost(HttpWire.Request request, byte[] body, String operation, Rules rules)
             throws InterruptedException {
-        HttpWire.Response response = forward(request, body, operation);
-        rememberWrites(request, body, operation, response, rules);
+        return forwardMaybeLost(request, body, operation, rules, null);
+    }
+
+    private Outcome forwardMaybeLost(HttpWire.Request request, byte[] body, String operation, Rules rules,
+            Transaction transaction) throws InterruptedException {
+        HttpWire.Response response = forwardWrite(request, body, operation, rules, transaction);
         if (rules.loseNow(operation)) {
             count(dropped, operation);
             return new Outcome(null, rules.loseResponseAs());
@@ -856,39 +1149,80 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         if (actions == null) return forwardMaybeLost(request, request.body(), "TransactWriteItems", rules);
         List<ItemId> ids = new ArrayList<>(actions.size());
         for (JsonNode action : actions) ids.add(transactWriteItem(action, database, request));
+        String clientToken = Json.string(Json.field(body, "ClientRequestToken").orElse(null));
         long windowNanos = TimeUnit.MILLISECONDS.toNanos(rules.conflictWindowMs());
         long acceptedAt = System.nanoTime();
         Set<ItemId> mine = new HashSet<>();
+        for (ItemId id : ids) {
+            if (id != null) mine.add(id);
+        }
+        Transaction transaction = new Transaction(mine, clientToken == null ? null : database + "\u0000" + clientToken);
         synchronized (holdLock) {
+            releaseLingering(acceptedAt);
+            if (transaction.token != null && tokens.containsKey(transaction.token)) {
+                // The same transaction again (an SDK retry reuses its token) while the first is still being applied.
+                inProgress.increment();
+                return Outcome.answer(error("{\"__type\":\"" + DYNAMODB_ERROR + "TransactionInProgressException\","
+                        + "\"message\":\"" + IN_PROGRESS_MESSAGE + "\"}"));
+            }
             boolean[] conflicting = new boolean[ids.size()];
             boolean any = false;
             for (int i = 0; i < ids.size(); i++) {
-                conflicting[i] = ids.get(i) != null && held.contains(ids.get(i));
+                conflicting[i] = ids.get(i) != null && held.containsKey(ids.get(i));
                 any |= conflicting[i];
             }
             if (any) {
                 transactionConflicts.increment();
                 return Outcome.answer(cancelled(conflicting, "TransactionConflict", CONFLICT_MESSAGE));
             }
-            for (ItemId id : ids) {
-                if (id != null) mine.add(id);
-            }
-            held.addAll(mine);
+            for (ItemId id : mine) held.put(id, transaction);
+            if (transaction.token != null) tokens.put(transaction.token, transaction);
             transactionsInFlight++;
             holdLock.notifyAll();
         }
+        Outcome outcome = null;
         try {
-            Outcome outcome = forwardMaybeLost(request, request.body(), "TransactWriteItems", rules);
+            outcome = forwardMaybeLost(request, request.body(), "TransactWriteItems", rules, transaction);
             long left = acceptedAt + windowNanos - System.nanoTime();
             if (left > 0) TimeUnit.NANOSECONDS.sleep(left);
             return outcome;
         } finally {
+            long lingerNanos = TimeUnit.MILLISECONDS.toNanos(rules.inProgressAfterLossMs());
             synchronized (holdLock) {
-                held.removeAll(mine);
+                if (outcome != null && outcome.drop() != null && lingerNanos > 0) {
+                    // Real DynamoDB may still be applying a transaction whose response was lost.
+                    transaction.heldUntil = System.nanoTime() + lingerNanos;
+                    lingering.add(transaction);
+                } else {
+                    release(transaction);
+                }
                 transactionsInFlight--;
                 holdLock.notifyAll();
             }
         }
+    }
+
+    /** Lets a transaction's items and token go; holdLock held. */
+    private void release(Transaction transaction) {
+        for (ItemId id : transaction.items) held.remove(id, transaction);
+        if (transaction.token != null) tokens.remove(transaction.token, transaction);
+    }
+
+    /** Releases the lingering transactions whose time is up; holdLock held. */
+    private void releaseLingering(long now) {
+        if (lingering.isEmpty()) return;
+        lingering.removeIf(transaction -> {
+            if (now < transaction.heldUntil) return false;
+            release(transaction);
+            return true;
+        });
+    }
+
+    /** Whether an item is held now; holdLock held. */
+    private boolean isHeld(ItemId id) {
+        if (id == null) return false;
+        releaseLingering(System.nanoTime());
+        return held.containsKey(id);
     }
 
     private ItemId transactWriteItem(JsonNode action, String database, HttpWire.Request request) {
@@ -923,7 +1257,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         }
         synchronized (holdLock) {
             for (int i = 0; i < ids.size(); i++) {
-                conflicting[i] = ids.get(i) != null && held.contains(ids.get(i));
+                conflicting[i] = isHeld(ids.get(i));
                 any |= conflicting[i];
             }
         }
@@ -939,13 +1273,17 @@ public final class ProductionLikeDynamo implements AutoCloseable {
                 : keys.fromKey(database, table, Json.field(body, "Key").orElse(null));
         if (id == null) return false;
         synchronized (holdLock) {
-            return held.contains(id);
+            return isHeld(id);
         }
     }
 
     // ---------------------------------------------------------------- BatchWriteItem
 
-    private Outcome batchWrite(HttpWire.Request request, JsonNode body, String database, Rules rules)
+    /**
+     * Forwards the writes of a BatchWriteItem whose item is not held and, when {@code firstHalfOnly},
+     * that are in the first half of the request; the others come back in UnprocessedItems.
+     */
+    private Outcome batchWrite(HttpWire.Request request, JsonNode body, String database, Rules rules, boolean firstHalfOnly)
             throws InterruptedException {
         Map<String, JsonNode> requestItems = Json.object(Json.field(body, "RequestItems").orElse(null));
         if (requestItems == null) return forwardMaybeLost(request, request.body(), "BatchWriteItem", rules);
@@ -957,22 +1295,26 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             for (JsonNode write : writes) tableIds.add(batchWriteItem(write, table.getKey(), database, request));
             ids.put(table.getKey(), tableIds);
         }
+        int total = ids.values().stream().mapToInt(List::size).sum();
+        int forwardable = firstHalfOnly ? total / 2 : total;
         Map<String, List<JsonNode>> kept = new LinkedHashMap<>();
         Map<String, List<JsonNode>> deferred = new LinkedHashMap<>();
-        int deferredCount = 0;
+        int heldCount = 0;
+        int position = 0;
         synchronized (holdLock) {
             for (Map.Entry<String, JsonNode> table : requestItems.entrySet()) {
                 List<JsonNode> writes = Json.array(table.getValue());
                 List<ItemId> tableIds = ids.get(table.getKey());
-                for (int i = 0; i < writes.size(); i++) {
-                    boolean isHeld = tableIds.get(i) != null && held.contains(tableIds.get(i));
-                    (isHeld ? deferred : kept).computeIfAbsent(table.getKey(), t -> new ArrayList<>()).add(writes.get(i));
-                    if (isHeld) deferredCount++;
+                for (int i = 0; i < writes.size(); i++, position++) {
+                    boolean isHeld = isHeld(tableIds.get(i));
+                    boolean defer = isHeld || position >= forwardable;
+                    (defer ? deferred : kept).computeIfAbsent(table.getKey(), t -> new ArrayList<>()).add(writes.get(i));
+                    if (isHeld) heldCount++;
                 }
             }
         }
-        if (deferredCount == 0) return forwardMaybeLost(request, request.body(), "BatchWriteItem", rules);
-        batchItemsDeferred.add(deferredCount);
+        if (deferred.isEmpty()) return forwardMaybeLost(request, request.body(), "BatchWriteItem", rules);
+        batchItemsDeferred.add(heldCount);
         if (kept.isEmpty()) {
             StringBuilder answer = new StringBuilder("{\"UnprocessedItems\":");
             writeRequestItems(deferred, answer);
@@ -992,8 +1334,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         }
         forwardedBody.append('}');
         byte[] forwardedBytes = forwardedBody.toString().getBytes(StandardCharsets.UTF_8);
-        HttpWire.Response upstreamAnswer = forward(request, forwardedBytes, "BatchWriteItem");
-        rememberWrites(request, forwardedBytes, "BatchWriteItem", upstreamAnswer, rules);
+        HttpWire.Response upstreamAnswer = forwardWrite(request, forwardedBytes, "BatchWriteItem", rules, null);
         if (rules.loseNow("BatchWriteItem")) {
             count(dropped, "BatchWriteItem");
             return new Outcome(null, rules.loseResponseAs());
@@ -1059,107 +1400,389 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         return ids;
     }
 
-    // ---------------------------------------------------------------- index lag
+    // ---------------------------------------------------------------- remembered writes
 
-    /**
-     * Notes when the upstream acknowledged each item a successful write touched, before any drop of
-     * its response (it committed). {@code forwardedBody} is what the upstream received.
-     */
-    private void rememberWrites(HttpWire.Request request, byte[] forwardedBody, String operation,
-            HttpWire.Response response, Rules rules) {
-        long lagMs = rules.indexLagMs();
-        if (lagMs <= 0 || response.status() != 200 || !WRITES.contains(operation)) return;
-        long answeredAt = System.nanoTime();
-        JsonNode body = Json.parseObject(forwardedBody);
-        if (body == null) return;
-        String database = ItemKeys.database(request);
-        String table = Json.string(Json.field(body, "TableName").orElse(null));
-        List<ItemId> ids = new ArrayList<>();
+    /** One item a write touches: its identity, its table, and its primary key as JSON. */
+    private record Target(ItemId id, String table, String key) {}
+
+    /** A write the upstream acknowledged: when, and the item before it (null: there was none) if that was read. */
+    private record Write(long at, boolean beforeKnown, JsonNode before) {}
+
+    /** The items a write request touches (a ConditionCheck is no write), in request order; malformed ones left out. */
+    private List<Target> targets(String operation, JsonNode body, String database, HttpWire.Request request) {
+        List<Target> targets = new ArrayList<>();
         switch (operation) {
-            case "PutItem" -> ids.add(keys.fromItem(database, table, Json.field(body, "Item").orElse(null), request));
-            case "UpdateItem", "DeleteItem" -> ids.add(keys.fromKey(database, table, Json.field(body, "Key").orElse(null)));
+            case "PutItem" -> addPut(targets, database, tableOf(body), Json.field(body, "Item").orElse(null), request);
+            case "UpdateItem", "DeleteItem" -> addKey(targets, database, tableOf(body), Json.field(body, "Key").orElse(null));
             case "TransactWriteItems" -> {
                 List<JsonNode> actions = Json.array(Json.field(body, "TransactItems").orElse(null));
-                if (actions != null) {
-                    for (JsonNode action : actions) {
-                        if (Json.field(action, "ConditionCheck").isEmpty()) ids.add(transactWriteItem(action, database, request));
+                for (JsonNode action : actions == null ? List.<JsonNode>of() : actions) {
+                    JsonNode put = Json.field(action, "Put").orElse(null);
+                    if (put != null) addPut(targets, database, tableOf(put), Json.field(put, "Item").orElse(null), request);
+                    for (String kind : List.of("Update", "Delete")) {
+                        JsonNode keyed = Json.field(action, kind).orElse(null);
+                        if (keyed != null) addKey(targets, database, tableOf(keyed), Json.field(keyed, "Key").orElse(null));
                     }
                 }
             }
             case "BatchWriteItem" -> {
-                // Unreadable (encoded) answer: every forwarded request counts as processed.
-                JsonNode answer = response.header("Content-Encoding") == null ? Json.parseObject(response.body()) : null;
-                Set<ItemId> unprocessedIds = new HashSet<>(
-                        batchWriteItems(Json.field(answer, "UnprocessedItems").orElse(null), database, request));
-                for (ItemId id : batchWriteItems(Json.field(body, "RequestItems").orElse(null), database, request)) {
-                    if (!unprocessedIds.contains(id)) ids.add(id);
-                }
+                Map<String, JsonNode> tables = Json.object(Json.field(body, "RequestItems").orElse(null));
+                if (tables == null) break;
+                tables.forEach((table, writes) -> {
+                    List<JsonNode> list = Json.array(writes);
+                    for (JsonNode write : list == null ? List.<JsonNode>of() : list) {
+                        JsonNode put = Json.field(write, "PutRequest").orElse(null);
+                        JsonNode delete = Json.field(write, "DeleteRequest").orElse(null);
+                        if (put != null) addPut(targets, database, table, Json.field(put, "Item").orElse(null), request);
+                        else if (delete != null) addKey(targets, database, table, Json.field(delete, "Key").orElse(null));
+                    }
+                });
             }
             default -> {
                 // not a write
             }
         }
-        long lagNanos = TimeUnit.MILLISECONDS.toNanos(lagMs);
-        for (ItemId id : ids) {
-            if (id == null) continue;
-            indexWrites.merge(id, answeredAt, Math::max);
-            if (indexWrites.size() >= indexWritesPruneAt.get()) {
-                // Bounded memory: what is older than the lag can no longer hide anything.
-                indexWrites.values().removeIf(writtenAt -> answeredAt - writtenAt >= lagNanos);
-                indexWritesPruneAt.set(Math.max(INDEX_WRITES_PRUNE_FLOOR, 2 * indexWrites.size()));
+        return targets;
+    }
+
+    private static String tableOf(JsonNode node) {
+        return Json.string(Json.field(node, "TableName").orElse(null));
+    }
+
+    private void addPut(List<Target> targets, String database, String table, JsonNode item, HttpWire.Request request) {
+        ItemId id = keys.fromItem(database, table, item, request);
+        if (id == null) return;
+        StringBuilder key = new StringBuilder("{");
+        for (String name : keys.keyNames(database, table, request)) {
+            if (key.length() > 1) key.append(',');
+            Json.quote(name, key);
+            key.append(':');
+            Json.write(Json.field(item, name).orElseThrow(), key);
+        }
+        targets.add(new Target(id, table, key.append('}').toString()));
+    }
+
+    private void addKey(List<Target> targets, String database, String table, JsonNode key) {
+        ItemId id = keys.fromKey(database, table, key);
+        if (id != null) targets.add(new Target(id, table, new String(Json.bytes(key), StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Forwards a write (any call, in fact: only writes are remembered). When a rule needs older
+     * versions, the items it touches are first read upstream (their pre-images); a transaction in
+     * flight keeps them, and learns whether the upstream applied it.
+     */
+    private HttpWire.Response forwardWrite(HttpWire.Request request, byte[] body, String operation, Rules rules,
+            Transaction transaction) throws InterruptedException {
+        try {
+            Map<ItemId, JsonNode> before = Map.of();
+            List<Target> targets = List.of();
+            if (rules.readsPreImages() && WRITES.contains(operation)) {
+                targets = targets(operation, Json.parseObject(body), ItemKeys.database(request), request);
+                before = preImages(request, targets);
+            }
+            if (transaction != null) {
+                transaction.before = before;
+                transaction.order = targets.stream().map(Target::id).toList();
+            }
+            HttpWire.Response response = forward(request, body, operation);
+            if (transaction != null) transaction.applied = response.status() == 200;
+            rememberWrites(request, body, operation, response, rules, before);
+            return response;
+        } finally {
+            if (transaction != null) transaction.answered.countDown();
+        }
+    }
+
+    /**
+     * The targets as they are now, read upstream with one consistent BatchGetItem in the caller's
+     * name: id to item, or to null where there is none. Empty (nothing known) when the read fails.
+     * Another write may land between this read and the write: the pre-image is then that one's.
+     */
+    private Map<ItemId, JsonNode> preImages(HttpWire.Request request, List<Target> targets) {
+        Map<String, Map<ItemId, String>> byTable = new LinkedHashMap<>();
+        for (Target target : targets) byTable.computeIfAbsent(target.table(), t -> new LinkedHashMap<>()).putIfAbsent(target.id(), target.key());
+        if (byTable.isEmpty()) return Map.of();
+        StringBuilder read = new StringBuilder("{\"RequestItems\":{");
+        byTable.forEach((table, tableKeys) -> {
+            if (read.charAt(read.length() - 1) != '{') read.append(',');
+            Json.quote(table, read);
+            read.append(":{\"Keys\":[").append(String.join(",", tableKeys.values())).append("],\"ConsistentRead\":true}");
+        });
+        JsonNode answer = upstreamCall("BatchGetItem", read.append("}}").toString(), request);
+        Map<String, JsonNode> unprocessedKeys = Json.object(Json.field(answer, "UnprocessedKeys").orElse(null));
+        if (answer == null || (unprocessedKeys != null && !unprocessedKeys.isEmpty())) return Map.of();
+        Map<ItemId, JsonNode> before = new HashMap<>();
+        byTable.values().forEach(tableKeys -> tableKeys.keySet().forEach(id -> before.put(id, null)));
+        Map<String, JsonNode> responses = Json.object(Json.field(answer, "Responses").orElse(null));
+        if (responses != null) {
+            String database = ItemKeys.database(request);
+            responses.forEach((table, items) -> {
+                List<JsonNode> list = Json.array(items);
+                for (JsonNode item : list == null ? List.<JsonNode>of() : list) {
+                    ItemId id = keys.fromItem(database, table, item, request);
+                    if (before.containsKey(id)) before.put(id, item);
+                }
+            });
+        }
+        return before;
+    }
+
+    /**
+     * Notes when the upstream acknowledged each item a successful write touched, and its pre-image,
+     * before any drop of its response (it committed). {@code forwardedBody} is what the upstream received.
+     */
+    private void rememberWrites(HttpWire.Request request, byte[] forwardedBody, String operation,
+            HttpWire.Response response, Rules rules, Map<ItemId, JsonNode> before) {
+        long keepMs = rules.remembersWritesMs();
+        if (keepMs <= 0 || response.status() != 200 || !WRITES.contains(operation)) return;
+        long answeredAt = System.nanoTime();
+        JsonNode body = Json.parseObject(forwardedBody);
+        if (body == null) return;
+        String database = ItemKeys.database(request);
+        Set<ItemId> unprocessedIds = Set.of();
+        if (operation.equals("BatchWriteItem")) {
+            // Unreadable (encoded) answer: every forwarded request counts as processed.
+            JsonNode answer = response.header("Content-Encoding") == null ? Json.parseObject(response.body()) : null;
+            unprocessedIds = new HashSet<>(batchWriteItems(Json.field(answer, "UnprocessedItems").orElse(null), database, request));
+        }
+        long keepNanos = TimeUnit.MILLISECONDS.toNanos(keepMs);
+        for (Target target : targets(operation, body, database, request)) {
+            if (unprocessedIds.contains(target.id())) continue;
+            recentWrites.put(target.id(), new Write(answeredAt, before.containsKey(target.id()), before.get(target.id())));
+            if (recentWrites.size() >= recentWritesPruneAt.get()) {
+                // Bounded memory: what is older than every rule's window can no longer change a read.
+                recentWrites.values().removeIf(write -> answeredAt - write.at() >= keepNanos);
+                recentWritesPruneAt.set(Math.max(RECENT_WRITES_PRUNE_FLOOR, 2 * recentWrites.size()));
             }
         }
     }
 
-    /** A Query or Scan of an index that may lag: names an IndexName, and is not a strongly consistent (local index) read. */
-    private static boolean eventuallyConsistentIndexRead(JsonNode body) {
-        if (Json.string(Json.field(body, "IndexName").orElse(null)) == null) return false;
-        JsonNode consistent = Json.field(body, "ConsistentRead").orElse(null);
-        return consistent == null || !consistent.isBoolean() || !consistent.asBoolean();
+    // ---------------------------------------------------------------- reads
+
+    private static boolean consistent(JsonNode spec) {
+        JsonNode consistent = Json.field(spec, "ConsistentRead").orElse(null);
+        return consistent != null && consistent.isBoolean() && consistent.asBoolean();
     }
 
-    /** The upstream's answer to an index read without the items written less than indexLagMs ago; as it is if none is. */
-    private HttpWire.Response hideRecentWrites(HttpWire.Request request, JsonNode body, HttpWire.Response response, Rules rules) {
-        long lagNanos = TimeUnit.MILLISECONDS.toNanos(rules.indexLagMs());
-        if (lagNanos <= 0 || indexWrites.isEmpty() || response.status() != 200 || response.header("Content-Encoding") != null) {
-            return response;
+    /** The version of an item a read shows instead of the upstream's: {@code item} null means none. */
+    private record Older(JsonNode item) {}
+
+    /**
+     * What a read of an item on the base table shows instead of what the upstream read, or null:
+     * one half of a transaction being applied (tornReads), else, for an eventually consistent
+     * read, the version before a write less than staleReadMs old.
+     */
+    private Older olderVersion(ItemId id, boolean consistentRead, long now, Rules rules) {
+        if (id == null) return null;
+        if (rules.tornReads()) {
+            Transaction transaction;
+            synchronized (holdLock) {
+                transaction = held.get(id);
+            }
+            if (transaction != null && transaction.applied && transaction.before.containsKey(id)
+                    && transaction.order.indexOf(id) % 2 == 0) {
+                return new Older(transaction.before.get(id));
+            }
         }
-        long now = System.nanoTime();
+        if (consistentRead || rules.staleReadMs() <= 0) return null;
+        Write write = recentWrites.get(id);
+        if (write == null || !write.beforeKnown() || now - write.at() >= TimeUnit.MILLISECONDS.toNanos(rules.staleReadMs())) return null;
+        return new Older(write.before());
+    }
+
+    /**
+     * Before a read that may see half of a transaction (tornReads), waits until the upstream
+     * answered each transaction in flight on a table it reads: the read then arrives while the
+     * transaction is being applied, not before.
+     */
+    private void awaitTransactionsApplied(Set<String> tables, String database) throws InterruptedException {
+        List<Transaction> pending = new ArrayList<>();
+        synchronized (holdLock) {
+            held.forEach((id, transaction) -> {
+                if (id.database().equals(database) && tables.contains(id.table()) && !pending.contains(transaction)) pending.add(transaction);
+            });
+        }
+        for (Transaction transaction : pending) transaction.answered.await(UPSTREAM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The tables a read names. */
+    private static Set<String> tablesRead(String operation, JsonNode body) {
+        if (operation.equals("BatchGetItem")) {
+            Map<String, JsonNode> requestItems = Json.object(Json.field(body, "RequestItems").orElse(null));
+            return requestItems == null ? Set.of() : requestItems.keySet();
+        }
+        String table = tableOf(body);
+        return table == null ? Set.of() : Set.of(table);
+    }
+
+    /** A read's answer as DynamoDB may give it while writes spread and transactions are applied; as it is when no rule applies. */
+    private HttpWire.Response readAnswer(HttpWire.Request request, JsonNode body, String operation, HttpWire.Response response,
+            Rules rules) {
+        if (response.status() != 200 || response.header("Content-Encoding") != null) return response;
         JsonNode answer = Json.parseObject(response.body());
-        List<JsonNode> items = Json.array(Json.field(answer, "Items").orElse(null));
-        if (items == null || items.isEmpty()) return response;
+        if (answer == null) return response;
         String database = ItemKeys.database(request);
-        String table = Json.string(Json.field(body, "TableName").orElse(null));
-        List<JsonNode> visible = new ArrayList<>(items.size());
-        for (JsonNode item : items) {
-            ItemId id = keys.fromItem(database, table, item, request);
-            Long writtenAt = id == null ? null : indexWrites.get(id);
-            if (writtenAt == null || now - writtenAt >= lagNanos) visible.add(item);
+        long now = System.nanoTime();
+        Map<String, String> changes;
+        if (operation.equals("GetItem")) {
+            Older older = olderVersion(keys.fromKey(database, tableOf(body), Json.field(body, "Key").orElse(null)),
+                    consistent(body), now, rules);
+            if (older == null) return response;
+            changes = new HashMap<>();
+            changes.put("Item", older.item() == null ? null : project(older.item(), body));
+            olderItems.increment();
+        } else if (operation.equals("BatchGetItem")) {
+            changes = olderBatchItems(body, answer, database, request, now, rules);
+        } else if (Json.string(Json.field(body, "IndexName").orElse(null)) != null) {
+            changes = consistent(body) ? null : laggingIndex(body, answer, database, request, now, rules);
+        } else {
+            changes = olderQueryItems(body, answer, database, request, now, rules);
         }
-        if (visible.size() == items.size()) return response;
-        indexItemsHidden.add(items.size() - visible.size());
+        return changes == null ? response : rewritten(response, withMembers(answer, changes));
+    }
+
+    /** Query and Scan of the base table: an item with an older version shows it (or is left out); deleted items do not come back. */
+    private Map<String, String> olderQueryItems(JsonNode body, JsonNode answer, String database, HttpWire.Request request,
+            long now, Rules rules) {
+        List<JsonNode> items = Json.array(Json.field(answer, "Items").orElse(null));
+        if (items == null || items.isEmpty()) return null;
+        List<String> shown = new ArrayList<>();
+        int changed = 0;
+        for (JsonNode item : items) {
+            Older older = olderVersion(keys.fromItem(database, tableOf(body), item, request), consistent(body), now, rules);
+            if (older != null) changed++;
+            if (older == null) shown.add(new String(Json.bytes(item), StandardCharsets.UTF_8));
+            else if (older.item() != null) shown.add(project(older.item(), body));
+        }
+        if (changed == 0) return null;
+        olderItems.add(changed);
+        return Map.of("Items", "[" + String.join(",", shown) + "]", "Count", Integer.toString(shown.size()));
+    }
+
+    /** BatchGetItem: each requested key (not unprocessed) with an older version shows it, per table's ConsistentRead. */
+    private Map<String, String> olderBatchItems(JsonNode body, JsonNode answer, String database, HttpWire.Request request,
+            long now, Rules rules) {
+        Map<String, JsonNode> requested = Json.object(Json.field(body, "RequestItems").orElse(null));
+        if (requested == null) return null;
+        Map<String, JsonNode> responses = Json.object(Json.field(answer, "Responses").orElse(null));
+        Map<String, JsonNode> unprocessedKeys = Json.object(Json.field(answer, "UnprocessedKeys").orElse(null));
+        Map<String, Map<Object, String>> shown = new LinkedHashMap<>();
+        if (responses != null) {
+            responses.forEach((table, items) -> {
+                Map<Object, String> tableItems = shown.computeIfAbsent(table, t -> new LinkedHashMap<>());
+                List<JsonNode> list = Json.array(items);
+                for (JsonNode item : list == null ? List.<JsonNode>of() : list) {
+                    ItemId id = keys.fromItem(database, table, item, request);
+                    tableItems.put(id == null ? new Object() : id, new String(Json.bytes(item), StandardCharsets.UTF_8));
+                }
+            });
+        }
+        int changed = 0;
+        for (Map.Entry<String, JsonNode> table : requested.entrySet()) {
+            Set<ItemId> unprocessedIds = new HashSet<>();
+            List<JsonNode> skipped = Json.array(Json.field(unprocessedKeys == null ? null : unprocessedKeys.get(table.getKey()), "Keys").orElse(null));
+            for (JsonNode key : skipped == null ? List.<JsonNode>of() : skipped) unprocessedIds.add(keys.fromKey(database, table.getKey(), key));
+            List<JsonNode> tableKeys = Json.array(Json.field(table.getValue(), "Keys").orElse(null));
+            for (JsonNode key : tableKeys == null ? List.<JsonNode>of() : tableKeys) {
+                ItemId id = keys.fromKey(database, table.getKey(), key);
+                if (unprocessedIds.contains(id)) continue;
+                Older older = olderVersion(id, consistent(table.getValue()), now, rules);
+                if (older == null) continue;
+                changed++;
+                Map<Object, String> tableItems = shown.computeIfAbsent(table.getKey(), t -> new LinkedHashMap<>());
+                tableItems.remove(id);
+                if (older.item() != null) tableItems.put(id, project(older.item(), table.getValue()));
+            }
+        }
+        if (changed == 0) return null;
+        olderItems.add(changed);
         StringBuilder out = new StringBuilder("{");
-        boolean first = true;
+        shown.forEach((table, items) -> {
+            if (out.length() > 1) out.append(',');
+            Json.quote(table, out);
+            out.append(":[").append(String.join(",", items.values())).append(']');
+        });
+        return Map.of("Responses", out.append('}').toString());
+    }
+
+    /**
+     * The item as JSON with only the top-level attributes that {@code spec}'s ProjectionExpression
+     * (or AttributesToGet) names, all of them without either. A nested path (a.b, a[0]) keeps its
+     * whole top-level attribute.
+     */
+    private static String project(JsonNode item, JsonNode spec) {
+        Set<String> names = projectedNames(spec);
+        StringBuilder out = new StringBuilder("{");
+        for (Map.Entry<String, JsonNode> attribute : item.asObject().entrySet()) {
+            if (names != null && !names.contains(attribute.getKey())) continue;
+            if (out.length() > 1) out.append(',');
+            Json.quote(attribute.getKey(), out);
+            out.append(':');
+            Json.write(attribute.getValue(), out);
+        }
+        return out.append('}').toString();
+    }
+
+    /** The top-level attribute names a projection keeps; null when there is none (everything). */
+    private static Set<String> projectedNames(JsonNode spec) {
+        String expression = Json.string(Json.field(spec, "ProjectionExpression").orElse(null));
+        Set<String> names = new HashSet<>();
+        if (expression != null) {
+            Map<String, JsonNode> aliases = Json.object(Json.field(spec, "ExpressionAttributeNames").orElse(null));
+            for (String path : expression.split(",")) {
+                String top = path.trim().split("[.\\[]", 2)[0].trim();
+                String alias = aliases == null ? null : Json.string(aliases.get(top));
+                names.add(alias != null ? alias : top);
+            }
+            return names;
+        }
+        List<JsonNode> attributesToGet = Json.array(Json.field(spec, "AttributesToGet").orElse(null));
+        if (attributesToGet == null) return null;
+        for (JsonNode name : attributesToGet) names.add(Json.string(name));
+        return names;
+    }
+
+    /** The answer's members in order, those named in {@code changes} replaced by their JSON (left out where null), new ones added. */
+    private static StringBuilder withMembers(JsonNode answer, Map<String, String> changes) {
+        StringBuilder out = new StringBuilder("{");
+        Set<String> done = new HashSet<>();
         for (Map.Entry<String, JsonNode> member : answer.asObject().entrySet()) {
-            if (!first) out.append(',');
-            first = false;
+            boolean changed = changes.containsKey(member.getKey());
+            if (changed) done.add(member.getKey());
+            if (changed && changes.get(member.getKey()) == null) continue;
+            if (out.length() > 1) out.append(',');
             Json.quote(member.getKey(), out);
             out.append(':');
-            if (member.getKey().equals("Items")) {
-                out.append('[');
-                for (int i = 0; i < visible.size(); i++) {
-                    if (i > 0) out.append(',');
-                    Json.write(visible.get(i), out);
-                }
-                out.append(']');
-            } else if (member.getKey().equals("Count")) {
-                out.append(visible.size());
-            } else {
-                Json.write(member.getValue(), out);
-            }
+            if (changed) out.append(changes.get(member.getKey()));
+            else Json.write(member.getValue(), out);
         }
-        out.append('}');
-        return rewritten(response, out);
+        changes.forEach((name, value) -> {
+            if (done.contains(name) || value == null) return;
+            if (out.length() > 1) out.append(',');
+            Json.quote(name, out);
+            out.append(':').append(value);
+        });
+        return out.append('}');
+    }
+
+    // ---------------------------------------------------------------- index lag
+
+    /** Query and Scan of an index read eventually consistently: without the items written less than indexLagMs ago. */
+    private Map<String, String> laggingIndex(JsonNode body, JsonNode answer, String database, HttpWire.Request request,
+            long now, Rules rules) {
+        long lagNanos = TimeUnit.MILLISECONDS.toNanos(rules.indexLagMs());
+        List<JsonNode> items = Json.array(Json.field(answer, "Items").orElse(null));
+        if (lagNanos <= 0 || items == null || items.isEmpty()) return null;
+        List<String> visible = new ArrayList<>(items.size());
+        for (JsonNode item : items) {
+            ItemId id = keys.fromItem(database, tableOf(body), item, request);
+            Write write = id == null ? null : recentWrites.get(id);
+            if (write == null || now - write.at() >= lagNanos) visible.add(new String(Json.bytes(item), StandardCharsets.UTF_8));
+        }
+        if (visible.size() == items.size()) return null;
+        indexItemsHidden.add(items.size() - visible.size());
+        return Map.of("Items", "[" + String.join(",", visible) + "]", "Count", Integer.toString(visible.size()));
     }
 
     /** The upstream's 200 answer with a new body; its x-amz-crc32 must be the new body's, or the SDK rejects the response. */
@@ -1224,27 +1847,31 @@ public final class ProductionLikeDynamo implements AutoCloseable {
     }
 
     private List<String> describeKeySchema(String table, HttpWire.Request origin) {
+        JsonNode description = Json.field(upstreamCall("DescribeTable", "{\"TableName\":" + Json.quote(table) + "}", origin), "Table").orElse(null);
+        List<JsonNode> schema = Json.array(Json.field(description, "KeySchema").orElse(null));
+        if (schema == null) return null;
+        List<String> names = new ArrayList<>();
+        for (JsonNode element : schema) {
+            String name = Json.string(Json.field(element, "AttributeName").orElse(null));
+            if (name != null) names.add(name);
+        }
+        return names;
+    }
+
+    /** A call of the proxy's own upstream, in the name (credentials) of the caller of {@code origin}; its 200 answer, else null. */
+    private JsonNode upstreamCall(String operation, String body, HttpWire.Request origin) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(upstreamBase + "/"))
                 .timeout(UPSTREAM_TIMEOUT)
                 .header("Content-Type", JSON_1_0)
-                .header("X-Amz-Target", "DynamoDB_20120810.DescribeTable")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"TableName\":" + Json.quote(table) + "}"));
+                .header("X-Amz-Target", "DynamoDB_20120810." + operation)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         for (String name : List.of("Authorization", "X-Amz-Date", "X-Amz-Security-Token")) {
             String value = origin.header(name);
             if (value != null) builder.header(name, value);
         }
         try {
             HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) return null;
-            JsonNode description = Json.field(Json.parseObject(response.body()), "Table").orElse(null);
-            List<JsonNode> schema = Json.array(Json.field(description, "KeySchema").orElse(null));
-            if (schema == null) return null;
-            List<String> names = new ArrayList<>();
-            for (JsonNode element : schema) {
-                String name = Json.string(Json.field(element, "AttributeName").orElse(null));
-                if (name != null) names.add(name);
-            }
-            return names;
+            return response.statusCode() == 200 ? Json.parseObject(response.body()) : null;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

@@ -8,6 +8,8 @@ import static org.openprofiles.prodlike.TestDynamo.item;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,10 +18,13 @@ import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
 import org.openprofiles.prodlike.ProductionLikeDynamo.ThrottleStyle;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /** Throttled calls are answered as DynamoDB answers them; the SDK's own retry policy decides what happens next. */
 class ThrottlingTest {
@@ -107,5 +112,45 @@ class ThrottlingTest {
         assertEquals(3, attempts.count.get(), "the second GetItem was retried once");
         assertEquals(1, proxy.stats().throttled("GetItem"));
         assertEquals(3, proxy.stats().throttles());
+    }
+
+    static List<WriteRequest> puts(String prefix, int count) {
+        return IntStream.range(0, count).mapToObj(i -> WriteRequest.builder()
+                .putRequest(PutRequest.builder().item(item(prefix + i, "x")).build()).build()).toList();
+    }
+
+    @Test
+    void everySecondBatchWriteWritesItsFirstHalfAndReturnsTheRestUnprocessed() {
+        proxy.rules().unprocessItemsEvery(2);
+
+        BatchWriteItemResponse whole = production.batchWriteItem(b -> b.requestItems(Map.of(table, puts("a", 5))));
+        BatchWriteItemResponse partial = production.batchWriteItem(b -> b.requestItems(Map.of(table, puts("b", 5))));
+
+        assertTrue(whole.unprocessedItems().isEmpty());
+        List<String> unprocessed = partial.unprocessedItems().get(table).stream().map(w -> w.putRequest().item().get("pk").s()).toList();
+        assertEquals(List.of("b2", "b3", "b4"), unprocessed, "the first half (rounded down) written, the rest returned in order");
+        for (String pk : List.of("a0", "a4", "b0", "b1")) assertTrue(TestDynamo.exists(table, pk), pk);
+        for (String pk : unprocessed) assertFalse(TestDynamo.exists(table, pk), pk + " was not written");
+        assertEquals(2, attempts.count.get(), "a 200 with UnprocessedItems is not retried by the SDK");
+        assertEquals(1, proxy.stats().unprocessed("BatchWriteItem"));
+        assertEquals(0, proxy.stats().batchItemsDeferred(), "not held items: a capacity answer");
+
+        // The caller resends them (the third batch passes whole), as it must.
+        assertTrue(production.batchWriteItem(b -> b.requestItems(partial.unprocessedItems())).unprocessedItems().isEmpty());
+        for (String pk : unprocessed) assertTrue(TestDynamo.exists(table, pk), pk);
+    }
+
+    @Test
+    void aPartialBatchOfOneWritesNothing() {
+        proxy.rules(Rules.parse("conflictWindowMs=0,unprocessItemsEvery=BatchWriteItem:1"));
+        assertEquals("conflictWindowMs=0,unprocessItemsEvery=BatchWriteItem:1", proxy.rules().toString());
+
+        BatchWriteItemResponse response = noRetries.batchWriteItem(b -> b.requestItems(Map.of(table, puts("one", 1))));
+
+        assertEquals(1, response.unprocessedItems().get(table).size());
+        assertFalse(TestDynamo.exists(table, "one0"));
+        assertEquals(0, proxy.stats().forwarded("BatchWriteItem"));
+        assertThrows(IllegalArgumentException.class, () -> Rules.parse("unprocessItemsEvery=BatchGetItem:2"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Rules.parse("bogus=1")).getMessage().contains("unprocessItemsEvery"));
     }
 }

@@ -63,7 +63,9 @@ final class Container {
     }
 
     static ErasureWorker erasureWorker() {
-        return new ErasureWorker(CONFIG, new DataEraser(DYNAMO, ProfilesTable.tableName()), Clock.systemUTC(), ErasureWorker.PAGE_SIZE);
+        return new ErasureWorker(CONFIG, new DataEraser(DYNAMO, ProfilesTable.tableName()),
+                new org.openprofiles.service.AbandonedOperations(CONFIG, DOMAINS, STORE, Clock.systemUTC()), Clock.systemUTC(),
+                ErasureWorker.PAGE_SIZE);
     }
 
     static void applyDomainFiles() {

@@ -16,7 +16,8 @@ import org.openprofiles.store.DataEraser;
 import org.openprofiles.store.DynamoDbClients;
 
 /**
- * Erases what DeleteDomain and DeleteProfileObjectType left behind, in bounded steps that resume
+ * Erases what DeleteDomain and DeleteProfileObjectType left behind (and finishes abandoned profile
+ * deletions and merges, {@link AbandonedOperations}), in bounded steps that resume
  * after a failure: the jobs are the tombstones listed in the configuration registry, each step
  * scans one page and deletes what matched, and the tombstone records the page reached. Run on a
  * schedule (the CDK app's worker function; the local API's timer): each run works until its
@@ -32,25 +33,28 @@ public final class ErasureWorker {
     /** Items scanned per step (one Scan page; at most 1 MB read, at most this many deletes). */
     public static final int PAGE_SIZE = 500;
 
-    /** What one run did. */
-    public record Report(int finished, int pending, long erased) {
+    /** What one run did; {@code abandonedFinished}: deletions and merges whose function died, finished ({@link AbandonedOperations}). */
+    public record Report(int finished, int pending, long erased, int abandonedFinished) {
         public Map<String, Object> toMap() {
             Map<String, Object> map = new LinkedHashMap<>();
             map.put("finished", finished);
             map.put("pending", pending);
             map.put("erased", erased);
+            map.put("abandonedFinished", abandonedFinished);
             return map;
         }
     }
 
     private final ConfigStore config;
     private final DataEraser eraser;
+    private final AbandonedOperations abandoned;
     private final Clock clock;
     private final int pageSize;
 
-    public ErasureWorker(ConfigStore config, DataEraser eraser, Clock clock, int pageSize) {
+    public ErasureWorker(ConfigStore config, DataEraser eraser, AbandonedOperations abandoned, Clock clock, int pageSize) {
         this.config = config;
         this.eraser = eraser;
+        this.abandoned = abandoned;
         this.clock = clock;
         this.pageSize = pageSize;
     }
@@ -94,7 +98,7 @@ public final class ErasureWorker {
                         new Erasure(progress.deletedAt(), progress.notBefore(), step.nextCursor(), total));
             }
         }
-        return new Report(finished, pending, erased);
+        return new Report(finished, pending, erased, abandoned.finish(deadline));
     }
 
     /** The operator's record that a deletion finished: names only, never data. */

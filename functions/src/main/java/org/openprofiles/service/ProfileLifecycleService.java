@@ -140,7 +140,7 @@ public final class ProfileLifecycleService {
     }
 
     /** Every object type a profile of the domain can hold objects of: explicit types and templates used as types. */
-    static Set<String> typeNames(Domain domain) {
+    public static Set<String> typeNames(Domain domain) {
         Set<String> names = new TreeSet<>(domain.objectTypes().keySet());
         names.addAll(domain.templates().keySet());
         return names;

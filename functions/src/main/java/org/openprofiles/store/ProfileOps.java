@@ -15,6 +15,8 @@ import org.openprofiles.model.ServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
@@ -122,6 +124,38 @@ public final class ProfileOps {
         if (profile != null && profile.op() != null) finish(domain, profile.op(), objectTypeNames, deadline);
     }
 
+    /**
+     * Finishes every operation of the domain recorded longer ago than {@link #ABANDONED_AFTER}: those
+     * whose function died and that no request met (the recorded main profiles are listed in the index
+     * partition {@link StoreKeys#pendingOperations}; eventually consistent, which a sweep can afford).
+     * Returns how many it finished.
+     */
+    public int finishAbandoned(String domain, Collection<String> objectTypeNames, Deadline deadline) {
+        int finished = 0;
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = DynamoCalls.call(() -> calls.dynamo.query(QueryRequest.builder().tableName(calls.tableName)
+                    .indexName(ProfilesTable.OBJECTS_BY_PROFILE_INDEX)
+                    .keyConditionExpression("#g = :g")
+                    .expressionAttributeNames(Map.of("#g", ProfilesTable.INDEX_PARTITION_KEY))
+                    .expressionAttributeValues(Map.of(":g", s(StoreKeys.pendingOperations(domain))))
+                    .exclusiveStartKey(from)
+                    .overrideConfiguration(DynamoCalls.within(deadline))
+                    .build()));
+            for (Map<String, AttributeValue> item : page.items()) {
+                AttributeValue recorded = item.get(ProfileItem.OP);
+                if (recorded == null) continue;
+                ProfileOp op = ProfileOp.parse(recorded.s());
+                if (clock.millis() - op.atMillis() < ABANDONED_AFTER.toMillis()) continue;
+                finish(domain, op, objectTypeNames, deadline);
+                finished++;
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return finished;
+    }
+
     /** Finishes an operation another request met ({@link PendingOperation}): the request then decides again. */
     public void help(String domain, ProfileOp op, Collection<String> objectTypeNames, Deadline deadline) {
         finishRecorded(domain, op, objectTypeNames, deadline);
@@ -169,12 +203,19 @@ public final class ProfileOps {
     private boolean record(String domain, ProfileOp op, Deadline deadline) {
         List<TransactWriteItem> actions = new ArrayList<>();
         for (String id : op.profiles()) {
+            // The main profile is listed in the domain's pending operations (a sparse index partition) until finished.
+            boolean listed = id.equals(op.main());
             actions.add(TransactWriteItem.builder().update(Update.builder().tableName(calls.tableName)
                     .key(key(StoreKeys.profile(domain, id)))
-                    .updateExpression("SET #op = :op")
+                    .updateExpression(listed ? "SET #op = :op, #g = :g, #gs = :id" : "SET #op = :op")
                     .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#op)")
-                    .expressionAttributeNames(Map.of("#pk", ProfilesTable.PARTITION_KEY, "#op", ProfileItem.OP))
-                    .expressionAttributeValues(Map.of(":op", s(op.json())))
+                    .expressionAttributeNames(listed
+                            ? Map.of("#pk", ProfilesTable.PARTITION_KEY, "#op", ProfileItem.OP, "#g", ProfilesTable.INDEX_PARTITION_KEY,
+                                    "#gs", ProfilesTable.INDEX_SORT_KEY)
+                            : Map.of("#pk", ProfilesTable.PARTITION_KEY, "#op", ProfileItem.OP))
+                    .expressionAttributeValues(listed
+                            ? Map.of(":op", s(op.json()), ":g", s(StoreKeys.pendingOperations(domain)), ":id", s(id))
+                            : Map.of(":op", s(op.json())))
                     .build()).build());
         }
         try {
@@ -216,9 +257,10 @@ public final class ProfileOps {
         try {
             DynamoCalls.call(() -> calls.dynamo.updateItem(r -> r.tableName(calls.tableName)
                     .key(key(StoreKeys.profile(domain, profileId)))
-                    .updateExpression("REMOVE #op")
+                    .updateExpression("REMOVE #op, #g, #gs")
                     .conditionExpression("#op = :op")
-                    .expressionAttributeNames(Map.of("#op", ProfileItem.OP))
+                    .expressionAttributeNames(Map.of("#op", ProfileItem.OP, "#g", ProfilesTable.INDEX_PARTITION_KEY,
+                            "#gs", ProfilesTable.INDEX_SORT_KEY))
                     .expressionAttributeValues(Map.of(":op", s(op.json())))
                     .overrideConfiguration(DynamoCalls.within(deadline))));
         } catch (ConditionalCheckFailedException e) {

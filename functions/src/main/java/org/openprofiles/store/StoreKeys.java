@@ -55,6 +55,9 @@ public final class StoreKeys {
         return profile(domain, profileId) + "#T#" + objectTypeName;
     }
 
+    /** Index partition listing the profiles that carry a DeleteProfile or MergeProfiles not yet finished (their main profile). */
+    public static String pendingOperations(String domain) { return "D#" + domain + "#OPS"; }
+
     /** Index partition of the objects of one type that matched no profile. */
     public static String unattachedObjects(String domain, String objectTypeName) {
         return "D#" + domain + "#U#" + objectTypeName;

@@ -40,6 +40,7 @@ import org.openprofiles.prodlike.ProductionLikeDynamo;
 import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.DomainAdminService;
 import org.openprofiles.service.Domains;
+import org.openprofiles.service.AbandonedOperations;
 import org.openprofiles.service.ErasureWorker;
 import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.ProfileReadService;
@@ -123,7 +124,8 @@ public final class LocalApi implements AutoCloseable {
         router.route("PUT", ProfileLifecycleHandler.PROFILES_RESOURCE, lifecycle);
         for (List<String> route : AdminHandler.ROUTES) router.route(route.get(0), route.get(1), adminHandler);
 
-        ErasureWorker worker = new ErasureWorker(configuration, new DataEraser(dynamo, tableName), Clock.systemUTC(), ErasureWorker.PAGE_SIZE);
+        ErasureWorker worker = new ErasureWorker(configuration, new DataEraser(dynamo, tableName),
+                new AbandonedOperations(configuration, domains, store, Clock.systemUTC()), Clock.systemUTC(), ErasureWorker.PAGE_SIZE);
         ScheduledExecutorService erasures = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "erasure-worker");
             thread.setDaemon(true);

@@ -237,6 +237,85 @@ class IndexLagTest {
         }
     }
 
+    static Map<String, AttributeValue> item3(String pk, String v, String w) {
+        return Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS("s"), "v", AttributeValue.fromS(v), "w", AttributeValue.fromS(w));
+    }
+
+    /** pk=w of each item, sorted. */
+    static List<String> pkW(List<Map<String, AttributeValue>> items) {
+        return items.stream().map(item -> item.get("pk").s() + "=" + item.get("w").s()).sorted().toList();
+    }
+
+    @Test
+    void anUpdatedItemShowsItsOldVersionAndADeletedOrMovedOneStillShows() {
+        for (String pk : List.of("updated", "deleted", "moved", "untouched")) client.putItem(b -> b.tableName(table).item(item3(pk, "blue", "old")));
+        proxy.rules(Rules.none().indexLagMs(LAG_MS));
+
+        client.updateItem(b -> b.tableName(table).key(key("updated")).updateExpression("SET w = :w")
+                .expressionAttributeValues(Map.of(":w", AttributeValue.fromS("new"))));
+        client.deleteItem(b -> b.tableName(table).key(key("deleted")));
+        client.updateItem(b -> b.tableName(table).key(key("moved")).updateExpression("SET v = :v, w = :w")
+                .expressionAttributeValues(Map.of(":v", AttributeValue.fromS("red"), ":w", AttributeValue.fromS("new"))));
+
+        QueryResponse blue = onIndex("blue");
+        assertEquals(List.of("deleted=old", "moved=old", "untouched=old", "updated=old"), pkW(blue.items()));
+        assertEquals(4, blue.count());
+        assertEquals(0, onIndex("red").count(), "moved in a moment ago: not there yet");
+        assertEquals(List.of("deleted=old", "moved=old", "untouched=old", "updated=old"),
+                pkW(client.scan(b -> b.tableName(table).indexName(INDEX)).items()));
+        assertEquals(6, proxy.stats().indexItemsOlder(), "3 in the Query, 3 in the Scan");
+
+        // The base table, read consistently, has moved on.
+        assertEquals(List.of("moved=new", "untouched=old", "updated=new"),
+                pkW(client.scan(b -> b.tableName(table).consistentRead(true)).items()));
+        proxy.rules(Rules.none());
+        assertEquals(List.of("untouched=old", "updated=new"), pkW(onIndex("blue").items()));
+        assertEquals(List.of("moved=new"), pkW(onIndex("red").items()));
+    }
+
+    @Test
+    void aProjectionLeavingOutTheTableKeyLagsTooAndStillLeavesItOut() {
+        client.putItem(b -> b.tableName(table).item(item3("updated", "blue", "old")));
+        proxy.rules(Rules.none().indexLagMs(LAG_MS));
+        client.putItem(b -> b.tableName(table).item(item3("fresh", "blue", "new")));
+        client.putItem(b -> b.tableName(table).item(item3("updated", "blue", "new")));
+
+        QueryResponse projected = client.query(b -> b.tableName(table).indexName(INDEX).keyConditionExpression("#v = :v")
+                .projectionExpression("#v, w").expressionAttributeNames(Map.of("#v", "v"))
+                .expressionAttributeValues(Map.of(":v", AttributeValue.fromS("blue"))));
+
+        assertEquals(List.of(Map.of("v", AttributeValue.fromS("blue"), "w", AttributeValue.fromS("old"))), projected.items(),
+                "the fresh item left out, the updated one as it was, without the key attributes it did not ask for");
+        assertEquals(1, projected.count());
+        assertEquals(1, proxy.stats().indexItemsHidden());
+        // Asked for, a key attribute stays.
+        assertEquals(List.of("updated"), client.query(b -> b.tableName(table).indexName(INDEX).keyConditionExpression("v = :v")
+                .projectionExpression("pk").expressionAttributeValues(Map.of(":v", AttributeValue.fromS("blue"))))
+                .items().stream().map(item -> item.get("pk").s()).toList());
+    }
+
+    @Test
+    void keyConditionsAreReadAsDynamoDbReadsThem() {
+        JsonNode item = JsonNode.parser().parse("{\"v\":{\"S\":\"blue\"},\"n\":{\"N\":\"10\"},\"s\":{\"S\":\"prefix-\u00e9\"}}");
+        assertTrue(condition("#v = :blue AND n BETWEEN :two AND :ten", item));
+        assertTrue(condition("(v = :blue) AND (n > :two)", item), "numbers by value, not as text");
+        assertTrue(condition("v = :blue and begins_with ( s , :prefix )", item));
+        assertEquals(false, condition("v = :blue AND n < :ten", item));
+        assertEquals(false, condition("v = :red", item));
+        assertEquals(null, KeyCondition.of(request("v = :missing")));
+        assertEquals(null, KeyCondition.of(request("v = :blue OR v = :red")));
+    }
+
+    static JsonNode request(String expression) {
+        return JsonNode.parser().parse("{\"KeyConditionExpression\":" + Json.quote(expression) + ",\"ExpressionAttributeNames\":{\"#v\":\"v\"},"
+                + "\"ExpressionAttributeValues\":{\":blue\":{\"S\":\"blue\"},\":red\":{\"S\":\"red\"},\":two\":{\"N\":\"2\"},"
+                + "\":ten\":{\"N\":\"10\"},\":prefix\":{\"S\":\"prefix-\"}}}");
+    }
+
+    static boolean condition(String expression, JsonNode item) {
+        return KeyCondition.of(request(expression)).test(item);
+    }
+
     @Test
     void indexLagMsParsesPrintsBackAndIsOffByDefault() {
         Rules rules = Rules.parse("indexLagMs=1500");

@@ -159,6 +159,13 @@ class ProxyTest {
         assertEquals(new Rules.Latency(0, 2), all.latencyOf("*"));
         assertEquals(all.toString(), Rules.parse(all.toString()).toString());
 
+        Rules added = Rules.parse("stopAfter=4,tornReads=true,staleReadMs=200,inProgressAfterLossMs=100,indexLagMs=300,"
+                + "unprocessItemsEvery=BatchWriteItem:3");
+        assertEquals("conflictWindowMs=25,unprocessItemsEvery=BatchWriteItem:3,indexLagMs=300,inProgressAfterLossMs=100,"
+                + "staleReadMs=200,tornReads=true,stopAfter=4", added.toString());
+        assertEquals(added.toString(), Rules.parse(added.toString()).toString());
+        assertEquals("conflictWindowMs=0", added.clear().toString());
+
         assertEquals(ProductionLikeDynamo.DEFAULT_CONFLICT_WINDOW_MS, Rules.parse("").conflictWindowMs());
         assertEquals("conflictWindowMs=25", Rules.parse("").toString());
         for (String bad : List.of("conflictWindowMs", "bogus=1", "throttleEvery=PutItem", "throttleEvery=putItem:2",

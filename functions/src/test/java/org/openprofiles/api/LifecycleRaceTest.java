@@ -52,6 +52,44 @@ class LifecycleRaceTest {
         stored = new StoredData(LocalDynamo.client(), table);
     }
 
+    /** Puts that were in flight while the lifecycle call ran, over the whole test (a race that never overlapped proves nothing). */
+    int overlapping;
+
+    /**
+     * Races the puts with the lifecycle call inserted at {@code at}, and counts the puts whose time in
+     * flight overlapped the lifecycle call's.
+     */
+    List<APIGatewayProxyResponseEvent> raceAround(List<Callable<APIGatewayProxyResponseEvent>> puts, int at,
+                                                  Callable<APIGatewayProxyResponseEvent> lifecycleCall) throws Exception {
+        int n = puts.size() + 1;
+        long[] starts = new long[n];
+        long[] ends = new long[n];
+        List<Callable<APIGatewayProxyResponseEvent>> calls = new ArrayList<>(puts);
+        calls.add(at, lifecycleCall);
+        List<Callable<APIGatewayProxyResponseEvent>> timed = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            Callable<APIGatewayProxyResponseEvent> call = calls.get(i);
+            timed.add(() -> {
+                starts[index] = System.nanoTime();
+                try {
+                    return call.call();
+                } finally {
+                    ends[index] = System.nanoTime();
+                }
+            });
+        }
+        List<APIGatewayProxyResponseEvent> responses = ContentionTest.race(16, timed);
+        for (int i = 0; i < n; i++) if (i != at && starts[i] < ends[at] && ends[i] > starts[at]) overlapping++;
+        return responses;
+    }
+
+    /** The race really raced: puts overlapped the lifecycle calls in time, and transactions met at the wire. */
+    void assertOverlapped(int atLeast) {
+        assertTrue(overlapping >= atLeast, "only " + overlapping + " puts were in flight during a lifecycle call");
+        assertTrue(proxy.stats().transactionConflicts() > 0, "no two transactions ever met at the wire");
+    }
+
     String putCtr(String contactId, String phone) {
         APIGatewayProxyResponseEvent response = put.handleRequest(Events.putProfileObject(DOMAIN, "CTR",
                 ContentionTest.ctr(contactId, phone)), TestContext.remaining(15_000));
@@ -68,29 +106,33 @@ class LifecycleRaceTest {
             for (int i = 0; i < 20; i++) putCtr("before-" + round + "-" + i, phone);
 
             List<Callable<APIGatewayProxyResponseEvent>> calls = new ArrayList<>();
-            List<String> racing = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 String contact = "racing-" + round + "-" + i;
-                racing.add(contact);
                 calls.add(() -> put.handleRequest(Events.putProfileObject(DOMAIN, "CTR", ContentionTest.ctr(contact, phone)),
                         TestContext.remaining(15_000)));
             }
-            calls.add(6, () -> lifecycle.handleRequest(Events.request("POST", ProfileLifecycleHandler.DELETE_RESOURCE, DOMAIN,
-                    Json.write(Map.of("ProfileId", victim))), TestContext.remaining(15_000)));
-            List<APIGatewayProxyResponseEvent> responses = ContentionTest.race(16, calls);
+            List<APIGatewayProxyResponseEvent> responses = raceAround(calls, 6, () -> lifecycle.handleRequest(Events.request("POST",
+                    ProfileLifecycleHandler.DELETE_RESOURCE, DOMAIN, Json.write(Map.of("ProfileId", victim))), TestContext.remaining(15_000)));
             for (APIGatewayProxyResponseEvent response : responses) assertEquals(200, response.getStatusCode(), response.getBody());
 
             ProfileLifecycleTest.assertNothingOf(table, victim, List.of());
+            Set<String> survivorsOn = new java.util.HashSet<>();
             for (int i = 0; i < 12; i++) {
                 String key = (String) Events.body(responses.get(i < 6 ? i : i + 1)).get("ProfileObjectUniqueKey");
-                stored.object(DOMAIN, "CTR", key).ifPresent(object -> assertFalse(victim.equals(object.profileId())));
+                stored.object(DOMAIN, "CTR", key).ifPresent(object -> {
+                    assertFalse(victim.equals(object.profileId()));
+                    survivorsOn.add(object.profileId());
+                });
             }
             Set<String> holders = stored.profilesWithKey(DOMAIN, new KeyValue("_phone",
                     org.openprofiles.mapping.Normaliser.normalise(org.openprofiles.model.ContentType.PHONE_NUMBER, phone)));
             assertFalse(holders.contains(victim));
-            assertTrue(holders.size() <= 1, "puts after the delete made at most one new profile: " + holders);
+            // Puts ordered after the delete share one new profile, which holds the phone; none ordered after: no profile.
+            assertEquals(survivorsOn, holders, "the puts that landed after the delete made exactly one new profile: " + holders);
+            assertTrue(holders.size() <= 1, "one new profile at most: " + holders);
         }
         TableContents.checked(LocalDynamo.client(), table);
+        assertOverlapped(12);
     }
 
     @Test
@@ -106,9 +148,9 @@ class LifecycleRaceTest {
             calls.add(() -> put.handleRequest(Events.putProfileObject(DOMAIN, "CTR", ContentionTest.ctr(contact, phone)),
                     TestContext.remaining(15_000)));
         }
-        calls.add(4, () -> lifecycle.handleRequest(Events.request("POST", ProfileLifecycleHandler.MERGE_RESOURCE, DOMAIN,
-                Json.write(Map.of("MainProfileId", main, "ProfileIdsToBeMerged", List.of(merged)))), TestContext.remaining(15_000)));
-        List<APIGatewayProxyResponseEvent> responses = ContentionTest.race(16, calls);
+        List<APIGatewayProxyResponseEvent> responses = raceAround(calls, 4, () -> lifecycle.handleRequest(Events.request("POST",
+                ProfileLifecycleHandler.MERGE_RESOURCE, DOMAIN, Json.write(Map.of("MainProfileId", main, "ProfileIdsToBeMerged",
+                        List.of(merged)))), TestContext.remaining(15_000)));
         for (APIGatewayProxyResponseEvent response : responses) assertEquals(200, response.getStatusCode(), response.getBody());
 
         ProfileLifecycleTest.assertNothingOf(table, merged, List.of());
@@ -121,6 +163,7 @@ class LifecycleRaceTest {
                     "a put racing the merge landed on the main profile");
         }
         assertEquals(new TableContents(1, 34, 33).profiles(), TableContents.checked(LocalDynamo.client(), table).profiles());
+        assertOverlapped(3);
     }
 
     /**
@@ -151,10 +194,9 @@ class LifecycleRaceTest {
                 calls.add(() -> put.handleRequest(Events.putProfileObject(DOMAIN, "CTR", ContentionTest.ctr(contact, phone)),
                         TestContext.remaining(15_000)));
             }
-            calls.add(6, () -> lifecycle.handleRequest(Events.request("POST", ProfileLifecycleHandler.DELETE_OBJECT_RESOURCE, DOMAIN,
-                    Json.write(Map.of("ProfileId", profile, "ObjectTypeName", "CTR", "ProfileObjectUniqueKey", first))),
-                    TestContext.remaining(15_000)));
-            List<APIGatewayProxyResponseEvent> responses = ContentionTest.race(16, calls);
+            List<APIGatewayProxyResponseEvent> responses = raceAround(calls, 6, () -> lifecycle.handleRequest(Events.request("POST",
+                    ProfileLifecycleHandler.DELETE_OBJECT_RESOURCE, DOMAIN, Json.write(Map.of("ProfileId", profile, "ObjectTypeName", "CTR",
+                            "ProfileObjectUniqueKey", first))), TestContext.remaining(15_000)));
             for (APIGatewayProxyResponseEvent response : responses) assertEquals(200, response.getStatusCode(), response.getBody());
 
             assertTrue(stored.object(DOMAIN, "CTR", first).isEmpty());
@@ -171,5 +213,6 @@ class LifecycleRaceTest {
                     "round " + round + ": the phone names the profile exactly while an object on it brings the phone");
         }
         TableContents.checked(LocalDynamo.client(), table);
+        assertOverlapped(24);
     }
 }

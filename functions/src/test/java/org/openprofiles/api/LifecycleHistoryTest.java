@@ -1,0 +1,898 @@
+package org.openprofiles.api;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.openprofiles.json.Json;
+import org.openprofiles.mapping.Normaliser;
+import org.openprofiles.model.ContentType;
+import org.openprofiles.prodlike.ProductionLikeDynamo;
+import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
+import org.openprofiles.service.AddProfileKeyService;
+import org.openprofiles.service.Domains;
+import org.openprofiles.service.ProfileLifecycleService;
+import org.openprofiles.service.ProfileReadService;
+import org.openprofiles.service.PutProfileObjectService;
+import org.openprofiles.store.ProfileStore;
+import org.openprofiles.testing.Events;
+import org.openprofiles.testing.LocalDynamo;
+import org.openprofiles.testing.ProductionLike;
+import org.openprofiles.testing.TableScan;
+import org.openprofiles.testing.TestContext;
+import org.openprofiles.testing.TestDomains;
+
+/**
+ * Seeded random histories, Jepsen style: 8 threads ({@code history.threads}) each make 14 random calls
+ * ({@code history.ops}) through the handlers on {@value #CUSTOMERS} customers (so calls collide): PutProfileObject
+ * of a contact record (then SearchProfiles by its contact id, to learn where it landed),
+ * AddProfileKey, UpdateProfile (name, phone changed or emptied), DeleteProfileObject, MergeProfiles,
+ * DeleteProfile, CreateProfile, SearchProfiles by phone, ListProfileObjects. Each call is retried on 429/5xx as the
+ * SDK's standard mode does (3 attempts) and recorded: thread, start/end, arguments, every status.
+ * Afterwards the history is checked against the table (a strongly consistent scan of DynamoDB Local,
+ * read by the item formats of docs/data-model.md) and through the read API:
+ * <ol>
+ *   <li>nothing acknowledged is lost: a record whose put answered 200 exists, on an existing profile
+ *     that a merge could have taken it to, found by its contact id and listed on its profile, unless
+ *     a DeleteProfileObject of it that may have acted, or a DeleteProfile of a profile it may have
+ *     been on that ended after the put began, explains its absence; an acknowledged AddProfileKey
+ *     stays on its profile while the profile exists; every object's key values name its profile;
+ *     no profile vanishes without a call that may have removed it;</li>
+ *   <li>erased means erased: after DeleteProfile or MergeProfiles answered 200, no item but a closed
+ *     gate (id, expiry, mergedInto) holds the removed id, and no search, list or batch-get shows it;
+ *     no key value, holder, object or membership item names a missing profile; a record's contact
+ *     id names no profile once the record is gone;</li>
+ *   <li>all or nothing: a put, AddProfileKey, CreateProfile or UpdateProfile that answered only
+ *     4xx/429 left no trace of its (unique) values; a DeleteProfileObject that answered only
+ *     4xx/429 deleted nothing; a gate names a main profile only after a merge into it that may have
+ *     acted; an existing profile has no closed gate (a gate without {@code fencedUntil}) unless a
+ *     removal of it answered 429/5xx (else every write to it answers 404 while reads show it); no profile
+ *     is removed by two calls that both answered 200, one of them a merge;</li>
+ *   <li>one inferred profile per new key value: a phone that no CreateProfile or UpdateProfile named
+ *     is held by at most one profile.</li>
+ * </ol>
+ * DeleteProfile and MergeProfiles that answered 429 or 5xx may have done part of their work (README:
+ * the caller continues by calling again): they count as having acted, and the profiles they name
+ * are "unsettled", exempt from the checks of keys against objects (1, 4) but not from 2. A
+ * DeleteProfileObject that answered 404 deleted nothing, even after a lost response (its retry must
+ * not turn its own delete into a 404). {@code history.threads=1} runs a sequential history: a
+ * violation there is no race.
+ *
+ * <p>Every history prints its seed (to target/surefire-reports/...LifecycleHistoryTest-output.txt,
+ * and in the failure message). A failure names the seed, the invariant, the items and the calls that
+ * touched them by start time. Threads interleave differently on each run; the seed fixes the workload.
+ * <pre>
+ * one history:  mvn -B -pl functions -am verify -Dtest=LifecycleHistoryTest -Dsurefire.failIfNoSpecifiedTests=false \
+ *                   -Dhistory.seed=SEED -Dhistory.count=1 -Dhistory.faults=CONFLICTS
+ * soak:         mvn -B -pl functions -am verify -Dtest=LifecycleHistoryTest -Dsurefire.failIfNoSpecifiedTests=false \
+ *                   -Dhistory.count=200   (optionally -Dhistory.faults=NONE,ALL)
+ * </pre>
+ * History i of a run uses seed {@code history.seed + i}.
+ */
+class LifecycleHistoryTest {
+    static final String DOMAIN = "ExampleDomainName";
+    static final int THREADS = Integer.getInteger("history.threads", 8);
+    static final int OPS = Integer.getInteger("history.ops", 14);
+    static final int CUSTOMERS = 7;
+    static final int COUNT = Integer.getInteger("history.count", 1);
+    static final long SEED = Long.getLong("history.seed", System.currentTimeMillis());
+    static final Set<String> LIFECYCLE = Set.of("DeleteProfile", "MergeProfiles", "DeleteProfileObject", "UpdateProfile", "AddProfileKey");
+
+    /** The proxy's rules of each case; every case but NONE has DynamoDB's conflict rule (25 ms window). */
+    enum Faults {
+        NONE(false, Rules::none),
+        CONFLICTS(true, () -> Rules.defaults().conflictWindowMs(25)),
+        THROTTLING(false, () -> throttling(Rules.defaults().conflictWindowMs(25))),
+        LOST_RESPONSES(false, () -> lostResponses(Rules.defaults().conflictWindowMs(25))),
+        INDEX_LAG(false, () -> Rules.defaults().conflictWindowMs(25).indexLagMs(500)),
+        ALL(false, () -> lostResponses(throttling(Rules.defaults().conflictWindowMs(25))).indexLagMs(500));
+
+        /** Every history meets transaction conflicts (asserted only where they are the point: other faults change the timing). */
+        final boolean conflicts;
+        final Supplier<Rules> rules;
+
+        Faults(boolean conflicts, Supplier<Rules> rules) {
+            this.conflicts = conflicts;
+            this.rules = rules;
+        }
+
+        static Rules throttling(Rules rules) {
+            for (String op : List.of("TransactWriteItems", "BatchGetItem", "UpdateItem", "BatchWriteItem")) rules.throttleEvery(op, 7);
+            return rules;
+        }
+
+        static Rules lostResponses(Rules rules) {
+            for (String op : List.of("TransactWriteItems", "UpdateItem", "BatchWriteItem", "DeleteItem")) rules.loseResponseEvery(op, 9);
+            return rules;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Faults.class)
+    void randomHistoriesKeepTheLifecycleInvariants(Faults faults) throws Exception {
+        String only = System.getProperty("history.faults", "");
+        Assumptions.assumeTrue(only.isBlank() || Set.of(only.split(",")).contains(faults.name()), "history.faults=" + only);
+        List<String> failures = new ArrayList<>();
+        Map<Integer, Integer> failedHistoriesByInvariant = new TreeMap<>();
+        int failedHistories = 0;
+        long overlapped = 0;
+        long conflicts = 0;
+        long faultsInjected = 0;
+        for (int i = 0; i < COUNT; i++) {
+            long seed = SEED + i;
+            ProductionLikeDynamo proxy = ProductionLike.proxy(faults.rules.get());
+            History history = new History(seed, faults);
+            long started = System.nanoTime();
+            history.run();
+            ProductionLikeDynamo.Stats stats = proxy.stats();
+            proxy.rules(Rules.none()); // the check reads without faults
+            if (faults.rules.get().indexLagMs() > 0) Thread.sleep(faults.rules.get().indexLagMs() + 100);
+            Checker checker = new Checker(history);
+            List<Violation> violations = checker.check();
+            long overlaps = history.overlappingLifecycleCalls();
+            overlapped += overlaps;
+            conflicts += stats.transactionConflicts() + stats.singleItemConflicts() + stats.batchItemsDeferred();
+            faultsInjected += stats.throttles() + stats.responsesDropped();
+            String summary = String.format("HISTORY faults=%s seed=%d %d ms calls=%d overlapping-lifecycle-calls=%d conflicts=%d/%d/%d "
+                            + "throttled=%d dropped=%d index-hidden=%d violations=%d", faults, seed, (System.nanoTime() - started) / 1_000_000,
+                    history.calls.size(), overlaps,
+                    stats.transactionConflicts(), stats.singleItemConflicts(), stats.batchItemsDeferred(), stats.throttles(),
+                    stats.responsesDropped(), stats.indexItemsHidden(), violations.size());
+            System.out.println(summary);
+            if (!violations.isEmpty()) {
+                failedHistories++;
+                violations.stream().map(Violation::invariant).distinct().forEach(inv -> failedHistoriesByInvariant.merge(inv, 1, Integer::sum));
+                System.out.println(checker.report(violations, violations.size()));
+                if (failures.size() < 2) failures.add(checker.report(violations, 3));
+            }
+            LocalDynamo.client().deleteTable(r -> r.tableName(history.table));
+        }
+        List<String> problems = new ArrayList<>();
+        if (failedHistories > 0) {
+            problems.add(failedHistories + " of " + COUNT + " histories broke invariants (histories per invariant: "
+                    + failedHistoriesByInvariant + "), base seed " + SEED + "\n" + String.join("\n", failures));
+        }
+        if (overlapped < 3L * COUNT) problems.add("lifecycle calls overlapped others on the same profile only " + overlapped + " times");
+        if (faults.conflicts && conflicts == 0) problems.add("no transaction conflict in any history: the calls did not race");
+        if (Set.of(Faults.THROTTLING, Faults.LOST_RESPONSES, Faults.ALL).contains(faults) && faultsInjected == 0) problems.add("no fault was injected");
+        if (!problems.isEmpty()) fail(String.join("\n", problems));
+    }
+
+    // ------------------------------------------------------------------ the history and its workload
+
+    /** One call as the client saw it. */
+    static final class Call {
+        final int id;
+        final int thread;
+        final String op;
+        final String args;
+        final long start = System.nanoTime();
+        long end;
+        final List<Integer> statuses = new ArrayList<>();
+        String result = "";
+        /** Profile ids named in the arguments or returned. */
+        final Set<String> profiles = new LinkedHashSet<>();
+        /** The unique value this call writes (contact id, key value, name), or null. */
+        String token;
+        String phone;
+        String target;
+        List<String> merged = List.of();
+        String uniqueKey;
+        String keyName;
+        Call locate;
+        List<String> found = List.of();
+
+        Call(int id, int thread, String op, String args) {
+            this.id = id;
+            this.thread = thread;
+            this.op = op;
+            this.args = args;
+        }
+
+        int status() {
+            return statuses.isEmpty() ? -1 : statuses.get(statuses.size() - 1);
+        }
+
+        boolean acked() {
+            return status() == 200;
+        }
+
+        /** Some attempt answered 200 or failed without telling (5xx, exception). */
+        boolean mayHaveActed() {
+            return statuses.stream().anyMatch(s -> s == 200 || s >= 500 || s < 0);
+        }
+
+        /** Every attempt answered 4xx or 429: by contract nothing was written. */
+        boolean refused() {
+            return !statuses.isEmpty() && statuses.stream().allMatch(s -> s >= 400 && s < 500);
+        }
+
+        /** A DeleteProfile or MergeProfiles that may have removed (part of) its profiles: anything but 400/404. */
+        boolean mayRemove() {
+            return statuses.stream().anyMatch(s -> s != 400 && s != 404);
+        }
+
+        boolean overlaps(Call other) {
+            return start < other.end && other.start < end;
+        }
+    }
+
+    record Violation(int invariant, String what, Set<String> profiles, Set<String> tokens) {}
+
+    static final class History {
+        final long seed;
+        final Faults faults;
+        final String table = LocalDynamo.newTable();
+        final PutProfileObjectHandler put;
+        final AddProfileKeyHandler addKey;
+        final ProfileLifecycleHandler lifecycle;
+        final ReadProfilesHandler read;
+        final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger ids = new AtomicInteger();
+        final List<String> customers = new ArrayList<>();
+        final long began = System.nanoTime();
+
+        History(long seed, Faults faults) {
+            this.seed = seed;
+            this.faults = faults;
+            ProfileStore store = new ProfileStore(ProductionLike.client(), table, Clock.systemUTC());
+            Domains domains = TestDomains.all();
+            put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
+            addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
+            lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));
+            read = new ReadProfilesHandler(new ProfileReadService(domains, store));
+            for (int i = 0; i < CUSTOMERS; i++) customers.add(String.format("+1 206 555 %04d", 100 + i));
+        }
+
+        void run() throws Exception {
+            ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+            try {
+                List<Future<?>> threads = new ArrayList<>();
+                for (int t = 0; t < THREADS; t++) {
+                    Worker worker = new Worker(t, new Random(seed * 1_000_003L + t));
+                    threads.add(pool.submit(() -> {
+                        for (int k = 0; k < OPS; k++) worker.step();
+                        return null;
+                    }));
+                }
+                for (Future<?> thread : threads) thread.get(10, TimeUnit.MINUTES);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        Call call(int thread, String op, String args, Function<Context, APIGatewayProxyResponseEvent> request) {
+            Call call = new Call(ids.incrementAndGet(), thread, op, args);
+            for (int attempt = 1; attempt <= 3; attempt++) {
+                if (attempt > 1) pause(ThreadLocalRandom.current().nextInt(50 << attempt)); // full jitter, as the SDK's standard mode
+                try {
+                    APIGatewayProxyResponseEvent response = request.apply(TestContext.remaining(15_000));
+                    call.statuses.add(response.getStatusCode());
+                    call.result = response.getBody() == null ? "" : response.getBody();
+                } catch (RuntimeException e) {
+                    call.statuses.add(-1);
+                    call.result = e.toString();
+                }
+                if (call.status() >= 0 && call.status() < 500 && call.status() != 429) break;
+            }
+            call.end = System.nanoTime();
+            calls.add(call);
+            return call;
+        }
+
+        APIGatewayProxyResponseEvent lifecycle(String method, String resource, Map<String, Object> body, Context context) {
+            return lifecycle.handleRequest(Events.request(method, resource, DOMAIN, Json.write(body)), context);
+        }
+
+        /** One thread of the workload: knows the profile ids it has seen and the records it put. */
+        final class Worker {
+            final int thread;
+            final Random random;
+            final List<String> seen = new ArrayList<>();
+            final List<Call> myPuts = new ArrayList<>();
+            int tokens;
+
+            Worker(int thread, Random random) {
+                this.thread = thread;
+                this.random = random;
+            }
+
+            void step() {
+                int roll = random.nextInt(100);
+                if (seen.isEmpty() || roll < 36) putRecord();
+                else if (roll < 41) search("_phone", customer());
+                else if (roll < 44) listObjects();
+                else if (roll < 53) addKey();
+                else if (roll < 63) update();
+                else if (roll < 71 && !myPuts.isEmpty()) deleteObject();
+                else if (roll < 81) merge();
+                else if (roll < 90) deleteProfile();
+                else create();
+            }
+
+            String customer() {
+                return customers.get(random.nextInt(customers.size()));
+            }
+
+            /** A recently seen profile id. */
+            String someProfile() {
+                return seen.get(seen.size() - 1 - random.nextInt(Math.min(seen.size(), 6)));
+            }
+
+            void saw(Call call, List<String> ids) {
+                for (String id : ids) {
+                    seen.remove(id);
+                    seen.add(id);
+                }
+                call.profiles.addAll(ids);
+            }
+
+            /** A value unique in the history, that no other token contains. */
+            String token() {
+                return "zq" + thread + "x" + (tokens++) + "q";
+            }
+
+            @SuppressWarnings("unchecked")
+            Call search(String keyName, String value) {
+                Call call = History.this.call(thread, "SearchProfiles", keyName + "=" + value,
+                        context -> read.handleRequest(Events.searchProfiles(DOMAIN, keyName, value), context));
+                if (call.acked()) {
+                    List<Map<String, Object>> items = (List<Map<String, Object>>) body(call).get("Items");
+                    call.found = items.stream().map(p -> (String) p.get("ProfileId")).toList();
+                    saw(call, call.found);
+                    call.result = "found " + shortIds(call.found);
+                }
+                return call;
+            }
+
+            /** ListProfileObjects: reads the index, which may lag; recorded, not checked. */
+            void listObjects() {
+                String profile = someProfile();
+                Call call = History.this.call(thread, "ListProfileObjects", shortId(profile),
+                        context -> read.handleRequest(Events.listProfileObjects(DOMAIN, "CTR", profile), context));
+                call.profiles.add(profile);
+                if (call.acked()) call.result = ((List<?>) body(call).get("Items")).size() + " items";
+            }
+
+            void putRecord() {
+                String phone = customer();
+                String contact = "ctr-" + token();
+                Call call = History.this.call(thread, "PutProfileObject", contact + " phone " + phone, context -> put.handleRequest(
+                        Events.putProfileObject(DOMAIN, "CTR", ContentionTest.ctr(contact, phone)), context));
+                call.token = contact;
+                call.phone = phone;
+                if (!call.acked()) return;
+                call.uniqueKey = (String) body(call).get("ProfileObjectUniqueKey");
+                call.result = "key " + call.uniqueKey.substring(0, 8);
+                call.locate = search("_ctrContactId", contact);
+                call.profiles.addAll(call.locate.found);
+                myPuts.add(call);
+            }
+
+            void addKey() {
+                String profile = someProfile();
+                boolean email = random.nextBoolean();
+                String keyName = email ? "_email" : "loyalty";
+                String value = email ? token() + "@example.com" : token();
+                Call call = History.this.call(thread, "AddProfileKey", shortId(profile) + " " + keyName + "=" + value,
+                        context -> addKey.handleRequest(Events.addProfileKey(DOMAIN, profile, keyName, value), context));
+                call.token = value;
+                call.keyName = keyName;
+                call.target = profile;
+                call.profiles.add(profile);
+            }
+
+            void update() {
+                String profile = someProfile();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("ProfileId", profile);
+                String name = token();
+                body.put("FirstName", name);
+                int phoneRoll = random.nextInt(10);
+                String phone = phoneRoll < 2 ? customer() : phoneRoll < 4 ? String.format("+1 425 555 %04d", random.nextInt(10_000))
+                        : phoneRoll < 6 ? "" : null;
+                if (phone != null) body.put("PhoneNumber", phone);
+                Call call = History.this.call(thread, "UpdateProfile", shortId(profile) + " FirstName=" + name
+                        + (phone == null ? "" : " PhoneNumber='" + phone + "'"),
+                        context -> lifecycle("PUT", ProfileLifecycleHandler.PROFILES_RESOURCE, body, context));
+                call.token = name;
+                call.phone = phone;
+                call.target = profile;
+                call.profiles.add(profile);
+            }
+
+            void deleteObject() {
+                Call record = myPuts.get(random.nextInt(myPuts.size()));
+                Call where = search("_ctrContactId", record.token); // its profile now (a merge may have moved it)
+                String profile = where.found.size() == 1 ? where.found.get(0)
+                        : record.locate.found.isEmpty() ? someProfile() : record.locate.found.get(0);
+                Call call = History.this.call(thread, "DeleteProfileObject", shortId(profile) + " " + record.token
+                        + " key " + record.uniqueKey.substring(0, 8), context -> lifecycle("POST",
+                        ProfileLifecycleHandler.DELETE_OBJECT_RESOURCE, Map.of("ProfileId", profile, "ObjectTypeName", "CTR",
+                                "ProfileObjectUniqueKey", record.uniqueKey), context));
+                call.uniqueKey = record.uniqueKey;
+                call.token = record.token;
+                call.target = profile;
+                call.profiles.add(profile);
+                if (call.acked()) myPuts.remove(record);
+            }
+
+            void merge() {
+                String main = someProfile();
+                Set<String> merged = new LinkedHashSet<>();
+                int wanted = 1 + random.nextInt(2);
+                for (int i = 0; i < 6 && merged.size() < wanted; i++) {
+                    String id = someProfile();
+                    if (!id.equals(main)) merged.add(id);
+                }
+                if (merged.isEmpty()) {
+                    search("_phone", customer());
+                    return;
+                }
+                Call call = History.this.call(thread, "MergeProfiles", shortId(main) + " <- " + shortIds(merged),
+                        context -> lifecycle("POST", ProfileLifecycleHandler.MERGE_RESOURCE,
+                                Map.of("MainProfileId", main, "ProfileIdsToBeMerged", List.copyOf(merged)), context));
+                call.target = main;
+                call.merged = List.copyOf(merged);
+                call.profiles.add(main);
+                call.profiles.addAll(merged);
+                if (call.acked()) seen.removeAll(merged);
+            }
+
+            void deleteProfile() {
+                String profile = someProfile();
+                Call call = History.this.call(thread, "DeleteProfile", shortId(profile),
+                        context -> lifecycle("POST", ProfileLifecycleHandler.DELETE_RESOURCE, Map.of("ProfileId", profile), context));
+                call.target = profile;
+                call.profiles.add(profile);
+                if (call.acked()) seen.remove(profile);
+            }
+
+            void create() {
+                Map<String, Object> body = new LinkedHashMap<>();
+                String name = token();
+                body.put("FirstName", name);
+                String phone = random.nextInt(10) < 3 ? customer() : null;
+                if (phone != null) body.put("PhoneNumber", phone);
+                Call call = History.this.call(thread, "CreateProfile", "FirstName=" + name + (phone == null ? "" : " PhoneNumber=" + phone),
+                        context -> lifecycle("POST", ProfileLifecycleHandler.PROFILES_RESOURCE, body, context));
+                call.token = name;
+                call.phone = phone;
+                if (call.acked()) {
+                    String id = (String) body(call).get("ProfileId");
+                    call.result = "created " + shortId(id);
+                    saw(call, List.of(id));
+                }
+            }
+        }
+
+        /** Lifecycle calls that overlapped in time another call touching one of their profiles. */
+        long overlappingLifecycleCalls() {
+            return calls.stream().filter(c -> LIFECYCLE.contains(c.op)).filter(c -> calls.stream().anyMatch(o -> o != c
+                    && o.overlaps(c) && !Collections.disjoint(o.profiles, c.profiles))).count();
+        }
+
+        String line(Call c) {
+            String result = c.result.length() > 120 ? c.result.substring(0, 120) + "..." : c.result;
+            return String.format("%6d..%6d ms t%-2d #%-4d %-19s %s -> %s %s", (c.start - began) / 1_000_000, (c.end - began) / 1_000_000,
+                    c.thread, c.id, c.op, c.args, c.statuses, result);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> body(Call call) {
+        return (Map<String, Object>) Json.parse(call.result);
+    }
+
+    static String shortId(String id) {
+        return id == null ? "null" : id.substring(0, Math.min(8, id.length()));
+    }
+
+    static String shortIds(Iterable<String> ids) {
+        List<String> out = new ArrayList<>();
+        ids.forEach(id -> out.add(shortId(id)));
+        return out.toString();
+    }
+
+    static String phoneKey(String phone) {
+        return Normaliser.normalise(ContentType.PHONE_NUMBER, phone);
+    }
+
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------ the checker
+
+    /** Checks a finished history against the table (scan) and the read API. */
+    static final class Checker {
+        final History h;
+        final TableScan scan;
+        final List<Call> calls;
+        final List<Violation> violations = new ArrayList<>();
+        final Set<String> unsettled = new HashSet<>();
+        final Map<String, TableScan.ObjectRow> objectByContact = new HashMap<>();
+        final Map<String, List<Map<String, Object>>> listed = new HashMap<>();
+
+        Checker(History h) {
+            this.h = h;
+            this.scan = TableScan.of(LocalDynamo.client(), h.table);
+            this.calls = List.copyOf(h.calls);
+            for (Call c : calls) {
+                if (removal(c) && c.status() != 200 && c.status() != 400 && c.status() != 404) unsettled.addAll(c.profiles);
+            }
+            for (TableScan.ObjectRow object : scan.objects) {
+                if (Json.parse(object.object()) instanceof Map<?, ?> json) objectByContact.put((String) json.get("contactId"), object);
+            }
+        }
+
+        static boolean removal(Call c) {
+            return c.op.equals("DeleteProfile") || c.op.equals("MergeProfiles");
+        }
+
+        void violation(int invariant, String what, Set<String> profiles, Set<String> tokens) {
+            Set<String> ids = new HashSet<>(profiles);
+            ids.remove(null);
+            violations.add(new Violation(invariant, what, ids, tokens));
+        }
+
+        List<Call> ops(String op) {
+            return calls.stream().filter(c -> c.op.equals(op)).toList();
+        }
+
+        /** DeleteProfile and MergeProfiles calls that may have removed {@code profile}. */
+        List<Call> removers(String profile) {
+            return calls.stream().filter(c -> c.mayRemove() && (c.op.equals("DeleteProfile") && profile.equals(c.target)
+                    || c.op.equals("MergeProfiles") && c.merged.contains(profile))).toList();
+        }
+
+        List<Violation> check() {
+            erasedMeansErased();
+            records();
+            keysAddedAndRefusedCalls();
+            profilesThatVanished();
+            oneProfilePerPhone();
+            return violations;
+        }
+
+        /** The violations, and the calls that touched the items of the first {@code traced} of them, by start time. */
+        String report(List<Violation> violations, int traced) {
+            StringBuilder out = new StringBuilder();
+            out.append("=== seed ").append(h.seed).append(" faults ").append(h.faults).append(": ").append(violations.size())
+                    .append(" violation(s); rerun: -Dhistory.seed=").append(h.seed).append(" -Dhistory.count=1 -Dhistory.faults=")
+                    .append(h.faults).append('\n');
+            Map<Integer, Long> byInvariant = violations.stream().collect(Collectors.groupingBy(Violation::invariant, TreeMap::new,
+                    Collectors.counting()));
+            out.append("    by invariant: ").append(byInvariant).append('\n');
+            violations.stream().limit(30).forEach(v -> out.append("    ").append(v.invariant()).append(": ").append(v.what()).append('\n'));
+            for (Violation v : violations.subList(0, Math.min(traced, violations.size()))) {
+                out.append("--- invariant ").append(v.invariant()).append(": ").append(v.what()).append('\n');
+                calls.stream().filter(c -> !Collections.disjoint(c.profiles, v.profiles()) || v.tokens().stream().anyMatch(c.args::contains))
+                        .sorted(Comparator.comparingLong(c -> c.start)).limit(60).forEach(c -> out.append("    ").append(h.line(c)).append('\n'));
+                v.profiles().stream().limit(6).forEach(id -> out.append("    at the end: profile ").append(shortId(id))
+                        .append(scan.profiles.contains(id) ? " exists" : " is gone").append(scan.closed.contains(id) ? ", gates closed" : "")
+                        .append(scan.mergedInto.containsKey(id) ? ", gates say merged into " + shortIds(scan.mergedInto.get(id)) : "")
+                        .append(", records on it: ").append(objectByContact.entrySet().stream().filter(e -> id.equals(e.getValue().profileId()))
+                                .map(Map.Entry::getKey).sorted().toList()).append('\n'));
+                v.tokens().stream().filter(t -> t.startsWith("ctr-")).limit(4).forEach(t -> out.append("    at the end: record ").append(t)
+                        .append(objectByContact.containsKey(t) ? " is on " + shortId(objectByContact.get(t).profileId()) : " is gone")
+                        .append(", its contact id names ").append(shortIds(scan.holders("_ctrContactId", t))).append('\n'));
+            }
+            return out.toString();
+        }
+
+        // 2. erased means erased
+        void erasedMeansErased() {
+            Set<String> danglingItems = new HashSet<>();
+            for (TableScan.Dangling item : scan.dangling()) {
+                danglingItems.add(item.pk());
+                String[] key = item.pk().split("#", 5); // D#<domain>#K#<keyName>#<value>: the value, to trace the calls that wrote it
+                violation(2, "an item names a profile that does not exist: " + item, Set.of(item.profileId()),
+                        key[2].equals("K") ? Set.of(key[4].replaceAll("#H#.*", "")) : Set.of());
+            }
+            for (Call c : calls) {
+                if (!c.acked() || !removal(c)) continue;
+                for (String removed : c.op.equals("DeleteProfile") ? List.of(c.target) : c.merged) {
+                    if (scan.profiles.contains(removed)) {
+                        violation(2, c.op + " #" + c.id + " answered 200 but profile " + shortId(removed) + " exists", Set.of(removed), Set.of());
+                        continue;
+                    }
+                    for (String item : scan.mentioning(removed)) {
+                        if (danglingItems.contains(item.substring(0, item.indexOf(": ")))) continue; // reported above
+                        violation(2, "after " + c.op + " #" + c.id + " answered 200, an item holds " + shortId(removed) + ": " + item,
+                                Set.of(removed), Set.of());
+                    }
+                    List<Map<String, Object>> items = items(h.read.handleRequest(Events.searchProfiles(DOMAIN, "_profileId", removed), null));
+                    if (!items.isEmpty()) violation(2, "SearchProfiles _profileId=" + shortId(removed) + " finds the removed profile",
+                            Set.of(removed), Set.of());
+                    if (!listObjects(removed).isEmpty()) violation(2, "ListProfileObjects lists objects of removed profile "
+                            + shortId(removed) + ": " + listObjects(removed), Set.of(removed), Set.of());
+                }
+            }
+            // BatchGetProfile agrees with the table on every profile the history saw.
+            List<String> known = calls.stream().flatMap(c -> c.profiles.stream()).distinct().toList();
+            for (int i = 0; i < known.size(); i += 20) {
+                List<String> chunk = known.subList(i, Math.min(known.size(), i + 20));
+                APIGatewayProxyResponseEvent response = h.read.handleRequest(Events.request("POST", ReadProfilesHandler.BATCH_GET_RESOURCE,
+                        DOMAIN, Json.write(Map.of("ProfileIds", chunk))), null);
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> profiles = (List<Map<String, Object>>) Events.body(response).get("Profiles");
+                Set<String> shown = profiles.stream().map(p -> (String) p.get("ProfileId")).collect(Collectors.toSet());
+                for (String id : chunk) {
+                    if (shown.contains(id) != scan.profiles.contains(id)) {
+                        violation(shown.contains(id) ? 2 : 1, "BatchGetProfile " + (shown.contains(id) ? "shows" : "misses") + " profile "
+                                + shortId(id) + " which the table " + (scan.profiles.contains(id) ? "holds" : "does not hold"), Set.of(id), Set.of());
+                    }
+                }
+            }
+        }
+
+        // 1 (records), 2 (their contact ids), 3 (refused puts and deletes of objects)
+        void records() {
+            for (Call put : ops("PutProfileObject")) {
+                TableScan.ObjectRow object = objectByContact.get(put.token);
+                if (put.refused() && !scan.mentioning(put.token).isEmpty()) {
+                    violation(3, "put #" + put.id + " answered " + put.statuses + " but the table holds its record: "
+                            + scan.mentioning(put.token), profilesOf(object), Set.of(put.token));
+                }
+                if (object == null) {
+                    Set<String> holders = settled(scan.holders("_ctrContactId", put.token));
+                    holders.retainAll(scan.profiles); // a missing one is reported as dangling
+                    if (!holders.isEmpty()) violation(2, "record " + put.token + " is gone but its contact id names " + shortIds(holders),
+                            holders, Set.of(put.token));
+                }
+                if (!put.acked()) continue;
+                Map<String, Long> positions = positions(put, false);
+                Call excuse = excuse(put, positions);
+                if (object == null) {
+                    if (excuse != null) continue;
+                    Call refusedDelete = calls.stream().filter(c -> c.op.equals("DeleteProfileObject") && put.uniqueKey.equals(c.uniqueKey))
+                            .findFirst().orElse(null); // it answered only 4xx/429: else it would excuse the loss
+                    Map<String, Long> anyMerge = positions(put, true); // also through merges that answered 400/404
+                    Call refusedMerge = excuse(put, anyMerge);
+                    violation(refusedDelete != null ? 3 : 1, "acknowledged record " + put.token + " (put #" + put.id + ") is gone; it may have been on "
+                            + (positions == null ? "?" : shortIds(positions.keySet())) + (refusedDelete != null
+                            ? ", and only DeleteProfileObject #" + refusedDelete.id + ", which answered " + refusedDelete.statuses
+                            + ", could have removed it"
+                            : refusedMerge != null ? ", and only #" + refusedMerge.id + " " + refusedMerge.op + " " + refusedMerge.args
+                            + " could have erased it, had a MergeProfiles that answered 400/404 moved it there"
+                            : ", and no call could have removed it"),
+                            anyMerge == null ? put.profiles : anyMerge.keySet(), Set.of(put.token));
+                    continue;
+                }
+                String on = object.profileId();
+                Set<String> involved = new HashSet<>(put.profiles);
+                if (positions != null) involved.addAll(positions.keySet());
+                involved.add(on);
+                if (on == null || !scan.profiles.contains(on)) {
+                    violation(excuse == null ? 1 : 2, "acknowledged record " + put.token + " (put #" + put.id + ") is on profile "
+                            + shortId(on) + ", which does not exist" + (excuse == null ? "" : " (erased by #" + excuse.id + "?)"),
+                            involved, Set.of(put.token));
+                    continue;
+                }
+                if (unsettled.contains(on)) continue;
+                if (positions != null && !positions.containsKey(on)) {
+                    violation(1, "acknowledged record " + put.token + " (put #" + put.id + ") is on " + shortId(on)
+                            + ", where no merge could take it from " + shortIds(positions.keySet()), involved, Set.of(put.token));
+                }
+                List<String> found = items(h.read.handleRequest(Events.searchProfiles(DOMAIN, "_ctrContactId", put.token), null)).stream()
+                        .map(p -> (String) p.get("ProfileId")).toList();
+                if (!found.equals(List.of(on))) {
+                    violation(1, "SearchProfiles _ctrContactId=" + put.token + " finds " + shortIds(found) + ", its record is on "
+                            + shortId(on), involved, Set.of(put.token));
+                }
+                if (listObjects(on).stream().noneMatch(o -> put.uniqueKey.equals(o.get("ProfileObjectUniqueKey")))) {
+                    violation(1, "ListProfileObjects(" + shortId(on) + ", CTR) does not list record " + put.token, involved, Set.of(put.token));
+                }
+            }
+            // Every object's key values name its profile; its contact id names nothing else.
+            for (TableScan.ObjectRow object : scan.objects) {
+                String on = object.profileId();
+                if (on == null || !scan.profiles.contains(on) || unsettled.contains(on)) continue;
+                String contact = objectByContact.entrySet().stream().filter(e -> e.getValue() == object).map(Map.Entry::getKey)
+                        .findFirst().orElse(object.pk());
+                for (String key : object.objectKeys()) {
+                    Set<String> holders = scan.holders.getOrDefault(key, Set.of());
+                    if (!Collections.disjoint(holders, unsettled)) continue;
+                    if (!holders.contains(on)) {
+                        violation(1, "record " + contact + " is on " + shortId(on) + " but its key " + key + " names " + shortIds(holders),
+                                union(holders, Set.of(on)), Set.of(contact));
+                    } else if (key.startsWith("_ctrContactId#") && holders.size() > 1) {
+                        violation(2, "record " + contact + " is on " + shortId(on) + " but its contact id also names " + shortIds(holders),
+                                holders, Set.of(contact));
+                    }
+                }
+            }
+            // A DeleteProfileObject that answered only 4xx/429 deleted nothing: checked above (a missing record it alone explains).
+        }
+
+        /**
+         * The profiles the acknowledged record may have been on, each with the earliest time it may
+         * have got there: where SearchProfiles found it right after the put (and the profiles merged into
+         * that one meanwhile), then every main profile a merge that may have acted could take it to.
+         * Null when the search did not find it on exactly one profile.
+         */
+        Map<String, Long> positions(Call put, boolean refusedMergesToo) {
+            if (put.locate == null || put.locate.found.size() != 1) return null;
+            Map<String, Long> at = new HashMap<>();
+            at.put(put.locate.found.get(0), put.locate.start);
+            List<Call> merges = ops("MergeProfiles").stream().filter(c -> refusedMergesToo || c.mayRemove()).toList();
+            for (boolean changed = true; changed; ) {
+                changed = false;
+                for (Call merge : merges) {
+                    if (at.containsKey(merge.target) && merge.start < put.locate.end && merge.end > put.start) {
+                        for (String m : merge.merged) changed |= at.putIfAbsent(m, put.start) == null;
+                    }
+                    for (String m : merge.merged) {
+                        Long since = at.get(m);
+                        if (since == null || merge.end <= since) continue;
+                        long arrival = Math.max(since, merge.start);
+                        Long known = at.get(merge.target);
+                        if (known == null || known > arrival) {
+                            at.put(merge.target, arrival);
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            return at;
+        }
+
+        /** A call that may have removed the record: a DeleteProfileObject of it, or a DeleteProfile where it may have been. */
+        Call excuse(Call put, Map<String, Long> positions) {
+            for (Call c : calls) {
+                if (c.op.equals("DeleteProfileObject") && put.uniqueKey.equals(c.uniqueKey) && c.mayHaveActed()) return c;
+                if (c.op.equals("DeleteProfile") && c.mayRemove() && c.end > put.start
+                        && (positions == null || positions.containsKey(c.target) && c.end > positions.get(c.target))) return c;
+            }
+            return null;
+        }
+
+        // 1 (acknowledged keys) and 3 (refused calls leave no trace)
+        void keysAddedAndRefusedCalls() {
+            for (Call c : calls) {
+                if (c.token == null || c.op.equals("PutProfileObject") || c.op.equals("DeleteProfileObject")) continue;
+                if (c.refused() && !scan.mentioning(c.token).isEmpty()) {
+                    violation(3, c.op + " #" + c.id + " answered " + c.statuses + " but the table holds its value " + c.token + ": "
+                            + scan.mentioning(c.token), c.profiles, Set.of(c.token));
+                }
+                if (c.op.equals("AddProfileKey") && c.acked() && scan.profiles.contains(c.target) && !unsettled.contains(c.target)) {
+                    String value = c.keyName.equals("_email") ? c.token.toLowerCase() : c.token;
+                    if (!scan.holders(c.keyName, value).contains(c.target)) {
+                        violation(1, "AddProfileKey #" + c.id + " answered 200 but " + c.keyName + "=" + value + " does not name "
+                                + shortId(c.target) + " (names " + shortIds(scan.holders(c.keyName, value)) + ")", c.profiles, Set.of(c.token));
+                    }
+                }
+            }
+            for (String id : scan.closed) {
+                boolean removed = calls.stream().anyMatch(c -> c.acked() && removal(c) && (c.op.equals("DeleteProfile")
+                        ? id.equals(c.target) : c.merged.contains(id))); // reported as erased-but-existing
+                if (scan.profiles.contains(id) && !unsettled.contains(id) && !removed) {
+                    violation(3, "profile " + shortId(id) + " exists but its gates are closed (writes to it answer 404), and no"
+                            + " DeleteProfile/MergeProfiles of it answered 429/5xx", Set.of(id), Set.of());
+                }
+            }
+            for (Map.Entry<String, Set<String>> gate : scan.mergedInto.entrySet()) {
+                for (String main : gate.getValue()) {
+                    boolean merged = ops("MergeProfiles").stream().anyMatch(c -> c.mayRemove() && main.equals(c.target)
+                            && c.merged.contains(gate.getKey()));
+                    if (!merged) violation(3, "the gates of " + shortId(gate.getKey()) + " name main profile " + shortId(main)
+                            + " but no merge of it into that profile may have acted", Set.of(gate.getKey(), main), Set.of());
+                }
+            }
+        }
+
+        // 1 (profiles) and 3 (refused removals)
+        void profilesThatVanished() {
+            // A profile goes once: of two removals of it, one of them a merge, one must answer 404 (and leave its data where the other put it).
+            List<Call> removals = calls.stream().filter(c -> c.acked() && removal(c)).toList();
+            for (Call a : removals) {
+                for (Call b : removals) {
+                    if (a.id >= b.id || a.op.equals("DeleteProfile") && b.op.equals("DeleteProfile")
+                            || a.op.equals("MergeProfiles") && b.op.equals("MergeProfiles") && a.target.equals(b.target)) continue;
+                    Set<String> both = new HashSet<>(a.op.equals("DeleteProfile") ? List.of(a.target) : a.merged);
+                    both.retainAll(b.op.equals("DeleteProfile") ? List.of(b.target) : b.merged);
+                    if (!both.isEmpty()) violation(3, "profile(s) " + shortIds(both) + " removed by two calls that both answered 200: #"
+                            + a.id + " " + a.op + " " + a.args + " and #" + b.id + " " + b.op + " " + b.args
+                            + " (the one ordered second finds it gone and must answer 404)", union(a.profiles, b.profiles), Set.of());
+                }
+            }
+            Set<String> known = new LinkedHashSet<>();
+            for (Call c : calls) if (c.op.equals("SearchProfiles") || c.op.equals("CreateProfile")) known.addAll(c.profiles);
+            for (String id : known) {
+                if (scan.profiles.contains(id) || !removers(id).isEmpty()) continue;
+                boolean refused = calls.stream().anyMatch(c -> c.op.equals("DeleteProfile") && id.equals(c.target)
+                        || c.op.equals("MergeProfiles") && c.merged.contains(id));
+                violation(refused ? 3 : 1, "profile " + shortId(id) + " is gone, but " + (refused
+                        ? "every DeleteProfile/MergeProfiles of it answered 400/404" : "no call removed it"), Set.of(id), Set.of());
+            }
+        }
+
+        // 4. one inferred profile per new phone
+        void oneProfilePerPhone() {
+            for (String phone : h.customers) {
+                boolean explicit = calls.stream().anyMatch(c -> phone.equals(c.phone)
+                        && (c.op.equals("CreateProfile") || c.op.equals("UpdateProfile")));
+                if (explicit) continue;
+                Set<String> holders = scan.holders("_phone", phoneKey(phone));
+                holders = holders.stream().filter(scan.profiles::contains).collect(Collectors.toSet());
+                if (holders.size() > 1 && Collections.disjoint(holders, unsettled)) {
+                    List<Call> puts = ops("PutProfileObject").stream().filter(c -> phone.equals(c.phone)).toList();
+                    Set<String> landedOn = new HashSet<>(holders); // and where its puts landed: the profiles it went through
+                    puts.forEach(c -> landedOn.addAll(c.profiles));
+                    violation(4, "phone " + phone + ", only ever put, is held by " + holders.size() + " profiles " + shortIds(holders),
+                            landedOn, puts.stream().map(c -> c.token).collect(Collectors.toSet()));
+                }
+            }
+        }
+
+        Set<String> settled(Set<String> holders) {
+            return holders.stream().filter(id -> !unsettled.contains(id)).collect(Collectors.toCollection(HashSet::new));
+        }
+
+        Set<String> profilesOf(TableScan.ObjectRow object) {
+            return object == null || object.profileId() == null ? Set.of() : Set.of(object.profileId());
+        }
+
+        static Set<String> union(Set<String> a, Set<String> b) {
+            Set<String> out = new HashSet<>(a);
+            out.addAll(b);
+            return out;
+        }
+
+        /** Every CTR object ListProfileObjects shows for the profile (all pages); empty for an unknown profile. */
+        List<Map<String, Object>> listObjects(String profile) {
+            return listed.computeIfAbsent(profile, p -> {
+                List<Map<String, Object>> all = new ArrayList<>();
+                String token = null;
+                do {
+                    Map<String, String> query = new HashMap<>(Map.of("max-results", "100"));
+                    if (token != null) query.put("next-token", token);
+                    APIGatewayProxyRequestEvent event = Events.listProfileObjects(DOMAIN, "CTR", p).withQueryStringParameters(query);
+                    APIGatewayProxyResponseEvent response = h.read.handleRequest(event, null);
+                    if (response.getStatusCode() == 404) return all;
+                    Map<String, Object> body = Events.body(response);
+                    all.addAll(items(response));
+                    token = (String) body.get("NextToken");
+                } while (token != null);
+                return all;
+            });
+        }
+
+        @SuppressWarnings("unchecked")
+        static List<Map<String, Object>> items(APIGatewayProxyResponseEvent response) {
+            if (response.getStatusCode() != 200) throw new AssertionError("read failed: " + response.getStatusCode() + " " + response.getBody());
+            return (List<Map<String, Object>>) Events.body(response).get("Items");
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package org.openprofiles.testing;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * One strongly consistent scan of a test table, read by the item formats of docs/data-model.md only
+ * (never the store's classes): profiles, key value holders (inline or spilled), objects, membership
+ * and gate shards. For invariant checks that must survive changes of the store's protocol.
+ */
+public final class TableScan {
+    /** An item that names a profile whose item does not exist. */
+    public record Dangling(String pk, String profileId, String why) {
+        @Override
+        public String toString() {
+            return pk + ": " + why + " " + profileId;
+        }
+    }
+
+    /** A profile object item. */
+    public record ObjectRow(String pk, String uniqueKey, String profileId, String object, Set<String> objectKeys) {}
+
+    /** What a gate of a profile that is gone may hold: its id, its expiry and (merged) the main profile. */
+    public static final Set<String> CLOSED_GATE = Set.of("pk", "profileId", "expiresAt", "mergedInto");
+
+    public final List<Map<String, AttributeValue>> items;
+    /** Ids of the profile items. */
+    public final Set<String> profiles = new HashSet<>();
+    /** {@code keyName#value} → the profiles holding it. */
+    public final Map<String, Set<String>> holders = new HashMap<>();
+    public final List<ObjectRow> objects = new ArrayList<>();
+    /** Profile id → the main profiles its gates name ({@code mergedInto}). */
+    public final Map<String, Set<String>> mergedInto = new HashMap<>();
+    /** Profiles with a closed gate (one without {@code fencedUntil}): DeleteProfile or MergeProfiles began on them. */
+    public final Set<String> closed = new HashSet<>();
+
+    private TableScan(List<Map<String, AttributeValue>> items) {
+        this.items = items;
+        for (Map<String, AttributeValue> item : items) {
+            String kind = kind(item);
+            if (kind.equals("P")) profiles.add(item.get("profileId").s());
+            if (kind.equals("K")) {
+                String key = item.get("keyName").s() + "#" + item.get("keyValue").s();
+                Set<String> ids = holders.computeIfAbsent(key, k -> new HashSet<>());
+                if (item.containsKey("profileIds")) ids.addAll(item.get("profileIds").ss());
+                if (item.containsKey("profileId")) ids.add(item.get("profileId").s()); // a holder item of a spilled value
+            }
+            if (kind.equals("O")) {
+                objects.add(new ObjectRow(pk(item), item.get("uniqueKey").s(), string(item, "profileId"), string(item, "object"),
+                        item.containsKey("objectKeys") ? Set.copyOf(item.get("objectKeys").ss()) : Set.of()));
+            }
+            if (kind.equals("G") && !item.containsKey("fencedUntil")) closed.add(idIn(item));
+            if (kind.equals("G") && item.containsKey("mergedInto")) {
+                mergedInto.computeIfAbsent(idIn(item), k -> new HashSet<>()).add(item.get("mergedInto").s());
+            }
+        }
+    }
+
+    public static TableScan of(DynamoDbClient client, String table) {
+        return new TableScan(client.scanPaginator(r -> r.tableName(table).consistentRead(true)).items().stream().toList());
+    }
+
+    /** The profiles holding a key value (normalised as stored). */
+    public Set<String> holders(String keyName, String value) {
+        return holders.getOrDefault(keyName + "#" + value, Set.of());
+    }
+
+    /**
+     * Items that name a profile whose item does not exist (objects excepted: the caller judges those):
+     * a key value or holder item listing it, a membership shard of it, a gate of it holding more than
+     * {@link #CLOSED_GATE}.
+     */
+    public List<Dangling> dangling() {
+        List<Dangling> found = new ArrayList<>();
+        for (Map<String, AttributeValue> item : items) {
+            switch (kind(item)) {
+                case "K" -> {
+                    for (String id : item.containsKey("profileIds") ? item.get("profileIds").ss() : List.<String>of()) {
+                        if (!profiles.contains(id)) found.add(new Dangling(pk(item), id, "key value lists missing profile"));
+                    }
+                    if (item.containsKey("profileId") && !profiles.contains(item.get("profileId").s())) {
+                        found.add(new Dangling(pk(item), item.get("profileId").s(), "holder item of missing profile"));
+                    }
+                }
+                case "M" -> {
+                    if (!profiles.contains(idIn(item))) found.add(new Dangling(pk(item), idIn(item), "membership shard of missing profile"));
+                }
+                case "G" -> {
+                    if (!profiles.contains(idIn(item)) && !CLOSED_GATE.containsAll(item.keySet())) {
+                        found.add(new Dangling(pk(item), idIn(item), "gate holding " + item.keySet() + " of missing profile"));
+                    }
+                }
+                default -> { }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Items whose text holds {@code text} (case-insensitive), gates holding only {@link #CLOSED_GATE}
+     * (of any profile: a merged profile's gate names its main profile) excepted. Each as "pk: item".
+     */
+    public List<String> mentioning(String text) {
+        String needle = text.toLowerCase(Locale.ROOT);
+        List<String> found = new ArrayList<>();
+        for (Map<String, AttributeValue> item : items) {
+            if (kind(item).equals("G") && CLOSED_GATE.containsAll(item.keySet())) continue;
+            if (item.toString().toLowerCase(Locale.ROOT).contains(needle)) found.add(pk(item) + ": " + item);
+        }
+        return found;
+    }
+
+    private static String pk(Map<String, AttributeValue> item) {
+        return item.get("pk").s();
+    }
+
+    /** The kind letter of {@code D#<domain>#<kind>#...}. */
+    private static String kind(Map<String, AttributeValue> item) {
+        String[] parts = pk(item).split("#", 4);
+        return parts.length > 2 ? parts[2] : "";
+    }
+
+    /** The profile id of {@code D#<domain>#G|M#<profileId>#<shard>}. */
+    private static String idIn(Map<String, AttributeValue> item) {
+        return pk(item).split("#")[3];
+    }
+
+    private static String string(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+}

@@ -74,9 +74,14 @@ final class ProfileMerge {
             objectsOf.put(entry.getKey(), objects);
             // A value recorded for an object that no longer brings it stays with the profile (keys
             // accumulate): the main profile keeps it as retained, so that its own erasure finds it.
+            // An object another finisher of this merge already moved to the main profile still brings its values.
+            Map<String, ProfileShards.Member> notOnMerged = new LinkedHashMap<>(recorded.members());
+            for (ProfileShards.Member object : objects) notOnMerged.remove(StoreKeys.member(object.objectTypeName(), object.uniqueKey()));
+            List<ProfileShards.Member> sources = new ArrayList<>(objects);
+            sources.addAll(writes.onProfile(domain, mainId, notOnMerged.values(), true, deadline));
             Set<KeyValue> unsourced = new LinkedHashSet<>();
             for (ProfileShards.Member m : recorded.members().values()) unsourced.addAll(m.profileKeys());
-            for (ProfileShards.Member object : objects) {
+            for (ProfileShards.Member object : sources) {
                 keys.addAll(object.profileKeys());
                 unsourced.removeAll(object.profileKeys());
             }

@@ -64,14 +64,14 @@ import org.openprofiles.testing.TestDomains;
  *     been on that ended after the put began, explains its absence; an acknowledged AddProfileKey
  *     stays on its profile while the profile exists; every object's key values name its profile;
  *     no profile vanishes without a call that may have removed it;</li>
- *   <li>erased means erased: after DeleteProfile or MergeProfiles answered 200, no item but a closed
- *     gate (id, expiry, mergedInto) holds the removed id, and no search, list or batch-get shows it;
+ *   <li>erased means erased: after DeleteProfile or MergeProfiles answered 200, no item but a bare
+ *     shard marker (id, operation, expiry, mergedInto) holds the removed id, and no search, list or batch-get shows it;
  *     no key value, holder, object or membership item names a missing profile; a record's contact
  *     id names no profile once the record is gone;</li>
  *   <li>all or nothing: a put, AddProfileKey, CreateProfile or UpdateProfile that answered only
  *     4xx/429 left no trace of its (unique) values; a DeleteProfileObject that answered only
- *     4xx/429 deleted nothing; a gate names a main profile only after a merge into it that may have
- *     acted; an existing profile has no closed gate (a gate without {@code fencedUntil}) unless a
+ *     4xx/429 deleted nothing; a shard names a main profile only after a merge into it that may have
+ *     acted; an existing profile has no closed shard (one with {@code closedBy}) unless a
  *     removal of it answered 429/5xx (else every write to it answers 404 while reads show it); no profile
  *     is removed by two calls that both answered 200, one of them a merge;</li>
  *   <li>one inferred profile per new key value: a phone that no CreateProfile or UpdateProfile named

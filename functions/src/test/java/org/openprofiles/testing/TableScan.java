@@ -12,8 +12,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * One strongly consistent scan of a test table, read by the item formats of docs/data-model.md only
- * (never the store's classes): profiles, key value holders (inline or spilled), objects, membership
- * and gate shards. For invariant checks that must survive changes of the store's protocol.
+ * (never the store's classes): profiles, key value holders (inline or spilled), objects, and the
+ * profiles' shards (membership and close marks). For invariant checks that must survive changes of the store's protocol.
  */
 public final class TableScan {
     /** An item that names a profile whose item does not exist. */
@@ -27,8 +27,8 @@ public final class TableScan {
     /** A profile object item. */
     public record ObjectRow(String pk, String uniqueKey, String profileId, String object, Set<String> objectKeys) {}
 
-    /** What a gate of a profile that is gone may hold: its id, its expiry and (merged) the main profile. */
-    public static final Set<String> CLOSED_GATE = Set.of("pk", "profileId", "expiresAt", "mergedInto");
+    /** What a shard of a profile that is gone may hold (a bare marker): its id, the operation, its expiry and (merged) the main profile. */
+    public static final Set<String> CLOSED_GATE = Set.of("pk", "profileId", "expiresAt", "mergedInto", "closedBy", "closedAt", "n");
 
     public final List<Map<String, AttributeValue>> items;
     /** Ids of the profile items. */
@@ -36,9 +36,9 @@ public final class TableScan {
     /** {@code keyName#value} → the profiles holding it. */
     public final Map<String, Set<String>> holders = new HashMap<>();
     public final List<ObjectRow> objects = new ArrayList<>();
-    /** Profile id → the main profiles its gates name ({@code mergedInto}). */
+    /** Profile id → the main profiles its shards name ({@code mergedInto}). */
     public final Map<String, Set<String>> mergedInto = new HashMap<>();
-    /** Profiles with a closed gate (one without {@code fencedUntil}): DeleteProfile or MergeProfiles began on them. */
+    /** Profiles with a closed shard (one with {@code closedBy}): DeleteProfile or MergeProfiles began closing them. */
     public final Set<String> closed = new HashSet<>();
 
     private TableScan(List<Map<String, AttributeValue>> items) {
@@ -56,8 +56,8 @@ public final class TableScan {
                 objects.add(new ObjectRow(pk(item), item.get("uniqueKey").s(), string(item, "profileId"), string(item, "object"),
                         item.containsKey("objectKeys") ? Set.copyOf(item.get("objectKeys").ss()) : Set.of()));
             }
-            if (kind.equals("G") && !item.containsKey("fencedUntil")) closed.add(idIn(item));
-            if (kind.equals("G") && item.containsKey("mergedInto")) {
+            if (kind.equals("S") && item.containsKey("closedBy")) closed.add(idIn(item));
+            if (kind.equals("S") && item.containsKey("mergedInto")) {
                 mergedInto.computeIfAbsent(idIn(item), k -> new HashSet<>()).add(item.get("mergedInto").s());
             }
         }
@@ -74,8 +74,8 @@ public final class TableScan {
 
     /**
      * Items that name a profile whose item does not exist (objects excepted: the caller judges those):
-     * a key value or holder item listing it, a membership shard of it, a gate of it holding more than
-     * {@link #CLOSED_GATE}.
+     * a key value or holder item listing it, a shard of it that is more than a bare marker
+     * ({@link #CLOSED_GATE} with an expiry).
      */
     public List<Dangling> dangling() {
         List<Dangling> found = new ArrayList<>();
@@ -89,12 +89,9 @@ public final class TableScan {
                         found.add(new Dangling(pk(item), item.get("profileId").s(), "holder item of missing profile"));
                     }
                 }
-                case "M" -> {
-                    if (!profiles.contains(idIn(item))) found.add(new Dangling(pk(item), idIn(item), "membership shard of missing profile"));
-                }
-                case "G" -> {
-                    if (!profiles.contains(idIn(item)) && !CLOSED_GATE.containsAll(item.keySet())) {
-                        found.add(new Dangling(pk(item), idIn(item), "gate holding " + item.keySet() + " of missing profile"));
+                case "S" -> {
+                    if (!profiles.contains(idIn(item)) && !(CLOSED_GATE.containsAll(item.keySet()) && item.containsKey("expiresAt"))) {
+                        found.add(new Dangling(pk(item), idIn(item), "shard holding " + item.keySet() + " of missing profile"));
                     }
                 }
                 default -> { }
@@ -104,14 +101,14 @@ public final class TableScan {
     }
 
     /**
-     * Items whose text holds {@code text} (case-insensitive), gates holding only {@link #CLOSED_GATE}
-     * (of any profile: a merged profile's gate names its main profile) excepted. Each as "pk: item".
+     * Items whose text holds {@code text} (case-insensitive), bare shard markers ({@link #CLOSED_GATE})
+     * (of any profile: a merged profile's marker names its main profile) excepted. Each as "pk: item".
      */
     public List<String> mentioning(String text) {
         String needle = text.toLowerCase(Locale.ROOT);
         List<String> found = new ArrayList<>();
         for (Map<String, AttributeValue> item : items) {
-            if (kind(item).equals("G") && CLOSED_GATE.containsAll(item.keySet())) continue;
+            if (kind(item).equals("S") && CLOSED_GATE.containsAll(item.keySet()) && item.containsKey("expiresAt")) continue;
             if (item.toString().toLowerCase(Locale.ROOT).contains(needle)) found.add(pk(item) + ": " + item);
         }
         return found;
@@ -127,7 +124,7 @@ public final class TableScan {
         return parts.length > 2 ? parts[2] : "";
     }
 
-    /** The profile id of {@code D#<domain>#G|M#<profileId>#<shard>}. */
+    /** The profile id of {@code D#<domain>#S#<profileId>#<shard>}. */
     private static String idIn(Map<String, AttributeValue> item) {
         return pk(item).split("#")[3];
     }

@@ -119,7 +119,7 @@ public final class PutProfileObjectService {
                 profileKeys.addAll(keys);
             }
             ObjectPut put = new ObjectPut(domain.name(), type.name(), uniqueKey, request.objectJson(), objectKeys,
-                    expiresAt, profileId, create, profileFields, profileKeys, keptProfileId);
+                    expiresAt, profileId, create, profileFields, profileKeys, keptProfileId, Set.copyOf(closed.keySet()));
             try {
                 store.objects().write(put, seen, deadline);
             } catch (ProfileClosedException e) {

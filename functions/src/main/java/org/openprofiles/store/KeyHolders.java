@@ -53,10 +53,20 @@ final class KeyHolders {
      * @throws IllegalStateException when the value must {@link #spill} first
      */
     List<TransactWriteItem> add(String domain, KeyValue key, Snapshot.KeyState seen, String profileId) {
+        return add(domain, key, seen, profileId, Set.of());
+    }
+
+    /**
+     * The same, also dropping from the value the holders in {@code closed} (profiles the caller found
+     * deleted or merged away: their erasure or merge takes them out a moment later, and until then
+     * they would make the value look shared). A value that holds the profile and none of them: nothing.
+     */
+    List<TransactWriteItem> add(String domain, KeyValue key, Snapshot.KeyState seen, String profileId, Set<String> closed) {
         if (seen != null && seen.spilled()) return List.of(holder(domain, key, profileId));
-        if (seen != null && seen.profileIds().contains(profileId)) return List.of();
-        if (needsSpill(seen, profileId)) throw new IllegalStateException("spill the key value first");
         Set<String> ids = new LinkedHashSet<>(seen == null ? Set.of() : seen.profileIds());
+        boolean stale = ids.removeAll(closed);
+        if (!stale && ids.contains(profileId)) return List.of();
+        if (!stale && needsSpill(seen, profileId)) throw new IllegalStateException("spill the key value first");
         ids.add(profileId);
         return List.of(keyItem(domain, key, seen, ids, false));
     }

@@ -68,7 +68,7 @@ public final class ObjectWriter {
                 adds.add(profileUpdate(put, now));
             }
             for (KeyValue key : new LinkedHashSet<>(put.profileKeys())) {
-                adds.addAll(holders.add(put.domainName(), key, seen.keys().get(key), put.profileId()));
+                adds.addAll(holders.add(put.domainName(), key, seen.keys().get(key), put.profileId(), put.closedHolders()));
             }
             boolean alreadyOnProfile = seen.object() != null && put.profileId().equals(seen.object().profileId());
             // The object joins the profile's membership, or brings it key values it did not record yet.

@@ -111,7 +111,8 @@ class LifecycleHistoryTest {
         THROTTLING(false, () -> throttling(Rules.defaults().conflictWindowMs(25))),
         LOST_RESPONSES(false, () -> lostResponses(Rules.defaults().conflictWindowMs(25))),
         INDEX_LAG(false, () -> Rules.defaults().conflictWindowMs(25).indexLagMs(500)),
-        ALL(false, () -> lostResponses(throttling(Rules.defaults().conflictWindowMs(25))).indexLagMs(500));
+        STALE_AND_TORN_READS(false, () -> Rules.defaults().conflictWindowMs(25).staleReadMs(300).tornReads(true)),
+        ALL(false, () -> lostResponses(throttling(Rules.defaults().conflictWindowMs(25))).indexLagMs(500).staleReadMs(300).tornReads(true));
 
         /** Every history meets transaction conflicts (asserted only where they are the point: other faults change the timing). */
         final boolean conflicts;
@@ -124,12 +125,12 @@ class LifecycleHistoryTest {
 
         static Rules throttling(Rules rules) {
             for (String op : List.of("TransactWriteItems", "BatchGetItem", "UpdateItem", "BatchWriteItem")) rules.throttleEvery(op, 7);
-            return rules;
+            return rules.unprocessItemsEvery(5).unprocessKeysEvery(11); // partial BatchWriteItem and BatchGetItem too
         }
 
         static Rules lostResponses(Rules rules) {
             for (String op : List.of("TransactWriteItems", "UpdateItem", "BatchWriteItem", "DeleteItem")) rules.loseResponseEvery(op, 9);
-            return rules;
+            return rules.inProgressAfterLossMs(50); // a retry meets the transaction still completing
         }
     }
 

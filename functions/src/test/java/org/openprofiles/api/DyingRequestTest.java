@@ -191,7 +191,13 @@ class DyingRequestTest {
                 assertTrue(merged || home.equals(w.b), when + ": records on a third profile " + home);
                 assertEquals(!merged, w.exists(w.b), when + ": the merged profile");
                 assertEquals(Set.of(merged ? w.a : w.b), w.found("_phone", PHONE_FIELD), when);
-                if (merged) assertEquals(List.of(), w.itemsMentioning(w.b), when + ": the merged profile's id stays in the table");
+                if (merged) {
+                    assertEquals(List.of(), w.itemsMentioning(w.b), when + ": the merged profile's id stays in the table");
+                    // A moved record is a source of its values on the main profile like any other (not a retained key).
+                    ok(w.lifecycle.handleRequest(call("POST", ProfileLifecycleHandler.DELETE_OBJECT_RESOURCE, Map.of("ProfileId", w.a,
+                            "ObjectTypeName", "CTR", "ProfileObjectUniqueKey", w.uniqueKeys.get("b-0"))), TestContext.remaining(15_000)));
+                    assertEquals(Set.of(), w.found("_ctrContactId", "b-0"), when + ": a deleted moved record's contact id stays");
+                }
                 yield merged;
             }
             case DELETE_PROFILE -> {

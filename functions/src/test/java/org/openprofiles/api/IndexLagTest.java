@@ -82,11 +82,13 @@ class IndexLagTest {
         String victim = stored.object(DOMAIN, "CTR", first).orElseThrow().profileId();
         for (int i = 1; i < 10; i++) putCtr("lag-delete-" + i, "+1 206 555 0700");
         assertEquals(0, listed(victim), "the index does not show the profile's objects yet");
+        proxy.resetStats(); // from here on, only the deletion's own index queries count
 
         lifecycle("POST", ProfileLifecycleHandler.DELETE_RESOURCE, Map.of("ProfileId", victim));
 
         ProfileLifecycleTest.assertNothingOf(table, victim, List.of("lag-delete-", "+12065550700"));
-        assertTrue(proxy.stats().indexItemsHidden() >= 10, "the erasure's index query saw nothing either");
+        assertTrue(proxy.stats().indexItemsHidden() >= 10, "the erasure's own index query saw nothing either (hidden: "
+                + proxy.stats().indexItemsHidden() + "): the shards found the objects");
     }
 
     @Test

@@ -1,6 +1,19 @@
 package org.openprofiles.store;
 
 import java.time.Clock;
+import org.openprofiles.store.ingest.KeyHolders;
+import org.openprofiles.store.ingest.KeyWriter;
+import org.openprofiles.store.ingest.ObjectWriter;
+import org.openprofiles.store.ingest.ResolutionReader;
+import org.openprofiles.store.lifecycle.LifecycleWrites;
+import org.openprofiles.store.lifecycle.ProfileDeletion;
+import org.openprofiles.store.lifecycle.ProfileMerge;
+import org.openprofiles.store.lifecycle.ProfileOps;
+import org.openprofiles.store.lifecycle.ProfileShards;
+import org.openprofiles.store.lifecycle.ProfileWriter;
+import org.openprofiles.store.read.ProfileQueries;
+import org.openprofiles.store.table.DynamoCalls;
+import org.openprofiles.store.table.StoreKeys;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**

@@ -19,9 +19,9 @@ import org.openprofiles.model.Domain;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.model.StandardProfile;
-import org.openprofiles.store.read.ObjectPage;
+import org.openprofiles.store.read.ProfileQueries.ObjectPage;
 import org.openprofiles.store.ProfileStore;
-import org.openprofiles.store.read.StoredProfile;
+import org.openprofiles.store.read.ProfileQueries.StoredProfile;
 
 /** The read path: SearchProfiles and ListProfileObjects. */
 public final class ProfileReadService {

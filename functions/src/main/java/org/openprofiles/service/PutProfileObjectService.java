@@ -25,7 +25,7 @@ import org.openprofiles.store.config.ConfigRead;
 import org.openprofiles.store.ingest.ObjectPut;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.lifecycle.ProfileShards;
-import org.openprofiles.store.ingest.ProfileClosedException;
+import org.openprofiles.store.ingest.ObjectWriter.ProfileClosedException;
 import org.openprofiles.store.ingest.Snapshot;
 import org.openprofiles.store.table.WriteConflictException;
 import java.util.HashMap;

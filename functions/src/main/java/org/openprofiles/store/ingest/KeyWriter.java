@@ -14,7 +14,7 @@ import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.store.config.ConfigRead;
-import org.openprofiles.store.lifecycle.PendingOperation;
+import org.openprofiles.store.lifecycle.ProfileOps.PendingOperation;
 import org.openprofiles.store.lifecycle.ProfileShards;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.ProfileItem;

@@ -32,6 +32,31 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * so attaches that change nothing shared never hold the same item (docs/data-model.md).
  */
 public final class ObjectWriter {
+    /**
+     * A put was refused by a shard of a profile it adds to ({@link ProfileShards}): the profile is closed
+     * (DeleteProfile or MergeProfiles), or a value the put relied on was removed from it since the put's
+     * read. Nothing was written; the caller reads that shard
+     * ({@link org.openprofiles.store.ProfileStore#closedState}) and decides again.
+     */
+    public static final class ProfileClosedException extends RuntimeException {
+        private final String profileId;
+        private final int shard;
+
+        public ProfileClosedException(String profileId, int shard) {
+            super("refused by a profile shard", null, false, false);
+            this.profileId = profileId;
+            this.shard = shard;
+        }
+
+        public String profileId() {
+            return profileId;
+        }
+
+        public int shard() {
+            return shard;
+        }
+    }
+
     private final DynamoCalls calls;
     private final KeyHolders holders;
     private final ProfileShards shards;

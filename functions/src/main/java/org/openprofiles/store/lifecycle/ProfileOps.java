@@ -44,6 +44,23 @@ public final class ProfileOps {
      */
     static final Duration ABANDONED_AFTER = DynamoDbClients.FUNCTION_TIMEOUT.plusSeconds(2);
 
+    /**
+     * A request met a DeleteProfile or MergeProfiles recorded on a profile it works on: nothing was
+     * written; the caller finishes that operation ({@link ProfileOps#help}) and decides again.
+     */
+    public static final class PendingOperation extends RuntimeException {
+        private final ProfileOp op;
+
+        public PendingOperation(ProfileOp op) {
+            super("a recorded operation is not finished", null, false, false);
+            this.op = op;
+        }
+
+        public ProfileOp op() {
+            return op;
+        }
+    }
+
     private final DynamoCalls calls;
     private final ResolutionReader reader;
     private final ProfileDeletion deletion;

@@ -19,6 +19,7 @@ import org.openprofiles.resolution.StandardKeys;
 import org.openprofiles.store.config.ConfigRead;
 import org.openprofiles.store.ingest.KeyWriter;
 import org.openprofiles.store.ingest.Snapshot;
+import org.openprofiles.store.lifecycle.ProfileOps.PendingOperation;
 import org.openprofiles.store.table.ProfileItem;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;

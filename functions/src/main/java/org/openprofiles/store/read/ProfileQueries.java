@@ -33,6 +33,24 @@ public final class ProfileQueries {
     /** Holder ids fetched per index page when a spilled value is listed. */
     static final int HOLDER_PAGE = 500;
 
+    /** A profile as stored: its id and standard fields by path below {@code _profile.}. */
+    public record StoredProfile(String profileId, Map<String, String> fields) {}
+
+    /**
+     * A profile object as stored.
+     *
+     * @param profileId the profile it is attached to, or null when it matched none
+     * @param object    the object exactly as it was put
+     */
+    public record StoredObject(String objectTypeName, String profileObjectUniqueKey, String profileId, String object) {}
+
+    /**
+     * One page of a profile's objects.
+     *
+     * @param nextToken an opaque token for the next page, or null on the last page
+     */
+    public record ObjectPage(List<StoredObject> objects, String nextToken) {}
+
     private final DynamoCalls calls;
     private final Clock clock;
 

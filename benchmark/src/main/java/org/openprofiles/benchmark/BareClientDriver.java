@@ -1,7 +1,7 @@
 package org.openprofiles.benchmark;
 
 import java.util.Map;
-import org.openprofiles.store.DynamoDbClients;
+import org.openprofiles.store.table.DynamoDbClients;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

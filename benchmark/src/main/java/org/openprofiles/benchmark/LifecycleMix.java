@@ -26,10 +26,10 @@ import org.openprofiles.service.Domains;
 import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.ProfileLifecycleService;
 import org.openprofiles.service.PutProfileObjectService;
-import org.openprofiles.store.ConfigStore;
+import org.openprofiles.store.config.ConfigStore;
 import org.openprofiles.store.ProfileStore;
-import org.openprofiles.store.ProfilesTable;
-import org.openprofiles.store.StoreKeys;
+import org.openprofiles.store.table.ProfilesTable;
+import org.openprofiles.store.table.StoreKeys;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 

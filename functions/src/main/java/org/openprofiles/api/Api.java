@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 import org.openprofiles.json.Json;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.ServiceException;
-import org.openprofiles.store.DynamoDbClients;
+import org.openprofiles.store.table.DynamoDbClients;
 
 /**
  * What every handler shares: reading the API Gateway event, the restJson1 wire format of results

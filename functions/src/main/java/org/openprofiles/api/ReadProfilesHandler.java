@@ -17,8 +17,8 @@ import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.ProfileSearchResult;
 import org.openprofiles.service.SearchKey;
 import org.openprofiles.service.SearchProfilesRequest;
-import org.openprofiles.store.ObjectPage;
-import org.openprofiles.store.StoredObject;
+import org.openprofiles.store.read.ProfileQueries.ObjectPage;
+import org.openprofiles.store.read.ProfileQueries.StoredObject;
 
 /**
  * The read-only function: {@code POST /domains/{DomainName}/profiles/search} (SearchProfiles) and

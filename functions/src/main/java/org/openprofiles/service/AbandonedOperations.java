@@ -6,7 +6,7 @@ import java.time.Instant;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.Domain;
 import org.openprofiles.model.ServiceException;
-import org.openprofiles.store.ConfigStore;
+import org.openprofiles.store.config.ConfigStore;
 import org.openprofiles.store.ProfileStore;
 
 /**

@@ -2,7 +2,7 @@ package org.openprofiles.service;
 
 import java.util.Objects;
 import org.openprofiles.model.ServiceException;
-import org.openprofiles.store.ConfigRead;
+import org.openprofiles.store.config.ConfigRead;
 
 /**
  * PutProfileObject decides with the configuration its container has cached, and confirms it: a

@@ -19,12 +19,12 @@ import org.openprofiles.config.Templates;
 import org.openprofiles.json.Json;
 import org.openprofiles.model.ObjectType;
 import org.openprofiles.model.ServiceException;
-import org.openprofiles.store.ConfigStore;
-import org.openprofiles.store.ConfigStore.DomainItem;
-import org.openprofiles.store.ConfigStore.Refusal;
-import org.openprofiles.store.ConfigStore.RefusedException;
-import org.openprofiles.store.ConfigStore.TypeItem;
-import org.openprofiles.store.WriteConflictException;
+import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.store.config.ConfigStore.DomainItem;
+import org.openprofiles.store.config.ConfigStore.Refusal;
+import org.openprofiles.store.config.ConfigStore.RefusedException;
+import org.openprofiles.store.config.ConfigStore.TypeItem;
+import org.openprofiles.store.table.WriteConflictException;
 
 /**
  * Runtime administration (spec 12): domains, object types and templates. Object type definitions

@@ -2,7 +2,7 @@ package org.openprofiles.service;
 
 import java.util.Map;
 import org.openprofiles.model.Domain;
-import org.openprofiles.store.ConfigRead;
+import org.openprofiles.store.config.ConfigRead;
 
 /**
  * Where the services find a domain's configuration. In production ({@link LiveDomains}) it lives in

@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.openprofiles.json.Json;
-import org.openprofiles.store.ConfigStore;
-import org.openprofiles.store.ConfigStore.Erasure;
-import org.openprofiles.store.ConfigStore.ErasureJob;
-import org.openprofiles.store.DataEraser;
-import org.openprofiles.store.DynamoDbClients;
+import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.store.config.ConfigStore.Erasure;
+import org.openprofiles.store.config.ConfigStore.ErasureJob;
+import org.openprofiles.store.config.DataEraser;
+import org.openprofiles.store.table.DynamoDbClients;
 
 /**
  * Erases what DeleteDomain and DeleteProfileObjectType left behind (and finishes abandoned profile

@@ -12,8 +12,8 @@ import org.openprofiles.json.Json;
 import org.openprofiles.model.Domain;
 import org.openprofiles.model.ObjectType;
 import org.openprofiles.model.ServiceException;
-import org.openprofiles.store.ConfigRead;
-import org.openprofiles.store.ConfigStore;
+import org.openprofiles.store.config.ConfigRead;
+import org.openprofiles.store.config.ConfigStore;
 
 /**
  * The configuration as it is in the table, compiled once per version and cached per container.

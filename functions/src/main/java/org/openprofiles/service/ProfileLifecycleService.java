@@ -13,11 +13,11 @@ import org.openprofiles.model.Deadline;
 import org.openprofiles.model.Domain;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
-import org.openprofiles.store.ConfigRead;
-import org.openprofiles.store.PendingOperation;
+import org.openprofiles.store.config.ConfigRead;
+import org.openprofiles.store.lifecycle.ProfileOps.PendingOperation;
 import org.openprofiles.store.ProfileStore;
-import org.openprofiles.store.WriteConflictException;
-import org.openprofiles.store.StoredProfile;
+import org.openprofiles.store.table.WriteConflictException;
+import org.openprofiles.store.read.ProfileQueries.StoredProfile;
 
 /**
  * The profile lifecycle (spec 11): CreateProfile, UpdateProfile, BatchGetProfile, DeleteProfile,

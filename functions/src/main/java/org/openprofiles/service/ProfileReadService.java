@@ -14,14 +14,14 @@ import java.util.function.Supplier;
 import org.openprofiles.mapping.Normaliser;
 import org.openprofiles.model.ContentType;
 import org.openprofiles.model.Deadline;
-import org.openprofiles.store.ConfigRead;
+import org.openprofiles.store.config.ConfigRead;
 import org.openprofiles.model.Domain;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.model.StandardProfile;
-import org.openprofiles.store.ObjectPage;
+import org.openprofiles.store.read.ProfileQueries.ObjectPage;
 import org.openprofiles.store.ProfileStore;
-import org.openprofiles.store.StoredProfile;
+import org.openprofiles.store.read.ProfileQueries.StoredProfile;
 
 /** The read path: SearchProfiles and ListProfileObjects. */
 public final class ProfileReadService {

@@ -5,7 +5,7 @@ import java.util.function.Supplier;
 import org.openprofiles.model.Backoff;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.ServiceException;
-import org.openprofiles.store.WriteConflictException;
+import org.openprofiles.store.table.WriteConflictException;
 
 /**
  * Bounded retry of a write that did not land (a lost race, an item held by another transaction,

@@ -1,14 +1,38 @@
 package org.openprofiles.store;
 
 import java.time.Clock;
+import org.openprofiles.store.ingest.KeyHolders;
+import org.openprofiles.store.ingest.KeyWriter;
+import org.openprofiles.store.ingest.ObjectWriter;
+import org.openprofiles.store.ingest.ResolutionReader;
+import org.openprofiles.store.lifecycle.LifecycleWrites;
+import org.openprofiles.store.lifecycle.ProfileDeletion;
+import org.openprofiles.store.lifecycle.ProfileMerge;
+import org.openprofiles.store.lifecycle.ProfileOps;
+import org.openprofiles.store.lifecycle.ProfileShards;
+import org.openprofiles.store.lifecycle.ProfileWriter;
+import org.openprofiles.store.read.ProfileQueries;
+import org.openprofiles.store.table.DynamoCalls;
+import org.openprofiles.store.table.StoreKeys;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The profile aggregate in DynamoDB (profiles, the key values they hold, their objects), one
- * class per job: {@link ResolutionReader} reads what a PutProfileObject decides on,
- * {@link ObjectWriter} commits that decision, {@link KeyWriter} adds keys, {@link ProfileQueries}
- * serves the read path. Key formats live in {@link StoreKeys}, DynamoDB's limits and errors in
- * {@code DynamoCalls}. Built once per container.
+ * The profile aggregate in DynamoDB (profiles, the key values they hold, their objects): the one
+ * class the services build for profile data. Built once per container, it wires the store's
+ * classes, one job each, grouped by folder:
+ * <ul>
+ *   <li>{@code ingest}: {@link ResolutionReader} reads what a PutProfileObject decides on,
+ *     {@link ObjectWriter} commits that decision, {@link KeyWriter} adds and deletes keys,
+ *     {@link KeyHolders} is how a profile joins or leaves a key value's holders;</li>
+ *   <li>{@code lifecycle}: {@link ProfileWriter} (CreateProfile, UpdateProfile, DeleteProfileObject),
+ *     {@link ProfileOps} (DeleteProfile and MergeProfiles, finished by {@link ProfileDeletion} and
+ *     {@link ProfileMerge}), {@link ProfileShards} (where puts and removals meet);</li>
+ *   <li>{@code read}: {@link ProfileQueries}, the read path;</li>
+ *   <li>{@code table}: the items, key formats ({@link StoreKeys}), DynamoDB's limits and errors
+ *     ({@link DynamoCalls});</li>
+ *   <li>{@code config}: the configuration ({@link org.openprofiles.store.config.ConfigStore}) and
+ *     erasure ({@link org.openprofiles.store.config.DataEraser}), used beside this class.</li>
+ * </ul>
  */
 public final class ProfileStore {
     private final ResolutionReader reader;

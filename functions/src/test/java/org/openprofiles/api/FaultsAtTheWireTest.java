@@ -17,7 +17,7 @@ import org.openprofiles.model.KeyValue;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
 import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.PutProfileObjectService;
-import org.openprofiles.store.DynamoDbClients;
+import org.openprofiles.store.table.DynamoDbClients;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;

@@ -13,7 +13,7 @@ import org.openprofiles.model.KeyValue;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
-import org.openprofiles.store.StoredProfile;
+import org.openprofiles.store.read.ProfileQueries.StoredProfile;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.StoredData;

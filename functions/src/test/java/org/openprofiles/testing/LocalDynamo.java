@@ -7,7 +7,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.openprofiles.store.ProfilesTable;
+import org.openprofiles.store.table.ProfilesTable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;

@@ -23,7 +23,7 @@ import org.openprofiles.service.ErasureWorker;
 import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
-import org.openprofiles.store.ConfigStore;
+import org.openprofiles.store.config.ConfigStore;
 import org.openprofiles.store.ProfileStore;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;

@@ -2,7 +2,7 @@ package org.openprofiles.testing;
 
 import java.net.URI;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
-import org.openprofiles.store.DynamoDbClients;
+import org.openprofiles.store.table.DynamoDbClients;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;

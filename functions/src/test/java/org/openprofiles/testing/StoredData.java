@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.openprofiles.model.KeyValue;
-import org.openprofiles.store.ProfilesTable;
-import org.openprofiles.store.StoreKeys;
-import org.openprofiles.store.StoredObject;
-import org.openprofiles.store.StoredProfile;
+import org.openprofiles.store.table.ProfilesTable;
+import org.openprofiles.store.table.StoreKeys;
+import org.openprofiles.store.read.ProfileQueries.StoredObject;
+import org.openprofiles.store.read.ProfileQueries.StoredProfile;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 

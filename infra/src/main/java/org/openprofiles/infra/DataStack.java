@@ -1,6 +1,6 @@
 package org.openprofiles.infra;
 
-import org.openprofiles.store.ProfilesTable;
+import org.openprofiles.store.table.ProfilesTable;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;

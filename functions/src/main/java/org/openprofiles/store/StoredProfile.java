@@ -1,6 +1,0 @@
-package org.openprofiles.store;
-
-import java.util.Map;
-
-/** A profile as stored: its id and standard fields by path below {@code _profile.}. */
-public record StoredProfile(String profileId, Map<String, String> fields) {}

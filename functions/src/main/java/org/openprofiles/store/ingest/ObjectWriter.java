@@ -1,0 +1,234 @@
+package org.openprofiles.store.ingest;
+
+import static org.openprofiles.store.table.DynamoCalls.key;
+import static org.openprofiles.store.table.DynamoCalls.n;
+import static org.openprofiles.store.table.DynamoCalls.s;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.openprofiles.model.Deadline;
+import org.openprofiles.model.KeyValue;
+import org.openprofiles.store.lifecycle.ProfileShards;
+import org.openprofiles.store.table.DynamoCalls;
+import org.openprofiles.store.table.ObjectItem;
+import org.openprofiles.store.table.ProfileItem;
+import org.openprofiles.store.table.ProfilesTable;
+import org.openprofiles.store.table.StoreKeys;
+import org.openprofiles.store.table.WriteConflictException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Commits one PutProfileObject decision atomically. It touches only what the decision changes:
+ * the object, the profile when it is created or fields are set, and the key values the profile
+ * joins (conditioned on the revision read). Key values the profile already holds are not touched,
+ * so attaches that change nothing shared never hold the same item (docs/data-model.md).
+ */
+public final class ObjectWriter {
+    /**
+     * A put was refused by a shard of a profile it adds to ({@link ProfileShards}): the profile is closed
+     * (DeleteProfile or MergeProfiles), or a value the put relied on was removed from it since the put's
+     * read. Nothing was written; the caller reads that shard
+     * ({@link org.openprofiles.store.ProfileStore#closedState}) and decides again.
+     */
+    public static final class ProfileClosedException extends RuntimeException {
+        private final String profileId;
+        private final int shard;
+
+        public ProfileClosedException(String profileId, int shard) {
+            super("refused by a profile shard", null, false, false);
+            this.profileId = profileId;
+            this.shard = shard;
+        }
+
+        public String profileId() {
+            return profileId;
+        }
+
+        public int shard() {
+            return shard;
+        }
+    }
+
+    private final DynamoCalls calls;
+    private final KeyHolders holders;
+    private final ProfileShards shards;
+    private final Clock clock;
+
+    public ObjectWriter(DynamoCalls calls, KeyHolders holders, ProfileShards shards, Clock clock) {
+        this.calls = calls;
+        this.holders = holders;
+        this.shards = shards;
+        this.clock = clock;
+    }
+
+    /**
+     * @throws WriteConflictException when something the decision rests on changed, an item was held, or DynamoDB throttled
+     * @throws ProfileClosedException when a shard of the profile it attaches to (or moves the object from) refused it:
+     *                                 the profile is closed, or a value the put relied on was removed
+     */
+    public void write(ObjectPut put, Snapshot seen, Deadline deadline) {
+        if (put.profileId() != null && holders.spillFirst(calls, put.domainName(), put.profileKeys(), seen, put.profileId(), deadline)) {
+            throw new WriteConflictException("a key value was spilled; read again", false);
+        }
+        long now = clock.instant().getEpochSecond();
+        List<TransactWriteItem> actions = new ArrayList<>();
+        Map<Integer, ProfileClosedException> refusedAs = new HashMap<>();
+        actions.add(objectPut(put, now));
+        String movedFrom = seen.object() == null || seen.object().profileId() == null
+                || seen.object().profileId().equals(put.profileId()) ? null : seen.object().profileId();
+        if (movedFrom != null) {
+            // The old profile must still be open (its erasure may be deleting this object), and keeps
+            // the keys the object brought it (keys accumulate): listed so that its erasure finds them.
+            int shard = ProfileShards.randomShard();
+            refusedAs.put(actions.size(), new ProfileClosedException(movedFrom, shard));
+            actions.add(shards.add(put.domainName(), movedFrom, shard, List.of(), Map.of()));
+            if (!seen.object().profileKeys().isEmpty()) actions.add(retainKeys(put.domainName(), movedFrom, seen.object().profileKeys()));
+        }
+        if (put.profileId() != null) {
+            List<TransactWriteItem> adds = new ArrayList<>();
+            if (put.createProfile()) {
+                adds.add(profileCreate(put, now));
+            } else if (!put.profileFields().isEmpty()) {
+                adds.add(profileUpdate(put, now));
+            }
+            for (KeyValue key : new LinkedHashSet<>(put.profileKeys())) {
+                adds.addAll(holders.add(put.domainName(), key, seen.keys().get(key), put.profileId(), put.closedHolders()));
+            }
+            boolean alreadyOnProfile = seen.object() != null && put.profileId().equals(seen.object().profileId());
+            // The object joins the profile's membership, or brings it key values it did not record yet.
+            boolean joins = !alreadyOnProfile || !seen.object().profileKeys().containsAll(put.profileKeys());
+            ProfileShards.Member member = new ProfileShards.Member(put.objectTypeName(), put.uniqueKey(),
+                    new LinkedHashSet<>(put.profileKeys()));
+            if (put.createProfile()) {
+                actions.add(shards.add(put.domainName(), put.profileId(), ProfileShards.randomShard(), List.of(member), Map.of()));
+            } else if (joins || !(alreadyOnProfile && adds.isEmpty())) {
+                // Adds to an existing profile: one shard, refused once the profile is closed or a value
+                // this put relies on was removed since its read (docs/data-model.md).
+                int shard = ProfileShards.randomShard();
+                refusedAs.put(actions.size(), new ProfileClosedException(put.profileId(), shard));
+                actions.add(shards.add(put.domainName(), put.profileId(), shard, joins ? List.of(member) : List.of(), relied(put, seen)));
+            } else if (put.keptProfileId() == null) {
+                // Only the object changes, in place: it must still be on its profile (an erasure deletes it after).
+                actions.set(0, objectPut(put, now, put.profileId()));
+            }
+            actions.addAll(adds);
+        }
+        if (refusedAs.isEmpty()) {
+            calls.commit(actions, deadline);
+            return;
+        }
+        calls.transact(actions, deadline, reasons -> {
+            for (Map.Entry<Integer, ProfileClosedException> refused : refusedAs.entrySet()) {
+                if (KeyWriter.failed(reasons, refused.getKey())) return refused.getValue();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The values the object brings that the profile already held when read, which this write does
+     * not touch: a removal of one of them since the read must refuse it (docs/data-model.md).
+     */
+    private static Map<KeyValue, Snapshot.KeyState> relied(ObjectPut put, Snapshot seen) {
+        Map<KeyValue, Snapshot.KeyState> relied = new java.util.LinkedHashMap<>();
+        for (KeyValue key : put.profileKeys()) {
+            Snapshot.KeyState state = seen.keys().get(key);
+            if (state != null && !state.spilled() && state.profileIds().contains(put.profileId())) relied.put(key, state);
+        }
+        return relied;
+    }
+
+    private TransactWriteItem retainKeys(String domain, String profileId, Set<KeyValue> keys) {
+        List<String> ks = new ArrayList<>();
+        for (KeyValue key : keys) ks.add(StoreKeys.objectKey(key));
+        return TransactWriteItem.builder().update(Update.builder().tableName(calls.tableName)
+                .key(key(StoreKeys.profile(domain, profileId)))
+                .updateExpression("ADD #rk :ks")
+                .expressionAttributeNames(Map.of("#rk", ProfileItem.RETAINED_KEYS))
+                .expressionAttributeValues(Map.of(":ks", AttributeValue.fromSs(ks)))
+                .build()).build();
+    }
+
+    /**
+     * The object is written whatever a concurrent put wrote (last writer wins, as a replace does).
+     * Only a decision to keep the object where it was rests on it.
+     */
+    private TransactWriteItem objectPut(ObjectPut put, long now) {
+        return objectPut(put, now, put.keptProfileId());
+    }
+
+    private TransactWriteItem objectPut(ObjectPut put, long now, String mustBeOn) {
+        Set<String> objectKeys = new LinkedHashSet<>();
+        for (KeyValue key : put.objectKeys()) objectKeys.add(StoreKeys.objectKey(key));
+        String gsi1pk = put.profileId() == null
+                ? StoreKeys.unattachedObjects(put.domainName(), put.objectTypeName())
+                : StoreKeys.profileObjects(put.domainName(), put.profileId(), put.objectTypeName());
+        Set<String> profileKeys = new LinkedHashSet<>();
+        if (put.profileId() != null) for (KeyValue key : put.profileKeys()) profileKeys.add(StoreKeys.objectKey(key));
+        ObjectItem item = new ObjectItem(StoreKeys.object(put.domainName(), put.objectTypeName(), put.uniqueKey()),
+                put.objectTypeName(), put.uniqueKey(), put.profileId(), put.object(), objectKeys, profileKeys,
+                now, put.expiresAt(), gsi1pk, put.uniqueKey());
+        Put.Builder p = Put.builder().tableName(calls.tableName).item(ObjectItem.SCHEMA.itemToMap(item, true));
+        if (mustBeOn != null) {
+            p.conditionExpression("#profileId = :kept")
+                    .expressionAttributeNames(Map.of("#profileId", "profileId"))
+                    .expressionAttributeValues(Map.of(":kept", s(mustBeOn)));
+        }
+        return TransactWriteItem.builder().put(p.build()).build();
+    }
+
+    private TransactWriteItem profileCreate(ObjectPut put, long now) {
+        ProfileItem item = new ProfileItem(StoreKeys.profile(put.domainName(), put.profileId()), put.profileId(), now, now,
+                put.profileFields());
+        Put p = Put.builder().tableName(calls.tableName).item(ProfileItem.SCHEMA.itemToMap(item, true))
+                .conditionExpression("attribute_not_exists(#pk)")
+                .expressionAttributeNames(Map.of("#pk", ProfilesTable.PARTITION_KEY))
+                .build();
+        return TransactWriteItem.builder().put(p).build();
+    }
+
+    /**
+     * Sets only the given fields: an ingestion never blanks a field it has no value for. The
+     * placeholders are as short as they can be (",#F.#249=:249" is 13 characters), so that the
+     * 250 fields an object type may target stay inside DynamoDB's 4 KB expression limit.
+     */
+    static TransactWriteItem profileUpdate(String tableName, String pk, Map<String, String> fields, long now) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        StringBuilder expression = new StringBuilder("SET #u=:u,#v=if_not_exists(#v,:z)+:o");
+        names.put("#pk", ProfilesTable.PARTITION_KEY);
+        names.put("#u", "updatedAt");
+        names.put("#v", ProfileItem.VERSION);
+        values.put(":z", n(0));
+        values.put(":o", n(1));
+        names.put("#F", ProfileItem.FIELDS);
+        values.put(":u", n(now));
+        int i = 0;
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            names.put("#" + i, field.getKey());
+            values.put(":" + i, s(field.getValue()));
+            expression.append(",#F.#").append(i).append("=:").append(i);
+            i++;
+        }
+        Update u = Update.builder().tableName(tableName)
+                .key(key(pk))
+                .updateExpression(expression.toString())
+                .conditionExpression("attribute_exists(#pk)")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .build();
+        return TransactWriteItem.builder().update(u).build();
+    }
+
+    private TransactWriteItem profileUpdate(ObjectPut put, long now) {
+        return profileUpdate(calls.tableName, StoreKeys.profile(put.domainName(), put.profileId()), put.profileFields(), now);
+    }
+}

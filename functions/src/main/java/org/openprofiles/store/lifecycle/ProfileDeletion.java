@@ -1,0 +1,78 @@
+package org.openprofiles.store.lifecycle;
+
+import static org.openprofiles.store.table.DynamoCalls.key;
+import static org.openprofiles.store.table.DynamoCalls.s;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.openprofiles.model.Deadline;
+import org.openprofiles.model.KeyValue;
+import org.openprofiles.resolution.StandardKeys;
+import org.openprofiles.store.ingest.Snapshot;
+import org.openprofiles.store.table.DynamoCalls;
+import org.openprofiles.store.table.ProfilesTable;
+import org.openprofiles.store.table.StoreKeys;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * Finishes a recorded DeleteProfile (spec 11), from wherever it stopped: close the profile's shards
+ * (nothing is added to it after), read what it holds (its item and the objects its shards list), take
+ * its id from every key value (a value left with no holder is deleted), delete its objects, reduce its
+ * shards to bare expiring markers and, last, delete its item with the record. Every step is
+ * conditioned or idempotent, so two finishers (the call and a request that met the record) may run at
+ * once. Work grows with the profile's objects and keys, never with the domain.
+ */
+public final class ProfileDeletion {
+    private final LifecycleWrites writes;
+
+    public ProfileDeletion(LifecycleWrites writes) {
+        this.writes = writes;
+    }
+
+    void finish(String domain, ProfileOp op, Collection<String> objectTypeNames, Deadline deadline) {
+        String profileId = op.main();
+        writes.shards.close(domain, profileId, op.id(), null, deadline);
+        ProfileOps.markClosed(writes.calls, domain, profileId, op, deadline);
+        Snapshot seen = writes.reader.read(domain, List.of(), null, null, null, deadline, profileId, true);
+        Snapshot.ProfileState profile = seen.profile();
+        if (profile == null) return; // another finisher got to the end
+        List<ProfileShards.Member> objects = writes.objectsOf(domain, profileId, seen.shards(), objectTypeNames, deadline);
+        // Every value the profile may hold: its item's sources, every value an object was ever recorded to bring.
+        Set<KeyValue> keys = keysOnItem(profile);
+        for (ProfileShards.Member m : seen.shards().members().values()) keys.addAll(m.profileKeys());
+        List<TransactWriteItem> deletes = new ArrayList<>();
+        for (ProfileShards.Member object : objects) {
+            keys.addAll(object.profileKeys());
+            deletes.add(deleteObject(object.pk(domain), profileId));
+        }
+        // Keys first: an object is deleted only once the key values it brought no longer name this profile.
+        writes.changeHolders(domain, keys, (key, state) -> writes.holders.remove(domain, key, state, profileId), deadline);
+        writes.commitInChunks(deletes, deadline);
+        writes.shards.leaveMarkers(domain, profileId, op.id(), null, op.atMillis(), deadline);
+        DynamoCalls.call(() -> writes.calls.dynamo.deleteItem(r -> r.tableName(writes.calls.tableName)
+                .key(key(StoreKeys.profile(domain, profileId))).overrideConfiguration(DynamoCalls.within(deadline))));
+    }
+
+    /** The key values the profile item itself is a source of: its standard fields, AddProfileKey's, moved objects'. */
+    static Set<KeyValue> keysOnItem(Snapshot.ProfileState profile) {
+        Set<KeyValue> keys = new LinkedHashSet<>(StandardKeys.of(profile.fields()));
+        keys.addAll(StandardKeys.of(profile.ingestedFields()));
+        keys.addAll(profile.manualKeys());
+        keys.addAll(profile.retainedKeys());
+        return keys;
+    }
+
+    /** Deletes an object still on the profile (or already gone: a concurrent DeleteProfileObject or finisher). */
+    private TransactWriteItem deleteObject(String pk, String profileId) {
+        return TransactWriteItem.builder().delete(Delete.builder().tableName(writes.calls.tableName).key(key(pk))
+                .conditionExpression("attribute_not_exists(#pk) OR #profileId = :p")
+                .expressionAttributeNames(Map.of("#pk", ProfilesTable.PARTITION_KEY, "#profileId", "profileId"))
+                .expressionAttributeValues(Map.of(":p", s(profileId)))
+                .build()).build();
+    }
+}

@@ -1,0 +1,237 @@
+package org.openprofiles.store.lifecycle;
+
+import static org.openprofiles.store.table.DynamoCalls.key;
+import static org.openprofiles.store.table.DynamoCalls.n;
+import static org.openprofiles.store.table.DynamoCalls.s;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.openprofiles.model.Deadline;
+import org.openprofiles.model.KeyValue;
+import org.openprofiles.resolution.StandardKeys;
+import org.openprofiles.store.ingest.ResolutionReader;
+import org.openprofiles.store.ingest.Snapshot;
+import org.openprofiles.store.table.DynamoCalls;
+import org.openprofiles.store.table.ProfileItem;
+import org.openprofiles.store.table.ProfilesTable;
+import org.openprofiles.store.table.StoreKeys;
+import org.openprofiles.store.table.WriteConflictException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Finishes a recorded MergeProfiles (spec 11), from wherever it stopped. The record is on the main
+ * profile and every merged one ({@link ProfileOps#merge}), so none of them is deleted, merged or
+ * merged into by another operation meanwhile. For the merged profiles still there:
+ * <ol>
+ *   <li>close their shards, marked with the main profile (a put that meets one attaches to the main
+ *     profile instead), so nothing more lands on them;</li>
+ *   <li>read each one's item and shards: its objects and every key value it holds;</li>
+ *   <li>make each of those values name the main profile instead;</li>
+ *   <li>move the objects onto the main profile, 25 per transaction, each transaction adding them to
+ *     one of the main profile's shards like any attach;</li>
+ *   <li>merge the fields onto the main profile (conditioned on its version);</li>
+ *   <li>reduce the merged profiles' shards to bare markers and delete their items;</li>
+ *   <li>remove the record from the main profile.</li>
+ * </ol>
+ * Every step is conditioned or idempotent, so two finishers may run at once; a merged profile whose
+ * item is gone was finished (its fields were merged before its item was deleted).
+ */
+public final class ProfileMerge {
+    /**
+     * Objects moved per transaction: each moved object adds its entry and key values to one shard of
+     * the main profile, which must stay far below DynamoDB's 400 KB item size.
+     */
+    static final int MOVES_PER_TRANSACTION = 25;
+
+    private final LifecycleWrites writes;
+
+    public ProfileMerge(LifecycleWrites writes) {
+        this.writes = writes;
+    }
+
+    void finish(String domain, ProfileOp op, Collection<String> objectTypeNames, Deadline deadline) {
+        String mainId = op.main();
+        Map<String, Snapshot> merged = new LinkedHashMap<>();
+        for (String id : op.merged()) {
+            writes.shards.close(domain, id, op.id(), mainId, deadline);
+            ProfileOps.markClosed(writes.calls, domain, id, op, deadline);
+            Snapshot seen = writes.reader.read(domain, List.of(), null, null, null, deadline, id, true);
+            if (seen.profile() != null) merged.put(id, seen);
+        }
+        Set<KeyValue> keys = new LinkedHashSet<>();
+        Set<KeyValue> manualKeys = new LinkedHashSet<>();
+        Set<KeyValue> retainedKeys = new LinkedHashSet<>();
+        Map<String, List<ProfileShards.Member>> objectsOf = new HashMap<>();
+        for (Map.Entry<String, Snapshot> entry : merged.entrySet()) {
+            Snapshot.ProfileState profile = entry.getValue().profile();
+            keys.addAll(ProfileDeletion.keysOnItem(profile));
+            manualKeys.addAll(profile.manualKeys());
+            retainedKeys.addAll(profile.retainedKeys());
+            ProfileShards.Shards recorded = entry.getValue().shards();
+            List<ProfileShards.Member> objects = writes.objectsOf(domain, entry.getKey(), recorded, objectTypeNames, deadline);
+            objectsOf.put(entry.getKey(), objects);
+            // A value recorded for an object that no longer brings it stays with the profile (keys
+            // accumulate): the main profile keeps it as retained, so that its own erasure finds it.
+            // An object another finisher of this merge already moved to the main profile still brings its values.
+            Map<String, ProfileShards.Member> notOnMerged = new LinkedHashMap<>(recorded.members());
+            for (ProfileShards.Member object : objects) notOnMerged.remove(StoreKeys.member(object.objectTypeName(), object.uniqueKey()));
+            List<ProfileShards.Member> sources = new ArrayList<>(objects);
+            sources.addAll(writes.onProfile(domain, mainId, notOnMerged.values(), true, deadline));
+            Set<KeyValue> unsourced = new LinkedHashSet<>();
+            for (ProfileShards.Member m : recorded.members().values()) unsourced.addAll(m.profileKeys());
+            for (ProfileShards.Member object : sources) {
+                keys.addAll(object.profileKeys());
+                unsourced.removeAll(object.profileKeys());
+            }
+            keys.addAll(unsourced);
+            retainedKeys.addAll(unsourced);
+        }
+        if (!merged.isEmpty()) {
+            // Keys before objects: once an object is on the main profile, its key values already name it.
+            List<String> from = new ArrayList<>(merged.keySet());
+            writes.changeHolders(domain, keys, (key, state) -> writes.holders.move(domain, key, state, from, mainId), deadline);
+            for (String id : from) moveObjects(domain, id, mainId, objectsOf.get(id), deadline);
+            mergeFieldsOntoMain(domain, op, from, manualKeys, retainedKeys, deadline);
+            for (String id : from) {
+                writes.shards.leaveMarkers(domain, id, op.id(), mainId, op.atMillis(), deadline);
+                DynamoCalls.call(() -> writes.calls.dynamo.deleteItem(r -> r.tableName(writes.calls.tableName)
+                        .key(key(StoreKeys.profile(domain, id))).overrideConfiguration(DynamoCalls.within(deadline))));
+            }
+        }
+        ProfileOps.clear(writes.calls, domain, mainId, op, deadline);
+    }
+
+    /**
+     * Moves objects onto the main profile in transactions of {@link #MOVES_PER_TRANSACTION}, each
+     * recording them on one of the main profile's shards like any attach. A chunk that fails (another
+     * finisher moved some of them) is read again and the objects still on the merged profile moved.
+     */
+    private void moveObjects(String domain, String fromId, String mainId, List<ProfileShards.Member> objects, Deadline deadline) {
+        for (int from = 0; from < objects.size(); from += MOVES_PER_TRANSACTION) {
+            List<ProfileShards.Member> chunk = objects.subList(from, Math.min(objects.size(), from + MOVES_PER_TRANSACTION));
+            for (int attempt = 1; !chunk.isEmpty(); attempt++) {
+                List<TransactWriteItem> actions = new ArrayList<>();
+                actions.add(writes.shards.add(domain, mainId, ProfileShards.randomShard(), chunk, Map.of()));
+                for (ProfileShards.Member object : chunk) actions.add(moveObject(domain, object, fromId, mainId));
+                try {
+                    writes.calls.transact(actions, deadline);
+                    break;
+                } catch (WriteConflictException e) {
+                    if (attempt == LifecycleWrites.MAX_ATTEMPTS
+                            || !LifecycleWrites.BACKOFF.pause(attempt, deadline, DynamoCalls.MIN_CALL_TIME)) {
+                        throw DynamoCalls.outOfTime();
+                    }
+                    chunk = writes.onProfile(domain, fromId, chunk, true, deadline);
+                }
+            }
+        }
+    }
+
+    private TransactWriteItem moveObject(String domain, ProfileShards.Member object, String fromId, String mainId) {
+        return TransactWriteItem.builder().update(Update.builder().tableName(writes.calls.tableName).key(key(object.pk(domain)))
+                .updateExpression("SET #profileId = :main, #g = :g")
+                .conditionExpression("#profileId = :from")
+                .expressionAttributeNames(Map.of("#profileId", "profileId", "#g", ProfilesTable.INDEX_PARTITION_KEY))
+                .expressionAttributeValues(Map.of(":main", s(mainId), ":from", s(fromId),
+                        ":g", s(StoreKeys.profileObjects(domain, mainId, object.objectTypeName()))))
+                .build()).build();
+    }
+
+    /**
+     * Fields: the union where one side has a value; on conflict the main profile's, unless the
+     * merge's field sources name the profile whose value (even none) wins. A field keeps its kind:
+     * manual where the winning profile set it manually, ingested otherwise. Conditioned on the main
+     * profile's version read; a concurrent ingestion makes it read and merge again. Repeating it with
+     * the same merged profiles gives the same fields, so a second finisher changes nothing.
+     */
+    private void mergeFieldsOntoMain(String domain, ProfileOp op, List<String> mergedIds, Set<KeyValue> manualKeys,
+                                     Set<KeyValue> retainedKeys, Deadline deadline) {
+        String mainId = op.main();
+        for (int attempt = 1; ; attempt++) {
+            Map<String, Snapshot.ProfileState> profiles = new HashMap<>();
+            List<Map<String, AttributeValue>> wanted = new ArrayList<>();
+            wanted.add(key(StoreKeys.profile(domain, mainId)));
+            for (String id : mergedIds) wanted.add(key(StoreKeys.profile(domain, id)));
+            for (Map<String, AttributeValue> item : writes.calls.batchGet(wanted, deadline)) {
+                Snapshot.ProfileState state = ResolutionReader.profileState(ProfileItem.SCHEMA.mapToItem(item));
+                profiles.put(state.profileId(), state);
+            }
+            Snapshot.ProfileState main = profiles.get(mainId);
+            if (main == null || main.op() == null || !main.op().id().equals(op.id())) return; // finished by another
+            List<String> order = new ArrayList<>();
+            order.add(mainId);
+            for (String id : mergedIds) if (profiles.containsKey(id)) order.add(id);
+            Set<String> paths = new TreeSet<>();
+            for (String id : order) paths.addAll(profiles.get(id).fields().keySet());
+            Map<String, String> ingested = new LinkedHashMap<>();
+            Map<String, String> manual = new LinkedHashMap<>();
+            for (String path : paths) {
+                String source = op.sources().get(path);
+                if (source == null && path.contains(".") && !path.startsWith("Attributes.")) source = op.sources().get(path.substring(0, path.indexOf('.')));
+                List<String> candidates = source != null ? List.of(source) : order;
+                for (String id : candidates) {
+                    Snapshot.ProfileState p = profiles.get(id);
+                    if (p == null || !p.fields().containsKey(path)) continue;
+                    if (p.manualFields().containsKey(path)) manual.put(path, p.manualFields().get(path));
+                    else ingested.put(path, p.fields().get(path));
+                    break;
+                }
+            }
+            StringBuilder expression = new StringBuilder("SET #f = :f, #m = :m, #v = :next");
+            Map<String, String> names = new HashMap<>(Map.of("#f", ProfileItem.FIELDS, "#m", ProfileItem.MANUAL, "#v", ProfileItem.VERSION,
+                    "#op", ProfileItem.OP));
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":f", stringMap(ingested), ":m", stringMap(manual),
+                    ":next", n(main.version() + 1), ":seen", n(main.version()), ":op", s(op.json())));
+            List<String> adds = new ArrayList<>();
+            if (!manualKeys.isEmpty()) {
+                adds.add("#mk :mk");
+                names.put("#mk", ProfileItem.MANUAL_KEYS);
+                values.put(":mk", AttributeValue.fromSs(objectKeys(manualKeys)));
+            }
+            // The main profile's own field values it no longer shows stay its keys (keys accumulate): listed for its erasure.
+            Set<KeyValue> kept = new LinkedHashSet<>(retainedKeys);
+            kept.addAll(StandardKeys.of(main.fields()));
+            for (String id : order) kept.addAll(StandardKeys.of(profiles.get(id).fields()));
+            if (!kept.isEmpty()) {
+                adds.add("#rk :rk");
+                names.put("#rk", ProfileItem.RETAINED_KEYS);
+                values.put(":rk", AttributeValue.fromSs(objectKeys(kept)));
+            }
+            if (!adds.isEmpty()) expression.append(" ADD ").append(String.join(", ", adds));
+            try {
+                DynamoCalls.call(() -> writes.calls.dynamo.updateItem(r -> r.tableName(writes.calls.tableName)
+                        .key(key(StoreKeys.profile(domain, mainId)))
+                        .updateExpression(expression.toString())
+                        .conditionExpression("#op = :op AND (#v = :seen OR attribute_not_exists(#v))")
+                        .expressionAttributeNames(names).expressionAttributeValues(values)
+                        .overrideConfiguration(DynamoCalls.within(deadline))));
+                return;
+            } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException | WriteConflictException e) {
+                if (attempt == LifecycleWrites.MAX_ATTEMPTS || !LifecycleWrites.BACKOFF.pause(attempt, deadline, DynamoCalls.MIN_CALL_TIME)) {
+                    throw DynamoCalls.outOfTime();
+                }
+            }
+        }
+    }
+
+    static List<String> objectKeys(Collection<KeyValue> keys) {
+        List<String> out = new ArrayList<>();
+        for (KeyValue key : keys) out.add(StoreKeys.objectKey(key));
+        return out;
+    }
+
+    static AttributeValue stringMap(Map<String, String> map) {
+        Map<String, AttributeValue> m = new HashMap<>();
+        map.forEach((k, v) -> m.put(k, s(v)));
+        return AttributeValue.fromM(m);
+    }
+}

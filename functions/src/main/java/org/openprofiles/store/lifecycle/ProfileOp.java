@@ -1,0 +1,78 @@
+package org.openprofiles.store.lifecycle;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.openprofiles.json.Json;
+
+/**
+ * A DeleteProfile or MergeProfiles, recorded (as JSON, attribute {@code op}) on the item of every
+ * profile it involves before it writes anything else. The record is the operation's commit point:
+ * from then on it is finished, by the call that recorded it or by any request that meets it
+ * ({@link ProfileDeletion#finish}, {@link ProfileMerge#finish}); a profile carries one at a time,
+ * so two operations on one profile are ordered.
+ *
+ * @param main     the deleted profile, or a merge's main profile
+ * @param merged   a merge's merged profiles (empty for a deletion)
+ * @param sources  a merge's FieldSourceProfileIds (field path or group → the profile whose value wins)
+ * @param atMillis when it was recorded (epoch ms): only tells how long it has been waiting, never decides a write
+ */
+public record ProfileOp(String id, Kind kind, String main, List<String> merged, Map<String, String> sources, long atMillis) {
+    public enum Kind { DELETE, MERGE }
+
+    static ProfileOp delete(String profileId, long nowMillis) {
+        return new ProfileOp(newId(), Kind.DELETE, profileId, List.of(), Map.of(), nowMillis);
+    }
+
+    static ProfileOp merge(String mainId, List<String> mergedIds, Map<String, String> sources, long nowMillis) {
+        return new ProfileOp(newId(), Kind.MERGE, mainId, List.copyOf(mergedIds), Map.copyOf(sources), nowMillis);
+    }
+
+    private static String newId() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** Whether the operation takes {@code profileId} away (deleted, or merged into another). */
+    public boolean removes(String profileId) {
+        return kind == Kind.DELETE || !main.equals(profileId);
+    }
+
+    /** Whether {@code other} asks for the same thing (a repeated call of the same merge or deletion). */
+    boolean sameRequest(ProfileOp other) {
+        return kind == other.kind && main.equals(other.main) && new LinkedHashSet<>(merged).equals(new LinkedHashSet<>(other.merged))
+                && sources.equals(other.sources);
+    }
+
+    /** Every profile it involves. */
+    List<String> profiles() {
+        List<String> all = new ArrayList<>();
+        all.add(main);
+        all.addAll(merged);
+        return all;
+    }
+
+    String json() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", id);
+        out.put("kind", kind.name());
+        out.put("main", main);
+        out.put("merged", merged);
+        out.put("sources", sources);
+        out.put("at", Long.toString(atMillis));
+        return Json.write(out);
+    }
+
+    @SuppressWarnings("unchecked")
+    public static ProfileOp parse(String json) {
+        Map<String, Object> in = (Map<String, Object>) Json.parse(json);
+        List<String> merged = new ArrayList<>();
+        for (Object id : (List<Object>) in.get("merged")) merged.add((String) id);
+        Map<String, String> sources = new LinkedHashMap<>();
+        ((Map<String, Object>) in.get("sources")).forEach((k, v) -> sources.put(k, (String) v));
+        return new ProfileOp((String) in.get("id"), Kind.valueOf((String) in.get("kind")), (String) in.get("main"), List.copyOf(merged),
+                Map.copyOf(sources), Long.parseLong((String) in.get("at")));
+    }
+}

@@ -1,0 +1,296 @@
+package org.openprofiles.store.lifecycle;
+
+import static org.openprofiles.store.table.DynamoCalls.key;
+import static org.openprofiles.store.table.DynamoCalls.s;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.openprofiles.model.Deadline;
+import org.openprofiles.model.ServiceException;
+import org.openprofiles.store.ingest.KeyWriter;
+import org.openprofiles.store.ingest.ResolutionReader;
+import org.openprofiles.store.ingest.Snapshot;
+import org.openprofiles.store.table.DynamoCalls;
+import org.openprofiles.store.table.DynamoDbClients;
+import org.openprofiles.store.table.ProfileItem;
+import org.openprofiles.store.table.ProfilesTable;
+import org.openprofiles.store.table.StoreKeys;
+import org.openprofiles.store.table.WriteConflictException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * DeleteProfile and MergeProfiles: record the operation on every profile it involves (one write;
+ * unknown profiles: 404 with nothing written), then finish it ({@link ProfileDeletion},
+ * {@link ProfileMerge}). A profile that already carries another operation's record has that one
+ * finished first, whoever started it; then the call decides again. So operations sharing a profile
+ * are ordered, and one whose function died is finished by the next request that meets it.
+ */
+public final class ProfileOps {
+    /**
+     * A record older than this was left by a function that died (no call lives longer than its
+     * function's timeout): puts that meet its closed shards finish it. Only when, never whether, a
+     * write happens depends on clocks.
+     */
+    static final Duration ABANDONED_AFTER = DynamoDbClients.FUNCTION_TIMEOUT.plusSeconds(2);
+
+    /**
+     * A request met a DeleteProfile or MergeProfiles recorded on a profile it works on: nothing was
+     * written; the caller finishes that operation ({@link ProfileOps#help}) and decides again.
+     */
+    public static final class PendingOperation extends RuntimeException {
+        private final ProfileOp op;
+
+        public PendingOperation(ProfileOp op) {
+            super("a recorded operation is not finished", null, false, false);
+            this.op = op;
+        }
+
+        public ProfileOp op() {
+            return op;
+        }
+    }
+
+    private final DynamoCalls calls;
+    private final ResolutionReader reader;
+    private final ProfileDeletion deletion;
+    private final ProfileMerge merge;
+    private final Clock clock;
+
+    public ProfileOps(DynamoCalls calls, ResolutionReader reader, ProfileDeletion deletion, ProfileMerge merge, Clock clock) {
+        this.calls = calls;
+        this.reader = reader;
+        this.deletion = deletion;
+        this.merge = merge;
+        this.clock = clock;
+    }
+
+    /**
+     * DeleteProfile. A profile being deleted already: that deletion is finished, and this call answers as it would.
+     *
+     * @throws ServiceException ResourceNotFoundException for an unknown profile (nothing written); InternalServerException when
+     *                          the deletion was recorded but could not be finished in time (a repeated call finishes it)
+     */
+    public void delete(String domain, String profileId, Collection<String> objectTypeNames, Deadline deadline) {
+        for (int attempt = 1; ; attempt++) {
+            Snapshot.ProfileState profile = reader.read(domain, List.of(), null, null, deadline, profileId).profile();
+            if (profile == null) throw KeyWriter.notFound(domain, profileId);
+            ProfileOp met = profile.op();
+            if (met != null) {
+                finishRecorded(domain, met, objectTypeNames, deadline);
+                if (met.kind() == ProfileOp.Kind.DELETE) return;
+            } else {
+                ProfileOp op = ProfileOp.delete(profileId, clock.millis());
+                if (record(domain, op, deadline)) {
+                    finishRecorded(domain, op, objectTypeNames, deadline);
+                    return;
+                }
+            }
+            pauseOrGiveUp(attempt, deadline);
+        }
+    }
+
+    /**
+     * MergeProfiles. The same merge recorded already (a repeated call): it is finished, and this call answers 200.
+     *
+     * @param fieldSources field path or group → the profile whose value wins, even an absent one
+     * @throws ServiceException ResourceNotFoundException naming the unknown profiles (nothing written); InternalServerException
+     *                          as {@link #delete}
+     */
+    public void merge(String domain, String mainId, List<String> mergedIds, Map<String, String> fieldSources,
+                      Collection<String> objectTypeNames, Deadline deadline) {
+        ProfileOp wanted = ProfileOp.merge(mainId, mergedIds, fieldSources, clock.millis());
+        for (int attempt = 1; ; attempt++) {
+            Map<String, Snapshot.ProfileState> profiles = read(domain, wanted.profiles(), deadline);
+            ProfileOp met = null;
+            for (String id : wanted.profiles()) {
+                Snapshot.ProfileState p = profiles.get(id);
+                if (p != null && p.op() != null) {
+                    met = p.op();
+                    break;
+                }
+            }
+            if (met != null) {
+                finishRecorded(domain, met, objectTypeNames, deadline);
+                if (met.sameRequest(wanted)) return;
+            } else {
+                List<String> missing = new ArrayList<>();
+                for (String id : wanted.profiles()) if (!profiles.containsKey(id)) missing.add(id);
+                if (!missing.isEmpty()) {
+                    throw ServiceException.notFound("Profiles do not exist in domain '" + domain + "': " + String.join(", ", missing));
+                }
+                ProfileOp op = ProfileOp.merge(mainId, mergedIds, fieldSources, clock.millis());
+                if (record(domain, op, deadline)) {
+                    finishRecorded(domain, op, objectTypeNames, deadline);
+                    return;
+                }
+            }
+            pauseOrGiveUp(attempt, deadline);
+        }
+    }
+
+    /**
+     * Finishes an operation a put met on a closed shard, if it has waited longer than any live call
+     * would ({@link #ABANDONED_AFTER}); a live one is left to its own call.
+     */
+    public void finishIfAbandoned(String domain, String profileId, long closedAtMillis, Collection<String> objectTypeNames,
+                                  Deadline deadline) {
+        if (clock.millis() - closedAtMillis < ABANDONED_AFTER.toMillis()) return;
+        Snapshot.ProfileState profile = reader.read(domain, List.of(), null, null, deadline, profileId).profile();
+        if (profile != null && profile.op() != null) finish(domain, profile.op(), objectTypeNames, deadline);
+    }
+
+    /**
+     * Finishes every operation of the domain recorded longer ago than {@link #ABANDONED_AFTER}: those
+     * whose function died and that no request met (the recorded main profiles are listed in the index
+     * partition {@link StoreKeys#pendingOperations}; eventually consistent, which a sweep can afford).
+     * Returns how many it finished.
+     */
+    public int finishAbandoned(String domain, Collection<String> objectTypeNames, Deadline deadline) {
+        int finished = 0;
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = DynamoCalls.call(() -> calls.dynamo.query(QueryRequest.builder().tableName(calls.tableName)
+                    .indexName(ProfilesTable.OBJECTS_BY_PROFILE_INDEX)
+                    .keyConditionExpression("#g = :g")
+                    .expressionAttributeNames(Map.of("#g", ProfilesTable.INDEX_PARTITION_KEY))
+                    .expressionAttributeValues(Map.of(":g", s(StoreKeys.pendingOperations(domain))))
+                    .exclusiveStartKey(from)
+                    .overrideConfiguration(DynamoCalls.within(deadline))
+                    .build()));
+            for (Map<String, AttributeValue> item : page.items()) {
+                AttributeValue recorded = item.get(ProfileItem.OP);
+                if (recorded == null) continue;
+                ProfileOp op = ProfileOp.parse(recorded.s());
+                if (clock.millis() - op.atMillis() < ABANDONED_AFTER.toMillis()) continue;
+                finish(domain, op, objectTypeNames, deadline);
+                finished++;
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return finished;
+    }
+
+    /** Finishes an operation another request met ({@link PendingOperation}): the request then decides again. */
+    public void help(String domain, ProfileOp op, Collection<String> objectTypeNames, Deadline deadline) {
+        finishRecorded(domain, op, objectTypeNames, deadline);
+    }
+
+    /** Runs the rest of a recorded operation (whoever recorded it). */
+    void finish(String domain, ProfileOp op, Collection<String> objectTypeNames, Deadline deadline) {
+        if (op.kind() == ProfileOp.Kind.DELETE) deletion.finish(domain, op, objectTypeNames, deadline);
+        else merge.finish(domain, op, objectTypeNames, deadline);
+    }
+
+    /** Finishing a recorded operation cannot be undone: a failure now is a 500 that a repeated call continues, never a 4xx. */
+    private void finishRecorded(String domain, ProfileOp op, Collection<String> objectTypeNames, Deadline deadline) {
+        try {
+            finish(domain, op, objectTypeNames, deadline);
+        } catch (ServiceException | WriteConflictException | SdkException | ProfileShards.ClosedByAnother e) {
+            throw new ServiceException(ServiceException.Type.InternalServerException, (op.kind() == ProfileOp.Kind.DELETE
+                    ? "The deletion of profile '" + op.main() + "'" : "The merge into profile '" + op.main() + "'")
+                    + " is recorded but could not be finished in time; it is finished by a repeated call (or the next request"
+                    + " that meets the profile)", e);
+        }
+    }
+
+    private static void pauseOrGiveUp(int attempt, Deadline deadline) {
+        if (attempt == LifecycleWrites.MAX_ATTEMPTS || !LifecycleWrites.BACKOFF.pause(attempt, deadline, DynamoCalls.MIN_CALL_TIME)) {
+            throw DynamoCalls.outOfTime();
+        }
+    }
+
+    private Map<String, Snapshot.ProfileState> read(String domain, List<String> ids, Deadline deadline) {
+        List<Map<String, AttributeValue>> wanted = new ArrayList<>();
+        for (String id : ids) wanted.add(key(StoreKeys.profile(domain, id)));
+        Map<String, Snapshot.ProfileState> profiles = new HashMap<>();
+        for (Map<String, AttributeValue> item : calls.batchGet(wanted, deadline)) {
+            Snapshot.ProfileState state = ResolutionReader.profileState(ProfileItem.SCHEMA.mapToItem(item));
+            profiles.put(state.profileId(), state);
+        }
+        return profiles;
+    }
+
+    /**
+     * Records the operation on every profile it involves, in one write, each profile existing and free
+     * of another record; false when one was not (nothing written: the caller reads again).
+     */
+    private boolean record(String domain, ProfileOp op, Deadline deadline) {
+        List<TransactWriteItem> actions = new ArrayList<>();
+        for (String id : op.profiles()) {
+            // The main profile is listed in the domain's pending operations (a sparse index partition) until finished.
+            boolean listed = id.equals(op.main());
+            actions.add(TransactWriteItem.builder().update(Update.builder().tableName(calls.tableName)
+                    .key(key(StoreKeys.profile(domain, id)))
+                    .updateExpression(listed ? "SET #op = :op, #g = :g, #gs = :id" : "SET #op = :op")
+                    .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#op)")
+                    .expressionAttributeNames(listed
+                            ? Map.of("#pk", ProfilesTable.PARTITION_KEY, "#op", ProfileItem.OP, "#g", ProfilesTable.INDEX_PARTITION_KEY,
+                                    "#gs", ProfilesTable.INDEX_SORT_KEY)
+                            : Map.of("#pk", ProfilesTable.PARTITION_KEY, "#op", ProfileItem.OP))
+                    .expressionAttributeValues(listed
+                            ? Map.of(":op", s(op.json()), ":g", s(StoreKeys.pendingOperations(domain)), ":id", s(id))
+                            : Map.of(":op", s(op.json())))
+                    .build()).build());
+        }
+        try {
+            if (actions.size() == 1) {
+                Update u = actions.get(0).update();
+                DynamoCalls.call(() -> calls.dynamo.updateItem(r -> r.tableName(u.tableName()).key(u.key())
+                        .updateExpression(u.updateExpression()).conditionExpression(u.conditionExpression())
+                        .expressionAttributeNames(u.expressionAttributeNames()).expressionAttributeValues(u.expressionAttributeValues())
+                        .overrideConfiguration(DynamoCalls.within(deadline))));
+            } else {
+                calls.transact(actions, deadline);
+            }
+            return true;
+        } catch (ConditionalCheckFailedException | WriteConflictException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Marks a profile whose shards the operation closed: readers stop showing it (before its data is
+     * erased or moved, so no reader sees it half gone). Gone already: nothing to do.
+     */
+    static void markClosed(DynamoCalls calls, String domain, String profileId, ProfileOp op, Deadline deadline) {
+        try {
+            DynamoCalls.call(() -> calls.dynamo.updateItem(r -> r.tableName(calls.tableName)
+                    .key(key(StoreKeys.profile(domain, profileId)))
+                    .updateExpression("SET #closed = :true")
+                    .conditionExpression("#op = :op")
+                    .expressionAttributeNames(Map.of("#op", ProfileItem.OP, "#closed", ProfileItem.CLOSED))
+                    .expressionAttributeValues(Map.of(":op", s(op.json()), ":true", AttributeValue.fromBool(true)))
+                    .overrideConfiguration(DynamoCalls.within(deadline))));
+        } catch (ConditionalCheckFailedException e) {
+            // Another finisher got to the end: the item is gone.
+        }
+    }
+
+    /** Removes a finished merge's record from its main profile (already removed: nothing to do). */
+    static void clear(DynamoCalls calls, String domain, String profileId, ProfileOp op, Deadline deadline) {
+        try {
+            DynamoCalls.call(() -> calls.dynamo.updateItem(r -> r.tableName(calls.tableName)
+                    .key(key(StoreKeys.profile(domain, profileId)))
+                    .updateExpression("REMOVE #op, #g, #gs")
+                    .conditionExpression("#op = :op")
+                    .expressionAttributeNames(Map.of("#op", ProfileItem.OP, "#g", ProfilesTable.INDEX_PARTITION_KEY,
+                            "#gs", ProfilesTable.INDEX_SORT_KEY))
+                    .expressionAttributeValues(Map.of(":op", s(op.json())))
+                    .overrideConfiguration(DynamoCalls.within(deadline))));
+        } catch (ConditionalCheckFailedException e) {
+            // Another finisher removed it.
+        }
+    }
+}

@@ -1,0 +1,395 @@
+package org.openprofiles.store.lifecycle;
+
+import static org.openprofiles.store.table.DynamoCalls.key;
+import static org.openprofiles.store.table.DynamoCalls.n;
+import static org.openprofiles.store.table.DynamoCalls.s;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.openprofiles.model.Backoff;
+import org.openprofiles.model.Deadline;
+import org.openprofiles.model.KeyValue;
+import org.openprofiles.store.ingest.KeyWriter;
+import org.openprofiles.store.ingest.Snapshot;
+import org.openprofiles.store.table.DynamoCalls;
+import org.openprofiles.store.table.KeyItem;
+import org.openprofiles.store.table.ProfilesTable;
+import org.openprofiles.store.table.StoreKeys;
+import org.openprofiles.store.table.WriteConflictException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * A profile's {@link #COUNT} shards: the one item kind every write that changes a profile's sources
+ * meets (docs/data-model.md, "Why it is correct under concurrency").
+ *
+ * <ul>
+ *   <li><b>Adding</b> (a put, AddProfileKey, UpdateProfile, a merge moving objects in) updates ONE
+ *     shard chosen at random: {@code ADD n 1}, plus the objects it puts on the profile and the key
+ *     values each brings ({@code objects}, {@code claims}: the profile's membership, strongly
+ *     consistent), refused once the shard is closed. Two adds on one profile meet only when they pick
+ *     the same shard while both are in flight (1 time in 64), so attaches run in parallel.</li>
+ *   <li><b>Removing a source</b> (DeleteProfileObject, UpdateProfile of a key field) reads every shard
+ *     and commits with every shard {@code n} as read, bumped: a source added after its read fails it
+ *     (it reads and decides again), and it fails every add that read a value it removed before the
+ *     removal and commits after (the removal records, per value, the incarnation and revision it
+ *     removed the profile from; an add that relies on a value checks that none is recorded at or
+ *     after its read).</li>
+ *   <li><b>Closing</b> (DeleteProfile, MergeProfiles) sets {@code closedBy} on every shard: from then on
+ *     nothing is added to the profile, and its membership is complete.</li>
+ * </ul>
+ */
+public final class ProfileShards {
+    /**
+     * Shards per profile: a removal's transaction holds all of them plus its own items, within
+     * DynamoDB's 100 actions; attaches meet 1 time in 64 (docs/performance.md, contention).
+     */
+    public static final int COUNT = 64;
+    /** How long a closed profile's bare markers stay (TTL): far beyond any request that raced the close. */
+    static final Duration CLOSED_FOR = Duration.ofDays(1);
+    /**
+     * How long a removal stays recorded: far longer than a put can take from its read to its commit
+     * (the function timeout); clocks only decide when a record is dropped, never what a write decides.
+     */
+    static final Duration REMOVALS_KEPT = Duration.ofSeconds(60);
+    static final String N = "n";
+    static final String CLOSED_BY = "closedBy";
+    static final String MERGED_INTO = "mergedInto";
+    static final String CLOSED_AT = "closedAt";
+    /** Per removed value ({@code keyName#value}): the incarnation ({@link KeyItem#born}) it was removed from. */
+    static final String REMOVED_BORN = "removedBorn";
+    /** Per removed value: the revision the removal read (adds that read it at or before then are refused). */
+    static final String REMOVED_REV = "removedRev";
+    /** Per removed value: when (epoch ms), to drop old records. */
+    static final String REMOVED_AT = "removedAt";
+    static final String OBJECTS = "objects";
+    static final String CLAIMS = "claims";
+    /** Shards closed in one transaction: few enough that an attach in flight rarely cancels it. */
+    private static final int CLOSE_CHUNK = 16;
+    private static final Backoff CLOSE_BACKOFF = new Backoff(Duration.ofMillis(5), Duration.ofMillis(100));
+    private static final int MAX_CLOSE_ROUNDS = 40;
+    private static final int MAX_MARKER_ROUNDS = 6;
+
+    private final DynamoCalls calls;
+    private final Clock clock;
+
+    public ProfileShards(DynamoCalls calls, Clock clock) {
+        this.calls = calls;
+        this.clock = clock;
+    }
+
+    /** An object of a profile (or once of it): its type, unique key and the key values it brought the profile. */
+    public record Member(String objectTypeName, String uniqueKey, Set<KeyValue> profileKeys) {
+        String pk(String domain) { return StoreKeys.object(domain, objectTypeName, uniqueKey); }
+    }
+
+    /** A removal recorded on a shard. */
+    record Removed(String born, long rev, long atMillis) {}
+
+    /** One shard as read: absent ({@code exists} false), open, or closed by {@code closedBy}. */
+    record Shard(int index, boolean exists, long n, String closedBy, String mergedInto, long closedAtMillis,
+                 Map<String, Removed> removed, Map<String, Member> objects) {}
+
+    /** Every shard of a profile, as one consistent read saw them. */
+    public record Shards(List<Shard> all) {
+        /** The operation that closed the profile, or null while open. */
+        String closedBy() {
+            for (Shard shard : all) if (shard.closedBy() != null) return shard.closedBy();
+            return null;
+        }
+
+        /** Every object the shards list, each once, with every key value it was ever recorded to bring. */
+        Map<String, Member> members() {
+            Map<String, Member> members = new LinkedHashMap<>();
+            for (Shard shard : all) {
+                shard.objects().forEach((id, m) -> {
+                    Member known = members.get(id);
+                    if (known == null) {
+                        members.put(id, new Member(m.objectTypeName(), m.uniqueKey(), new LinkedHashSet<>(m.profileKeys())));
+                    } else {
+                        known.profileKeys().addAll(m.profileKeys());
+                    }
+                });
+            }
+            return members;
+        }
+    }
+
+    public static int randomShard() {
+        return ThreadLocalRandom.current().nextInt(COUNT);
+    }
+
+    /**
+     * The update of one shard by a write that adds to an existing profile: refused once the profile
+     * is closed, or when a value the write relies on (one it found naming the profile and does not
+     * write, with the incarnation and revision it read) was removed from the profile since.
+     */
+    public TransactWriteItem add(String domain, String profileId, int shard, Collection<Member> joining, Map<KeyValue, Snapshot.KeyState> relied) {
+        Map<String, String> names = new HashMap<>(Map.of("#n", N, "#c", CLOSED_BY));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", n(1)));
+        StringBuilder expression = new StringBuilder("ADD #n :one");
+        List<String> objects = new ArrayList<>();
+        List<String> claims = new ArrayList<>();
+        for (Member m : joining) {
+            objects.add(StoreKeys.member(m.objectTypeName(), m.uniqueKey()));
+            for (KeyValue k : m.profileKeys()) claims.add(StoreKeys.claim(m.objectTypeName(), m.uniqueKey(), k));
+        }
+        if (!objects.isEmpty()) {
+            expression.append(", #o :o");
+            names.put("#o", OBJECTS);
+            values.put(":o", AttributeValue.fromSs(objects));
+        }
+        if (!claims.isEmpty()) {
+            expression.append(", #cl :cl");
+            names.put("#cl", CLAIMS);
+            values.put(":cl", AttributeValue.fromSs(claims));
+        }
+        StringBuilder condition = new StringBuilder("attribute_not_exists(#c)");
+        if (!relied.isEmpty()) {
+            names.put("#rb", REMOVED_BORN);
+            names.put("#rr", REMOVED_REV);
+            int i = 0;
+            for (Map.Entry<KeyValue, Snapshot.KeyState> value : relied.entrySet()) {
+                names.put("#v" + i, StoreKeys.objectKey(value.getKey()));
+                values.put(":b" + i, s(value.getValue().born()));
+                values.put(":r" + i, n(value.getValue().rev()));
+                condition.append(" AND (attribute_not_exists(#rb.#v").append(i).append(") OR #rb.#v").append(i).append(" <> :b").append(i)
+                        .append(" OR #rr.#v").append(i).append(" < :r").append(i).append(')');
+                i++;
+            }
+        }
+        return TransactWriteItem.builder().update(Update.builder().tableName(calls.tableName)
+                .key(key(StoreKeys.shard(domain, profileId, shard)))
+                .updateExpression(expression.toString())
+                .conditionExpression(condition.toString())
+                .expressionAttributeNames(names).expressionAttributeValues(values)
+                .build()).build();
+    }
+
+    /** The keys of every shard, to fold into a BatchGetItem that reads other items too. */
+    public static List<Map<String, AttributeValue>> keys(String domain, String profileId) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (int shard = 0; shard < COUNT; shard++) keys.add(key(StoreKeys.shard(domain, profileId, shard)));
+        return keys;
+    }
+
+    /** Every shard, strongly consistent (one BatchGetItem). */
+    Shards read(String domain, String profileId, Deadline deadline) {
+        return parse(domain, profileId, calls.batchGet(keys(domain, profileId), deadline));
+    }
+
+    /** The shards among items read (absent shards: {@code exists} false). */
+    public static Shards parse(String domain, String profileId, List<Map<String, AttributeValue>> items) {
+        String prefix = StoreKeys.shardPrefix(domain, profileId);
+        Shard[] shards = new Shard[COUNT];
+        for (Map<String, AttributeValue> item : items) {
+            String pk = item.get(ProfilesTable.PARTITION_KEY).s();
+            if (!pk.startsWith(prefix)) continue;
+            int index = Integer.parseInt(pk.substring(prefix.length()));
+            shards[index] = shard(index, item);
+        }
+        List<Shard> all = new ArrayList<>();
+        for (int i = 0; i < COUNT; i++) {
+            all.add(shards[i] != null ? shards[i] : new Shard(i, false, 0, null, null, 0, Map.of(), Map.of()));
+        }
+        return new Shards(all);
+    }
+
+    private static Shard shard(int index, Map<String, AttributeValue> item) {
+        Map<String, Member> objects = new LinkedHashMap<>();
+        AttributeValue listed = item.get(OBJECTS);
+        if (listed != null && listed.hasSs()) for (String entry : listed.ss()) member(objects, entry);
+        AttributeValue claims = item.get(CLAIMS);
+        if (claims != null && claims.hasSs()) {
+            for (String claim : claims.ss()) {
+                int typeEnd = claim.indexOf('#');
+                int keyStart = claim.indexOf('#', typeEnd + 1);
+                member(objects, claim.substring(0, keyStart)).profileKeys().add(StoreKeys.parseObjectKey(claim.substring(keyStart + 1)));
+            }
+        }
+        Map<String, Removed> removed = new LinkedHashMap<>();
+        AttributeValue born = item.get(REMOVED_BORN);
+        AttributeValue rev = item.get(REMOVED_REV);
+        AttributeValue at = item.get(REMOVED_AT);
+        if (born != null && born.hasM() && rev != null && at != null) {
+            born.m().forEach((value, b) -> {
+                AttributeValue r = rev.m().get(value);
+                AttributeValue a = at.m().get(value);
+                if (r != null && a != null) removed.put(value, new Removed(b.s(), Long.parseLong(r.n()), Long.parseLong(a.n())));
+            });
+        }
+        return new Shard(index, true, number(item.get(N)), string(item.get(CLOSED_BY)), string(item.get(MERGED_INTO)),
+                number(item.get(CLOSED_AT)), removed, objects);
+    }
+
+    private static Member member(Map<String, Member> objects, String entry) {
+        return objects.computeIfAbsent(entry, e -> {
+            int hash = e.indexOf('#');
+            return new Member(e.substring(0, hash), e.substring(hash + 1), new LinkedHashSet<>());
+        });
+    }
+
+    private static long number(AttributeValue value) {
+        return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
+    }
+
+    private static String string(AttributeValue value) {
+        return value == null ? null : value.s();
+    }
+
+    /**
+     * A removal's writes: every shard bumped, each conditioned on the {@code n} read (absent: still
+     * absent) and open, so that the removal lands only if no source was added since its read; each
+     * records {@code removing} (value → its state as read, which named the profile), keeping the
+     * records of the last {@link #REMOVALS_KEPT}.
+     */
+    List<TransactWriteItem> removal(String domain, String profileId, Shards seen, Map<KeyValue, Snapshot.KeyState> removing) {
+        long now = clock.millis();
+        List<TransactWriteItem> writes = new ArrayList<>();
+        for (Shard shard : seen.all()) {
+            Map<String, Removed> kept = new LinkedHashMap<>();
+            shard.removed().forEach((value, r) -> {
+                if (r.atMillis() >= now - REMOVALS_KEPT.toMillis()) kept.put(value, r);
+            });
+            removing.forEach((value, state) -> kept.put(StoreKeys.objectKey(value), new Removed(state.born(), state.rev(), now)));
+            Map<String, AttributeValue> born = new HashMap<>();
+            Map<String, AttributeValue> rev = new HashMap<>();
+            Map<String, AttributeValue> at = new HashMap<>();
+            kept.forEach((value, r) -> {
+                born.put(value, s(r.born()));
+                rev.put(value, n(r.rev()));
+                at.put(value, n(r.atMillis()));
+            });
+            Map<String, String> names = new HashMap<>(Map.of("#n", N, "#rb", REMOVED_BORN, "#rr", REMOVED_REV, "#ra", REMOVED_AT));
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":next", n(shard.n() + 1),
+                    ":rb", AttributeValue.fromM(born), ":rr", AttributeValue.fromM(rev), ":ra", AttributeValue.fromM(at)));
+            String condition;
+            if (shard.exists()) {
+                condition = "#n = :n AND attribute_not_exists(#c)";
+                names.put("#c", CLOSED_BY);
+                values.put(":n", n(shard.n()));
+            } else {
+                condition = "attribute_not_exists(#pk)";
+                names.put("#pk", ProfilesTable.PARTITION_KEY);
+            }
+            writes.add(TransactWriteItem.builder().update(Update.builder().tableName(calls.tableName)
+                    .key(key(StoreKeys.shard(domain, profileId, shard.index())))
+                    .updateExpression("SET #n = :next, #rb = :rb, #rr = :rr, #ra = :ra")
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .build()).build());
+        }
+        return writes;
+    }
+
+    /**
+     * Closes every shard for operation {@code opId} (idempotent: a shard it closed already stays so).
+     * A chunk that meets an add in flight is committed again after a pause, a bounded number of times;
+     * a shard closed by another operation fails the close ({@link WriteConflictException}: the caller
+     * finishes that operation first).
+     */
+    void close(String domain, String profileId, String opId, String mergedInto, Deadline deadline) {
+        long now = clock.millis();
+        for (int from = 0; from < COUNT; from += CLOSE_CHUNK) {
+            List<TransactWriteItem> chunk = new ArrayList<>();
+            for (int shard = from; shard < Math.min(COUNT, from + CLOSE_CHUNK); shard++) {
+                Map<String, String> names = new HashMap<>(Map.of("#n", N, "#c", CLOSED_BY, "#at", CLOSED_AT, "#p", "profileId"));
+                Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", n(1), ":op", s(opId), ":at", n(now),
+                        ":p", s(profileId)));
+                String expression = "ADD #n :one SET #c = :op, #at = :at, #p = :p";
+                if (mergedInto != null) {
+                    expression += ", #m = :m";
+                    names.put("#m", MERGED_INTO);
+                    values.put(":m", s(mergedInto));
+                }
+                chunk.add(TransactWriteItem.builder().update(Update.builder().tableName(calls.tableName)
+                        .key(key(StoreKeys.shard(domain, profileId, shard)))
+                        .updateExpression(expression)
+                        .conditionExpression("attribute_not_exists(#c) OR #c = :op")
+                        .expressionAttributeNames(names).expressionAttributeValues(values)
+                        .build()).build());
+            }
+            for (int round = 1; ; round++) {
+                try {
+                    calls.transact(chunk, deadline, reasons -> {
+                        for (int i = 0; i < reasons.size(); i++) {
+                            if (KeyWriter.failed(reasons, i)) return new ClosedByAnother();
+                        }
+                        return null;
+                    });
+                    break;
+                } catch (WriteConflictException e) {
+                    if (round == MAX_CLOSE_ROUNDS || !CLOSE_BACKOFF.pause(round, deadline, DynamoCalls.MIN_CALL_TIME)) {
+                        throw DynamoCalls.outOfTime();
+                    }
+                }
+            }
+        }
+    }
+
+    /** A shard is closed by another operation than the one closing it now. */
+    static final class ClosedByAnother extends RuntimeException {
+        ClosedByAnother() {
+            super("closed by another operation", null, false, false);
+        }
+    }
+
+    /**
+     * Once a closed profile's data is erased or moved: every shard becomes a bare marker that holds
+     * only the profile id, the operation, where it was merged into, and an expiry (TTL). Nothing but
+     * this operation writes a closed shard, so a blind put is safe.
+     */
+    void leaveMarkers(String domain, String profileId, String opId, String mergedInto, long closedAtMillis, Deadline deadline) {
+        long expiresAt = clock.instant().plus(CLOSED_FOR).getEpochSecond();
+        List<WriteRequest> puts = new ArrayList<>();
+        for (int shard = 0; shard < COUNT; shard++) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put(ProfilesTable.PARTITION_KEY, s(StoreKeys.shard(domain, profileId, shard)));
+            item.put("profileId", s(profileId));
+            item.put(CLOSED_BY, s(opId));
+            item.put(CLOSED_AT, n(closedAtMillis));
+            item.put(N, n(0));
+            if (mergedInto != null) item.put(MERGED_INTO, s(mergedInto));
+            item.put(ProfilesTable.TTL_ATTRIBUTE, n(expiresAt));
+            puts.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+        }
+        calls.batchWrite(puts, deadline, MAX_MARKER_ROUNDS, CLOSE_BACKOFF);
+    }
+
+    /**
+     * Why an add to a shard of a profile the caller names (AddProfileKey, UpdateProfile) was refused:
+     * the profile is closed (404), or a value it relied on was removed meanwhile (it reads again).
+     */
+    public RuntimeException refusal(String domain, String profileId, int shard, Deadline deadline) {
+        return one(domain, profileId, shard, deadline).closedBy() != null ? KeyWriter.notFound(domain, profileId)
+                : new WriteConflictException("a value this write relied on was removed from the profile; read again", false);
+    }
+
+    /** What a closed shard says: the main profile of a merge (null for a deletion), and when it was closed. */
+    public record Closed(String mergedInto, long closedAtMillis) {}
+
+    /** Whether a shard is closed (null: open; a put refused by it decides again). */
+    public Closed closed(String domain, String profileId, int shard, Deadline deadline) {
+        Shard read = one(domain, profileId, shard, deadline);
+        return read.closedBy() == null ? null : new Closed(read.mergedInto(), read.closedAtMillis());
+    }
+
+    /** One shard, strongly consistent: why an add to it was refused. */
+    Shard one(String domain, String profileId, int shard, Deadline deadline) {
+        List<Map<String, AttributeValue>> found = calls.batchGet(List.of(key(StoreKeys.shard(domain, profileId, shard))), deadline);
+        return found.isEmpty() ? new Shard(shard, false, 0, null, null, 0, Map.of(), Map.of()) : shard(shard, found.get(0));
+    }
+}

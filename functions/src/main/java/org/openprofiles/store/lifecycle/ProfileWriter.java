@@ -1,0 +1,219 @@
+package org.openprofiles.store.lifecycle;
+
+import static org.openprofiles.store.table.DynamoCalls.key;
+import static org.openprofiles.store.table.DynamoCalls.n;
+import static org.openprofiles.store.table.DynamoCalls.s;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.openprofiles.model.Deadline;
+import org.openprofiles.model.KeyValue;
+import org.openprofiles.model.ServiceException;
+import org.openprofiles.resolution.StandardKeys;
+import org.openprofiles.store.config.ConfigRead;
+import org.openprofiles.store.ingest.KeyWriter;
+import org.openprofiles.store.ingest.Snapshot;
+import org.openprofiles.store.lifecycle.ProfileOps.PendingOperation;
+import org.openprofiles.store.table.ProfileItem;
+import org.openprofiles.store.table.ProfilesTable;
+import org.openprofiles.store.table.StoreKeys;
+import org.openprofiles.store.table.WriteConflictException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * CreateProfile's and UpdateProfile's writes, and DeleteProfileObject's. Fields they set are manual
+ * ({@code manual} on the item), which ingestion never writes (spec 3.4). Standard key values follow
+ * the fields: a value the profile gains joins the value's holders; a value whose last source goes
+ * (spec 11: the field, AddProfileKey, an object, a moved object) stops naming the profile. A write
+ * that takes a source away decides on the profile's shards and commits only if no source was added
+ * since ({@link ProfileShards}); one that only adds updates one shard, like any attach.
+ */
+public final class ProfileWriter {
+    private final LifecycleWrites writes;
+    private final Clock clock;
+
+    public ProfileWriter(LifecycleWrites writes, Clock clock) {
+        this.writes = writes;
+        this.clock = clock;
+    }
+
+    /** One transaction: the new profile and its standard keys (a full or spilled value: read first, then commit). */
+    public void create(String domain, String profileId, Map<String, String> fields, Deadline deadline) {
+        long now = clock.instant().getEpochSecond();
+        ProfileItem item = new ProfileItem(StoreKeys.profile(domain, profileId), profileId, now, now, Map.of(), Map.copyOf(fields),
+                Set.of(), Set.of(), 1, null, false);
+        TransactWriteItem put = TransactWriteItem.builder().put(Put.builder().tableName(writes.calls.tableName)
+                .item(ProfileItem.SCHEMA.itemToMap(item, true))
+                .conditionExpression("attribute_not_exists(#pk)")
+                .expressionAttributeNames(Map.of("#pk", ProfilesTable.PARTITION_KEY)).build()).build();
+        List<KeyValue> keys = StandardKeys.of(fields);
+        List<TransactWriteItem> actions = new ArrayList<>();
+        actions.add(put);
+        for (KeyValue key : keys) actions.add(writes.holders.addWhileItFits(domain, key, profileId));
+        try {
+            writes.calls.transact(actions, deadline);
+        } catch (WriteConflictException e) {
+            Snapshot seen = writes.reader.read(domain, keys, null, null, deadline);
+            if (writes.holders.spillFirst(writes.calls, domain, keys, seen, profileId, deadline)) throw e;
+            List<TransactWriteItem> again = new ArrayList<>();
+            again.add(put);
+            for (KeyValue key : keys) again.addAll(writes.holders.add(domain, key, seen.keys().get(key), profileId));
+            writes.calls.transact(again, deadline);
+        }
+    }
+
+    /**
+     * @param set    paths to set (manual values)
+     * @param remove paths to remove (an empty string in the request)
+     * @throws ServiceException ResourceNotFoundException for an unknown profile
+     * @throws PendingOperation when a DeleteProfile or MergeProfiles recorded on the profile is to be finished first
+     */
+    public void update(String domain, String profileId, Map<String, String> set, Set<String> remove, Deadline deadline) {
+        update(domain, profileId, set, remove, null, () -> { }, deadline);
+    }
+
+    /**
+     * The same, reading {@code config} (the domain's configuration item; null: none) in its first
+     * read and running {@code afterRead} right after it, before anything is decided: the caller
+     * confirms there that the configuration it passed is current (or throws).
+     */
+    public void update(String domain, String profileId, Map<String, String> set, Set<String> remove,
+                       ConfigRead config, Runnable afterRead, Deadline deadline) {
+        Snapshot first = writes.reader.read(domain, StandardKeys.of(set), null, null, config, deadline, profileId);
+        afterRead.run();
+        Snapshot.ProfileState profile = first.profile();
+        if (profile == null) throw KeyWriter.notFound(domain, profileId);
+        if (profile.op() != null) throw new PendingOperation(profile.op());
+        Map<String, String> manual = new LinkedHashMap<>(profile.manualFields());
+        Map<String, String> effective = new LinkedHashMap<>(profile.fields());
+        manual.putAll(set);
+        effective.putAll(set);
+        List<String> ingestedToRemove = new ArrayList<>();
+        for (String path : remove) {
+            manual.remove(path);
+            effective.remove(path);
+            if (profile.ingestedFields().containsKey(path)) ingestedToRemove.add(path);
+        }
+        Set<KeyValue> before = new LinkedHashSet<>(StandardKeys.of(profile.fields()));
+        Set<KeyValue> after = new LinkedHashSet<>(StandardKeys.of(effective));
+        Set<KeyValue> gained = new LinkedHashSet<>(after);
+        gained.removeAll(before);
+        Set<KeyValue> dropped = new LinkedHashSet<>(before);
+        dropped.removeAll(after);
+
+        List<TransactWriteItem> actions = new ArrayList<>();
+        actions.add(profileUpdate(domain, profileId, manual, ingestedToRemove, profile.version()));
+        Map<KeyValue, Snapshot.KeyState> relied = new LinkedHashMap<>();
+        for (KeyValue key : gained) {
+            Snapshot.KeyState state = first.keys().get(key);
+            if (state != null && !state.spilled() && state.profileIds().contains(profileId)) {
+                relied.put(key, state);
+            } else if (!writes.holders.needsSpill(state, profileId)) {
+                actions.addAll(state == null ? List.of(writes.holders.addWhileItFits(domain, key, profileId))
+                        : writes.holders.add(domain, key, state, profileId));
+            }
+        }
+        if (dropped.isEmpty()) {
+            int shard = ProfileShards.randomShard();
+            int at = actions.size();
+            actions.add(writes.shards.add(domain, profileId, shard, List.of(), relied));
+            writes.calls.transact(actions, deadline,
+                    reasons -> KeyWriter.failed(reasons, at) ? writes.shards.refusal(domain, profileId, shard, deadline) : null);
+            return;
+        }
+        // A field that fed a key value is a source going away: decided on the shards, committed only if no source came meanwhile.
+        Snapshot shardsAndValues = writes.reader.read(domain, dropped, null, null, null, deadline, profileId, true);
+        if (shardsAndValues.shards().closedBy() != null) throw new WriteConflictException("the profile is being closed; read again", false);
+        Set<KeyValue> lost = new LinkedHashSet<>(dropped);
+        lost.removeAll(profile.manualKeys());
+        lost.removeAll(profile.retainedKeys());
+        lost.removeAll(writes.otherSources(domain, profileId, shardsAndValues.shards(), lost, null, null, deadline));
+        Map<KeyValue, Snapshot.KeyState> removing = new LinkedHashMap<>();
+        for (KeyValue key : lost) {
+            Snapshot.KeyState state = shardsAndValues.keys().get(key);
+            List<TransactWriteItem> removal = writes.holders.remove(domain, key, state, profileId);
+            actions.addAll(removal);
+            if (!removal.isEmpty() && !state.spilled()) removing.put(key, state);
+        }
+        actions.addAll(writes.shards.removal(domain, profileId, shardsAndValues.shards(), removing));
+        writes.calls.transact(actions, deadline);
+    }
+
+    private TransactWriteItem profileUpdate(String domain, String profileId, Map<String, String> manual, List<String> ingestedToRemove,
+                                            long seenVersion) {
+        Map<String, String> names = new HashMap<>(Map.of("#pk", ProfilesTable.PARTITION_KEY, "#m", ProfileItem.MANUAL,
+                "#v", ProfileItem.VERSION, "#u", "updatedAt"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":m", ProfileMerge.stringMap(manual), ":seen", n(seenVersion),
+                ":next", n(seenVersion + 1), ":u", n(clock.instant().getEpochSecond())));
+        StringBuilder expression = new StringBuilder("SET #m = :m, #v = :next, #u = :u");
+        if (!ingestedToRemove.isEmpty()) {
+            List<String> removes = new ArrayList<>();
+            names.put("#F", ProfileItem.FIELDS);
+            for (int i = 0; i < ingestedToRemove.size(); i++) {
+                names.put("#r" + i, ingestedToRemove.get(i));
+                removes.add("#F.#r" + i);
+            }
+            expression.append(" REMOVE ").append(String.join(", ", removes));
+        }
+        return TransactWriteItem.builder().update(Update.builder().tableName(writes.calls.tableName)
+                .key(key(StoreKeys.profile(domain, profileId)))
+                .updateExpression(expression.toString())
+                .conditionExpression("attribute_exists(#pk) AND #v = :seen")
+                .expressionAttributeNames(names).expressionAttributeValues(values).build()).build();
+    }
+
+    /**
+     * DeleteProfileObject: the object goes; each key value it brought stops naming the profile
+     * unless another source still holds it (the profile's fields, AddProfileKey, another object).
+     * Decided on one read of the object, the profile and its shards, committed only if no source
+     * was added since (4 calls at most).
+     *
+     * @throws ServiceException ResourceNotFoundException when the object is not on that profile
+     * @throws PendingOperation when a DeleteProfile or MergeProfiles recorded on the profile is to be finished first
+     */
+    public void deleteObject(String domain, String profileId, String objectTypeName, String uniqueKey, Deadline deadline) {
+        Snapshot seen = writes.reader.read(domain, List.of(), objectTypeName, uniqueKey, null, deadline, profileId, true);
+        if (seen.profile() == null) throw KeyWriter.notFound(domain, profileId);
+        if (seen.profile().op() != null) throw new PendingOperation(seen.profile().op());
+        if (seen.object() == null || !profileId.equals(seen.object().profileId())) {
+            throw ServiceException.notFound("Profile '" + profileId + "' has no object of type " + objectTypeName
+                    + " with ProfileObjectUniqueKey '" + uniqueKey + "'");
+        }
+        List<TransactWriteItem> actions = new ArrayList<>();
+        actions.add(TransactWriteItem.builder().delete(software.amazon.awssdk.services.dynamodb.model.Delete.builder()
+                .tableName(writes.calls.tableName).key(key(StoreKeys.object(domain, objectTypeName, uniqueKey)))
+                .conditionExpression("#profileId = :p")
+                .expressionAttributeNames(Map.of("#profileId", "profileId"))
+                .expressionAttributeValues(Map.of(":p", s(profileId))).build()).build());
+        Set<KeyValue> brought = seen.object().profileKeys();
+        if (brought.isEmpty()) {
+            writes.calls.commit(actions, deadline);
+            return;
+        }
+        Set<KeyValue> lost = new LinkedHashSet<>(brought);
+        lost.removeAll(ProfileDeletion.keysOnItem(seen.profile()));
+        lost.removeAll(writes.otherSources(domain, profileId, seen.shards(), lost, objectTypeName, uniqueKey, deadline));
+        Map<KeyValue, Snapshot.KeyState> removing = new LinkedHashMap<>();
+        if (!lost.isEmpty()) {
+            Snapshot values = writes.reader.read(domain, lost, null, null, deadline);
+            for (KeyValue key : lost) {
+                Snapshot.KeyState state = values.keys().get(key);
+                List<TransactWriteItem> removal = writes.holders.remove(domain, key, state, profileId);
+                actions.addAll(removal);
+                if (!removal.isEmpty() && !state.spilled()) removing.put(key, state);
+            }
+        }
+        // Even when nothing is lost: another removal deciding that this object is the source it keeps must fail.
+        actions.addAll(writes.shards.removal(domain, profileId, seen.shards(), removing));
+        writes.calls.transact(actions, deadline);
+    }
+}

@@ -1,0 +1,71 @@
+package org.openprofiles.store.table;
+
+import org.openprofiles.model.KeyValue;
+
+/**
+ * Every partition key format of the table, in one place (docs/data-model.md). Domain, object type
+ * and key names never contain '#', and profile ids are 32 hex characters, so each format parses
+ * one way and no two items of different kinds or owners share a key.
+ */
+public final class StoreKeys {
+    private StoreKeys() {}
+
+    /** Every item of a domain's profiles, key values and objects starts with this (a deleted domain's erasure). */
+    public static String domain(String domain) { return "D#" + domain + "#"; }
+
+    public static String profile(String domain, String profileId) { return "D#" + domain + "#P#" + profileId; }
+
+    /**
+     * One of a profile's shards ({@link org.openprofiles.store.lifecycle.ProfileShards}): its membership, the count that removals
+     * condition on, and the close mark of DeleteProfile and MergeProfiles.
+     */
+    public static String shard(String domain, String profileId, int shard) { return shardPrefix(domain, profileId) + shard; }
+
+    /** What every shard key of the profile starts with. */
+    public static String shardPrefix(String domain, String profileId) { return "D#" + domain + "#S#" + profileId + "#"; }
+
+    /** An object as a membership shard lists it: "type#uniqueKey" (the unique key is hex: no '#'). */
+    public static String member(String objectTypeName, String uniqueKey) { return objectTypeName + "#" + uniqueKey; }
+
+    /** A key value an object brought its profile, as a membership shard lists it: "type#uniqueKey#keyName#value". */
+    public static String claim(String objectTypeName, String uniqueKey, KeyValue key) {
+        return member(objectTypeName, uniqueKey) + "#" + objectKey(key);
+    }
+
+    /** Parses an objectKey ("keyName#value") back into a key value. */
+    public static KeyValue parseObjectKey(String objectKey) {
+        int hash = objectKey.indexOf('#');
+        return new KeyValue(objectKey.substring(0, hash), objectKey.substring(hash + 1));
+    }
+
+    public static String keyValue(String domain, KeyValue key) { return "D#" + domain + "#K#" + key.keyName() + "#" + key.value(); }
+
+    /**
+     * One holder of a key value held by too many profiles to list in the value's own item. The
+     * profile id closes the key (fixed length), so value and holder never run into each other.
+     */
+    public static String holder(String domain, KeyValue key, String profileId) { return keyValue(domain, key) + "#H#" + profileId; }
+
+    public static String object(String domain, String objectTypeName, String uniqueKey) {
+        return "D#" + domain + "#O#" + objectTypeName + "#" + uniqueKey;
+    }
+
+    /** Index partition of a profile's objects of one type. */
+    public static String profileObjects(String domain, String profileId, String objectTypeName) {
+        return profile(domain, profileId) + "#T#" + objectTypeName;
+    }
+
+    /** Index partition listing the profiles that carry a DeleteProfile or MergeProfiles not yet finished (their main profile). */
+    public static String pendingOperations(String domain) { return "D#" + domain + "#OPS"; }
+
+    /** Index partition of the objects of one type that matched no profile. */
+    public static String unattachedObjects(String domain, String objectTypeName) {
+        return "D#" + domain + "#U#" + objectTypeName;
+    }
+
+    /** Index partition of the holders of a spilled key value (sort key: the profile id). */
+    public static String holders(String domain, KeyValue key) { return keyValue(domain, key); }
+
+    /** An object's own key value as recorded on the object item (the first '#' ends the name). */
+    public static String objectKey(KeyValue key) { return key.keyName() + "#" + key.value(); }
+}

@@ -3,11 +3,15 @@ package org.openprofiles.service;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import org.openprofiles.json.Json;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.Domain;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.store.config.ConfigStore;
 import org.openprofiles.store.ProfileStore;
+import org.openprofiles.store.table.WriteConflictException;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Finishes every DeleteProfile and MergeProfiles whose function died and that no request has met
@@ -15,6 +19,8 @@ import org.openprofiles.store.ProfileStore;
  * worker's schedule, so none stays half done longer than its function timeout plus a minute.
  */
 public final class AbandonedOperations {
+    /** Less time left than this: not worth starting on a domain. */
+    static final Duration MIN_TIME = Duration.ofSeconds(1);
     private final ConfigStore config;
     private final Domains domains;
     private final ProfileStore store;
@@ -32,14 +38,16 @@ public final class AbandonedOperations {
         int finished = 0;
         for (String name : config.registry().domains()) {
             Duration left = Duration.between(clock.instant(), until);
-            if (left.isNegative() || left.isZero()) break;
-            Domain domain;
+            if (left.compareTo(MIN_TIME) < 0) break; // the next run goes on
             try {
-                domain = domains.get(name);
-            } catch (ServiceException gone) {
-                continue; // deleted meanwhile: its erasure takes everything
+                Domain domain = domains.get(name);
+                finished += store.ops().finishAbandoned(name, ProfileLifecycleService.typeNames(domain), Deadline.in(left));
+            } catch (ServiceException | WriteConflictException | SdkException failed) {
+                // A deleted domain (its erasure takes everything), throttling, no time left: the next run tries again.
+                // Visible to an operator, with names only (never profile data).
+                System.out.println(Json.write(Map.of("level", "WARN", "event", "abandonedOperationsNotFinished", "domain", name,
+                        "error", failed.getClass().getSimpleName())));
             }
-            finished += store.ops().finishAbandoned(name, ProfileLifecycleService.typeNames(domain), Deadline.in(left));
         }
         return finished;
     }

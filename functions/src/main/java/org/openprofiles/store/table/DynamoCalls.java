@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 import org.openprofiles.model.Backoff;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.ServiceException;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -145,13 +148,50 @@ public final class DynamoCalls {
      * exception to throw, or null for the standard translation).
      */
     public void transact(List<TransactWriteItem> actions, Deadline deadline, Function<List<CancellationReason>, RuntimeException> interpret) {
-        try {
-            call(() -> dynamo.transactWriteItems(r -> r.transactItems(actions).overrideConfiguration(within(deadline))));
-        } catch (TransactionCanceledException e) {
-            RuntimeException specific = interpret.apply(e.cancellationReasons());
-            if (specific != null) throw specific;
-            throw translate(e);
+        // Our own token, kept for every send of this one transaction: when the SDK's attempts end in an
+        // answer that does not say whether an earlier attempt committed (its response lost, then a
+        // throttle, a conflict or "still in progress"), the same transaction is sent again with the same
+        // token, and DynamoDB answers success if it had committed (idempotent for 10 minutes).
+        String token = UUID.randomUUID().toString();
+        for (int resend = 1; ; resend++) {
+            try {
+                call(() -> dynamo.transactWriteItems(r -> r.transactItems(actions).clientRequestToken(token)
+                        .overrideConfiguration(within(deadline))));
+                return;
+            } catch (TransactionCanceledException e) {
+                if (outcomeUnknown(e) && resendable(resend, deadline)) continue;
+                RuntimeException specific = interpret.apply(e.cancellationReasons());
+                if (specific != null) throw specific;
+                throw translate(e);
+            } catch (ServiceException | SdkClientException e) {
+                // Throttled (TransactionInProgressException included) or no answer, after the SDK's attempts.
+                if (outcomeUnknown(e) && resendable(resend, deadline)) continue;
+                throw e;
+            }
         }
+    }
+
+    /** Sends of one transaction with its token, at most (each after a pause, never past the deadline). */
+    static final int MAX_SENDS = 4;
+
+    private static boolean resendable(int sends, Deadline deadline) {
+        return sends < MAX_SENDS && UNPROCESSED_BACKOFF.pause(sends, deadline, MIN_CALL_TIME);
+    }
+
+    /**
+     * Whether a failed transaction may nevertheless have committed: the SDK made more than one attempt
+     * (an earlier one may have committed and lost its response) and the last answer is not a failed
+     * condition (which a resend with the same token would have turned into success).
+     */
+    static boolean outcomeUnknown(RuntimeException failure) {
+        Throwable sdk = failure instanceof ServiceException && failure.getCause() != null ? failure.getCause() : failure;
+        if (!(sdk instanceof SdkException e) || e.numAttempts() == null || e.numAttempts() < 2) return false;
+        if (e instanceof TransactionCanceledException canceled) {
+            for (CancellationReason reason : canceled.cancellationReasons()) {
+                if ("ConditionalCheckFailed".equals(reason.code())) return false;
+            }
+        }
+        return true;
     }
 
     private static RuntimeException translate(TransactionCanceledException e) {

@@ -40,20 +40,25 @@ import org.openprofiles.service.Domains;
 import org.openprofiles.service.ProfileLifecycleService;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
+import org.openprofiles.config.DomainLoader;
+import org.openprofiles.service.DomainAdminService;
+import org.openprofiles.service.ErasureWorker;
+import org.openprofiles.service.LiveDomains;
 import org.openprofiles.store.ProfileStore;
+import org.openprofiles.store.config.ConfigStore;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.ProductionLike;
 import org.openprofiles.testing.TableScan;
 import org.openprofiles.testing.TestContext;
-import org.openprofiles.testing.TestDomains;
 
 /**
  * Seeded random histories, Jepsen style: 8 threads ({@code history.threads}) each make 14 random calls
  * ({@code history.ops}) through the handlers on {@value #CUSTOMERS} customers (so calls collide): PutProfileObject
  * of a contact record (then SearchProfiles by its contact id, to learn where it landed),
  * AddProfileKey, UpdateProfile (name, phone changed or emptied), DeleteProfileObject, MergeProfiles,
- * DeleteProfile, CreateProfile, SearchProfiles by phone, ListProfileObjects. Each call is retried on 429/5xx as the
+ * DeleteProfile, CreateProfile, SearchProfiles by phone, ListProfileObjects, and the administration's PutProfileObjectType
+ * (a side type of the domain, whose configuration lives in the table: every call's cached configuration goes stale under it). Each call is retried on 429/5xx as the
  * SDK's standard mode does (3 attempts) and recorded: thread, start/end, arguments, every status.
  * Afterwards the history is checked against the table (a strongly consistent scan of DynamoDB Local,
  * read by the item formats of docs/data-model.md) and through the read API:
@@ -254,6 +259,7 @@ class LifecycleHistoryTest {
         final AddProfileKeyHandler addKey;
         final ProfileLifecycleHandler lifecycle;
         final ReadProfilesHandler read;
+        final AdminHandler admin;
         final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger ids = new AtomicInteger();
         final List<String> customers = new ArrayList<>();
@@ -263,7 +269,12 @@ class LifecycleHistoryTest {
             this.seed = seed;
             this.faults = faults;
             ProfileStore store = new ProfileStore(ProductionLike.client(), table, Clock.systemUTC());
-            Domains domains = TestDomains.all();
+            // The configuration lives in the table, as deployed: administration races the profile calls too.
+            new DomainAdminService(new ConfigStore(LocalDynamo.client(), table), Clock.systemUTC(), ErasureWorker.GRACE)
+                    .applyFiles(DomainLoader.classpathFiles());
+            ConfigStore config = new ConfigStore(ProductionLike.client(), table);
+            Domains domains = new LiveDomains(config);
+            admin = new AdminHandler(new DomainAdminService(config, Clock.systemUTC(), ErasureWorker.GRACE));
             put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
             addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
             lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));
@@ -334,6 +345,7 @@ class LifecycleHistoryTest {
                 else if (roll < 71 && !myPuts.isEmpty()) deleteObject();
                 else if (roll < 81) merge();
                 else if (roll < 90) deleteProfile();
+                else if (roll < 93) putObjectType();
                 else create();
             }
 
@@ -373,6 +385,15 @@ class LifecycleHistoryTest {
             }
 
             /** ListProfileObjects: reads the index, which may lag; recorded, not checked. */
+            /** PutProfileObjectType of a side type of the domain: every container's configuration changes under the others' calls. */
+            void putObjectType() {
+                String type = "Side" + random.nextInt(3);
+                String body = "{\"Description\":\"" + token() + "\",\"TemplateId\":\"CTR\"}";
+                History.this.call(thread, "PutProfileObjectType", type, context -> admin.handleRequest(
+                        new APIGatewayProxyRequestEvent().withHttpMethod("PUT").withResource(AdminHandler.OBJECT_TYPE)
+                                .withPathParameters(Map.of("DomainName", DOMAIN, "ObjectTypeName", type)).withBody(body), context));
+            }
+
             void listObjects() {
                 String profile = someProfile();
                 Call call = History.this.call(thread, "ListProfileObjects", shortId(profile),

@@ -111,7 +111,7 @@ class ContentionTest {
         assertEquals(48, keys.size());
         for (String key : keys) assertEquals(profileId, stored.object(DOMAIN, "CTR", key).orElseThrow().profileId());
         assertEquals(Set.of(profileId), stored.profilesWithKey(DOMAIN, new KeyValue("_phone", "+15035550142")));
-        // Records for one profile share no item but a gate shard, one of Gates.SHARDS chosen at random:
+        // Records for one profile share no item but a shard, one of ProfileShards.COUNT chosen at random:
         // two of them meet only when they pick the same shard while both are in flight (then one retries).
         assertTrue(proxy.stats().transactionConflicts() <= 16, "records for one profile rarely meet: " + proxy.stats());
         assertEquals(48 + proxy.stats().transactionConflicts(), proxy.stats().calls("TransactWriteItems"),

@@ -71,7 +71,7 @@ import org.openprofiles.testing.TestContext;
  *     no profile vanishes without a call that may have removed it;</li>
  *   <li>erased means erased: after DeleteProfile or MergeProfiles answered 200, no item but a bare
  *     shard marker (id, operation, expiry, mergedInto) holds the removed id, and no search, list or batch-get shows it;
- *     no key value, holder, object or membership item names a missing profile; a record's contact
+ *     no key value, holder, object or shard names a missing profile; a record's contact
  *     id names no profile once the record is gone;</li>
  *   <li>all or nothing: a put, AddProfileKey, CreateProfile or UpdateProfile that answered only
  *     4xx/429 left no trace of its (unique) values; a DeleteProfileObject that answered only
@@ -622,8 +622,8 @@ class LifecycleHistoryTest {
                 calls.stream().filter(c -> !Collections.disjoint(c.profiles, v.profiles()) || v.tokens().stream().anyMatch(c.args::contains))
                         .sorted(Comparator.comparingLong(c -> c.start)).limit(60).forEach(c -> out.append("    ").append(h.line(c)).append('\n'));
                 v.profiles().stream().limit(6).forEach(id -> out.append("    at the end: profile ").append(shortId(id))
-                        .append(scan.profiles.contains(id) ? " exists" : " is gone").append(scan.closed.contains(id) ? ", gates closed" : "")
-                        .append(scan.mergedInto.containsKey(id) ? ", gates say merged into " + shortIds(scan.mergedInto.get(id)) : "")
+                        .append(scan.profiles.contains(id) ? " exists" : " is gone").append(scan.closed.contains(id) ? ", shards closed" : "")
+                        .append(scan.mergedInto.containsKey(id) ? ", shards say merged into " + shortIds(scan.mergedInto.get(id)) : "")
                         .append(", records on it: ").append(objectByContact.entrySet().stream().filter(e -> id.equals(e.getValue().profileId()))
                                 .map(Map.Entry::getKey).sorted().toList()).append('\n'));
                 v.tokens().stream().filter(t -> t.startsWith("ctr-")).limit(4).forEach(t -> out.append("    at the end: record ").append(t)
@@ -820,7 +820,7 @@ class LifecycleHistoryTest {
                 boolean removed = calls.stream().anyMatch(c -> c.acked() && removal(c) && (c.op.equals("DeleteProfile")
                         ? id.equals(c.target) : c.merged.contains(id))); // reported as erased-but-existing
                 if (scan.profiles.contains(id) && !unsettled.contains(id) && !removed) {
-                    violation(3, "profile " + shortId(id) + " exists but its gates are closed (writes to it answer 404), and no"
+                    violation(3, "profile " + shortId(id) + " exists but its shards are closed (writes to it answer 404), and no"
                             + " DeleteProfile/MergeProfiles of it answered 429/5xx", Set.of(id), Set.of());
                 }
             }
@@ -828,7 +828,7 @@ class LifecycleHistoryTest {
                 for (String main : gate.getValue()) {
                     boolean merged = ops("MergeProfiles").stream().anyMatch(c -> c.mayRemove() && main.equals(c.target)
                             && c.merged.contains(gate.getKey()));
-                    if (!merged) violation(3, "the gates of " + shortId(gate.getKey()) + " name main profile " + shortId(main)
+                    if (!merged) violation(3, "the shards of " + shortId(gate.getKey()) + " name main profile " + shortId(main)
                             + " but no merge of it into that profile may have acted", Set.of(gate.getKey(), main), Set.of());
                 }
             }

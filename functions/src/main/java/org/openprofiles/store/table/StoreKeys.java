@@ -24,10 +24,10 @@ public final class StoreKeys {
     /** What every shard key of the profile starts with. */
     public static String shardPrefix(String domain, String profileId) { return "D#" + domain + "#S#" + profileId + "#"; }
 
-    /** An object as a membership shard lists it: "type#uniqueKey" (the unique key is hex: no '#'). */
+    /** An object as a profile's shard lists it: "type#uniqueKey" (the unique key is hex: no '#'). */
     public static String member(String objectTypeName, String uniqueKey) { return objectTypeName + "#" + uniqueKey; }
 
-    /** A key value an object brought its profile, as a membership shard lists it: "type#uniqueKey#keyName#value". */
+    /** A key value an object brought its profile, as a profile's shard lists it: "type#uniqueKey#keyName#value". */
     public static String claim(String objectTypeName, String uniqueKey, KeyValue key) {
         return member(objectTypeName, uniqueKey) + "#" + objectKey(key);
     }

@@ -12,16 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
@@ -39,24 +35,20 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /** Transactions in flight hold their items: overlapping transactions and writes are refused as real DynamoDB refuses them. */
-class ConflictsTest {
+class ConflictsTest extends TestDynamo.WithProxy {
     /** Long enough for a second call to arrive while the first holds its items, short enough for a quick test. */
     static final long WINDOW_MS = 400;
 
-    static ProductionLikeDynamo proxy;
     static DynamoDbClient noRetries;
     static TestDynamo.Attempts productionAttempts = new TestDynamo.Attempts();
     static DynamoDbClient production;
     static TestDynamo.Attempts defaultAttempts = new TestDynamo.Attempts();
     static DynamoDbClient sdkDefaults;
-    static ExecutorService pool = Executors.newCachedThreadPool();
-    String table;
 
     @BeforeAll
     static void start() {
-        proxy = ProductionLikeDynamo.start(TestDynamo.upstream(), 0, Rules.none());
-        noRetries = TestDynamo.client(proxy.endpoint(), AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(5));
-        production = TestDynamo.client(proxy.endpoint(), TestDynamo.productionRetries(), Duration.ofSeconds(2), productionAttempts);
+        noRetries = TestDynamo.noRetries(proxy, Duration.ofSeconds(5));
+        production = TestDynamo.production(proxy, Duration.ofSeconds(2), productionAttempts);
         sdkDefaults = TestDynamo.client(proxy.endpoint(), null, Duration.ofSeconds(2), defaultAttempts);
         // Warm up both clients and DynamoDB Local's transaction path, so timings below measure the proxy.
         String warm = TestDynamo.newTable();
@@ -66,17 +58,9 @@ class ConflictsTest {
         }
     }
 
-    @AfterAll
-    static void stop() {
-        proxy.close();
-        pool.shutdownNow();
-    }
-
     @BeforeEach
     void fresh() {
-        table = TestDynamo.newTable();
         proxy.rules(Rules.none().conflictWindowMs(WINDOW_MS));
-        proxy.resetStats();
     }
 
     static TransactWriteItem put(String table, String pk) {
@@ -93,14 +77,6 @@ class ConflictsTest {
                 .conditionExpression("attribute_exists(pk)").build()).build();
     }
 
-    /** Starts a transaction in the background and returns once it holds its items. */
-    Future<?> inFlight(TransactWriteItem... actions) throws InterruptedException {
-        int before = proxy.transactionsInFlight();
-        Future<?> running = pool.submit(() -> noRetries.transactWriteItems(b -> b.transactItems(actions)));
-        assertTrue(proxy.awaitTransactionsInFlight(before + 1, Duration.ofSeconds(5)), "the first transaction is in flight");
-        return running;
-    }
-
     static List<String> codes(TransactionCanceledException e) {
         assertTrue(e.hasCancellationReasons(), e.toString());
         return e.cancellationReasons().stream().map(CancellationReason::code).toList();
@@ -108,7 +84,7 @@ class ConflictsTest {
 
     @Test
     void aTransactionOverlappingOneInFlightIsCancelledWithTransactionConflictAtTheHeldItemsIndex() throws Exception {
-        Future<?> first = inFlight(put(table, "a"));
+        Future<?> first = inFlight(noRetries, put(table, "a"));
 
         TransactionCanceledException cancelled = assertThrows(TransactionCanceledException.class,
                 () -> noRetries.transactWriteItems(b -> b.transactItems(put(table, "b"), update(table, "a"))));
@@ -132,7 +108,7 @@ class ConflictsTest {
     @Test
     void anOverlapThroughConditionChecksOnlyConflictsToo() throws Exception {
         noRetries.putItem(b -> b.tableName(table).item(item("guard", "g")));
-        Future<?> first = inFlight(check(table, "guard"), put(table, "x"));
+        Future<?> first = inFlight(noRetries, check(table, "guard"), put(table, "x"));
 
         TransactionCanceledException cancelled = assertThrows(TransactionCanceledException.class,
                 () -> noRetries.transactWriteItems(b -> b.transactItems(put(table, "y"), check(table, "guard"))));
@@ -175,7 +151,7 @@ class ConflictsTest {
     @Test
     void singleItemWritesOfAHeldItemFailWithTransactionConflictExceptionWhichTheSdkDoesNotRetry() throws Exception {
         noRetries.putItem(b -> b.tableName(table).item(item("b", "before")));
-        Future<?> first = inFlight(put(table, "a"), update(table, "b"));
+        Future<?> first = inFlight(noRetries, put(table, "a"), update(table, "b"));
 
         TransactionConflictException put = assertThrows(TransactionConflictException.class,
                 () -> noRetries.putItem(b -> b.tableName(table).item(item("a", "single"))));
@@ -208,7 +184,7 @@ class ConflictsTest {
 
     @Test
     void aTransactGetOfAHeldItemIsCancelled() throws Exception {
-        Future<?> first = inFlight(put(table, "a"));
+        Future<?> first = inFlight(noRetries, put(table, "a"));
 
         TransactionCanceledException cancelled = assertThrows(TransactionCanceledException.class,
                 () -> noRetries.transactGetItems(b -> b.transactItems(
@@ -222,7 +198,7 @@ class ConflictsTest {
 
     @Test
     void aBatchWriteReturnsItsHeldItemsAsUnprocessedAndWritesTheOthers() throws Exception {
-        Future<?> first = inFlight(put(table, "a"), put(table, "gone"));
+        Future<?> first = inFlight(noRetries, put(table, "a"), put(table, "gone"));
 
         BatchWriteItemResponse response = noRetries.batchWriteItem(b -> b.requestItems(Map.of(table, List.of(
                 WriteRequest.builder().putRequest(PutRequest.builder().item(item("a", "batch")).build()).build(),

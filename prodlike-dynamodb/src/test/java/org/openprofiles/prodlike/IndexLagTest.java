@@ -24,7 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -63,8 +62,8 @@ class IndexLagTest {
 
     @BeforeAll
     static void start() {
-        proxy = ProductionLikeDynamo.start(TestDynamo.upstream(), 0, Rules.none());
-        client = TestDynamo.client(proxy.endpoint(), AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(5));
+        proxy = TestDynamo.proxy();
+        client = TestDynamo.noRetries(proxy, Duration.ofSeconds(5));
     }
 
     @AfterAll
@@ -204,7 +203,7 @@ class IndexLagTest {
         HttpServer fake = fakeDynamo(stored);
         try (ProductionLikeDynamo lagging = ProductionLikeDynamo.start(
                 URI.create("http://127.0.0.1:" + fake.getAddress().getPort()), 0, Rules.none().indexLagMs(LAG_MS))) {
-            DynamoDbClient viaFake = TestDynamo.client(lagging.endpoint(), AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(5));
+            DynamoDbClient viaFake = TestDynamo.noRetries(lagging, Duration.ofSeconds(5));
             viaFake.deleteItem(b -> b.tableName("fake").key(key("deleted")));
             assertThrows(ConditionalCheckFailedException.class,
                     () -> viaFake.putItem(b -> b.tableName("fake").item(item("failed", "blue"))));

@@ -9,13 +9,10 @@ import static org.openprofiles.prodlike.TestDynamo.item;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openprofiles.prodlike.ProductionLikeDynamo.LossStyle;
-import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -25,35 +22,24 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * with a fixed length, which turns off HttpURLConnection's own silent resend of a failed POST: every
  * lost response reaches the SDK, whose retry policy decides.
  */
-class LostResponsesTest {
-    static ProductionLikeDynamo proxy;
+class LostResponsesTest extends TestDynamo.WithProxy {
     static TestDynamo.Attempts noRetryAttempts = new TestDynamo.Attempts();
     static TestDynamo.Attempts productionAttempts = new TestDynamo.Attempts();
     static DynamoDbClient noRetries;
     static DynamoDbClient production;
-    String table;
 
     @BeforeAll
     static void start() {
-        proxy = ProductionLikeDynamo.start(TestDynamo.upstream(), 0, Rules.none());
-        noRetries = TestDynamo.client(proxy.endpoint(), AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(2), noRetryAttempts);
+        noRetries = TestDynamo.noRetries(proxy, Duration.ofSeconds(2), noRetryAttempts);
         // A short read timeout, so a silent connection costs a test little.
-        production = TestDynamo.client(proxy.endpoint(), TestDynamo.productionRetries(), Duration.ofMillis(500), productionAttempts);
+        production = TestDynamo.production(proxy, Duration.ofMillis(500), productionAttempts);
         String warm = TestDynamo.newTable();
         noRetries.putItem(b -> b.tableName(warm).item(item("w", "x")));
         production.putItem(b -> b.tableName(warm).item(item("w", "x")));
     }
 
-    @AfterAll
-    static void stop() {
-        proxy.close();
-    }
-
     @BeforeEach
     void fresh() {
-        table = TestDynamo.newTable();
-        proxy.rules(Rules.none());
-        proxy.resetStats();
         noRetryAttempts.count.set(0);
         productionAttempts.count.set(0);
     }

@@ -20,19 +20,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openprofiles.prodlike.ProductionLikeDynamo.LossStyle;
 import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
 import org.openprofiles.prodlike.ProductionLikeDynamo.ThrottleStyle;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -42,29 +37,12 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /** The proxy is transparent when no rule applies, speaks DynamoDB's wire shape when one does, and serves many connections. */
-class ProxyTest {
-    static ProductionLikeDynamo proxy;
+class ProxyTest extends TestDynamo.WithProxy {
     static DynamoDbClient client;
-    static ExecutorService pool = Executors.newCachedThreadPool();
-    String table;
 
     @BeforeAll
     static void start() {
-        proxy = ProductionLikeDynamo.start(TestDynamo.upstream(), 0, Rules.none());
-        client = TestDynamo.client(proxy.endpoint(), AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(5));
-    }
-
-    @AfterAll
-    static void stop() {
-        proxy.close();
-        pool.shutdownNow();
-    }
-
-    @BeforeEach
-    void fresh() {
-        table = TestDynamo.newTable();
-        proxy.rules(Rules.none());
-        proxy.resetStats();
+        client = TestDynamo.noRetries(proxy, Duration.ofSeconds(5));
     }
 
     @Test
@@ -87,8 +65,7 @@ class ProxyTest {
     @Test
     void aTransactionConflictHasDynamoDbsExactWireShape() throws Exception {
         proxy.rules().conflictWindowMs(400);
-        Future<?> first = pool.submit(() -> client.transactWriteItems(b -> b.transactItems(ConflictsTest.update(table, "held"))));
-        assertTrue(proxy.awaitTransactionsInFlight(1, Duration.ofSeconds(5)));
+        Future<?> first = inFlight(client, ConflictsTest.update(table, "held"));
 
         String body = "{\"TransactItems\":[{\"Update\":{\"TableName\":\"" + table + "\",\"Key\":{\"pk\":{\"S\":\"free\"},\"sk\":{\"S\":\"s\"}},"
                 + "\"UpdateExpression\":\"SET v = :v\",\"ExpressionAttributeValues\":{\":v\":{\"S\":\"x\"}}}},"
@@ -192,7 +169,7 @@ class ProxyTest {
         ProductionLikeDynamo other = ProductionLikeDynamo.start(TestDynamo.upstream(), 0);
         assertEquals(ProductionLikeDynamo.DEFAULT_CONFLICT_WINDOW_MS, other.rules().conflictWindowMs());
         URI endpoint = other.endpoint();
-        DynamoDbClient viaOther = TestDynamo.client(endpoint, AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(2));
+        DynamoDbClient viaOther = TestDynamo.noRetries(other, Duration.ofSeconds(2));
         viaOther.putItem(b -> b.tableName(table).item(item("k", "v")));
         other.close();
         assertThrows(ConnectException.class, () -> new Socket(endpoint.getHost(), endpoint.getPort()).close());

@@ -10,12 +10,9 @@ import static org.openprofiles.prodlike.TestDynamo.key;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -28,29 +25,14 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * Eventually consistent reads of the base table: a write a moment ago may not show yet. The window
  * is far longer than any test, so only a change of rules ends it.
  */
-class StaleReadsTest {
+class StaleReadsTest extends TestDynamo.WithProxy {
     static final long STALE_MS = 60_000;
 
-    static ProductionLikeDynamo proxy;
     static DynamoDbClient client;
-    String table;
 
     @BeforeAll
     static void start() {
-        proxy = ProductionLikeDynamo.start(TestDynamo.upstream(), 0, Rules.none());
-        client = TestDynamo.client(proxy.endpoint(), AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(5));
-    }
-
-    @AfterAll
-    static void stop() {
-        proxy.close();
-    }
-
-    @BeforeEach
-    void fresh() {
-        table = TestDynamo.newTable();
-        proxy.rules(Rules.none());
-        proxy.resetStats();
+        client = TestDynamo.noRetries(proxy, Duration.ofSeconds(5));
     }
 
     Map<String, AttributeValue> eventually(String pk) {
@@ -92,8 +74,7 @@ class StaleReadsTest {
 
     @Test
     void updatesTransactionsAndBatchesLeaveTheirPreImagesToo() {
-        client.putItem(b -> b.tableName(table).item(item("u", "before")));
-        client.putItem(b -> b.tableName(table).item(item("t", "before")));
+        TestDynamo.putItems(client, table, "before", "u", "t");
         proxy.rules(Rules.none().staleReadMs(STALE_MS));
 
         client.updateItem(b -> b.tableName(table).key(key("u")).updateExpression("SET v = :v")
@@ -111,9 +92,7 @@ class StaleReadsTest {
 
     @Test
     void batchGetItemQueryAndScanShowOlderVersionsUnlessConsistent() {
-        client.putItem(b -> b.tableName(table).item(item("updated", "old")));
-        client.putItem(b -> b.tableName(table).item(item("deleted", "old")));
-        client.putItem(b -> b.tableName(table).item(item("untouched", "old")));
+        TestDynamo.putItems(client, table, "old", "updated", "deleted", "untouched");
         proxy.rules(Rules.none().staleReadMs(STALE_MS));
         client.putItem(b -> b.tableName(table).item(item("updated", "new")));
         client.deleteItem(b -> b.tableName(table).key(key("deleted")));

@@ -8,40 +8,27 @@ import static org.openprofiles.prodlike.TestDynamo.item;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** A caller that dies after its kth call: the calls after it never reach DynamoDB, until resumed. */
-class StopAfterTest {
-    static ProductionLikeDynamo proxy;
+class StopAfterTest extends TestDynamo.WithProxy {
     static TestDynamo.Attempts productionAttempts = new TestDynamo.Attempts();
     static DynamoDbClient noRetries;
     static DynamoDbClient production;
-    String table;
 
     @BeforeAll
     static void start() {
-        proxy = ProductionLikeDynamo.start(TestDynamo.upstream(), 0, Rules.none());
-        noRetries = TestDynamo.client(proxy.endpoint(), AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(2));
-        production = TestDynamo.client(proxy.endpoint(), TestDynamo.productionRetries(), Duration.ofSeconds(2), productionAttempts);
-    }
-
-    @AfterAll
-    static void stop() {
-        proxy.close();
+        noRetries = TestDynamo.noRetries(proxy, Duration.ofSeconds(2));
+        production = TestDynamo.production(proxy, Duration.ofSeconds(2), productionAttempts);
     }
 
     @BeforeEach
     void fresh() {
-        table = TestDynamo.newTable();
-        proxy.rules(Rules.none());
-        proxy.resetStats();
         productionAttempts.count.set(0);
     }
 

@@ -1,5 +1,7 @@
 package org.openprofiles.prodlike;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.io.IOException;
@@ -7,7 +9,14 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -24,6 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /** One in-memory DynamoDB Local server per test JVM, and SDK clients as the tests need them. */
 final class TestDynamo {
@@ -80,6 +90,26 @@ final class TestDynamo {
                 .build();
     }
 
+    /** A proxy with no rules in front of this JVM's DynamoDB Local, on a free port. */
+    static ProductionLikeDynamo proxy() {
+        return ProductionLikeDynamo.start(upstream(), 0, Rules.none());
+    }
+
+    /** A client through {@code proxy} that never retries: each call is one attempt. */
+    static DynamoDbClient noRetries(ProductionLikeDynamo proxy, Duration socketTimeout, ExecutionInterceptor... interceptors) {
+        return client(proxy.endpoint(), AwsRetryStrategy.doNotRetry(), socketTimeout, interceptors);
+    }
+
+    /** A client through {@code proxy} with {@link #productionRetries()}, its attempts counted in {@code attempts}. */
+    static DynamoDbClient production(ProductionLikeDynamo proxy, Duration socketTimeout, Attempts attempts) {
+        return client(proxy.endpoint(), productionRetries(), socketTimeout, attempts);
+    }
+
+    /** Puts {@link #item(String, String) item(pk, value)} for each of {@code pks} into {@code table}, through {@code client}. */
+    static void putItems(DynamoDbClient client, String table, String value, String... pks) {
+        for (String pk : pks) client.putItem(b -> b.tableName(table).item(item(pk, value)));
+    }
+
     /** A new table keyed by pk (S) and sk (S). */
     static String newTable() {
         String name = "prodlike-" + TABLES.incrementAndGet();
@@ -103,6 +133,49 @@ final class TestDynamo {
 
     static boolean exists(String table, String pk) {
         return direct().getItem(b -> b.tableName(table).key(key(pk)).consistentRead(true)).hasItem();
+    }
+
+    /**
+     * A test class with its own {@link #proxy} (no rules) in front of DynamoDB Local and a {@link #pool}
+     * for calls in the background, started before the class's tests and closed after them; before each
+     * test, a new {@link #table} (see {@link #newTable()}) and the proxy's rules and stats reset. A
+     * subclass's own {@code @BeforeAll} and {@code @BeforeEach} run after these: there it makes its
+     * clients and sets the rules its tests start from. Test classes run one at a time (JUnit's default),
+     * so the one static proxy is one class's at a time.
+     */
+    abstract static class WithProxy {
+        static ProductionLikeDynamo proxy;
+        static ExecutorService pool;
+        String table;
+
+        @BeforeAll
+        static void startProxy() {
+            if (proxy != null) throw new IllegalStateException("another test class's proxy is still open: run test classes one at a time");
+            proxy = TestDynamo.proxy();
+            pool = Executors.newCachedThreadPool();
+        }
+
+        @AfterAll
+        static void closeProxy() {
+            pool.shutdownNow();
+            proxy.close();
+            proxy = null;
+        }
+
+        @BeforeEach
+        void freshTable() {
+            table = newTable();
+            proxy.rules(Rules.none());
+            proxy.resetStats();
+        }
+
+        /** Starts a transaction through {@code client} in the background and returns once it holds its items. */
+        static Future<?> inFlight(DynamoDbClient client, TransactWriteItem... actions) throws InterruptedException {
+            int before = proxy.transactionsInFlight();
+            Future<?> running = pool.submit(() -> client.transactWriteItems(b -> b.transactItems(actions)));
+            assertTrue(proxy.awaitTransactionsInFlight(before + 1, Duration.ofSeconds(5)), "the transaction is in flight");
+            return running;
+        }
     }
 
     /** Counts the SDK's attempts (each HTTP request the SDK itself sends). */

@@ -10,13 +10,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
 import org.openprofiles.prodlike.ProductionLikeDynamo.ThrottleStyle;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -27,30 +25,19 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /** Throttled calls are answered as DynamoDB answers them; the SDK's own retry policy decides what happens next. */
-class ThrottlingTest {
-    static ProductionLikeDynamo proxy;
+class ThrottlingTest extends TestDynamo.WithProxy {
     static TestDynamo.Attempts attempts = new TestDynamo.Attempts();
     static DynamoDbClient production;
     static DynamoDbClient noRetries;
-    String table;
 
     @BeforeAll
     static void start() {
-        proxy = ProductionLikeDynamo.start(TestDynamo.upstream(), 0, Rules.none());
-        production = TestDynamo.client(proxy.endpoint(), TestDynamo.productionRetries(), Duration.ofSeconds(2), attempts);
-        noRetries = TestDynamo.client(proxy.endpoint(), AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(2));
-    }
-
-    @AfterAll
-    static void stop() {
-        proxy.close();
+        production = TestDynamo.production(proxy, Duration.ofSeconds(2), attempts);
+        noRetries = TestDynamo.noRetries(proxy, Duration.ofSeconds(2));
     }
 
     @BeforeEach
     void fresh() {
-        table = TestDynamo.newTable();
-        proxy.rules(Rules.none());
-        proxy.resetStats();
         attempts.count.set(0);
     }
 

@@ -7,16 +7,12 @@ import static org.openprofiles.prodlike.TestDynamo.item;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
@@ -24,38 +20,20 @@ import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /** Reads are read-committed per item: a BatchGetItem or a Query may see half of a transaction being applied. */
-class TornReadsTest {
+class TornReadsTest extends TestDynamo.WithProxy {
     /** Long enough for the reads below to arrive while the transaction is still in flight. */
     static final long WINDOW_MS = 1_000;
 
-    static ProductionLikeDynamo proxy;
     static DynamoDbClient client;
-    static ExecutorService pool = Executors.newCachedThreadPool();
-    String table;
 
     @BeforeAll
     static void start() {
-        proxy = ProductionLikeDynamo.start(TestDynamo.upstream(), 0, Rules.none());
-        client = TestDynamo.client(proxy.endpoint(), AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(5));
-    }
-
-    @AfterAll
-    static void stop() {
-        proxy.close();
-        pool.shutdownNow();
+        client = TestDynamo.noRetries(proxy, Duration.ofSeconds(5));
     }
 
     @BeforeEach
     void fresh() {
-        table = TestDynamo.newTable();
         proxy.rules(Rules.parse("conflictWindowMs=" + WINDOW_MS + ",tornReads=true"));
-        proxy.resetStats();
-    }
-
-    Future<?> inFlight(TransactWriteItem... actions) throws InterruptedException {
-        Future<?> running = pool.submit(() -> client.transactWriteItems(b -> b.transactItems(actions)));
-        assertTrue(proxy.awaitTransactionsInFlight(1, Duration.ofSeconds(5)), "the transaction is in flight");
-        return running;
     }
 
     Map<String, String> batchGet(boolean consistent, String... pks) {
@@ -66,10 +44,9 @@ class TornReadsTest {
 
     @Test
     void aConsistentBatchGetDuringATransactionSeesOneItemOldAndTheOtherNew() throws Exception {
-        client.putItem(b -> b.tableName(table).item(item("a", "old")));
-        client.putItem(b -> b.tableName(table).item(item("b", "old")));
+        TestDynamo.putItems(client, table, "old", "a", "b");
 
-        Future<?> transaction = inFlight(ConflictsTest.put(table, "a"), ConflictsTest.put(table, "b"));
+        Future<?> transaction = inFlight(client, ConflictsTest.put(table, "a"), ConflictsTest.put(table, "b"));
         assertEquals(Map.of("a", "old", "b", "t"), batchGet(true, "a", "b"), "half of the transaction: ConflictsTest.put writes v = t");
         assertEquals(Map.of("b", "t"), batchGet(true, "b"), "each item is committed or not, whoever asks");
         transaction.get(5, TimeUnit.SECONDS);
@@ -86,7 +63,7 @@ class TornReadsTest {
                 "v", AttributeValue.fromS("old"))));
 
         // Written in this order: the 1st and 3rd show their old version (3 had none), the 2nd its new one.
-        Future<?> transaction = inFlight(put("p", "1"), put("p", "2"), put("p", "3"));
+        Future<?> transaction = inFlight(client, put("p", "1"), put("p", "2"), put("p", "3"));
         List<String> seen = client.query(b -> b.tableName(table).keyConditionExpression("pk = :p").consistentRead(true)
                 .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("p")))).items().stream()
                 .map(item -> item.get("sk").s() + "=" + item.get("v").s()).toList();
@@ -101,7 +78,7 @@ class TornReadsTest {
     void withoutTheRuleReadsDuringATransactionAreNotChanged() throws Exception {
         client.putItem(b -> b.tableName(table).item(item("a", "old")));
         proxy.rules(Rules.none().conflictWindowMs(WINDOW_MS));
-        Future<?> transaction = inFlight(ConflictsTest.put(table, "a"), ConflictsTest.put(table, "b"));
+        Future<?> transaction = inFlight(client, ConflictsTest.put(table, "a"), ConflictsTest.put(table, "b"));
         batchGet(true, "a", "b");
         transaction.get(5, TimeUnit.SECONDS);
         assertEquals(0, proxy.stats().olderItems());

@@ -9,13 +9,11 @@ import static org.openprofiles.prodlike.TestDynamo.key;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -31,36 +29,25 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * A lost TransactWriteItems response while DynamoDB is still applying the transaction: a retry with
  * the same ClientRequestToken is "in progress", then, once done, succeeds without applying it twice.
  */
-class TransactionInProgressTest {
+class TransactionInProgressTest extends TestDynamo.WithProxy {
     /** Long enough for the retries below to arrive while the lost transaction is held. */
     static final long HOLD_MS = 2_000;
 
-    static ProductionLikeDynamo proxy;
     static DynamoDbClient noRetries;
     static TestDynamo.Attempts productionAttempts = new TestDynamo.Attempts();
     static DynamoDbClient production;
-    String table;
 
     @BeforeAll
     static void start() {
-        proxy = ProductionLikeDynamo.start(TestDynamo.upstream(), 0, Rules.none());
-        noRetries = TestDynamo.client(proxy.endpoint(), AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(2));
+        noRetries = TestDynamo.noRetries(proxy, Duration.ofSeconds(2));
         // The production strategy (standard, 3 attempts) without its waits: which errors it retries is what is tested.
         production = TestDynamo.client(proxy.endpoint(), TestDynamo.productionRetries().toBuilder()
                 .backoffStrategy(BackoffStrategy.retryImmediately())
                 .throttlingBackoffStrategy(BackoffStrategy.retryImmediately()).build(), Duration.ofSeconds(2), productionAttempts);
     }
 
-    @AfterAll
-    static void stop() {
-        proxy.close();
-    }
-
     @BeforeEach
     void fresh() {
-        table = TestDynamo.newTable();
-        proxy.rules(Rules.none());
-        proxy.resetStats();
         productionAttempts.count.set(0);
     }
 

@@ -559,7 +559,9 @@ public final class Benchmark {
         } else if (request instanceof BatchWriteItemRequest r) {
             client.batchWriteItem(r);
         } else if (request instanceof TransactWriteItemsRequest r) {
-            client.transactWriteItems(r.toBuilder().transactItems(r.transactItems().stream().map(Benchmark::alwaysTrue).toList()).build());
+            // A fresh token: the handler's own token with other conditions would be an IdempotentParameterMismatch.
+            client.transactWriteItems(r.toBuilder().clientRequestToken(null)
+                    .transactItems(r.transactItems().stream().map(Benchmark::alwaysTrue).toList()).build());
         } else {
             throw new IllegalStateException("no bare replay for " + request.getClass().getSimpleName());
         }

@@ -82,15 +82,20 @@ public final class ProfileOps {
      *                          the deletion was recorded but could not be finished in time (a repeated call finishes it)
      */
     public void delete(String domain, String profileId, Collection<String> objectTypeNames, Deadline deadline) {
+        List<String> tried = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
             Snapshot.ProfileState profile = reader.read(domain, List.of(), null, null, deadline, profileId).profile();
-            if (profile == null) throw KeyWriter.notFound(domain, profileId);
+            if (profile == null) {
+                if (finishedByOthers(domain, List.of(profileId), tried, deadline)) return;
+                throw KeyWriter.notFound(domain, profileId);
+            }
             ProfileOp met = profile.op();
             if (met != null) {
                 finishRecorded(domain, met, objectTypeNames, deadline);
                 if (met.kind() == ProfileOp.Kind.DELETE) return;
             } else {
                 ProfileOp op = ProfileOp.delete(profileId, clock.millis());
+                tried.add(op.id());
                 if (record(domain, op, deadline)) {
                     finishRecorded(domain, op, objectTypeNames, deadline);
                     return;
@@ -110,6 +115,7 @@ public final class ProfileOps {
     public void merge(String domain, String mainId, List<String> mergedIds, Map<String, String> fieldSources,
                       Collection<String> objectTypeNames, Deadline deadline) {
         ProfileOp wanted = ProfileOp.merge(mainId, mergedIds, fieldSources, clock.millis());
+        List<String> tried = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
             Map<String, Snapshot.ProfileState> profiles = read(domain, wanted.profiles(), deadline);
             ProfileOp met = null;
@@ -126,10 +132,11 @@ public final class ProfileOps {
             } else {
                 List<String> missing = new ArrayList<>();
                 for (String id : wanted.profiles()) if (!profiles.containsKey(id)) missing.add(id);
-                if (!missing.isEmpty()) {
+                if (!missing.isEmpty() && !finishedByOthers(domain, missing, tried, deadline)) {
                     throw ServiceException.notFound("Profiles do not exist in domain '" + domain + "': " + String.join(", ", missing));
                 }
                 ProfileOp op = ProfileOp.merge(mainId, mergedIds, fieldSources, clock.millis());
+                tried.add(op.id());
                 if (record(domain, op, deadline)) {
                     finishRecorded(domain, op, objectTypeNames, deadline);
                     return;
@@ -203,6 +210,24 @@ public final class ProfileOps {
                     + " is recorded but could not be finished in time; it is finished by a repeated call (or the next request"
                     + " that meets the profile)", e);
         }
+    }
+
+    /**
+     * Whether the profiles this call finds missing were taken away by an operation it tried to record:
+     * a record whose answer was lost may have landed, and another request may then have finished it
+     * (their shard markers name the operation). Such a call answers 200, not 404.
+     */
+    private boolean finishedByOthers(String domain, List<String> missing, List<String> tried, Deadline deadline) {
+        if (tried.isEmpty()) return false;
+        List<Map<String, AttributeValue>> wanted = new ArrayList<>();
+        for (String id : missing) wanted.add(key(StoreKeys.shard(domain, id, 0)));
+        List<Map<String, AttributeValue>> markers = calls.batchGet(wanted, deadline);
+        if (markers.size() < missing.size()) return false;
+        for (Map<String, AttributeValue> marker : markers) {
+            AttributeValue by = marker.get(ProfileShards.CLOSED_BY);
+            if (by == null || !tried.contains(by.s())) return false;
+        }
+        return true;
     }
 
     private static void pauseOrGiveUp(int attempt, Deadline deadline) {

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
@@ -52,13 +53,12 @@ public final class KeyWriter {
         List<KeyValue> values = List.copyOf(new LinkedHashSet<>(keys));
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(profileRecordsManualKeys(domain, profileId, values, "ADD"));
-        int shard = ProfileShards.randomShard();
-        actions.add(shards.add(domain, profileId, shard, List.of(), Map.of()));
+        actions.add(shards.add(domain, profileId, List.of(), Map.of()));
         for (KeyValue key : values) actions.add(holders.addWhileItFits(domain, key, profileId));
         try {
-            calls.transact(actions, deadline, reasons -> {
+            shards.transact(actions, Set.of(1), deadline, reasons -> {
                 if (failed(reasons, 0)) return notFound(domain, profileId);
-                if (failed(reasons, 1)) return shards.refusal(domain, profileId, shard, deadline);
+                if (failed(reasons, 1)) return shards.refusal(domain, profileId, actions.get(1), deadline);
                 for (int i = 2; i < reasons.size(); i++) if (failed(reasons, i)) return new FullValue();
                 return null;
             });
@@ -140,11 +140,10 @@ public final class KeyWriter {
         }
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(profileRecordsManualKeys(domain, profileId, values, "ADD"));
-        int shard = ProfileShards.randomShard();
-        actions.add(shards.add(domain, profileId, shard, List.of(), Map.of()));
+        actions.add(shards.add(domain, profileId, List.of(), Map.of()));
         for (KeyValue key : values) actions.addAll(holders.add(domain, key, seen.keys().get(key), profileId));
-        calls.transact(actions, deadline, reasons -> failed(reasons, 0) ? notFound(domain, profileId)
-                : failed(reasons, 1) ? shards.refusal(domain, profileId, shard, deadline) : null);
+        shards.transact(actions, Set.of(1), deadline, reasons -> failed(reasons, 0) ? notFound(domain, profileId)
+                : failed(reasons, 1) ? shards.refusal(domain, profileId, actions.get(1), deadline) : null);
     }
 
     public static boolean failed(List<CancellationReason> reasons, int index) {

@@ -80,16 +80,15 @@ public final class ObjectWriter {
         }
         long now = clock.instant().getEpochSecond();
         List<TransactWriteItem> actions = new ArrayList<>();
-        Map<Integer, ProfileClosedException> refusedAs = new HashMap<>();
+        Map<Integer, String> refusedBy = new HashMap<>(); // action index of a shard add → its profile
         actions.add(objectPut(put, now));
         String movedFrom = seen.object() == null || seen.object().profileId() == null
                 || seen.object().profileId().equals(put.profileId()) ? null : seen.object().profileId();
         if (movedFrom != null) {
             // The old profile must still be open (its erasure may be deleting this object), and keeps
             // the keys the object brought it (keys accumulate): listed so that its erasure finds them.
-            int shard = ProfileShards.randomShard();
-            refusedAs.put(actions.size(), new ProfileClosedException(movedFrom, shard));
-            actions.add(shards.add(put.domainName(), movedFrom, shard, List.of(), Map.of()));
+            refusedBy.put(actions.size(), movedFrom);
+            actions.add(shards.add(put.domainName(), movedFrom, List.of(), Map.of()));
             if (!seen.object().profileKeys().isEmpty()) actions.add(retainKeys(put.domainName(), movedFrom, seen.object().profileKeys()));
         }
         if (put.profileId() != null) {
@@ -108,26 +107,26 @@ public final class ObjectWriter {
             ProfileShards.Member member = new ProfileShards.Member(put.objectTypeName(), put.uniqueKey(),
                     new LinkedHashSet<>(put.profileKeys()));
             if (put.createProfile()) {
-                actions.add(shards.add(put.domainName(), put.profileId(), ProfileShards.randomShard(), List.of(member), Map.of()));
+                actions.add(shards.add(put.domainName(), put.profileId(), List.of(member), Map.of()));
             } else if (joins || !(alreadyOnProfile && adds.isEmpty())) {
                 // Adds to an existing profile: one shard, refused once the profile is closed or a value
                 // this put relies on was removed since its read (docs/data-model.md).
-                int shard = ProfileShards.randomShard();
-                refusedAs.put(actions.size(), new ProfileClosedException(put.profileId(), shard));
-                actions.add(shards.add(put.domainName(), put.profileId(), shard, joins ? List.of(member) : List.of(), relied(put, seen)));
+                refusedBy.put(actions.size(), put.profileId());
+                actions.add(shards.add(put.domainName(), put.profileId(), joins ? List.of(member) : List.of(), relied(put, seen)));
             } else if (put.keptProfileId() == null) {
                 // Only the object changes, in place: it must still be on its profile (an erasure deletes it after).
                 actions.set(0, objectPut(put, now, put.profileId()));
             }
             actions.addAll(adds);
         }
-        if (refusedAs.isEmpty()) {
+        if (refusedBy.isEmpty()) {
             calls.commit(actions, deadline);
             return;
         }
-        calls.transact(actions, deadline, reasons -> {
-            for (Map.Entry<Integer, ProfileClosedException> refused : refusedAs.entrySet()) {
-                if (KeyWriter.failed(reasons, refused.getKey())) return refused.getValue();
+        shards.transact(actions, refusedBy.keySet(), deadline, reasons -> {
+            for (Map.Entry<Integer, String> refused : refusedBy.entrySet()) {
+                int at = refused.getKey();
+                if (KeyWriter.failed(reasons, at)) return new ProfileClosedException(refused.getValue(), ProfileShards.shardOf(actions.get(at)));
             }
             return null;
         });

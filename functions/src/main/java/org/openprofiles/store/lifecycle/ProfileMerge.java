@@ -120,10 +120,10 @@ public final class ProfileMerge {
             List<ProfileShards.Member> chunk = objects.subList(from, Math.min(objects.size(), from + MOVES_PER_TRANSACTION));
             for (int attempt = 1; !chunk.isEmpty(); attempt++) {
                 List<TransactWriteItem> actions = new ArrayList<>();
-                actions.add(writes.shards.add(domain, mainId, ProfileShards.randomShard(), chunk, Map.of()));
+                actions.add(writes.shards.add(domain, mainId, chunk, Map.of()));
                 for (ProfileShards.Member object : chunk) actions.add(moveObject(domain, object, fromId, mainId));
                 try {
-                    writes.calls.transact(actions, deadline);
+                    writes.shards.transact(actions, Set.of(0), deadline, reasons -> null);
                     break;
                 } catch (WriteConflictException e) {
                     if (attempt == LifecycleWrites.MAX_ATTEMPTS

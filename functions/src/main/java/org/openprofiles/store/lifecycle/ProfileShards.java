@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import org.openprofiles.model.Backoff;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
@@ -26,6 +27,7 @@ import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
 import org.openprofiles.store.table.WriteConflictException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -40,7 +42,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *     shard chosen at random: {@code ADD n 1}, plus the objects it puts on the profile and the key
  *     values each brings ({@code objects}, {@code claims}: the profile's membership, strongly
  *     consistent), refused once the shard is closed. Two adds on one profile meet only when they pick
- *     the same shard while both are in flight (1 time in 64), so attaches run in parallel.</li>
+ *     the same shard while both are in flight, and the one cancelled moves to another shard at once
+ *     ({@link #transact}), so attaches run in parallel.</li>
  *   <li><b>Removing a source</b> (DeleteProfileObject, UpdateProfile of a key field) reads every shard
  *     and commits with every shard {@code n} as read, bumped: a source added after its read fails it
  *     (it reads and decides again), and it fails every add that read a value it removed before the
@@ -53,10 +56,12 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 public final class ProfileShards {
     /**
-     * Shards per profile: a removal's transaction holds all of them plus its own items, within
-     * DynamoDB's 100 actions; attaches meet 1 time in 64 (docs/performance.md, contention).
+     * Shards per profile: as many as a removal's one transaction can hold besides its own items (at
+     * most 21: DeleteProfileObject's object and the up to 19 key values it brought, UpdateProfile's
+     * profile and the up to 9 standard values it drops and 9 it gains; DynamoLimitsTest), within
+     * DynamoDB's 100 actions. Two attaches meet 1 time in 79 (docs/performance.md, contention).
      */
-    public static final int COUNT = 64;
+    public static final int COUNT = 79;
     /** How long a closed profile's bare markers stay (TTL): far beyond any request that raced the close. */
     static final Duration CLOSED_FOR = Duration.ofDays(1);
     /**
@@ -127,16 +132,17 @@ public final class ProfileShards {
         }
     }
 
-    public static int randomShard() {
-        return ThreadLocalRandom.current().nextInt(COUNT);
+    /**
+     * The update of one shard, chosen at random, by a write that adds to a profile: refused once the
+     * profile is closed, or when a value the write relies on (one it found naming the profile and does
+     * not write, with the incarnation and revision it read) was removed from the profile since.
+     * Committed with {@link #transact}.
+     */
+    public TransactWriteItem add(String domain, String profileId, Collection<Member> joining, Map<KeyValue, Snapshot.KeyState> relied) {
+        return add(domain, profileId, ThreadLocalRandom.current().nextInt(COUNT), joining, relied);
     }
 
-    /**
-     * The update of one shard by a write that adds to an existing profile: refused once the profile
-     * is closed, or when a value the write relies on (one it found naming the profile and does not
-     * write, with the incarnation and revision it read) was removed from the profile since.
-     */
-    public TransactWriteItem add(String domain, String profileId, int shard, Collection<Member> joining, Map<KeyValue, Snapshot.KeyState> relied) {
+    TransactWriteItem add(String domain, String profileId, int shard, Collection<Member> joining, Map<KeyValue, Snapshot.KeyState> relied) {
         Map<String, String> names = new HashMap<>(Map.of("#n", N, "#c", CLOSED_BY));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", n(1)));
         StringBuilder expression = new StringBuilder("ADD #n :one");
@@ -176,6 +182,64 @@ public final class ProfileShards {
                 .conditionExpression(condition.toString())
                 .expressionAttributeNames(names).expressionAttributeValues(values)
                 .build()).build();
+    }
+
+    /** Sends, at most, of one write whose shard adds keep meeting transactions that hold their shards. */
+    static final int SHARD_PICKS = 4;
+
+    /**
+     * Commits a write whose actions at {@code addsAt} are shard adds ({@link #add}). Two adds to a
+     * profile meet only when both picked the same shard while in flight; when that is all that
+     * cancelled the write (every other action's reason is None), the held adds move to other shards
+     * of their profile and the write is sent again at once, without a pause or a new read: nothing it
+     * rests on has changed (a changed item fails its own condition instead), and another shard is
+     * most likely free. {@code actions} is updated in place, so {@code interpret} finds the shard each
+     * add was last sent to ({@link #shardOf}). The last of {@link #SHARD_PICKS} sends fails as
+     * {@link DynamoCalls#transact} does, for the caller's retry.
+     */
+    public void transact(List<TransactWriteItem> actions, Set<Integer> addsAt, Deadline deadline,
+                         Function<List<CancellationReason>, RuntimeException> interpret) {
+        for (int send = 1; ; send++) {
+            boolean last = send == SHARD_PICKS;
+            List<Integer> held = new ArrayList<>();
+            try {
+                calls.transact(actions, deadline, reasons -> !last && onlyShardsHeld(reasons, addsAt, held) ? new ShardsHeld()
+                        : interpret.apply(reasons));
+                return;
+            } catch (ShardsHeld e) {
+                for (int at : held) actions.set(at, elsewhere(actions.get(at)));
+            }
+        }
+    }
+
+    /** Whether the only actions that cancelled a write are shard adds held by other transactions (collected in {@code held}). */
+    private static boolean onlyShardsHeld(List<CancellationReason> reasons, Set<Integer> addsAt, List<Integer> held) {
+        for (int i = 0; i < reasons.size(); i++) {
+            String code = reasons.get(i).code();
+            if (code == null || "None".equals(code)) continue;
+            if (!"TransactionConflict".equals(code) || !addsAt.contains(i)) return false;
+            held.add(i);
+        }
+        return !held.isEmpty();
+    }
+
+    /** The same add, on another shard of its profile. */
+    private static TransactWriteItem elsewhere(TransactWriteItem add) {
+        String pk = add.update().key().get(ProfilesTable.PARTITION_KEY).s();
+        int other = (StoreKeys.shardIndex(pk) + 1 + ThreadLocalRandom.current().nextInt(COUNT - 1)) % COUNT;
+        return TransactWriteItem.builder().update(add.update().toBuilder().key(key(StoreKeys.otherShard(pk, other))).build()).build();
+    }
+
+    /** The shard a shard add ({@link #add}) updates. */
+    public static int shardOf(TransactWriteItem add) {
+        return StoreKeys.shardIndex(add.update().key().get(ProfilesTable.PARTITION_KEY).s());
+    }
+
+    /** Another transaction held a shard a write added to, and nothing else stopped the write. */
+    private static final class ShardsHeld extends RuntimeException {
+        ShardsHeld() {
+            super("shards held by other transactions", null, false, false);
+        }
     }
 
     /** The keys of every shard, to fold into a BatchGetItem that reads other items too. */
@@ -373,8 +437,8 @@ public final class ProfileShards {
      * Why an add to a shard of a profile the caller names (AddProfileKey, UpdateProfile) was refused:
      * the profile is closed (404), or a value it relied on was removed meanwhile (it reads again).
      */
-    public RuntimeException refusal(String domain, String profileId, int shard, Deadline deadline) {
-        return one(domain, profileId, shard, deadline).closedBy() != null ? KeyWriter.notFound(domain, profileId)
+    public RuntimeException refusal(String domain, String profileId, TransactWriteItem add, Deadline deadline) {
+        return one(domain, profileId, shardOf(add), deadline).closedBy() != null ? KeyWriter.notFound(domain, profileId)
                 : new WriteConflictException("a value this write relied on was removed from the profile; read again", false);
     }
 

@@ -123,11 +123,10 @@ public final class ProfileWriter {
             }
         }
         if (dropped.isEmpty()) {
-            int shard = ProfileShards.randomShard();
             int at = actions.size();
-            actions.add(writes.shards.add(domain, profileId, shard, List.of(), relied));
-            writes.calls.transact(actions, deadline,
-                    reasons -> KeyWriter.failed(reasons, at) ? writes.shards.refusal(domain, profileId, shard, deadline) : null);
+            actions.add(writes.shards.add(domain, profileId, List.of(), relied));
+            writes.shards.transact(actions, Set.of(at), deadline,
+                    reasons -> KeyWriter.failed(reasons, at) ? writes.shards.refusal(domain, profileId, actions.get(at), deadline) : null);
             return;
         }
         // A field that fed a key value is a source going away: decided on the shards, committed only if no source came meanwhile.

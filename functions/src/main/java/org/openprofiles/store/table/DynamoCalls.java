@@ -117,10 +117,6 @@ public final class DynamoCalls {
      * @throws WriteConflictException when a condition failed, another transaction held an item or DynamoDB throttled
      */
     public void commit(List<TransactWriteItem> actions, Deadline deadline) {
-        if (actions.size() > MAX_TRANSACTION_ACTIONS) {
-            // The configuration refuses object types that could need more; reaching this is a bug.
-            throw new IllegalStateException("a write of " + actions.size() + " items exceeds DynamoDB's transaction limit");
-        }
         if (actions.size() == 1 && actions.get(0).put() != null) {
             var put = actions.get(0).put();
             PutItemRequest request = PutItemRequest.builder().tableName(put.tableName()).item(put.item())
@@ -152,6 +148,10 @@ public final class DynamoCalls {
         // answer that does not say whether an earlier attempt committed (its response lost, then a
         // throttle, a conflict or "still in progress"), the same transaction is sent again with the same
         // token, and DynamoDB answers success if it had committed (idempotent for 10 minutes).
+        if (actions.size() > MAX_TRANSACTION_ACTIONS) {
+            // The configuration refuses object types that could need more; reaching this is a bug.
+            throw new IllegalStateException("a write of " + actions.size() + " items exceeds DynamoDB's transaction limit");
+        }
         String token = UUID.randomUUID().toString();
         for (int resend = 1; ; resend++) {
             try {

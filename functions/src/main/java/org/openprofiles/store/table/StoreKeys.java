@@ -24,6 +24,12 @@ public final class StoreKeys {
     /** What every shard key of the profile starts with. */
     public static String shardPrefix(String domain, String profileId) { return "D#" + domain + "#S#" + profileId + "#"; }
 
+    /** The index of the shard a shard key names. */
+    public static int shardIndex(String shardKey) { return Integer.parseInt(shardKey.substring(shardKey.lastIndexOf('#') + 1)); }
+
+    /** Another shard of the same profile as the shard key given. */
+    public static String otherShard(String shardKey, int shard) { return shardKey.substring(0, shardKey.lastIndexOf('#') + 1) + shard; }
+
     /** An object as a profile's shard lists it: "type#uniqueKey" (the unique key is hex: no '#'). */
     public static String member(String objectTypeName, String uniqueKey) { return objectTypeName + "#" + uniqueKey; }
 

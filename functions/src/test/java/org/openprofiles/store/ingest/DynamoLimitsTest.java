@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.StandardProfile;
+import org.openprofiles.store.lifecycle.ProfileShards;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
@@ -40,6 +41,12 @@ class DynamoLimitsTest {
         int standardKeys = StandardProfile.PHONE_FIELDS.size() + StandardProfile.EMAIL_FIELDS.size() + 2;
         int worstCase = org.openprofiles.config.MappingRules.MAX_KEYS + standardKeys + 2;
         assertTrue(worstCase <= DynamoCalls.MAX_TRANSACTION_ACTIONS && worstCase <= DynamoCalls.MAX_BATCH_GET_KEYS, "worst case " + worstCase);
+        // A removal holds every shard of the profile besides its own items: DeleteProfileObject deletes the
+        // object and removes each value it brought; UpdateProfile updates the profile, drops and gains standard values.
+        int deleteProfileObject = 1 + org.openprofiles.config.MappingRules.MAX_KEYS + standardKeys;
+        int updateProfile = 1 + 2 * standardKeys;
+        assertTrue(ProfileShards.COUNT + Math.max(deleteProfileObject, updateProfile) <= DynamoCalls.MAX_TRANSACTION_ACTIONS,
+                ProfileShards.COUNT + " shards and " + Math.max(deleteProfileObject, updateProfile) + " items");
         // A spill is its own transaction: the value's item and one holder item per listed holder.
         assertTrue(1 + KeyHolders.DEFAULT_INLINE_LIMIT <= DynamoCalls.MAX_TRANSACTION_ACTIONS);
     }

@@ -72,7 +72,7 @@ class RequestLogTest {
         for (String line : lines) {
             @SuppressWarnings("unchecked")
             Map<String, Object> entry = (Map<String, Object>) Json.parse(line);
-            assertTrue(entry.keySet().containsAll(Set.of("level", "requestId", "operation", "status", "latencyMs")), line);
+            assertTrue(entry.keySet().containsAll(Set.of("level", "requestId", "Operation", "status", "Latency", "_aws")), line);
             assertEquals("INFO", entry.get("level"));
         }
     }

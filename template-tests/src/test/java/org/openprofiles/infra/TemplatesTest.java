@@ -127,7 +127,7 @@ class TemplatesTest {
         Map<String, String> routes = routes();
         Set<String> dataPlane = new TreeSet<>();
         try (var files = Files.list(Path.of("..", "events"))) {
-            for (Path file : files.toList()) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
                 Map<String, Object> event = (Map<String, Object>) Json.parse(Files.readString(file));
                 String handler = routes.get(event.get("httpMethod") + " " + event.get("resource"));
                 if (handler.startsWith(AdminHandler.class.getName())) continue;

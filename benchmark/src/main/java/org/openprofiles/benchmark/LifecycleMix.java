@@ -59,8 +59,8 @@ final class LifecycleMix {
 
     static boolean run(URI dynamoLocal, String table) throws Exception {
         ProductionLikeDynamo proxy = ProductionLikeDynamo.start(dynamoLocal, 0, ProductionLikeDynamo.Rules.defaults().conflictWindowMs(25));
-        DynamoDbClient viaProxy = Benchmark.client(proxy.endpoint(), null);
-        DynamoDbClient bare = Benchmark.client(dynamoLocal, null);
+        DynamoDbClient viaProxy = Harness.client(proxy.endpoint(), null);
+        DynamoDbClient bare = Harness.client(dynamoLocal, null);
         ProfileStore store = new ProfileStore(viaProxy, table, Clock.systemUTC());
         Domains domains = new LiveDomains(new ConfigStore(viaProxy, table));
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
@@ -83,7 +83,7 @@ final class LifecycleMix {
                         int pick = random.nextInt(100);
                         if (pick < 45 || mine.isEmpty()) {
                             String contact = "mix-" + client + "-" + i;
-                            tally.add("PutProfileObject", call(() -> put.handleRequest(Benchmark.putCtr(contact, phone), null)));
+                            tally.add("PutProfileObject", call(() -> put.handleRequest(Harness.putCtr(contact, phone), null)));
                             mine.add(new String[] {contact, phone});
                             continue;
                         }
@@ -94,20 +94,20 @@ final class LifecycleMix {
                             continue;
                         }
                         if (pick < 55) {
-                            tally.add("AddProfileKey", call(() -> addKey.handleRequest(Benchmark.request("POST",
+                            tally.add("AddProfileKey", call(() -> addKey.handleRequest(Harness.request("POST",
                                     "/domains/{DomainName}/profiles/keys", "{\"ProfileId\":\"" + profileId
                                             + "\",\"KeyName\":\"_email\",\"Values\":[\"c" + client + "@mix.example\"]}"), null)));
                         } else if (pick < 65) {
-                            tally.add("UpdateProfile (name)", call(() -> lifecycle.handleRequest(Benchmark.request("PUT",
+                            tally.add("UpdateProfile (name)", call(() -> lifecycle.handleRequest(Harness.request("PUT",
                                     ProfileLifecycleHandler.PROFILES_RESOURCE, "{\"ProfileId\":\"" + profileId + "\",\"FirstName\":\"N"
                                             + client + "\"}"), null)));
                         } else if (pick < 75) {
                             String newPhone = random.nextBoolean() ? "" : String.format("+1 707 555 %04d", random.nextInt(CUSTOMERS));
-                            tally.add("UpdateProfile (phone)", call(() -> lifecycle.handleRequest(Benchmark.request("PUT",
+                            tally.add("UpdateProfile (phone)", call(() -> lifecycle.handleRequest(Harness.request("PUT",
                                     ProfileLifecycleHandler.PROFILES_RESOURCE, "{\"ProfileId\":\"" + profileId + "\",\"PhoneNumber\":\""
                                             + newPhone + "\"}"), null)));
                         } else if (pick < 87) {
-                            tally.add("DeleteProfileObject", call(() -> lifecycle.handleRequest(Benchmark.request("POST",
+                            tally.add("DeleteProfileObject", call(() -> lifecycle.handleRequest(Harness.request("POST",
                                     ProfileLifecycleHandler.DELETE_OBJECT_RESOURCE, "{\"ProfileId\":\"" + profileId
                                             + "\",\"ObjectTypeName\":\"CTR\",\"ProfileObjectUniqueKey\":\""
                                             + ProfileObjectUniqueKeys.of("CTR", one[0]) + "\"}"), null)));
@@ -116,11 +116,11 @@ final class LifecycleMix {
                             String[] other = mine.get(random.nextInt(mine.size()));
                             String otherId = profileOf(bare, table, other[0]);
                             if (otherId == null || otherId.equals(profileId)) continue;
-                            tally.add("MergeProfiles", call(() -> lifecycle.handleRequest(Benchmark.request("POST",
+                            tally.add("MergeProfiles", call(() -> lifecycle.handleRequest(Harness.request("POST",
                                     ProfileLifecycleHandler.MERGE_RESOURCE, "{\"MainProfileId\":\"" + profileId
                                             + "\",\"ProfileIdsToBeMerged\":[\"" + otherId + "\"]}"), null)));
                         } else {
-                            tally.add("DeleteProfile", call(() -> lifecycle.handleRequest(Benchmark.request("POST",
+                            tally.add("DeleteProfile", call(() -> lifecycle.handleRequest(Harness.request("POST",
                                     ProfileLifecycleHandler.DELETE_RESOURCE, "{\"ProfileId\":\"" + profileId + "\"}"), null)));
                         }
                     }
@@ -151,7 +151,7 @@ final class LifecycleMix {
             System.out.printf("%-24s %7d %7d %7d %7d %7d%n", op.getKey(), total, count(op.getValue(), 200), count(op.getValue(), 404),
                     throttled, server);
             long failed = throttled + server;
-            pass &= Benchmark.check("no 429 or 5xx for " + op.getKey() + " in the lifecycle mix", failed == 0, failed + " failed");
+            pass &= Harness.check("no 429 or 5xx for " + op.getKey() + " in the lifecycle mix", failed == 0, failed + " failed");
         }
         System.out.printf("%.1f s; transaction conflicts at the wire: %d%n", seconds, stats.transactionConflicts() + stats.singleItemConflicts());
         return pass;
@@ -181,7 +181,7 @@ final class LifecycleMix {
     /** The profile a client's contact record is on, read bare (not part of the mix); null when it is gone. */
     static String profileOf(DynamoDbClient bare, String table, String contactId) {
         Map<String, AttributeValue> item = bare.getItem(r -> r.tableName(table).consistentRead(true).key(Map.of(ProfilesTable.PARTITION_KEY,
-                AttributeValue.fromS(StoreKeys.object(Benchmark.DOMAIN, "CTR", ProfileObjectUniqueKeys.of("CTR", contactId)))))).item();
+                AttributeValue.fromS(StoreKeys.object(Harness.DOMAIN, "CTR", ProfileObjectUniqueKeys.of("CTR", contactId)))))).item();
         AttributeValue profileId = item == null ? null : item.get("profileId");
         return profileId == null ? null : profileId.s();
     }

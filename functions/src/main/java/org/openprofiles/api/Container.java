@@ -2,6 +2,7 @@ package org.openprofiles.api;
 
 import java.time.Clock;
 import org.openprofiles.service.AddProfileKeyService;
+import org.openprofiles.service.ContactRecordService;
 import org.openprofiles.service.DomainAdminService;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.ErasureWorker;
@@ -45,6 +46,23 @@ final class Container {
     static PutProfileObjectService putProfileObjectService() {
         return new PutProfileObjectService(DOMAINS, STORE, Clock.systemUTC());
     }
+
+    /**
+     * The contact-record stream's consumer: its domain from {@code OPENPROFILES_CONTACT_RECORDS_DOMAIN} (required), its
+     * object type from {@code OPENPROFILES_CONTACT_RECORDS_OBJECT_TYPE} (default the CTR templates' type name).
+     */
+    static ContactRecordService contactRecordService() {
+        String domain = System.getenv(CONTACT_RECORDS_DOMAIN);
+        if (domain == null || domain.isBlank()) {
+            throw new IllegalStateException(CONTACT_RECORDS_DOMAIN + " must name the domain that contact records are stored in");
+        }
+        String type = System.getenv(CONTACT_RECORDS_OBJECT_TYPE);
+        return new ContactRecordService(putProfileObjectService(), STORE.deadLetters(), Clock.systemUTC(), domain,
+                type == null || type.isBlank() ? ContactRecordService.DEFAULT_OBJECT_TYPE : type);
+    }
+
+    static final String CONTACT_RECORDS_DOMAIN = "OPENPROFILES_CONTACT_RECORDS_DOMAIN";
+    static final String CONTACT_RECORDS_OBJECT_TYPE = "OPENPROFILES_CONTACT_RECORDS_OBJECT_TYPE";
 
     static AddProfileKeyService addProfileKeyService() {
         return new AddProfileKeyService(DOMAINS, STORE);

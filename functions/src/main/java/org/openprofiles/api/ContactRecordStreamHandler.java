@@ -28,6 +28,10 @@ import org.openprofiles.service.ContactRecordService;
  */
 public final class ContactRecordStreamHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
     static final String OPERATION = "ContactRecordStream";
+    /** The domain contact records are stored in (required). */
+    public static final String DOMAIN_ENV = "OPENPROFILES_CONTACT_RECORDS_DOMAIN";
+    /** Their object type (optional). */
+    public static final String OBJECT_TYPE_ENV = "OPENPROFILES_CONTACT_RECORDS_OBJECT_TYPE";
     /** Time a record's put is given at least; with less left, the rest of the batch is left for the next invocation. */
     static final Duration RECORD_RESERVE = Duration.ofSeconds(1);
 
@@ -35,7 +39,7 @@ public final class ContactRecordStreamHandler implements RequestHandler<KinesisE
 
     /** Used by Lambda: the container's shared client and store, the destination from the environment. */
     public ContactRecordStreamHandler() {
-        this(Container.contactRecordService());
+        this(Container.contactRecordService(System.getenv(DOMAIN_ENV), System.getenv(OBJECT_TYPE_ENV)));
     }
 
     public ContactRecordStreamHandler(ContactRecordService service) {

@@ -48,21 +48,18 @@ final class Container {
     }
 
     /**
-     * The contact-record stream's consumer: its domain from {@code OPENPROFILES_CONTACT_RECORDS_DOMAIN} (required), its
-     * object type from {@code OPENPROFILES_CONTACT_RECORDS_OBJECT_TYPE} (default the CTR templates' type name).
+     * The contact-record stream's consumer.
+     *
+     * @param domain     the domain records are stored in ({@link ContactRecordStreamHandler#DOMAIN_ENV}: required)
+     * @param objectType their object type, or null for the CTR templates' type name
      */
-    static ContactRecordService contactRecordService() {
-        String domain = System.getenv(CONTACT_RECORDS_DOMAIN);
+    static ContactRecordService contactRecordService(String domain, String objectType) {
         if (domain == null || domain.isBlank()) {
-            throw new IllegalStateException(CONTACT_RECORDS_DOMAIN + " must name the domain that contact records are stored in");
+            throw new IllegalStateException(ContactRecordStreamHandler.DOMAIN_ENV + " must name the domain that contact records are stored in");
         }
-        String type = System.getenv(CONTACT_RECORDS_OBJECT_TYPE);
         return new ContactRecordService(putProfileObjectService(), STORE.deadLetters(), Clock.systemUTC(), domain,
-                type == null || type.isBlank() ? ContactRecordService.DEFAULT_OBJECT_TYPE : type);
+                objectType == null || objectType.isBlank() ? ContactRecordService.DEFAULT_OBJECT_TYPE : objectType);
     }
-
-    static final String CONTACT_RECORDS_DOMAIN = "OPENPROFILES_CONTACT_RECORDS_DOMAIN";
-    static final String CONTACT_RECORDS_OBJECT_TYPE = "OPENPROFILES_CONTACT_RECORDS_OBJECT_TYPE";
 
     static AddProfileKeyService addProfileKeyService() {
         return new AddProfileKeyService(DOMAINS, STORE);

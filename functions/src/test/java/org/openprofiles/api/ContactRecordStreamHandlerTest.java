@@ -279,6 +279,26 @@ class ContactRecordStreamHandlerTest {
         assertEquals(5, deadLetters(DOMAIN).size());
     }
 
+    /** events/streams/: Kinesis events for {@code sam local invoke}, replayed here (their name says what they hold). */
+    @Test
+    void theSampleStreamEventIsAVoiceCallItsTransferADuplicateAndAPoisonRecord() throws Exception {
+        KinesisEvent event = ContactRecords.fromJson(java.nio.file.Files.readString(
+                java.nio.file.Path.of("..", "events", "streams", "contact-record-stream-voice-transfer-duplicate-poison.json")));
+        PrintStream original = System.out;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            assertAllDone(handler().handleRequest(event, TestContext.remaining(10_000)));
+        } finally {
+            System.setOut(original);
+        }
+        String lines = log.toString(StandardCharsets.UTF_8);
+        assertTrue(lines.contains("\"ContactRecordsStored\":2,\"ContactRecordsUnchanged\":1,\"ContactRecordsSetAside\":1"), lines);
+        String caller = object(DOMAIN, "CTR", "5d6c4f2a-1b2c-4d3e-8f90-a1b2c3d4e5f6").profileId();
+        assertEquals(caller, object(DOMAIN, "CTR", "7e8f9a0b-2c3d-4e5f-9a0b-c1d2e3f4a5b6").profileId());
+        assertEquals("NOT_JSON", deadLetters(DOMAIN).get(0).get("problem").s());
+    }
+
     @Test
     void anUnknownDomainOrTypeSetsRecordsAsideUntilItExistsAndAHugeRecordKeepsItsFirstBytes() {
         byte[] call = ContactRecords.bytes(ContactRecords.voice("u-1", PHONE, "2026-12-05T10:00:00Z"));

@@ -124,6 +124,32 @@ public final class ContactRecords {
         return event;
     }
 
+    /** A Kinesis event as Lambda sends it (and as {@code sam local generate-event kinesis get-records} writes it). */
+    @SuppressWarnings("unchecked")
+    public static KinesisEvent fromJson(String json) {
+        List<KinesisEvent.KinesisEventRecord> list = new ArrayList<>();
+        for (Object r : (List<Object>) ((Map<String, Object>) Json.parse(json)).get("Records")) {
+            Map<String, Object> event = (Map<String, Object>) r;
+            Map<String, Object> k = (Map<String, Object>) event.get("kinesis");
+            KinesisEvent.Record kinesis = new KinesisEvent.Record();
+            kinesis.setData(ByteBuffer.wrap(java.util.Base64.getDecoder().decode((String) k.get("data"))));
+            kinesis.setSequenceNumber((String) k.get("sequenceNumber"));
+            kinesis.setPartitionKey((String) k.get("partitionKey"));
+            kinesis.setKinesisSchemaVersion((String) k.get("kinesisSchemaVersion"));
+            KinesisEvent.KinesisEventRecord record = new KinesisEvent.KinesisEventRecord();
+            record.setKinesis(kinesis);
+            record.setEventSource((String) event.get("eventSource"));
+            record.setEventName((String) event.get("eventName"));
+            record.setEventID((String) event.get("eventID"));
+            record.setEventSourceARN((String) event.get("eventSourceARN"));
+            record.setAwsRegion((String) event.get("awsRegion"));
+            list.add(record);
+        }
+        KinesisEvent event = new KinesisEvent();
+        event.setRecords(list);
+        return event;
+    }
+
     /** The same records delivered again (a retry or a replay of the stream): same sequence numbers. */
     public static KinesisEvent redelivered(KinesisEvent batch, int from) {
         KinesisEvent event = new KinesisEvent();

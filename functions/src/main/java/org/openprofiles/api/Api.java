@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import org.openprofiles.json.Json;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.ServiceException;
+import org.openprofiles.store.table.CallCounter;
 import org.openprofiles.store.table.DynamoDbClients;
 
 /**
@@ -29,6 +30,7 @@ public final class Api {
     public static APIGatewayProxyResponseEvent handle(String operation, APIGatewayProxyRequestEvent event, Context context,
                                                       Supplier<Map<String, Object>> operationCall) {
         long started = System.nanoTime();
+        CallCounter.reset();
         String requestId = requestId(event, context);
         APIGatewayProxyResponseEvent response;
         String errorType = null;
@@ -44,7 +46,7 @@ public final class Api {
             response = error(requestId, ServiceException.Type.InternalServerException,
                     "An internal error occurred; request id " + requestId);
         }
-        RequestLog.request(requestId, operation, response.getStatusCode(), errorType, System.nanoTime() - started);
+        RequestLog.request(requestId, operation, response.getStatusCode(), errorType, System.nanoTime() - started, CallCounter.counts());
         return response;
     }
 

@@ -7,12 +7,11 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.openprofiles.json.Json;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.service.ContactRecordService;
+import org.openprofiles.store.table.CallCounter;
 
 /**
  * Amazon Connect's contact records from a Kinesis data stream (an event source mapping with
@@ -49,6 +48,7 @@ public final class ContactRecordStreamHandler implements RequestHandler<KinesisE
     @Override
     public StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
         long started = System.nanoTime();
+        CallCounter.reset();
         String requestId = context == null ? null : context.getAwsRequestId();
         Deadline deadline = Api.deadline(context);
         List<KinesisEvent.KinesisEventRecord> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
@@ -72,7 +72,9 @@ public final class ContactRecordStreamHandler implements RequestHandler<KinesisE
                 failed = records.size() - i;
             }
         }
-        log(requestId, records.size(), counts, failed, System.nanoTime() - started);
+        RequestLog.contactRecordBatch(requestId, service.domainName(), records.size(),
+                counts.getOrDefault(ContactRecordService.Outcome.STORED, 0), counts.getOrDefault(ContactRecordService.Outcome.UNCHANGED, 0),
+                counts.getOrDefault(ContactRecordService.Outcome.SET_ASIDE, 0), failed, System.nanoTime() - started, CallCounter.counts());
         return response;
     }
 
@@ -90,30 +92,5 @@ public final class ContactRecordStreamHandler implements RequestHandler<KinesisE
         byte[] bytes = new byte[copy.remaining()];
         copy.get(bytes);
         return bytes;
-    }
-
-    /**
-     * One line per batch: the counts, never a record's content (customer data), in CloudWatch's embedded metric
-     * format, so that the counts are also metrics (namespace OpenProfiles, dimension Domain).
-     */
-    private void log(String requestId, int records, Map<ContactRecordService.Outcome, Integer> counts, int failed, long nanos) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("level", "INFO");
-        line.put("requestId", requestId);
-        line.put("operation", OPERATION);
-        line.put("Domain", service.domainName());
-        line.put("records", records);
-        line.put("ContactRecordsStored", counts.getOrDefault(ContactRecordService.Outcome.STORED, 0));
-        line.put("ContactRecordsUnchanged", counts.getOrDefault(ContactRecordService.Outcome.UNCHANGED, 0));
-        line.put("ContactRecordsSetAside", counts.getOrDefault(ContactRecordService.Outcome.SET_ASIDE, 0));
-        line.put("ContactRecordsToRetry", failed);
-        line.put("latencyMs", Math.round(nanos / 10_000.0) / 100.0);
-        List<Object> metrics = new java.util.ArrayList<>();
-        for (String name : List.of("ContactRecordsStored", "ContactRecordsUnchanged", "ContactRecordsSetAside", "ContactRecordsToRetry")) {
-            metrics.add(Map.of("Name", name, "Unit", "Count"));
-        }
-        line.put("_aws", Map.of("Timestamp", System.currentTimeMillis(), "CloudWatchMetrics",
-                List.of(Map.of("Namespace", "OpenProfiles", "Dimensions", List.of(List.of("Domain")), "Metrics", metrics))));
-        System.out.println(Json.write(line));
     }
 }

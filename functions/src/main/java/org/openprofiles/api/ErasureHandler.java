@@ -39,6 +39,14 @@ public final class ErasureHandler implements RequestHandler<Map<String, Object>,
             Instant ends = clock.instant().plusMillis(context.getRemainingTimeInMillis()).minus(MARGIN);
             if (ends.isBefore(deadline)) deadline = ends;
         }
-        return worker.run(deadline).toMap();
+        try {
+            ErasureWorker.Report report = worker.run(deadline);
+            RequestLog.erasure(report, false);
+            return report.toMap();
+        } catch (RuntimeException e) {
+            // The next scheduled run resumes from the checkpoints; the operator sees the failure as a metric.
+            RequestLog.erasure(null, true);
+            throw e;
+        }
     }
 }

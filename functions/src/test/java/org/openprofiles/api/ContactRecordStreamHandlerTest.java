@@ -173,6 +173,20 @@ class ContactRecordStreamHandlerTest {
     }
 
     @Test
+    void aKnownCallersRecordCostsTwoDynamoDbCallsLikePutProfileObject() {
+        ContactRecordStreamHandler handler = handler();
+        assertAllDone(handler.handleRequest(ContactRecords.batch(ContactRecords.bytes(ContactRecords.voice("k-1", PHONE, "2026-12-05T10:00:00Z"))),
+                TestContext.remaining(10_000)));
+        calls.clear();
+
+        assertAllDone(handler.handleRequest(ContactRecords.batch(ContactRecords.bytes(ContactRecords.voice("k-2", PHONE, "2026-12-05T11:00:00Z"))),
+                TestContext.remaining(10_000)));
+
+        assertEquals(Map.of("BatchGetItem", 1, "TransactWriteItems", 1),
+                calls.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get())));
+    }
+
+    @Test
     void aRecordDeliveredAgainWritesNothing() {
         KinesisEvent batch = ContactRecords.batch(
                 ContactRecords.bytes(ContactRecords.voice("d-1", PHONE, "2026-12-05T10:04:12Z")),

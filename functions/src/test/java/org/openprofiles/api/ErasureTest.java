@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.openprofiles.json.Json;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
 import org.openprofiles.service.AbandonedOperations;
@@ -153,7 +155,19 @@ class ErasureTest {
         assertStatus(200, node.createDomain("Fn"));
         assertStatus(200, node.deleteDomain("Fn"));
         clock.advance(Duration.ofHours(1));
-        Map<String, Object> report = new ErasureHandler(worker(ErasureWorker.PAGE_SIZE), clock).handleRequest(Map.of(), null);
-        assertEquals(Map.of("finished", 1, "pending", 0, "erased", 0L, "abandonedFinished", 0), report);
+        List<Map<String, Object>> report = new ArrayList<>();
+        List<Map<String, Object>> log = MetricsTest.captured(() -> {
+            report.add(new ErasureHandler(worker(ErasureWorker.PAGE_SIZE), clock).handleRequest(Map.of(), null));
+            return null;
+        });
+        assertEquals(Map.of("finished", 1, "pending", 0, "erased", 0L, "abandonedFinished", 0), report.get(0));
+        // The run's progress as metrics (Embedded Metric Format, no dimension): what an operator alarms on.
+        List<Map<String, Object>> runs = log.stream().filter(l -> l.containsKey(RequestLog.ERASURE_RUNS)).toList();
+        assertEquals(1, runs.size(), log.toString());
+        Map<String, Object> line = runs.get(0);
+        for (String metric : RequestLog.ERASURE_METRICS) assertTrue(line.containsKey(metric), metric + " in " + line);
+        assertEquals(List.of("1", "0", "1", "0"), List.of(RequestLog.ERASURE_RUNS, RequestLog.ERASURE_FAILURES,
+                RequestLog.ERASURE_JOBS_FINISHED, RequestLog.ERASURE_JOBS_PENDING).stream().map(m -> String.valueOf(line.get(m))).toList());
+        assertTrue(Json.write(line.get("_aws")).contains("\"Dimensions\":[[]]"), line.toString());
     }
 }

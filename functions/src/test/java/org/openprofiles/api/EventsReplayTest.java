@@ -58,11 +58,18 @@ class EventsReplayTest {
 
     @BeforeAll
     static void setUp() {
-        String table = LocalDynamo.newTable();
+        routes = seededRoutes(LocalDynamo.newTable());
+    }
+
+    /**
+     * Seeds {@code table} with what the events act on (the shipped domain files, a seeded profile
+     * and the profiles the lifecycle events remove) and returns each route's handler over it.
+     */
+    static Map<String, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> seededRoutes(String table) {
         ProfileStore store = new ProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
         Domains domains = TestDomains.all();
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
-        routes = new HashMap<>(Map.of(
+        Map<String, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> routes = new HashMap<>(Map.of(
                 "PUT /domains/{DomainName}/profiles/objects",
                 new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC())),
                 "POST /domains/{DomainName}/profiles/keys", new AddProfileKeyHandler(new AddProfileKeyService(domains, store)),
@@ -98,6 +105,7 @@ class EventsReplayTest {
         store.profiles().create("ExampleDomainName", PROFILE_TO_DELETE, Map.of("FirstName", "Erase"), Deadline.in(Duration.ofSeconds(5)));
         store.profiles().create("ExampleDomainName", PROFILE_TO_MERGE, Map.of("FirstName", "Merge", "LastName", "Me"),
                 Deadline.in(Duration.ofSeconds(5)));
+        return routes;
     }
 
     static Stream<Path> events() throws IOException {

@@ -269,18 +269,11 @@ public final class ProfileOps {
                             : Map.of(":op", s(op.json())))
                     .build()).build());
         }
+        // A transaction even for one profile: its token makes a resend after a lost answer safe.
         try {
-            if (actions.size() == 1) {
-                Update u = actions.get(0).update();
-                DynamoCalls.call(() -> calls.dynamo.updateItem(r -> r.tableName(u.tableName()).key(u.key())
-                        .updateExpression(u.updateExpression()).conditionExpression(u.conditionExpression())
-                        .expressionAttributeNames(u.expressionAttributeNames()).expressionAttributeValues(u.expressionAttributeValues())
-                        .overrideConfiguration(DynamoCalls.within(deadline))));
-            } else {
-                calls.transact(actions, deadline);
-            }
+            calls.transact(actions, deadline);
             return true;
-        } catch (ConditionalCheckFailedException | WriteConflictException e) {
+        } catch (WriteConflictException e) {
             return false;
         }
     }

@@ -136,14 +136,23 @@ public final class ProfileWriter {
         lost.removeAll(profile.manualKeys());
         lost.removeAll(profile.retainedKeys());
         lost.removeAll(writes.otherSources(domain, profileId, shardsAndValues.shards(), lost, null, null, deadline));
+        commitRemoval(domain, profileId, actions, lost, shardsAndValues, shardsAndValues.shards(), deadline);
+    }
+
+    /**
+     * A removal's commit: {@code actions}, each value in {@code lost} stops naming the profile (as
+     * {@code values} read it), and every shard as read is bumped and records what was removed.
+     */
+    private void commitRemoval(String domain, String profileId, List<TransactWriteItem> actions, Set<KeyValue> lost, Snapshot values,
+                               ProfileShards.Shards shards, Deadline deadline) {
         Map<KeyValue, Snapshot.KeyState> removing = new LinkedHashMap<>();
         for (KeyValue key : lost) {
-            Snapshot.KeyState state = shardsAndValues.keys().get(key);
+            Snapshot.KeyState state = values.keys().get(key);
             List<TransactWriteItem> removal = writes.holders.remove(domain, key, state, profileId);
             actions.addAll(removal);
             if (!removal.isEmpty() && !state.spilled()) removing.put(key, state);
         }
-        actions.addAll(writes.shards.removal(domain, profileId, shardsAndValues.shards(), removing));
+        actions.addAll(writes.shards.removal(domain, profileId, shards, removing));
         writes.calls.transact(actions, deadline);
     }
 
@@ -201,18 +210,8 @@ public final class ProfileWriter {
         Set<KeyValue> lost = new LinkedHashSet<>(brought);
         lost.removeAll(ProfileDeletion.keysOnItem(seen.profile()));
         lost.removeAll(writes.otherSources(domain, profileId, seen.shards(), lost, objectTypeName, uniqueKey, deadline));
-        Map<KeyValue, Snapshot.KeyState> removing = new LinkedHashMap<>();
-        if (!lost.isEmpty()) {
-            Snapshot values = writes.reader.read(domain, lost, null, null, deadline);
-            for (KeyValue key : lost) {
-                Snapshot.KeyState state = values.keys().get(key);
-                List<TransactWriteItem> removal = writes.holders.remove(domain, key, state, profileId);
-                actions.addAll(removal);
-                if (!removal.isEmpty() && !state.spilled()) removing.put(key, state);
-            }
-        }
+        Snapshot values = lost.isEmpty() ? seen : writes.reader.read(domain, lost, null, null, deadline);
         // Even when nothing is lost: another removal deciding that this object is the source it keeps must fail.
-        actions.addAll(writes.shards.removal(domain, profileId, seen.shards(), removing));
-        writes.calls.transact(actions, deadline);
+        commitRemoval(domain, profileId, actions, lost, values, seen.shards(), deadline);
     }
 }

@@ -29,6 +29,7 @@ public final class DynamoDbClients {
                         .socketTimeout(ATTEMPT_TIMEOUT)
                         .build())
                 .overrideConfiguration(c -> c
+                        .addExecutionInterceptor(CallCounter.INSTANCE)
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
                         .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
                         .apiCallTimeout(CALL_TIMEOUT));

@@ -53,7 +53,8 @@ import software.constructs.Construct;
  * The API stack (stack name {@value #NAME}): the functions from the one jar (four for profiles:
  * ingestion, keys, the read-only reads, the lifecycle; one for administration; each with its own
  * least-privilege role), the REST API with the AWS Customer Profiles paths, IAM-authorised; the erasure worker and its schedule; the custom resource
- * that applies the domain files. Redeployed with every code change.
+ * that applies the domain files; the alarms, their topic and the dashboard ({@link Monitoring}).
+ * Redeployed with every code change.
  */
 public final class ApiStack extends Stack {
     public static final String NAME = "OpenProfilesApi";
@@ -68,8 +69,14 @@ public final class ApiStack extends Stack {
     /** How often the erasure worker looks for deletions to erase. */
     public static final Duration ERASURE_SCHEDULE = Duration.minutes(1);
 
-    /** @param domainFilesDigest changes whenever the domain files do, so the deploy applies them again */
-    public ApiStack(Construct scope, StackProps props, ITable table, Path lambdaJar, String domainFilesDigest) {
+    /** The context value (cdk deploy -c alarmEmail=...) that subscribes an address to the alarms' topic. */
+    public static final String ALARM_EMAIL_CONTEXT = "alarmEmail";
+
+    /**
+     * @param domainFilesDigest changes whenever the domain files do, so the deploy applies them again
+     * @param alarmEmail        an address the alarms are e-mailed to, or null
+     */
+    public ApiStack(Construct scope, StackProps props, ITable table, Path lambdaJar, String domainFilesDigest, String alarmEmail) {
         super(scope, NAME, props);
         Code code = Code.fromAsset(lambdaJar.toString());
         String tableArn = table.getTableArn();
@@ -175,6 +182,9 @@ public final class ApiStack extends Stack {
         templates.addMethod("GET", administration);
         templates.addResource("{TemplateId}").addMethod("GET", administration);
 
+        Monitoring monitoring = new Monitoring(this, "Monitoring", table, alarmEmail);
+        CfnOutput.Builder.create(this, "AlarmTopic").value(monitoring.topic.getTopicArn())
+                .description("SNS topic every alarm notifies (subscribe more endpoints to it)").build();
         CfnOutput.Builder.create(this, "ApiUrl").value(api.getUrl())
                 .description("Endpoint for the AWS SDKs and CLI (sign with service name execute-api)").build();
     }

@@ -39,7 +39,8 @@ public final class OpenProfiles {
         app.getNode().setContext("@aws-cdk/core:defaultCrossStackReferences", "strong");
         StackProps props = StackProps.builder().description("openprofiles: Customer Profiles ingestion").build();
         DataStack data = new DataStack(app, props);
-        ApiStack api = new ApiStack(app, props, data.table(), lambdaJar(), digest(domainFiles));
+        Object alarmEmail = app.getNode().tryGetContext(ApiStack.ALARM_EMAIL_CONTEXT);
+        ApiStack api = new ApiStack(app, props, data.table(), lambdaJar(), digest(domainFiles), alarmEmail == null ? null : alarmEmail.toString());
         ContactRecordStack.Settings settings = ContactRecordStack.Settings.fromContext(app);
         ContactRecordStack contactRecords = settings == null ? null
                 : new ContactRecordStack(app, props, data.table(), lambdaJar(), settings);

@@ -96,6 +96,63 @@ class TemplatesTest {
         apiTemplate.resourceCountIs("AWS::ApiGateway::RequestValidator", 1);
         apiTemplate.resourceCountIs("AWS::Events::Rule", 1);
         apiTemplate.resourceCountIs("Custom::DomainFiles", 1);
+        // 5xx and 429 rates, p99 per data-plane operation, the table's throttles and system errors, the erasure's two.
+        apiTemplate.resourceCountIs("AWS::CloudWatch::Alarm", 2 + Monitoring.P99_LATENCY_MS.size() + 2 + 2);
+        apiTemplate.resourceCountIs("AWS::SNS::Topic", 1);
+        apiTemplate.resourceCountIs("AWS::SNS::Subscription", 0);
+        apiTemplate.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+    }
+
+    /**
+     * Every alarm notifies the one topic; the request-rate alarms read the functions' own metrics
+     * (the names the request log writes); each data-plane operation the API routes has its p99 alarm
+     * (operation names taken from the events/ files of the routes that reach a data-plane function);
+     * the dashboard shows the alarms and the metrics.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void alarmsNotifyOneTopicAndCoverEveryDataPlaneOperation() throws Exception {
+        String topic = resources(api, "AWS::SNS::Topic").keySet().iterator().next();
+        Map<String, Map<String, Object>> alarms = resources(api, "AWS::CloudWatch::Alarm");
+        for (Map<String, Object> alarm : alarms.values()) {
+            assertEquals(List.of(Map.of("Ref", topic)), props(alarm).get("AlarmActions"), Json.write(alarm));
+            assertNotNull(props(alarm).get("AlarmDescription"));
+        }
+        String all = Json.write(alarms);
+        for (String metric : List.of(org.openprofiles.api.RequestLog.SERVER_ERRORS, org.openprofiles.api.RequestLog.THROTTLED,
+                org.openprofiles.api.RequestLog.REQUESTS, org.openprofiles.api.RequestLog.ERASURE_JOBS_PENDING,
+                org.openprofiles.api.RequestLog.ERASURE_FAILURES, "ThrottledRequests", "SystemErrors")) {
+            assertTrue(all.contains("\"MetricName\":\"" + metric + "\""), metric);
+        }
+        Map<String, String> routes = routes();
+        Set<String> dataPlane = new TreeSet<>();
+        try (var files = Files.list(Path.of("..", "events"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                Map<String, Object> event = (Map<String, Object>) Json.parse(Files.readString(file));
+                String handler = routes.get(event.get("httpMethod") + " " + event.get("resource"));
+                if (handler.startsWith(AdminHandler.class.getName())) continue;
+                String operation = file.getFileName().toString().replaceFirst("-\\d{3}-.*$", "");
+                StringBuilder pascal = new StringBuilder();
+                for (String word : operation.split("-")) pascal.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+                dataPlane.add(pascal.toString());
+            }
+        }
+        assertEquals(dataPlane, new TreeSet<>(Monitoring.P99_LATENCY_MS.keySet()));
+        for (String operation : dataPlane) {
+            assertTrue(all.contains("{\"Name\":\"Operation\",\"Value\":\"" + operation + "\"}"), operation + " has a latency alarm");
+        }
+        String dashboard = Json.write(resources(api, "AWS::CloudWatch::Dashboard").values().iterator().next());
+        for (String shown : List.of("OpenProfiles", "TransactionConflicts", "ErasureItemsErased", "ThrottledRequests")) {
+            assertTrue(dashboard.contains(shown), shown + " on the dashboard");
+        }
+    }
+
+    @Test
+    void anAlarmAddressGivenAtDeployIsSubscribed() {
+        App app = new App(AppProps.builder().context(Map.of(ApiStack.ALARM_EMAIL_CONTEXT, "oncall@example.com")).build());
+        Template template = Template.fromStack(OpenProfiles.build(app).api());
+        template.resourceCountIs("AWS::SNS::Subscription", 1);
+        template.hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "oncall@example.com"));
     }
 
     @SuppressWarnings("unchecked")

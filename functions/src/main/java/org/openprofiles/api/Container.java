@@ -2,6 +2,7 @@ package org.openprofiles.api;
 
 import java.time.Clock;
 import org.openprofiles.service.AddProfileKeyService;
+import org.openprofiles.service.ContactRecordService;
 import org.openprofiles.service.DomainAdminService;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.ErasureWorker;
@@ -44,6 +45,20 @@ final class Container {
 
     static PutProfileObjectService putProfileObjectService() {
         return new PutProfileObjectService(DOMAINS, STORE, Clock.systemUTC());
+    }
+
+    /**
+     * The contact-record stream's consumer.
+     *
+     * @param domain     the domain records are stored in ({@link ContactRecordStreamHandler#DOMAIN_ENV}: required)
+     * @param objectType their object type, or null for the CTR templates' type name
+     */
+    static ContactRecordService contactRecordService(String domain, String objectType) {
+        if (domain == null || domain.isBlank()) {
+            throw new IllegalStateException(ContactRecordStreamHandler.DOMAIN_ENV + " must name the domain that contact records are stored in");
+        }
+        return new ContactRecordService(putProfileObjectService(), STORE.deadLetters(), Clock.systemUTC(), domain,
+                objectType == null || objectType.isBlank() ? ContactRecordService.DEFAULT_OBJECT_TYPE : objectType);
     }
 
     static AddProfileKeyService addProfileKeyService() {

@@ -33,6 +33,12 @@ public final class RequestLog {
     public static final String ERASURE_JOBS_PENDING = "ErasureJobsPending";
     public static final String ERASURE_ITEMS_ERASED = "ErasureItemsErased";
     public static final String ABANDONED_OPERATIONS_FINISHED = "AbandonedOperationsFinished";
+    /** The contact-record consumer's metrics, per batch, by the domain it writes to. */
+    public static final String DOMAIN = "Domain";
+    public static final String CONTACT_RECORDS_STORED = "ContactRecordsStored";
+    public static final String CONTACT_RECORDS_UNCHANGED = "ContactRecordsUnchanged";
+    public static final String CONTACT_RECORDS_SET_ASIDE = "ContactRecordsSetAside";
+    public static final String CONTACT_RECORDS_TO_RETRY = "ContactRecordsToRetry";
 
     /** The metrics of every request line: name and unit. */
     static final Map<String, String> METRICS = metrics();
@@ -86,6 +92,34 @@ public final class RequestLog {
         Map<String, String> metrics = new LinkedHashMap<>();
         for (String name : ERASURE_METRICS) metrics.put(name, "Count");
         line.put("_aws", metadata(List.of(List.of()), metrics));
+        System.out.println(Json.write(line));
+    }
+
+    static final List<String> CONTACT_RECORD_METRICS = List.of(CONTACT_RECORDS_STORED, CONTACT_RECORDS_UNCHANGED, CONTACT_RECORDS_SET_ASIDE,
+            CONTACT_RECORDS_TO_RETRY, DYNAMODB_CALLS, TRANSACTION_CONFLICTS);
+
+    /**
+     * One line per batch of contact records: what became of them and what they cost in DynamoDB. Counts only, never a
+     * record's content.
+     */
+    static void contactRecordBatch(String requestId, String domain, int records, int stored, int unchanged, int setAside,
+                                   int toRetry, long nanos, CallCounter.Counts dynamo) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("level", "INFO");
+        line.put("requestId", requestId);
+        line.put(OPERATION, "ContactRecordStream");
+        line.put(DOMAIN, domain);
+        line.put("records", records);
+        line.put(CONTACT_RECORDS_STORED, stored);
+        line.put(CONTACT_RECORDS_UNCHANGED, unchanged);
+        line.put(CONTACT_RECORDS_SET_ASIDE, setAside);
+        line.put(CONTACT_RECORDS_TO_RETRY, toRetry);
+        line.put(DYNAMODB_CALLS, dynamo.calls());
+        line.put(TRANSACTION_CONFLICTS, dynamo.conflicts());
+        line.put(LATENCY, Math.round(nanos / 10_000.0) / 100.0);
+        Map<String, String> metrics = new LinkedHashMap<>();
+        for (String name : CONTACT_RECORD_METRICS) metrics.put(name, "Count");
+        line.put("_aws", metadata(List.of(List.of(DOMAIN)), metrics));
         System.out.println(Json.write(line));
     }
 

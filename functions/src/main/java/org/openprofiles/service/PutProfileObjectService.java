@@ -51,9 +51,28 @@ public final class PutProfileObjectService {
         return domains;
     }
 
+    /**
+     * What a put did.
+     *
+     * @param written false when the store already held this copy or a newer one, and nothing was written
+     */
+    public record Outcome(String uniqueKey, boolean written) {}
+
     /** Returns the ProfileObjectUniqueKey. */
     public String put(PutProfileObjectRequest request, Deadline deadline) {
-        return put(request, domains.cached(request.domainName()), 1, deadline);
+        return put(request, domains.cached(request.domainName()), 1, null, deadline).uniqueKey();
+    }
+
+    /**
+     * A put of one copy of an object whose source orders its copies (a contact record's LastUpdateTimestamp): it
+     * replaces a stored copy only if it is newer, and writes nothing when the store holds this copy or a newer one,
+     * including when that copy is being committed by another request at the same moment (the object's write is
+     * conditioned on it: {@link ObjectPut#sourceUpdatedAt}). Otherwise exactly a PutProfileObject.
+     *
+     * @param sourceUpdatedAt when the source last changed this copy, epoch milliseconds
+     */
+    public Outcome putIfNewer(PutProfileObjectRequest request, long sourceUpdatedAt, Deadline deadline) {
+        return put(request, domains.cached(request.domainName()), 1, sourceUpdatedAt, deadline);
     }
 
     /**
@@ -61,7 +80,8 @@ public final class PutProfileObjectService {
      *                   before a refusal, by {@link ConfigurationChanges#recheck}; when it changed, the
      *                   request decides again with the current configuration
      */
-    private String put(PutProfileObjectRequest request, ConfiguredDomain cached, int configurations, Deadline deadline) {
+    private Outcome put(PutProfileObjectRequest request, ConfiguredDomain cached, int configurations, Long sourceUpdatedAt,
+                        Deadline deadline) {
         ConfiguredDomain configured = cached.domain().objectType(request.objectTypeName()).isEmpty()
                 ? domains.current(request.domainName()) : cached;
         Domain domain = configured.domain();
@@ -71,7 +91,8 @@ public final class PutProfileObjectService {
         try {
             mapped = ObjectMapper.forType(type).map(request.object());
         } catch (ServiceException refused) {
-            return put(request, ConfigurationChanges.recheck(domains, configured, refused, configurations), configurations + 1, deadline);
+            return put(request, ConfigurationChanges.recheck(domains, configured, refused, configurations), configurations + 1,
+                    sourceUpdatedAt, deadline);
         }
         String uniqueKey = ProfileObjectUniqueKeys.of(type.name(), mapped.uniqueValue());
         Map<String, String> inferredFields = inferredProfileFields(mapped);
@@ -94,7 +115,12 @@ public final class PutProfileObjectService {
             Snapshot seen = store.reader().read(domain.name(), toRead, type.name(), uniqueKey, config, deadline);
             ConfiguredDomain current = config == null ? configured : domains.confirm(configured, config);
             if (ConfigurationChanges.changed(configured, current, configurations)) {
-                return put(request, current, configurations + 1, deadline);
+                return put(request, current, configurations + 1, sourceUpdatedAt, deadline);
+            }
+            // This copy or a newer one is stored: nothing to do. A newer one committed after this read fails the write's
+            // condition, and the next attempt stops here.
+            if (sourceUpdatedAt != null && seen.object() != null && !seen.object().olderThan(sourceUpdatedAt)) {
+                return new Outcome(uniqueKey, false);
             }
             Resolution resolution = Resolver.resolve(type, mapped.keys(), key -> openHolders(seen.holders(key), closed));
             // An object already on a profile stays there unless resolution finds another profile.
@@ -119,7 +145,8 @@ public final class PutProfileObjectService {
                 profileKeys.addAll(keys);
             }
             ObjectPut put = new ObjectPut(domain.name(), type.name(), uniqueKey, request.objectJson(), objectKeys,
-                    expiresAt, profileId, create, profileFields, profileKeys, keptProfileId, Set.copyOf(closed.keySet()));
+                    expiresAt, profileId, create, profileFields, profileKeys, keptProfileId, Set.copyOf(closed.keySet()),
+                    sourceUpdatedAt);
             try {
                 store.objects().write(put, seen, deadline);
             } catch (ProfileClosedException e) {
@@ -131,7 +158,7 @@ public final class PutProfileObjectService {
                         ProfileLifecycleService.typeNames(domain), deadline);
                 throw new WriteConflictException("the profile was closed; decide again", false);
             }
-            return uniqueKey;
+            return new Outcome(uniqueKey, true);
         });
     }
 

@@ -1,6 +1,7 @@
 package org.openprofiles.store;
 
 import java.time.Clock;
+import org.openprofiles.store.ingest.DeadLetters;
 import org.openprofiles.store.ingest.KeyHolders;
 import org.openprofiles.store.ingest.KeyWriter;
 import org.openprofiles.store.ingest.ObjectWriter;
@@ -23,7 +24,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * <ul>
  *   <li>{@code ingest}: {@link ResolutionReader} reads what a PutProfileObject decides on,
  *     {@link ObjectWriter} commits that decision, {@link KeyWriter} adds and deletes keys,
- *     {@link KeyHolders} is how a profile joins or leaves a key value's holders;</li>
+ *     {@link KeyHolders} is how a profile joins or leaves a key value's holders, {@link DeadLetters} keeps the stream
+ *     records that can never be stored;</li>
  *   <li>{@code lifecycle}: {@link ProfileWriter} (CreateProfile, UpdateProfile, DeleteProfileObject),
  *     {@link ProfileOps} (DeleteProfile and MergeProfiles, finished by {@link ProfileDeletion} and
  *     {@link ProfileMerge}), {@link ProfileShards} (where puts and removals meet);</li>
@@ -42,6 +44,7 @@ public final class ProfileStore {
     private final ProfileShards shards;
     private final ProfileWriter profiles;
     private final ProfileOps ops;
+    private final DeadLetters deadLetters;
 
     public ProfileStore(DynamoDbClient dynamo, String tableName, Clock clock) {
         this(dynamo, tableName, clock, KeyHolders.DEFAULT_INLINE_LIMIT);
@@ -59,6 +62,7 @@ public final class ProfileStore {
         LifecycleWrites lifecycle = new LifecycleWrites(calls, holders, reader, shards, clock);
         this.profiles = new ProfileWriter(lifecycle, clock);
         this.ops = new ProfileOps(calls, reader, new ProfileDeletion(lifecycle), new ProfileMerge(lifecycle), clock);
+        this.deadLetters = new DeadLetters(calls);
     }
 
     public ResolutionReader reader() { return reader; }
@@ -74,6 +78,9 @@ public final class ProfileStore {
 
     /** DeleteProfile, MergeProfiles, and finishing them wherever they stopped. */
     public ProfileOps ops() { return ops; }
+
+    /** Stream records set aside because they can never be stored. */
+    public DeadLetters deadLetters() { return deadLetters; }
 
     /** What the shard that refused a put says: closed (deleted or merged), or null (open: the put decides again). */
     public ProfileShards.Closed closedState(String domain, String profileId, int shard, org.openprofiles.model.Deadline deadline) {

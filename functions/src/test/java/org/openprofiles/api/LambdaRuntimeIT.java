@@ -145,11 +145,27 @@ class LambdaRuntimeIT {
         }
     }
 
+    @Test
+    void theContactRecordConsumerAnswersAKinesisBatchWithItsItemFailures() throws Exception {
+        try (RuntimeApi api = new RuntimeApi()) {
+            start(ContactRecordStreamHandler.class.getName(), api, false,
+                    Map.of(ContactRecordStreamHandler.DOMAIN_ENV, "ExampleDomainName"));
+            String batch = Files.readString(Path.of("..", "events", "streams", "contact-record-stream-voice-transfer-duplicate-poison.json"));
+            RuntimeApi.Outcome outcome = api.await(api.invoke(batch), ANSWER_SECONDS);
+            assertFalse(outcome.error(), outcome.body());
+            assertEquals(Map.of("batchItemFailures", List.of()), object(outcome.body()), "every record done: stored, unchanged or set aside");
+        }
+    }
+
+    static Path start(String handlerClass, RuntimeApi api, boolean snapStart) throws IOException {
+        return start(handlerClass, api, snapStart, Map.of());
+    }
+
     /**
      * Starts one function's container: a JVM running the runtime interface client with the handler,
-     * the task root as working directory; its output goes to a file, returned.
+     * the task root as working directory, with {@code environment} besides Lambda's; its output goes to a file, returned.
      */
-    static Path start(String handlerClass, RuntimeApi api, boolean snapStart) throws IOException {
+    static Path start(String handlerClass, RuntimeApi api, boolean snapStart, Map<String, String> environment) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(javaHome().resolve("bin/java").toString());
         command.addAll(LAMBDA_JVM_OPTIONS);
@@ -171,6 +187,7 @@ class LambdaRuntimeIT {
         env.put("AWS_SECRET_ACCESS_KEY", "test");
         env.put("AWS_ENDPOINT_URL_DYNAMODB", LocalDynamo.endpoint().toString());
         env.put(ProfilesTable.TABLE_NAME_ENV, table);
+        env.putAll(environment);
         Process process = builder.start();
         started.add(process);
         return log;

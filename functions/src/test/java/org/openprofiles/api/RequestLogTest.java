@@ -44,7 +44,7 @@ class RequestLogTest {
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             // Every shipped event, then the seed examples with a customer's phone and email.
-            for (Path file : Files.list(Path.of("..", "events")).sorted().toList()) {
+            for (Path file : EventsReplayTest.events().toList()) { // the API events (events/streams/ holds Kinesis ones)
                 var event = Events.fromJson(Files.readString(file));
                 var handler = event.getResource().endsWith("/keys") ? addKey
                         : event.getHttpMethod().equals("PUT") ? put : read;

@@ -27,7 +27,8 @@ public final class OpenProfiles {
     /** The jar the functions run; built by `mvn package` in functions/. */
     static final String JAR = "functions/target/functions-0.1.0-SNAPSHOT-lambda.jar";
 
-    public record Stacks(DataStack data, ApiStack api) {}
+    /** @param contactRecords the contact-record stack, or null when the context names no domain for it */
+    public record Stacks(DataStack data, ApiStack api, ContactRecordStack contactRecords) {}
 
     private OpenProfiles() {}
 
@@ -40,9 +41,13 @@ public final class OpenProfiles {
         DataStack data = new DataStack(app, props);
         Object alarmEmail = app.getNode().tryGetContext(ApiStack.ALARM_EMAIL_CONTEXT);
         ApiStack api = new ApiStack(app, props, data.table(), lambdaJar(), digest(domainFiles), alarmEmail == null ? null : alarmEmail.toString());
+        ContactRecordStack.Settings settings = ContactRecordStack.Settings.fromContext(app);
+        ContactRecordStack contactRecords = settings == null ? null
+                : new ContactRecordStack(app, props, data.table(), lambdaJar(), settings);
         Aspects.of(app).add(new AwsSolutionsChecks());
         acknowledge(api);
-        return new Stacks(data, api);
+        if (contactRecords != null) acknowledge(contactRecords);
+        return new Stacks(data, api, contactRecords);
     }
 
     /** The jar next to infra/ or template-tests/ (the CDK CLI and the tests run from there), or from the root. */
@@ -71,6 +76,16 @@ public final class OpenProfiles {
                 suppression("AwsSolutions-APIG3", "No WAF: callers are authenticated with SigV4 (AWS_IAM) and the stage is throttled; "
                         + "attach a web ACL in front if the deployment needs one"),
                 suppression("AwsSolutions-COG4", "Authorisation is AWS_IAM (SigV4), the same as the AWS Customer Profiles API, not Cognito"),
+                suppression("AwsSolutions-L1", "Java 25 is the newest Java runtime; cdk-nag's latest-runtime check compares across languages")),
+                true);
+    }
+
+    private static void acknowledge(ContactRecordStack contactRecords) {
+        NagSuppressions.addStackSuppressions(contactRecords, List.of(
+                suppression("AwsSolutions-IAM4", "AWSLambdaBasicExecutionRole grants only CloudWatch Logs writes; the DynamoDB and "
+                        + "Kinesis grants are our own least-privilege statements"),
+                suppression("AwsSolutions-SQS3", "The queue is itself a dead-letter destination: the event source mapping's on-failure "
+                        + "destination, read by people, never by a consumer that could fail"),
                 suppression("AwsSolutions-L1", "Java 25 is the newest Java runtime; cdk-nag's latest-runtime check compares across languages")),
                 true);
     }

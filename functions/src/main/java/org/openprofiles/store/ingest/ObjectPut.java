@@ -17,8 +17,10 @@ import org.openprofiles.model.KeyValue;
  *                      the write fails if the stored object moved meanwhile; otherwise null
  * @param closedHolders profiles this put found deleted or merged away: a value it writes stops listing them (their
  *                      erasure or merge would take them out a moment later; until then they would make it ambiguous)
+ * @param sourceUpdatedAt when the source last changed this copy (epoch milliseconds): the object is written only over
+ *                        no object, an expired one, one stored without it, or an older copy; null: written whatever is stored
  */
 public record ObjectPut(String domainName, String objectTypeName, String uniqueKey, String object,
                         List<KeyValue> objectKeys, Long expiresAt, String profileId, boolean createProfile,
                         Map<String, String> profileFields, List<KeyValue> profileKeys,
-                        String keptProfileId, Set<String> closedHolders) {}
+                        String keptProfileId, Set<String> closedHolders, Long sourceUpdatedAt) {}

@@ -157,8 +157,10 @@ public final class ObjectWriter {
     }
 
     /**
-     * The object is written whatever a concurrent put wrote (last writer wins, as a replace does).
-     * Only a decision to keep the object where it was rests on it.
+     * The object is written whatever a concurrent put wrote (last writer wins, as a replace does),
+     * unless the put carries the source's own order ({@link ObjectPut#sourceUpdatedAt}): then only over
+     * an older copy, so that of two copies racing the newer stays whatever the order of the commits.
+     * A decision to keep the object where it was also rests on where it is.
      */
     private TransactWriteItem objectPut(ObjectPut put, long now) {
         return objectPut(put, now, put.keptProfileId());
@@ -174,12 +176,26 @@ public final class ObjectWriter {
         if (put.profileId() != null) for (KeyValue key : put.profileKeys()) profileKeys.add(StoreKeys.objectKey(key));
         ObjectItem item = new ObjectItem(StoreKeys.object(put.domainName(), put.objectTypeName(), put.uniqueKey()),
                 put.objectTypeName(), put.uniqueKey(), put.profileId(), put.object(), objectKeys, profileKeys,
-                now, put.expiresAt(), gsi1pk, put.uniqueKey());
+                now, put.expiresAt(), gsi1pk, put.uniqueKey(), put.sourceUpdatedAt());
         Put.Builder p = Put.builder().tableName(calls.tableName).item(ObjectItem.SCHEMA.itemToMap(item, true));
+        List<String> conditions = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
         if (mustBeOn != null) {
-            p.conditionExpression("#profileId = :kept")
-                    .expressionAttributeNames(Map.of("#profileId", "profileId"))
-                    .expressionAttributeValues(Map.of(":kept", s(mustBeOn)));
+            conditions.add("#profileId = :kept");
+            names.put("#profileId", "profileId");
+            values.put(":kept", s(mustBeOn));
+        }
+        if (put.sourceUpdatedAt() != null) {
+            // Absent, expired (absent for the API: Snapshot), stored without an order, or older.
+            conditions.add("(attribute_not_exists(#su) OR #su < :su OR #exp <= :now)");
+            names.put("#su", ObjectItem.SOURCE_UPDATED_AT);
+            names.put("#exp", ProfilesTable.TTL_ATTRIBUTE);
+            values.put(":su", n(put.sourceUpdatedAt()));
+            values.put(":now", n(now));
+        }
+        if (!conditions.isEmpty()) {
+            p.conditionExpression(String.join(" AND ", conditions)).expressionAttributeNames(names).expressionAttributeValues(values);
         }
         return TransactWriteItem.builder().put(p.build()).build();
     }

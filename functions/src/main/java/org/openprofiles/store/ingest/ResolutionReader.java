@@ -107,7 +107,7 @@ public final class ResolutionReader {
     static Snapshot.ObjectState objectState(ObjectItem object) {
         java.util.Set<KeyValue> keys = new java.util.LinkedHashSet<>();
         for (String k : object.profileKeys()) keys.add(StoreKeys.parseObjectKey(k));
-        return new Snapshot.ObjectState(object.profileId(), keys);
+        return new Snapshot.ObjectState(object.profileId(), keys, object.sourceUpdatedAt());
     }
 
     public static Snapshot.ProfileState profileState(ProfileItem item) {

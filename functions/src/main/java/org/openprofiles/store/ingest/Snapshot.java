@@ -44,10 +44,17 @@ public record Snapshot(Map<KeyValue, KeyState> keys, ObjectState object, Profile
 
     /**
      * A stored object's profile (null when unattached) and the key values it brought to that profile.
+     *
+     * @param sourceUpdatedAt the stored copy's {@code ObjectItem#sourceUpdatedAt}, or null
      */
-    public record ObjectState(String profileId, Set<KeyValue> profileKeys) {
+    public record ObjectState(String profileId, Set<KeyValue> profileKeys, Long sourceUpdatedAt) {
         public ObjectState(String profileId) {
-            this(profileId, Set.of());
+            this(profileId, Set.of(), null);
+        }
+
+        /** Whether a copy of the object last changed at {@code sourceUpdatedAt} is newer than this stored one. */
+        public boolean olderThan(long sourceUpdatedAt) {
+            return this.sourceUpdatedAt == null || this.sourceUpdatedAt < sourceUpdatedAt;
         }
     }
 

@@ -9,9 +9,15 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchem
  * A profile object, stored once under its unique key. {@code profileId} is null for an object
  * that matched no profile where creation is not allowed; the index keys place it either under its
  * profile or in the type's unattached list.
+ *
+ * @param sourceUpdatedAt when the source last changed the object (a contact record's LastUpdateTimestamp, epoch
+ *                        milliseconds): a copy not newer than this one is never written over it; null for an object
+ *                        put without one (PutProfileObject), which any later put replaces
  */
 public record ObjectItem(String pk, String objectTypeName, String uniqueKey, String profileId, String object,
-                  Set<String> objectKeys, Set<String> profileKeys, long updatedAt, Long expiresAt, String gsi1pk, String gsi1sk) {
+                  Set<String> objectKeys, Set<String> profileKeys, long updatedAt, Long expiresAt, String gsi1pk, String gsi1sk,
+                  Long sourceUpdatedAt) {
+    public static final String SOURCE_UPDATED_AT = "sourceUpdatedAt";
 
     public static final StaticImmutableTableSchema<ObjectItem, Builder> SCHEMA =
             StaticImmutableTableSchema.builder(ObjectItem.class, Builder.class)
@@ -32,6 +38,7 @@ public record ObjectItem(String pk, String objectTypeName, String uniqueKey, Str
                             .setter(Builder::gsi1pk).tags(StaticAttributeTags.secondaryPartitionKey(ProfilesTable.OBJECTS_BY_PROFILE_INDEX)))
                     .addAttribute(String.class, a -> a.name(ProfilesTable.INDEX_SORT_KEY).getter(ObjectItem::gsi1sk)
                             .setter(Builder::gsi1sk).tags(StaticAttributeTags.secondarySortKey(ProfilesTable.OBJECTS_BY_PROFILE_INDEX)))
+                    .addAttribute(Long.class, a -> a.name(SOURCE_UPDATED_AT).getter(ObjectItem::sourceUpdatedAt).setter(Builder::sourceUpdatedAt))
                     .build();
 
     /** Past its expiry: gone for the API even before DynamoDB's TTL deletes it (which can take days). */
@@ -51,6 +58,7 @@ public record ObjectItem(String pk, String objectTypeName, String uniqueKey, Str
         private Long expiresAt;
         private String gsi1pk;
         private String gsi1sk;
+        private Long sourceUpdatedAt;
 
         void pk(String v) { pk = v; }
         void objectTypeName(String v) { objectTypeName = v; }
@@ -63,9 +71,10 @@ public record ObjectItem(String pk, String objectTypeName, String uniqueKey, Str
         void expiresAt(Long v) { expiresAt = v; }
         void gsi1pk(String v) { gsi1pk = v; }
         void gsi1sk(String v) { gsi1sk = v; }
+        void sourceUpdatedAt(Long v) { sourceUpdatedAt = v; }
         ObjectItem build() {
             return new ObjectItem(pk, objectTypeName, uniqueKey, profileId, object, Set.copyOf(objectKeys),
-                    Set.copyOf(profileKeys), updatedAt, expiresAt, gsi1pk, gsi1sk);
+                    Set.copyOf(profileKeys), updatedAt, expiresAt, gsi1pk, gsi1sk, sourceUpdatedAt);
         }
     }
 }

@@ -69,6 +69,15 @@ public final class StoreKeys {
         return "D#" + domain + "#U#" + objectTypeName;
     }
 
+    /**
+     * A stream record set aside because it can never be stored (its content and the reason). The record id (stream,
+     * shard, sequence number) makes a redelivered record land on the same item.
+     */
+    public static String deadLetter(String domain, String recordId) { return deadLetters(domain) + "#" + recordId; }
+
+    /** Index partition of a domain's dead letters (sort key: when set aside, then the record id). */
+    public static String deadLetters(String domain) { return "D#" + domain + "#DL"; }
+
     /** Index partition of the holders of a spilled key value (sort key: the profile id). */
     public static String holders(String domain, KeyValue key) { return keyValue(domain, key); }
 

@@ -10,9 +10,10 @@ import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
 
 /**
  * <b>Lost responses</b>: every Nth <em>forwarded</em> call of an operation
- * ({@code loseResponseEvery}) commits upstream and its response is dropped. {@link ProductionLikeDynamo.LossStyle#RESET}
- * (default): the connection is reset (TCP RST) with nothing written; {@link ProductionLikeDynamo.LossStyle#TIMEOUT}:
- * the connection stays silent until the client gives up and closes it.
+ * ({@code loseResponseEvery}) commits upstream and its response is dropped.
+ * {@link ProductionLikeDynamo.LossStyle#RESET} (default): the connection is reset (TCP RST) with
+ * nothing written; {@link ProductionLikeDynamo.LossStyle#TIMEOUT}: the connection stays silent
+ * until the client gives up and closes it.
  */
 final class LostResponses {
     private static final int MAX_SILENCE_MS = 60_000;
@@ -26,6 +27,7 @@ final class LostResponses {
         return new Outcome(null, rules.loseResponseAs());
     }
 
+    /** Ends the connection without an answer, as the style says. */
     static void drop(Socket socket, InputStream in, LossStyle style) {
         if (style == LossStyle.TIMEOUT) {
             try {
@@ -40,6 +42,7 @@ final class LostResponses {
         reset(socket);
     }
 
+    /** Resets the connection (TCP RST): what a lost response and a refused call look like. */
     static void reset(Socket socket) {
         try {
             socket.setSoLinger(true, 0); // close() then sends RST, not FIN

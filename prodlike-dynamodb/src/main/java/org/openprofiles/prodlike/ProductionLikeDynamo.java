@@ -68,7 +68,8 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * the read rules or the transaction holds; a forwarded call may then lose its response. What they
  * share: {@link Forwarding} and {@link Upstream} (forwarding, the proxy's own reads),
  * {@link RecentWrites} (writes' pre-images and acknowledgements), {@link Answers} (DynamoDB's bodies).
- * "Every Nth call" counts per rule and per operation (one counter for {@code *}); setting a rule
+ *
+ * <p>"Every Nth call" counts per rule and per operation (one counter for {@code *}); setting a rule
  * restarts its count. Calls are counted as they reach the proxy, so an HTTP-level resend is a call.
  *
  * <h2>What AWS SDK for Java v2 (2.54.13, url-connection-client) does with each, observed in this

@@ -13,7 +13,8 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * forwarded: {@code ProvisionedThroughputExceededException} (400), or, for TransactWriteItems
  * and TransactGetItems, a {@code TransactionCanceledException} whose reasons are all
  * {@code ThrottlingError}, as real DynamoDB answers. With {@code throttleAs=ThrottlingException}
- * every throttled call is answered 400 {@code ThrottlingException} instead.
+ * every throttled call is answered 400 {@code ThrottlingException} instead. {@code throttleFrom}
+ * throttles the Nth call of an operation and every later one: a table that throttles for good.
  */
 final class Throttling {
     private static final String THROTTLING_REASON = "Throughput exceeds the current capacity of your table or index. "

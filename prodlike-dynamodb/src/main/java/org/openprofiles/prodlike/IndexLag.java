@@ -54,7 +54,7 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * than the lag are dropped as the memory grows.
  */
 final class IndexLag {
-    /** Index lag: index schemas by database, table and index name. */
+    /** Index schemas by database, table and index name. */
     private final ConcurrentMap<String, IndexSchema> indexSchemas = new ConcurrentHashMap<>();
     private final ItemKeys keys;
     private final RecentWrites recentWrites;

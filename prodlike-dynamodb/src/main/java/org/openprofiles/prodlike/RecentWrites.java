@@ -30,7 +30,7 @@ final class RecentWrites {
     /** Remembered writes are pruned when they reach this many (or twice what the last pruning kept). */
     private static final int PRUNE_FLOOR = 10_000;
 
-    /** Index lag, stale reads: the last write of each item the upstream acknowledged, and the item before it. */
+    /** The last write of each item the upstream acknowledged, and the item before it. */
     private final ConcurrentMap<ItemId, Write> writes = new ConcurrentHashMap<>();
     private final AtomicInteger pruneAt = new AtomicInteger(PRUNE_FLOOR);
     private final ItemKeys keys;

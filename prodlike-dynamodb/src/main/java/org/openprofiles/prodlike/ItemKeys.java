@@ -50,6 +50,15 @@ final class ItemKeys {
         return id(database, table, new ArrayList<>(attributes.keySet()), attributes);
     }
 
+    /** The item a BatchWriteItem write request (PutRequest or DeleteRequest) of {@code table} writes; null if malformed. */
+    ItemId fromBatchWrite(JsonNode write, String table, String database, HttpWire.Request request) {
+        JsonNode put = Json.field(write, "PutRequest").orElse(null);
+        JsonNode delete = Json.field(write, "DeleteRequest").orElse(null);
+        return put != null ? fromItem(database, table, Json.field(put, "Item").orElse(null), request)
+                : delete != null ? fromKey(database, table, Json.field(delete, "Key").orElse(null))
+                : null;
+    }
+
     /** The item a full Item map writes; null if the key schema or a key attribute is missing. */
     ItemId fromItem(String database, String table, JsonNode item, HttpWire.Request origin) {
         Map<String, JsonNode> attributes = Json.object(item);

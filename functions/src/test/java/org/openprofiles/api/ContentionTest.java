@@ -207,7 +207,10 @@ class ContentionTest {
                 Events.putProfileObject(DOMAIN, "CTR", ctr("slow", "+1 206 555 0124")), TestContext.remaining(1_500));
 
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
-        assertEquals(429, response.getStatusCode(), response.getBody());
+        // 429 when the SDK's throttled attempts end before the call's deadline-bounded timeout, 500 when that
+        // timeout fires during the SDK's own backoff (which attempt it is depends on the SDK's retry quota and the
+        // machine's load): both are retryable answers, in time, with nothing written.
+        assertTrue(response.getStatusCode() == 429 || response.getStatusCode() == 500, response.getBody());
         assertTrue(tookMillis < 1_500, "answered in " + tookMillis + " ms, before the function's 1.5 s ran out");
         assertTrue(proxy.stats().throttled("TransactWriteItems") < 10, "fewer attempts than the count allows: time ran out first");
         assertEquals(new TableContents(0, 0, 0), TableContents.checked(LocalDynamo.client(), table));

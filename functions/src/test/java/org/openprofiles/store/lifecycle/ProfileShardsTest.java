@@ -19,7 +19,9 @@ import org.openprofiles.model.KeyValue;
 import org.openprofiles.store.ingest.Snapshot;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.WriteConflictException;
+import org.openprofiles.prodlike.ProductionLikeDynamo;
 import org.openprofiles.testing.LocalDynamo;
+import org.openprofiles.testing.ProductionLike;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
@@ -51,6 +53,37 @@ class ProfileShardsTest {
                 shards.closed(DOMAIN, "p", 7, deadline));
         assertThrows(ProfileShards.ClosedByAnother.class, () -> shards.close(DOMAIN, "p", "op-2", null, deadline));
         assertEquals(Set.of(PHONE), shards.read(DOMAIN, "p", deadline).members().get("CTR#u1").profileKeys(), "closing keeps the membership");
+    }
+
+    /**
+     * Two attaches meet only on a shard both picked: the one DynamoDB cancels moves to another shard
+     * and is sent again at once, without failing to its caller (over the production-like DynamoDB,
+     * which cancels a transaction touching an item another one holds).
+     */
+    @Test
+    void anAddWhoseShardAnotherTransactionHoldsMovesToAnotherShard() throws Exception {
+        ProductionLikeDynamo proxy = ProductionLike.proxy(ProductionLikeDynamo.Rules.defaults().conflictWindowMs(1_000));
+        DynamoCalls viaProxy = new DynamoCalls(ProductionLike.client(), table);
+        ProfileShards production = new ProfileShards(viaProxy, Clock.systemUTC());
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            // Another attach holds shard 5 for a second.
+            var holder = other.submit(() -> viaProxy.transact(List.of(production.add(DOMAIN, "p", 5, List.of(), Map.of())), deadline));
+            assertTrue(proxy.awaitTransactionsInFlight(1, Duration.ofSeconds(5)), "the other attach holds its shard");
+            List<TransactWriteItem> actions = new java.util.ArrayList<>(List.of(
+                    production.add(DOMAIN, "p", 5, List.of(new ProfileShards.Member("CTR", "u9", Set.of(PHONE))), Map.of())));
+            production.transact(actions, Set.of(0), deadline, reasons -> null);
+            holder.get();
+            assertEquals(1, proxy.stats().transactionConflicts(), "the first send met the held shard at the wire");
+            int moved = ProfileShards.shardOf(actions.get(0));
+            assertTrue(moved != 5, "sent again on another shard");
+            ProfileShards.Shards read = shards.read(DOMAIN, "p", deadline);
+            assertEquals(1, read.all().get(5).n());
+            assertEquals(1, read.all().get(moved).n());
+            assertEquals(Set.of(PHONE), read.members().get("CTR#u9").profileKeys());
+        } finally {
+            other.shutdownNow();
+        }
     }
 
     @Test

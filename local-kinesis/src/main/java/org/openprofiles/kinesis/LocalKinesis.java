@@ -1,0 +1,199 @@
+package org.openprofiles.kinesis;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+
+/**
+ * A Kinesis for local runs and tests, the way DynamoDB Local is one for the table: the kinesalite emulator (npm,
+ * in memory), started as a child process on a free port, or the Kinesis at {@code AWS_ENDPOINT_URL_KINESIS} when that
+ * is set (as the AWS SDKs read it). The child ends with this object, or with the JVM that started it.
+ */
+public final class LocalKinesis implements AutoCloseable {
+    /** The endpoint variable the AWS SDKs and CLI read for Kinesis. */
+    public static final String ENDPOINT_ENV = "AWS_ENDPOINT_URL_KINESIS";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration ACTIVE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final URI endpoint;
+    private final Process emulator;
+    private final KinesisClient client;
+
+    private LocalKinesis(URI endpoint, Process emulator) {
+        this.endpoint = endpoint;
+        this.emulator = emulator;
+        this.client = client(endpoint);
+    }
+
+    /** The Kinesis at {@code AWS_ENDPOINT_URL_KINESIS} when set, else a new kinesalite. */
+    public static LocalKinesis start() {
+        String configured = System.getenv(ENDPOINT_ENV);
+        if (configured != null && !configured.isBlank()) return new LocalKinesis(URI.create(configured.strip()), null);
+        return startEmulator();
+    }
+
+    /** A new, empty kinesalite on a free port of 127.0.0.1. */
+    public static LocalKinesis startEmulator() {
+        Path launcher = launcher();
+        Process process;
+        try {
+            process = new ProcessBuilder("node", launcher.toString(), "0")
+                    .directory(launcher.getParent().toFile())
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start kinesalite with node (Node.js 18+ must be on the PATH)", e);
+        }
+        try {
+            int port = CompletableFuture.supplyAsync(() -> announcedPort(process.getInputStream()))
+                    .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return new LocalKinesis(URI.create("http://127.0.0.1:" + port), process);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            process.destroyForcibly();
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            throw new IllegalStateException("kinesalite did not start within " + START_TIMEOUT.toSeconds() + " s", e);
+        }
+    }
+
+    /** Reads the launcher's output until it prints its port, then keeps draining it so the child never blocks. */
+    private static int announcedPort(InputStream output) {
+        BufferedReader lines = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        try {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.startsWith("kinesalite listening on port ")) {
+                    Thread drain = new Thread(() -> drain(lines), "kinesalite-output");
+                    drain.setDaemon(true);
+                    drain.start();
+                    return Integer.parseInt(line.substring(line.lastIndexOf(' ') + 1).strip());
+                }
+                seen.append(line).append('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("kinesalite exited before listening:\n" + seen);
+    }
+
+    private static void drain(BufferedReader lines) {
+        try {
+            while (lines.readLine() != null) {
+                // the emulator's own log: not needed
+            }
+        } catch (IOException ended) {
+            // the child is gone
+        }
+    }
+
+    private static Path launcher() {
+        Properties properties = new Properties();
+        try (InputStream in = LocalKinesis.class.getResourceAsStream("/openprofiles-local-kinesis.properties")) {
+            if (in == null) throw new IllegalStateException("openprofiles-local-kinesis.properties is missing: build local-kinesis with Maven");
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path launcher = Path.of(properties.getProperty("launcher"));
+        if (!Files.isDirectory(launcher.resolveSibling("node_modules").resolve("kinesalite"))) {
+            throw new IllegalStateException("kinesalite is not installed next to " + launcher + ": build local-kinesis with Maven (it runs npm install)");
+        }
+        return launcher;
+    }
+
+    private static KinesisClient client(URI endpoint) {
+        disableCbor();
+        return KinesisClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.of(envOr("AWS_REGION", "us-east-1")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        envOr("AWS_ACCESS_KEY_ID", "local"), envOr("AWS_SECRET_ACCESS_KEY", "local"))))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(2))
+                        .socketTimeout(Duration.ofSeconds(10)))
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(Duration.ofSeconds(15))
+                        .build())
+                .build();
+    }
+
+    /**
+     * The Java SDK talks CBOR to Kinesis by default; kinesalite takes CBOR requests but answers GetRecords in a CBOR
+     * shape the SDK cannot read (its Data). JSON works for every call, so this JVM's SDK clients use JSON, as
+     * {@code AWS_CBOR_DISABLED=true} would make them: a user's own Java client reading the local stream needs the same.
+     */
+    public static void disableCbor() {
+        System.setProperty("aws.cborEnabled", "false");
+    }
+
+    private static String envOr(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    public URI endpoint() { return endpoint; }
+
+    /** A client for this Kinesis, shared: do not close it. */
+    public KinesisClient client() { return client; }
+
+    /** Creates the stream unless it exists, waits until it is ACTIVE, and returns its ARN. */
+    public String createStream(String name, int shards) {
+        try {
+            client.createStream(r -> r.streamName(name).shardCount(shards));
+        } catch (ResourceInUseException exists) {
+            // created before (a Kinesis kept across runs): use it as it is
+        }
+        Instant giveUp = Instant.now().plus(ACTIVE_TIMEOUT);
+        while (true) {
+            var summary = client.describeStreamSummary(r -> r.streamName(name)).streamDescriptionSummary();
+            if (summary.streamStatus() == StreamStatus.ACTIVE) return summary.streamARN();
+            if (Instant.now().isAfter(giveUp)) {
+                throw new IllegalStateException("stream " + name + " is still " + summary.streamStatus() + " after " + ACTIVE_TIMEOUT.toSeconds() + " s");
+            }
+            pause(Duration.ofMillis(100));
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a stream", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        if (emulator != null) {
+            emulator.destroy();
+            try {
+                if (!emulator.waitFor(5, TimeUnit.SECONDS)) emulator.destroyForcibly();
+            } catch (InterruptedException e) {
+                emulator.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -10,6 +10,8 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /**
  * The one table's physical shape: names shared by the store, the local API, the tests and the
@@ -35,7 +37,10 @@ public final class ProfilesTable {
         return name == null || name.isBlank() ? DEFAULT_TABLE_NAME : name;
     }
 
-    /** The table as the store expects it (used where no CDK stack creates it: locally and in tests). */
+    /** The table's change stream: what the event streams' exporter reads (both images: a removal's event needs the old one). */
+    public static final StreamViewType STREAM_VIEW = StreamViewType.NEW_AND_OLD_IMAGES;
+
+    /** The table as the store expects it, with its change stream (used where no CDK stack creates it: locally and in tests). */
     public static CreateTableRequest createTableRequest(String tableName) {
         return CreateTableRequest.builder()
                 .tableName(tableName)
@@ -50,6 +55,7 @@ public final class ProfilesTable {
                                 KeySchemaElement.builder().attributeName(INDEX_SORT_KEY).keyType(KeyType.RANGE).build()))
                         .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
                         .build())
+                .streamSpecification(StreamSpecification.builder().streamEnabled(true).streamViewType(STREAM_VIEW).build())
                 .build();
     }
 

@@ -2,7 +2,6 @@ package org.openprofiles.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,7 +16,7 @@ class OfficialClientsTest {
 
     @BeforeAll
     static void start() throws IOException {
-        api = LocalApi.start(0, DynamoDBEmbedded.create(true).dynamoDbClient(), "openprofiles");
+        api = LocalApi.start(0, LocalBackends.embedded(), "openprofiles");
     }
 
     @AfterAll

@@ -136,7 +136,8 @@ public final class Benchmark {
         System.out.println();
         long jarBytes = Files.size(JAR);
         System.out.printf("Lambda jar: functions/target/%s  %.2f MB%n", JAR.getFileName(), jarBytes / 1048576.0);
-        pass &= check("jar size", jarBytes <= 12L * 1024 * 1024, String.format("%.2f MB <= 12 MB", jarBytes / 1048576.0));
+        // 12 MB until event streams: the SDK's Kinesis client adds 1.7 MB.
+        pass &= check("jar size", jarBytes <= 14L * 1024 * 1024, String.format("%.2f MB <= 14 MB", jarBytes / 1048576.0));
         System.out.println();
         System.out.println(pass ? "ALL TARGETS MET" : "SOME TARGETS MISSED");
         server.stop();

@@ -159,7 +159,7 @@ final class Monitoring extends Construct {
                 .alarmDescription(description).build()));
     }
 
-    private Alarm register(Alarm alarm) {
+    Alarm register(Alarm alarm) {
         alarm.addAlarmAction(new SnsAction(topic));
         return alarm;
     }

@@ -19,6 +19,9 @@ import org.openprofiles.api.ProfileLifecycleHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.api.ReadProfilesHandler;
 import org.openprofiles.config.DomainLoader;
+import org.openprofiles.export.KinesisDestinations;
+import org.openprofiles.kinesis.LocalKinesis;
+import org.openprofiles.service.EventStreamService;
 import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.DomainAdminService;
 import org.openprofiles.service.Domains;
@@ -41,7 +44,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * fresh-JVM cold start of each handler from the shaded jar beside a bare JVM doing one PutItem;
  * the Lambda jar's size and peak heap. Every target of the performance issue is checked.
  *
- * <p>Run: {@code mvn -B -q -DskipTests -pl benchmark -am package exec:java}
+ * <p>Run: {@code mvn -B -q -DskipTests -pl benchmark -am package exec:java}; one table only with
+ * {@code -Dexec.args=contention}, {@code lifecycle-mix} or {@code event-streams}.
  */
 public final class Benchmark {
     public static void main(String[] args) throws Exception {
@@ -80,6 +84,12 @@ public final class Benchmark {
             System.exit(pass ? 0 : 1);
         }
         if (args.length > 0 && "lifecycle-mix".equals(args[0])) System.exit(LifecycleMix.run(endpoint, table) ? 0 : 1);
+        LocalKinesis kinesis = LocalKinesis.startEmulator();
+        if (args.length > 0 && "event-streams".equals(args[0])) {
+            boolean pass = EventLatency.run(endpoint, table, kinesis);
+            kinesis.close();
+            System.exit(pass ? 0 : 1);
+        }
         Domains domains = new LiveDomains(new ConfigStore(recorded, table));
         ProfileStore store = new ProfileStore(recorded, table, Clock.systemUTC());
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
@@ -91,7 +101,9 @@ public final class Benchmark {
         Domains bareDomains = new LiveDomains(new ConfigStore(bare, table));
         AddProfileKeyHandler bareAddKey = new AddProfileKeyHandler(new AddProfileKeyService(bareDomains, bareStore));
         PutProfileObjectHandler barePut = new PutProfileObjectHandler(new PutProfileObjectService(bareDomains, bareStore, Clock.systemUTC()));
-        AdminHandler admin = new AdminHandler(new DomainAdminService(new ConfigStore(recorded, table), Clock.systemUTC(), ErasureWorker.GRACE));
+        ConfigStore recordedConfig = new ConfigStore(recorded, table);
+        AdminHandler admin = new AdminHandler(new DomainAdminService(recordedConfig, Clock.systemUTC(), ErasureWorker.GRACE),
+                new EventStreamService(recordedConfig, new KinesisDestinations(kinesis.client()), Clock.systemUTC()));
         // Configuration changes made by another container: through the bare client, not counted.
         DomainAdminService otherContainer = new DomainAdminService(new ConfigStore(bare, table), Clock.systemUTC(), ErasureWorker.GRACE);
 
@@ -130,6 +142,9 @@ public final class Benchmark {
         pass &= Contention.contention(endpoint, table);
         progress("lifecycle mix");
         pass &= LifecycleMix.run(endpoint, table);
+        progress("event streams: from a put's 200 to its event on the stream");
+        pass &= EventLatency.run(endpoint, table, kinesis);
+        kinesis.close();
 
         pass &= ColdStarts.run(endpoint, table, profileId);
 

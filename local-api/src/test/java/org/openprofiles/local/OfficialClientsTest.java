@@ -59,6 +59,18 @@ class OfficialClientsTest {
         runPython("profile_lifecycle_story.py");
     }
 
+    /** Issue 17: create-event-stream with the CLI, ingestion, the events read back from the local Kinesis with boto3. */
+    @Test
+    void eventStreamStoryRunsThroughTheCliAndBoto3() throws Exception {
+        String stream = LocalBackends.kinesis().createStream("python-story", 1);
+        Process python = new ProcessBuilder("python3", Path.of("src/test/python", "event_stream_story.py").toString(),
+                "http://127.0.0.1:" + api.port(), LocalBackends.kinesis().endpoint().toString(), stream)
+                .redirectErrorStream(true).start();
+        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        python.waitFor(120, TimeUnit.SECONDS);
+        assertEquals(0, python.exitValue(), output);
+    }
+
     /** The README's recipe for the deployed API: boto3 and the CLI plugin sign for execute-api. */
     @Test
     void boto3AndTheCliCanSignForApiGateway() throws Exception {

@@ -48,17 +48,17 @@ class ExporterTest {
     }
 
     /** Three object changes for each of {@code profiles} existing profiles, interleaved as a shard's batch would be. */
-    List<Change> changes(int profiles) {
+    List<Change> changes(String domain, int profiles) {
         for (int p = 0; p < profiles; p++) {
-            node.store.profiles().create(DOMAIN, id(p), Map.of("FirstName", "P" + p), Deadline.in(Duration.ofSeconds(5)));
+            node.store.profiles().create(domain, id(p), Map.of("FirstName", "P" + p), Deadline.in(Duration.ofSeconds(5)));
         }
         List<Change> changes = new ArrayList<>();
         for (int step = 0; step < 3; step++) {
             for (int p = 0; p < profiles; p++) {
                 String key = "k" + p;
-                ObjectItem item = new ObjectItem("D#" + DOMAIN + "#O#CTR#" + key, "CTR", key, id(p), "{\"step\":" + step + "}", Set.of(),
+                ObjectItem item = new ObjectItem("D#" + domain + "#O#CTR#" + key, "CTR", key, id(p), "{\"step\":" + step + "}", Set.of(),
                         Set.of(), 1, null, null, null, null);
-                changes.add(Change.object(Integer.toString(1000 + changes.size()), "record-" + changes.size(), Instant.now(), DOMAIN,
+                changes.add(Change.object(Integer.toString(1000 + changes.size()), "record-" + changes.size(), Instant.now(), domain,
                         step == 0 ? null : item, item));
             }
         }
@@ -99,8 +99,8 @@ class ExporterTest {
     @Test
     void throttledRecordsAreWrittenAgainInOrderPerProfileAndNothingIsDropped() throws Exception {
         String stream = streamFor(DOMAIN);
-        List<Change> changes = changes(5);
-        try (ThrottlingKinesis proxy = new ThrottlingKinesis(TestKinesis.get().endpoint(), 3, 1)) {
+        List<Change> changes = changes(DOMAIN, 5);
+        try (ThrottlingKinesis proxy = new ThrottlingKinesis(TestKinesis.get().endpoint(), 3, 3, 1)) {
             Exporter exporter = new Exporter(node.config, node.store.queries(), new KinesisEventSink(through(proxy)));
             Exporter.Result result = exporter.export(changes, Deadline.in(Duration.ofSeconds(30)));
             assertNull(result.firstUndelivered(), result.toString());
@@ -113,7 +113,7 @@ class ExporterTest {
         for (int p = 0; p < 5; p++) {
             String profile = id(p);
             List<Object> steps = events.stream().filter(e -> profile.equals(e.get("AssociatedProfileId")))
-                    .map(e -> ((Map<?, ?>) e.get("Object")).get("step")).toList();
+                    .map(e -> (Object) ((Map<?, ?>) e.get("Object")).get("step")).toList();
             assertEquals(List.of(new Json.JsonNumber("0"), new Json.JsonNumber("1"), new Json.JsonNumber("2")), steps,
                     "profile " + p + "'s events in order despite the refusals");
         }
@@ -122,9 +122,8 @@ class ExporterTest {
     @Test
     void aKinesisThatKeepsRefusingLeavesTheBatchForLambdasRetryWithinBoundedTime() throws Exception {
         String stream = streamFor("Refused");
-        List<Change> changes = new ArrayList<>();
-        for (Change c : changes(2)) changes.add(new Change(c.sequenceNumber(), c.recordId(), c.at(), "Refused", null, null, c.oldObject(), c.newObject()));
-        try (ThrottlingKinesis proxy = new ThrottlingKinesis(TestKinesis.get().endpoint(), 1, 0)) {
+        List<Change> changes = changes("Refused", 2);
+        try (ThrottlingKinesis proxy = new ThrottlingKinesis(TestKinesis.get().endpoint(), 1, Integer.MAX_VALUE, 0)) {
             Exporter exporter = new Exporter(node.config, node.store.queries(), new KinesisEventSink(through(proxy)));
             long started = System.nanoTime();
             Exporter.Result result = exporter.export(changes, Deadline.in(Duration.ofSeconds(20)));

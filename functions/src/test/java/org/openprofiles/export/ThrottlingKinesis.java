@@ -17,23 +17,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.openprofiles.json.Json;
 
 /**
- * A Kinesis that throttles, at the wire: an HTTP proxy in front of kinesalite. Every {@code refuseEvery}-th entry of a
- * PutRecords is taken out of the request and answered {@code ProvisionedThroughputExceededException} (as Kinesis
- * answers a record over its shard's rate), and the first {@code wholeCalls} PutRecords calls are refused as a whole
- * (a 400 the SDK retries). The rest reaches kinesalite unchanged.
+ * A Kinesis that throttles, at the wire: an HTTP proxy in front of kinesalite. In the first {@code partialCalls}
+ * PutRecords calls, every {@code refuseEvery}-th entry (the first included) is taken out of the request and answered
+ * {@code ProvisionedThroughputExceededException} (as Kinesis answers a record over its shard's rate); the first
+ * {@code wholeCalls} PutRecords calls are refused as a whole (a 400 the SDK retries). The rest reaches kinesalite
+ * unchanged.
  */
 final class ThrottlingKinesis implements AutoCloseable {
     private final HttpServer server;
     private final URI upstream;
     private final HttpClient http = HttpClient.newHttpClient();
     volatile int refuseEvery;
+    final AtomicInteger partialCalls = new AtomicInteger();
     final AtomicInteger wholeCalls = new AtomicInteger();
     final AtomicInteger refusedEntries = new AtomicInteger();
     final AtomicInteger refusedCalls = new AtomicInteger();
 
-    ThrottlingKinesis(URI upstream, int refuseEvery, int wholeCalls) throws IOException {
+    ThrottlingKinesis(URI upstream, int refuseEvery, int partialCalls, int wholeCalls) throws IOException {
         this.upstream = upstream;
         this.refuseEvery = refuseEvery;
+        this.partialCalls.set(partialCalls);
         this.wholeCalls.set(wholeCalls);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::forward);
@@ -56,7 +59,7 @@ final class ThrottlingKinesis implements AutoCloseable {
                 return;
             }
             List<Integer> refused = new ArrayList<>();
-            if (putRecords && refuseEvery > 0) {
+            if (putRecords && refuseEvery > 0 && partialCalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 Map<String, Object> request = (Map<String, Object>) Json.parse(new String(body, StandardCharsets.UTF_8));
                 List<Object> records = (List<Object>) request.get("Records");
                 List<Object> kept = new ArrayList<>();

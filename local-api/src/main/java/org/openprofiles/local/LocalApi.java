@@ -31,6 +31,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.openprofiles.api.AddProfileKeyHandler;
 import org.openprofiles.api.AdminHandler;
+import org.openprofiles.api.ContactRecordStreamHandler;
+import org.openprofiles.kinesis.LocalKinesis;
+import org.openprofiles.service.ContactRecordService;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.openprofiles.api.ProfileLifecycleHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.service.ProfileLifecycleService;
@@ -74,17 +79,36 @@ public final class LocalApi implements AutoCloseable {
     /** Environment: seconds between two runs of the erasure worker (default 5). */
     public static final String ERASURE_INTERVAL_ENV = "OPENPROFILES_ERASURE_INTERVAL_SECONDS";
 
+    /** Environment: the domain contact records from the local stream go to (default {@value #DEFAULT_CONTACT_RECORDS_DOMAIN}). */
+    public static final String CONTACT_RECORDS_DOMAIN_ENV = ContactRecordStreamHandler.DOMAIN_ENV;
+    public static final String DEFAULT_CONTACT_RECORDS_DOMAIN = "ExampleDomainName";
+    /** Environment: the local stream's name (default {@value #DEFAULT_CONTACT_RECORDS_STREAM}). */
+    public static final String CONTACT_RECORDS_STREAM_ENV = "OPENPROFILES_CONTACT_RECORDS_STREAM";
+    public static final String DEFAULT_CONTACT_RECORDS_STREAM = "openprofiles-contact-records";
+    /** Environment: the port of the local Kinesis (default {@value #DEFAULT_KINESIS_PORT}, kinesalite's own). */
+    public static final String KINESIS_PORT_ENV = "OPENPROFILES_KINESIS_PORT";
+    public static final int DEFAULT_KINESIS_PORT = 4567;
+    /** The deployed consumer's mapping (ContactRecordStack): batch size, retries and function timeout. */
+    public static final KinesisEventSource.Settings CONTACT_RECORD_MAPPING =
+            new KinesisEventSource.Settings(100, 10, Duration.ofMinutes(1), Duration.ofMillis(100));
+
     private final HttpServer server;
     private final Router router;
     private final ScheduledExecutorService erasures;
     /** The latest erasure runs' reports, for tests to wait on (bounded: old reports are dropped). */
     private final BlockingQueue<ErasureWorker.Report> erasureReports;
+    private final PutProfileObjectService putProfileObject;
+    private final ProfileStore store;
+    private final List<KinesisEventSource> eventSources = new CopyOnWriteArrayList<>();
 
-    private LocalApi(HttpServer server, Router router, ScheduledExecutorService erasures, BlockingQueue<ErasureWorker.Report> erasureReports) {
+    private LocalApi(HttpServer server, Router router, ScheduledExecutorService erasures, BlockingQueue<ErasureWorker.Report> erasureReports,
+                     PutProfileObjectService putProfileObject, ProfileStore store) {
         this.server = server;
         this.router = router;
         this.erasures = erasures;
         this.erasureReports = erasureReports;
+        this.putProfileObject = putProfileObject;
+        this.store = store;
     }
 
     /** Starts the API on 127.0.0.1:{@code port} (0 picks a free port) over the given DynamoDB. */
@@ -107,9 +131,9 @@ public final class LocalApi implements AutoCloseable {
         ProfileStore store = new ProfileStore(dynamo, tableName, Clock.systemUTC());
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
         AdminHandler adminHandler = new AdminHandler(admin);
+        PutProfileObjectService putProfileObject = new PutProfileObjectService(domains, store, Clock.systemUTC());
         Router router = new Router()
-                .route("PUT", PutProfileObjectHandler.RESOURCE,
-                        new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC())))
+                .route("PUT", PutProfileObjectHandler.RESOURCE, new PutProfileObjectHandler(putProfileObject))
                 .route("POST", AddProfileKeyHandler.RESOURCE,
                         new AddProfileKeyHandler(new AddProfileKeyService(domains, store)))
                 .route("POST", ReadProfilesHandler.SEARCH_RESOURCE, read)
@@ -136,7 +160,7 @@ public final class LocalApi implements AutoCloseable {
                 erasureInterval.toMillis(), TimeUnit.MILLISECONDS);
 
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        LocalApi api = new LocalApi(server, router, erasures, reports);
+        LocalApi api = new LocalApi(server, router, erasures, reports, putProfileObject, store);
         server.createContext("/", api::serve);
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.start();
@@ -163,6 +187,19 @@ public final class LocalApi implements AutoCloseable {
 
     public int port() { return server.getAddress().getPort(); }
 
+    /**
+     * Reads Amazon Connect's contact records from the stream into the domain's object type, as the deployed
+     * event source mapping runs the consumer function: the same handler class, batch size and retries. Stops with
+     * the API.
+     */
+    public KinesisEventSource readContactRecords(KinesisClient kinesis, String streamArn, String domainName, String objectTypeName) {
+        ContactRecordStreamHandler consumer = new ContactRecordStreamHandler(new ContactRecordService(putProfileObject, store.deadLetters(),
+                Clock.systemUTC(), domainName, objectTypeName == null ? ContactRecordService.DEFAULT_OBJECT_TYPE : objectTypeName));
+        KinesisEventSource source = KinesisEventSource.start(kinesis, streamArn, "ContactRecordConsumer", consumer, CONTACT_RECORD_MAPPING);
+        eventSources.add(source);
+        return source;
+    }
+
     /** The next erasure run's report, waiting at most {@code timeout}; null when no run ended in time. */
     ErasureWorker.Report nextErasureRun(Duration timeout) throws InterruptedException {
         return erasureReports.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -170,6 +207,7 @@ public final class LocalApi implements AutoCloseable {
 
     @Override
     public void close() {
+        eventSources.forEach(KinesisEventSource::close);
         erasures.shutdownNow();
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
@@ -197,9 +235,18 @@ public final class LocalApi implements AutoCloseable {
             dynamoDescription = endpoint;
         }
         LocalApi api = start(port, dynamo, ProfilesTable.tableName());
+        LocalKinesis kinesis = System.getenv(LocalKinesis.ENDPOINT_ENV) == null
+                ? LocalKinesis.startEmulator(Integer.parseInt(envOr(KINESIS_PORT_ENV, Integer.toString(DEFAULT_KINESIS_PORT))))
+                : LocalKinesis.start();
+        String stream = envOr(CONTACT_RECORDS_STREAM_ENV, DEFAULT_CONTACT_RECORDS_STREAM);
+        String domain = envOr(CONTACT_RECORDS_DOMAIN_ENV, DEFAULT_CONTACT_RECORDS_DOMAIN);
+        String objectType = envOr(ContactRecordStreamHandler.OBJECT_TYPE_ENV, ContactRecordService.DEFAULT_OBJECT_TYPE);
+        api.readContactRecords(kinesis.client(), kinesis.createStream(stream, 2), domain, objectType);
         System.out.println("Local API on http://127.0.0.1:" + api.port() + " (DynamoDB: " + dynamoDescription
                 + ", table " + ProfilesTable.tableName() + "); domains: "
                 + String.join(", ", DomainLoader.classpathFiles().keySet()));
+        System.out.println("Contact records: Kinesis stream " + stream + " at " + kinesis.endpoint() + " -> domain " + domain
+                + ", object type " + objectType);
     }
 
     /** The client the functions build (timeouts, retries), at the given endpoint. */

@@ -250,7 +250,7 @@ public final class LocalApi implements AutoCloseable {
     }
 
     /** The client the functions build (timeouts, retries), at the given endpoint. */
-    private static DynamoDbClient productionClient(URI endpoint) {
+    static DynamoDbClient productionClient(URI endpoint) {
         return DynamoDbClients.builder()
                 .endpointOverride(endpoint)
                 .region(Region.of(envOr("AWS_REGION", "us-east-1")))
@@ -260,7 +260,7 @@ public final class LocalApi implements AutoCloseable {
     }
 
     /** DynamoDB Local as an in-memory server on a free port: the proxy needs an HTTP endpoint to forward to. */
-    private static URI startDynamoDbLocalServer() throws IOException {
+    static URI startDynamoDbLocalServer() throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -77,7 +78,11 @@ class LocalContactRecordStreamTest {
 
     /** A new two-shard stream read into the example domain's CTR type, as the local run does. */
     KinesisEventSource newStream() {
-        String arn = kinesis.createStream("contact-records-" + ++streams, 2);
+        return newStream("contact-records-" + ++streams);
+    }
+
+    KinesisEventSource newStream(String name) {
+        String arn = kinesis.createStream(name, 2);
         source = api.readContactRecords(kinesis.client(), arn, DOMAIN, "CTR");
         return source;
     }
@@ -160,6 +165,44 @@ class LocalContactRecordStreamTest {
         dynamo.scanPaginator(r -> r.tableName("openprofiles").consistentRead(true)).items()
                 .forEach(item -> items.put(item.get(ProfilesTable.PARTITION_KEY).s(), item));
         return items;
+    }
+
+    /** The README's local-stream quick start, word for word but for the ports (and AWS CLI v1's blob format). */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theReadmesStreamQuickStartPutsACallOnItsCallersProfile() throws Exception {
+        KinesisEventSource stream = newStream(LocalApi.DEFAULT_CONTACT_RECORDS_STREAM);
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String block = readme.split("<!-- quick-start-stream -->")[1].split("```bash")[1].split("```")[0];
+        List<String> commands = new ArrayList<>();
+        for (String line : block.replace("\\\n", " ").split("\n")) {
+            if (!line.isBlank() && !line.startsWith("export ")) commands.add(line.strip());
+        }
+        assertEquals(2, commands.size(), commands.toString());
+        boolean cliV1 = run("aws --version").contains("aws-cli/1.");
+        String put = commands.get(0).replace("http://127.0.0.1:4567", kinesis.endpoint().toString());
+        if (cliV1) put = put.replace(" --cli-binary-format raw-in-base64-out", ""); // v1 sends a blob as given
+
+        Map<String, Object> written = (Map<String, Object>) Json.parse(run(put));
+        assertTrue(stream.awaitCheckpoint((String) written.get("ShardId"), (String) written.get("SequenceNumber"), IN_TIME));
+        Map<String, Object> found = (Map<String, Object>) Json.parse(run(commands.get(1).replace("http://127.0.0.1:3000", "http://127.0.0.1:" + api.port())));
+
+        List<Object> items = (List<Object>) found.get("Items");
+        assertEquals(1, items.size(), found.toString());
+        assertEquals("+12065550123", ((Map<String, Object>) items.get(0)).get("PhoneNumber"));
+        assertNotNull(storedRecord("8d2f0c1e"));
+    }
+
+    /** A command line through bash, with the README's credentials; its output, after checking it succeeded. */
+    static String run(String command) throws Exception {
+        ProcessBuilder bash = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true);
+        bash.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local",
+                "AWS_DEFAULT_REGION", "us-east-1", "AWS_MAX_ATTEMPTS", "1"));
+        Process process = bash.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), command);
+        assertEquals(0, process.exitValue(), command + "\n" + output);
+        return output;
     }
 
     @Test

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import org.openprofiles.api.AddProfileKeyHandler;
 import org.openprofiles.api.AdminHandler;
 import org.openprofiles.api.ContactRecordStreamHandler;
+import org.openprofiles.kinesis.KinesisEventSource;
 import org.openprofiles.kinesis.LocalKinesis;
 import org.openprofiles.service.ContactRecordService;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -88,9 +89,9 @@ public final class LocalApi implements AutoCloseable {
     /** Environment: the port of the local Kinesis (default {@value #DEFAULT_KINESIS_PORT}, kinesalite's own). */
     public static final String KINESIS_PORT_ENV = "OPENPROFILES_KINESIS_PORT";
     public static final int DEFAULT_KINESIS_PORT = 4567;
-    /** The deployed consumer's mapping (ContactRecordStack): batch size, retries and function timeout. */
-    public static final KinesisEventSource.Settings CONTACT_RECORD_MAPPING =
-            new KinesisEventSource.Settings(100, 10, Duration.ofMinutes(1), Duration.ofMillis(100));
+    /** The deployed consumer's mapping: batch size, retries and function timeout. */
+    public static final KinesisEventSource.Settings CONTACT_RECORD_MAPPING = KinesisEventSource.Settings.of(
+            ContactRecordStreamHandler.BATCH_SIZE, ContactRecordStreamHandler.RETRY_ATTEMPTS, ContactRecordStreamHandler.TIMEOUT);
 
     private final HttpServer server;
     private final Router router;

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openprofiles.json.Json;
+import org.openprofiles.kinesis.KinesisEventSource;
 import org.openprofiles.kinesis.LocalKinesis;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
 import org.openprofiles.store.table.ProfilesTable;

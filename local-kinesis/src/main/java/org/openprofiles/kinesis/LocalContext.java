@@ -1,4 +1,4 @@
-package org.openprofiles.local;
+package org.openprofiles.kinesis;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;

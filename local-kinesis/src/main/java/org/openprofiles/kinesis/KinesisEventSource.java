@@ -1,4 +1,4 @@
-package org.openprofiles.local;
+package org.openprofiles.kinesis;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
@@ -38,7 +38,12 @@ public final class KinesisEventSource implements AutoCloseable {
      * @param timeout       the function's timeout: the handler's context counts down from it
      * @param idlePoll      the pause after a read that found nothing new
      */
-    public record Settings(int batchSize, int retryAttempts, Duration timeout, Duration idlePoll) {}
+    public record Settings(int batchSize, int retryAttempts, Duration timeout, Duration idlePoll) {
+        /** A deployed mapping's batch size and retries, for a function with this timeout; an idle shard is read every 100 ms. */
+        public static Settings of(int batchSize, int retryAttempts, Duration timeout) {
+            return new Settings(batchSize, retryAttempts, timeout, Duration.ofMillis(100));
+        }
+    }
 
     /** What the readers did so far. */
     public record Stats(long invocations, long records, long retries, long skippedBatches) {}

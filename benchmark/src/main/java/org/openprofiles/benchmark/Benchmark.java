@@ -84,6 +84,12 @@ public final class Benchmark {
             System.exit(pass ? 0 : 1);
         }
         if (args.length > 0 && "lifecycle-mix".equals(args[0])) System.exit(LifecycleMix.run(endpoint, table) ? 0 : 1);
+        Path requestLog = CLASSES.resolve("../benchmark-requests.log").normalize();
+        if (args.length > 0 && "contact-records".equals(args[0])) {
+            try (java.io.PrintStream quiet = new java.io.PrintStream(Files.newOutputStream(requestLog), false, StandardCharsets.UTF_8)) {
+                System.exit(ContactRecordThroughput.run(endpoint, table, quiet) ? 0 : 1);
+            }
+        }
         LocalKinesis kinesis = LocalKinesis.startEmulator();
         if (args.length > 0 && "event-streams".equals(args[0])) {
             boolean pass = EventLatency.run(endpoint, table, kinesis);
@@ -109,7 +115,6 @@ public final class Benchmark {
 
         // The handlers' request log goes to a file, as Lambda sends stdout to a pipe, not a terminal.
         java.io.PrintStream console = System.out;
-        Path requestLog = CLASSES.resolve("../benchmark-requests.log").normalize();
         java.io.PrintStream log = new java.io.PrintStream(Files.newOutputStream(requestLog), false, StandardCharsets.UTF_8);
         System.setOut(log);
 
@@ -145,6 +150,11 @@ public final class Benchmark {
         progress("event streams: from a put's 200 to its event on the stream");
         pass &= EventLatency.run(endpoint, table, kinesis);
         kinesis.close();
+        try (java.io.PrintStream quiet = new java.io.PrintStream(Files.newOutputStream(requestLog,
+                java.nio.file.StandardOpenOption.APPEND), false, StandardCharsets.UTF_8)) {
+            progress("contact records in");
+            pass &= ContactRecordThroughput.run(endpoint, table, quiet);
+        }
 
         pass &= ColdStarts.run(endpoint, table, profileId);
 

@@ -31,6 +31,12 @@ public final class ContactRecordStreamHandler implements RequestHandler<KinesisE
     public static final String DOMAIN_ENV = "OPENPROFILES_CONTACT_RECORDS_DOMAIN";
     /** Their object type (optional). */
     public static final String OBJECT_TYPE_ENV = "OPENPROFILES_CONTACT_RECORDS_OBJECT_TYPE";
+    /** The event source mapping's batch size (deployed and local). */
+    public static final int BATCH_SIZE = 100;
+    /** Retries of a failing batch before it is set aside as a whole (deployed: described in the failure queue). */
+    public static final int RETRY_ATTEMPTS = 10;
+    /** The function's timeout: room for a batch of 100 records with their retries under contention. */
+    public static final Duration TIMEOUT = Duration.ofMinutes(1);
     /** Time a record's put is given at least; with less left, the rest of the batch is left for the next invocation. */
     static final Duration RECORD_RESERVE = Duration.ofSeconds(1);
 

@@ -48,14 +48,14 @@ public final class ContactRecordStack extends Stack {
     /** Context: the ARN of an existing stream to read; without it the stack creates one. */
     public static final String STREAM_ARN_CONTEXT = "contactRecordsStreamArn";
 
-    public static final int BATCH_SIZE = 100;
+    public static final int BATCH_SIZE = ContactRecordStreamHandler.BATCH_SIZE;
     public static final Duration BATCHING_WINDOW = Duration.seconds(1);
     /** Retries of a failing batch (bisected on each error) before it is described in the failure queue and skipped. */
-    public static final int RETRY_ATTEMPTS = 10;
+    public static final int RETRY_ATTEMPTS = ContactRecordStreamHandler.RETRY_ATTEMPTS;
     /** Records older than this are not retried any more (a stream keeps them 24 h by default). */
     public static final Duration MAX_RECORD_AGE = Duration.hours(12);
-    /** Room for a batch of 100 records with their retries under contention; each put is bounded by the time left. */
-    public static final Duration TIMEOUT = Duration.minutes(1);
+    /** Each put is bounded by the time left. */
+    public static final Duration TIMEOUT = Duration.seconds(ContactRecordStreamHandler.TIMEOUT.toSeconds());
 
     public record Settings(String domainName, String objectTypeName, String streamArn) {
         /** The context values, or null when no domain is named. */

@@ -43,6 +43,12 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import org.openprofiles.api.AdminHandler;
+import org.openprofiles.api.ContactRecordStreamHandler;
+import org.openprofiles.kinesis.KinesisEventSource;
+import org.openprofiles.kinesis.LocalKinesis;
+import org.openprofiles.service.ContactRecordService;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.openprofiles.api.ProfileLifecycleHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.service.ProfileLifecycleService;
@@ -96,20 +102,38 @@ public final class LocalApi implements AutoCloseable {
      */
     public record Backends(DynamoDbClient dynamo, DynamoDbStreamsClient streams, KinesisClient kinesis) {}
 
+    /** Environment: the domain contact records from the local stream go to (default {@value #DEFAULT_CONTACT_RECORDS_DOMAIN}). */
+    public static final String CONTACT_RECORDS_DOMAIN_ENV = ContactRecordStreamHandler.DOMAIN_ENV;
+    public static final String DEFAULT_CONTACT_RECORDS_DOMAIN = "ExampleDomainName";
+    /** Environment: the local stream's name (default {@value #DEFAULT_CONTACT_RECORDS_STREAM}). */
+    public static final String CONTACT_RECORDS_STREAM_ENV = "OPENPROFILES_CONTACT_RECORDS_STREAM";
+    public static final String DEFAULT_CONTACT_RECORDS_STREAM = "openprofiles-contact-records";
+    /** Environment: the port of the local Kinesis (default {@value #DEFAULT_KINESIS_PORT}, kinesalite's own). */
+    public static final String KINESIS_PORT_ENV = "OPENPROFILES_KINESIS_PORT";
+    public static final int DEFAULT_KINESIS_PORT = 4567;
+    /** The deployed consumer's mapping: batch size, retries and function timeout. */
+    public static final KinesisEventSource.Settings CONTACT_RECORD_MAPPING = KinesisEventSource.Settings.of(
+            ContactRecordStreamHandler.BATCH_SIZE, ContactRecordStreamHandler.RETRY_ATTEMPTS, ContactRecordStreamHandler.TIMEOUT);
+
     private final HttpServer server;
     private final Router router;
     private final ScheduledExecutorService erasures;
     private final StreamPoller exporter;
     /** The latest erasure runs' reports, for tests to wait on (bounded: old reports are dropped). */
     private final BlockingQueue<ErasureWorker.Report> erasureReports;
+    private final PutProfileObjectService putProfileObject;
+    private final ProfileStore store;
+    private final List<KinesisEventSource> eventSources = new CopyOnWriteArrayList<>();
 
     private LocalApi(HttpServer server, Router router, ScheduledExecutorService erasures, StreamPoller exporter,
-                     BlockingQueue<ErasureWorker.Report> erasureReports) {
+                     BlockingQueue<ErasureWorker.Report> erasureReports, PutProfileObjectService putProfileObject, ProfileStore store) {
         this.server = server;
         this.router = router;
         this.erasures = erasures;
         this.exporter = exporter;
         this.erasureReports = erasureReports;
+        this.putProfileObject = putProfileObject;
+        this.store = store;
     }
 
     /** Starts the API on 127.0.0.1:{@code port} (0 picks a free port) over the given DynamoDB and Kinesis. */
@@ -134,9 +158,9 @@ public final class LocalApi implements AutoCloseable {
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
         AdminHandler adminHandler = new AdminHandler(admin,
                 new EventStreamService(configuration, new KinesisDestinations(backends.kinesis()), Clock.systemUTC()));
+        PutProfileObjectService putProfileObject = new PutProfileObjectService(domains, store, Clock.systemUTC());
         Router router = new Router()
-                .route("PUT", PutProfileObjectHandler.RESOURCE,
-                        new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC())))
+                .route("PUT", PutProfileObjectHandler.RESOURCE, new PutProfileObjectHandler(putProfileObject))
                 .route("POST", AddProfileKeyHandler.RESOURCE,
                         new AddProfileKeyHandler(new AddProfileKeyService(domains, store)))
                 .route("POST", ReadProfilesHandler.SEARCH_RESOURCE, read)
@@ -167,7 +191,7 @@ public final class LocalApi implements AutoCloseable {
         StreamPoller exporter = new StreamPoller(backends.streams(), streamArn, export, EXPORT_POLL_INTERVAL);
 
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        LocalApi api = new LocalApi(server, router, erasures, exporter, reports);
+        LocalApi api = new LocalApi(server, router, erasures, exporter, reports, putProfileObject, store);
         server.createContext("/", api::serve);
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.start();
@@ -194,6 +218,19 @@ public final class LocalApi implements AutoCloseable {
 
     public int port() { return server.getAddress().getPort(); }
 
+    /**
+     * Reads Amazon Connect's contact records from the stream into the domain's object type, as the deployed
+     * event source mapping runs the consumer function: the same handler class, batch size and retries. Stops with
+     * the API.
+     */
+    public KinesisEventSource readContactRecords(KinesisClient kinesis, String streamArn, String domainName, String objectTypeName) {
+        ContactRecordStreamHandler consumer = new ContactRecordStreamHandler(new ContactRecordService(putProfileObject, store.deadLetters(),
+                Clock.systemUTC(), domainName, objectTypeName == null ? ContactRecordService.DEFAULT_OBJECT_TYPE : objectTypeName));
+        KinesisEventSource source = KinesisEventSource.start(kinesis, streamArn, "ContactRecordConsumer", consumer, CONTACT_RECORD_MAPPING);
+        eventSources.add(source);
+        return source;
+    }
+
     /** The next erasure run's report, waiting at most {@code timeout}; null when no run ended in time. */
     ErasureWorker.Report nextErasureRun(Duration timeout) throws InterruptedException {
         return erasureReports.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -202,6 +239,7 @@ public final class LocalApi implements AutoCloseable {
     @Override
     public void close() {
         exporter.close();
+        eventSources.forEach(KinesisEventSource::close);
         erasures.shutdownNow();
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
@@ -233,15 +271,23 @@ public final class LocalApi implements AutoCloseable {
             streams = streamsClient(URI.create(endpoint));
             dynamoDescription = endpoint;
         }
-        LocalKinesis kinesis = LocalKinesis.start();
+        LocalKinesis kinesis = System.getenv(LocalKinesis.ENDPOINT_ENV) == null
+                ? LocalKinesis.startEmulator(Integer.parseInt(envOr(KINESIS_PORT_ENV, Integer.toString(DEFAULT_KINESIS_PORT))))
+                : LocalKinesis.start();
         LocalApi api = start(port, new Backends(dynamo, streams, kinesis.client()), ProfilesTable.tableName());
+        String stream = envOr(CONTACT_RECORDS_STREAM_ENV, DEFAULT_CONTACT_RECORDS_STREAM);
+        String domain = envOr(CONTACT_RECORDS_DOMAIN_ENV, DEFAULT_CONTACT_RECORDS_DOMAIN);
+        String objectType = envOr(ContactRecordStreamHandler.OBJECT_TYPE_ENV, ContactRecordService.DEFAULT_OBJECT_TYPE);
+        api.readContactRecords(kinesis.client(), kinesis.createStream(stream, 2), domain, objectType);
         System.out.println("Local API on http://127.0.0.1:" + api.port() + " (DynamoDB: " + dynamoDescription
                 + ", table " + ProfilesTable.tableName() + "; Kinesis for event streams: " + kinesis.endpoint() + "); domains: "
                 + String.join(", ", DomainLoader.classpathFiles().keySet()));
+        System.out.println("Contact records: Kinesis stream " + stream + " at " + kinesis.endpoint() + " -> domain " + domain
+                + ", object type " + objectType);
     }
 
     /** The client the functions build (timeouts, retries), at the given endpoint. */
-    private static DynamoDbClient productionClient(URI endpoint) {
+    static DynamoDbClient productionClient(URI endpoint) {
         return DynamoDbClients.builder()
                 .endpointOverride(endpoint)
                 .region(Region.of(envOr("AWS_REGION", "us-east-1")))
@@ -250,7 +296,7 @@ public final class LocalApi implements AutoCloseable {
                 .build();
     }
 
-    private static DynamoDbStreamsClient streamsClient(URI endpoint) {
+    static DynamoDbStreamsClient streamsClient(URI endpoint) {
         return DynamoDbStreamsClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.of(envOr("AWS_REGION", "us-east-1")))
@@ -261,7 +307,7 @@ public final class LocalApi implements AutoCloseable {
     }
 
     /** DynamoDB Local as an in-memory server on a free port: the proxy needs an HTTP endpoint to forward to. */
-    private static URI startDynamoDbLocalServer() throws IOException {
+    static URI startDynamoDbLocalServer() throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();

@@ -55,10 +55,15 @@ public final class LocalKinesis implements AutoCloseable {
 
     /** A new, empty kinesalite on a free port of 127.0.0.1. */
     public static LocalKinesis startEmulator() {
+        return startEmulator(0);
+    }
+
+    /** A new, empty kinesalite on this port of 127.0.0.1 (0: a free one). */
+    public static LocalKinesis startEmulator(int port) {
         Path launcher = launcher();
         Process process;
         try {
-            process = new ProcessBuilder("node", launcher.toString(), "0")
+            process = new ProcessBuilder("node", launcher.toString(), Integer.toString(port))
                     .directory(launcher.getParent().toFile())
                     .redirectErrorStream(true)
                     .start();
@@ -66,9 +71,9 @@ public final class LocalKinesis implements AutoCloseable {
             throw new UncheckedIOException("could not start kinesalite with node (Node.js 18+ must be on the PATH)", e);
         }
         try {
-            int port = CompletableFuture.supplyAsync(() -> announcedPort(process.getInputStream()))
+            int listening = CompletableFuture.supplyAsync(() -> announcedPort(process.getInputStream()))
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return new LocalKinesis(URI.create("http://127.0.0.1:" + port), process);
+            return new LocalKinesis(URI.create("http://127.0.0.1:" + listening), process);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             process.destroyForcibly();
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
@@ -140,7 +145,7 @@ public final class LocalKinesis implements AutoCloseable {
     /**
      * The Java SDK talks CBOR to Kinesis by default; kinesalite takes CBOR requests but answers GetRecords in a CBOR
      * shape the SDK cannot read (its Data). JSON works for every call, so this JVM's SDK clients use JSON, as
-     * {@code AWS_CBOR_DISABLED=true} would make them: a user's own Java client reading the local stream needs the same.
+     * {@code AWS_CBOR_ENABLED=false} would make them: a user's own Java client reading the local stream needs the same.
      */
     public static void disableCbor() {
         System.setProperty("aws.cborEnabled", "false");

@@ -35,6 +35,7 @@ final class LocalApiProcess implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
                 "org.openprofiles.local.LocalApi", "--port", "0")).redirectErrorStream(true);
+        builder.environment().put("OPENPROFILES_KINESIS_PORT", "0"); // its own local Kinesis: two APIs may run at once
         builder.environment().putAll(environment);
         Process process = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -338,7 +338,7 @@ public final class LocalApi implements AutoCloseable {
     /** Creates the table if it is missing, or turns on its change stream (a table of an earlier version); its stream's ARN. */
     static String createTableIfMissing(DynamoDbClient dynamo, String tableName) {
         try {
-            return dynamo.createTable(ProfilesTable.createTableRequest(tableName)).tableDescription().latestStreamArn();
+            return dynamo.createTable(ProfilesTable.createTableWithStreamRequest(tableName)).tableDescription().latestStreamArn();
         } catch (ResourceInUseException alreadyThere) {
             // the table exists: use it as it is, with its change stream
         }

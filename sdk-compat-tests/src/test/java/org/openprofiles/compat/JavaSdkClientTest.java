@@ -297,7 +297,9 @@ class JavaSdkClientTest {
             String answer = null;
             if (startUpTransactions.get() > 0) {
                 if (target.endsWith(".CreateTable")) {
-                    answer = "{}";
+                    // The table and its change stream, which the local API's exporter then reads (and finds failing too).
+                    answer = "{\"TableDescription\":{\"TableName\":\"openprofiles\","
+                            + "\"LatestStreamArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/openprofiles/stream/2026-01-01T00:00:00.000\"}}";
                 } else if (target.endsWith(".BatchGetItem")) {
                     answer = "{\"Responses\":{\"openprofiles\":[]},\"UnprocessedKeys\":{}}";
                 } else if (target.endsWith(".TransactWriteItems")) {

@@ -27,7 +27,6 @@ import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.config.ConfigStore;
-import org.openprofiles.store.table.ProfilesTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -301,13 +300,19 @@ final class Cost {
         double calls = (double) SEATS * CALLS_PER_SEAT_PER_DAY * WORKING_DAYS;
         double[] perMonth = {calls * NEW_CALLERS, calls * (1 - NEW_CALLERS), calls * RESENDS_PER_CALL, calls * SEARCHES_PER_CALL,
                 calls * LISTS_PER_CALL};
+        System.out.println();
+        System.out.printf("== A month of a %,d-seat contact centre: %d calls a seat a day, %d days (%,.0f calls), %.0f%% from new callers; "
+                + "per call %.0f re-send, %.0f SearchProfiles, %.0f ListProfileObjects ==%n", SEATS, CALLS_PER_SEAT_PER_DAY, WORKING_DAYS,
+                calls, NEW_CALLERS * 100, RESENDS_PER_CALL, SEARCHES_PER_CALL, LISTS_PER_CALL);
         double requests = 0, dynamo = 0, lambda = 0, api = 0, logs = 0;
         for (int o = 0; o < rows.size(); o++) {
+            Measured m = rows.get(o);
+            System.out.printf("%-44s %,11.0f requests  $%.2f%n", m.name(), perMonth[o], perMonth[o] * m.total(LAMBDA_GB_SECOND_X86));
             requests += perMonth[o];
-            dynamo += perMonth[o] * rows.get(o).dynamo();
-            lambda += perMonth[o] * rows.get(o).lambda(LAMBDA_GB_SECOND_X86);
+            dynamo += perMonth[o] * m.dynamo();
+            lambda += perMonth[o] * m.lambda(LAMBDA_GB_SECOND_X86);
             api += perMonth[o] * API_REQUEST;
-            logs += perMonth[o] * rows.get(o).logs();
+            logs += perMonth[o] * m.logs();
         }
         // Storage: what each record adds (between the smallest and the largest profile), and the rest of the smallest: a profile's own.
         Stored small = stored.get(0), large = stored.get(stored.size() - 1);
@@ -318,10 +323,6 @@ final class Cost {
         double profileDollars = small.monthly() - small.records() * recordDollars;
         double monthBytes = calls * recordBytes + perMonth[0] * profileBytes;
         double monthDollars = calls * recordDollars + perMonth[0] * profileDollars;
-        System.out.println();
-        System.out.printf("== A month of a %,d-seat contact centre: %d calls a seat a day, %d days (%,.0f calls), %.0f%% from new callers; "
-                + "per call %.0f re-send, %.0f SearchProfiles, %.0f ListProfileObjects ==%n", SEATS, CALLS_PER_SEAT_PER_DAY, WORKING_DAYS,
-                calls, NEW_CALLERS * 100, RESENDS_PER_CALL, SEARCHES_PER_CALL, LISTS_PER_CALL);
         System.out.printf("%,.0f requests: DynamoDB $%.2f, Lambda (x86) $%.2f, API Gateway $%.2f, CloudWatch Logs $%.2f: $%.2f a month%n",
                 requests, dynamo, lambda, api, logs, dynamo + lambda + api + logs);
         System.out.printf("storage: %.0f bytes per contact record, %.0f per new profile besides: %.2f GB more a month; "

@@ -110,9 +110,10 @@ final class RequestUnits implements ExecutionInterceptor {
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
         count(context.request(), attributes);
+        boolean isWrite = !touches(context.request()).isEmpty();
         for (ConsumedCapacity capacity : consumed(context.response())) {
-            if (touches(context.request()).isEmpty()) localRead += capacity.capacityUnits();
-            else localWrite += capacity.capacityUnits();
+            if (isWrite) localWrite += capacity.capacityUnits();
+            else localRead += capacity.capacityUnits();
         }
     }
 

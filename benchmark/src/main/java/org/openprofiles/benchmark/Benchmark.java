@@ -86,6 +86,10 @@ public final class Benchmark {
                 System.exit(ContactRecordThroughput.run(endpoint, table, quiet) ? 0 : 1);
             }
         }
+        if (args.length > 0 && "cost".equals(args[0])) {
+            Cost.run(endpoint, table);
+            System.exit(0);
+        }
         Domains domains = new LiveDomains(new ConfigStore(recorded, table));
         ProfileStore store = new ProfileStore(recorded, table, Clock.systemUTC());
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));

@@ -90,6 +90,10 @@ public final class Benchmark {
                 System.exit(ContactRecordThroughput.run(endpoint, table, quiet) ? 0 : 1);
             }
         }
+        if (args.length > 0 && "cost".equals(args[0])) {
+            Cost.run(endpoint, table);
+            System.exit(0);
+        }
         LocalKinesis kinesis = LocalKinesis.startEmulator();
         if (args.length > 0 && "event-streams".equals(args[0])) {
             boolean pass = EventLatency.run(endpoint, table, kinesis);

@@ -90,13 +90,14 @@ final class Harness {
         return ok;
     }
 
-    static DynamoDbClient client(URI endpoint, Recorder recorder) {
+    /** A client of the functions' kind against {@code endpoint}, with {@code interceptor} (a {@link Recorder}, ...) or none. */
+    static DynamoDbClient client(URI endpoint, ExecutionInterceptor interceptor) {
         return DynamoDbClients.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
                 .overrideConfiguration(c -> {
-                    if (recorder != null) c.addExecutionInterceptor(recorder);
+                    if (interceptor != null) c.addExecutionInterceptor(interceptor);
                 })
                 .build();
     }

@@ -47,6 +47,7 @@ import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.sns.ITopic;
 import software.constructs.Construct;
 
 /**
@@ -57,6 +58,11 @@ import software.constructs.Construct;
  * Redeployed with every code change.
  */
 public final class ApiStack extends Stack {
+    private final ITopic alarmTopic;
+
+    /** The topic every alarm of the deployment notifies (the optional stacks' too). */
+    public ITopic alarmTopic() { return alarmTopic; }
+
     public static final String NAME = "OpenProfilesApi";
     public static final String ALIAS = "live";
     public static final String STAGE = "prod";
@@ -196,6 +202,7 @@ public final class ApiStack extends Stack {
 
         Monitoring monitoring = new Monitoring(this, "Monitoring", table, alarmEmail);
         export.alarms(monitoring);
+        alarmTopic = monitoring.topic;
         CfnOutput.Builder.create(this, "AlarmTopic").value(monitoring.topic.getTopicArn())
                 .description("SNS topic every alarm notifies (subscribe more endpoints to it)").build();
         CfnOutput.Builder.create(this, "ApiUrl").value(api.getUrl())

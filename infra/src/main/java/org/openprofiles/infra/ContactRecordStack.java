@@ -1,9 +1,17 @@
 package org.openprofiles.infra;
 
+import static org.openprofiles.api.RequestLog.CONTACT_RECORDS_SET_ASIDE;
+import static org.openprofiles.api.RequestLog.CONTACT_RECORDS_STORED;
+import static org.openprofiles.api.RequestLog.CONTACT_RECORDS_TO_RETRY;
+import static org.openprofiles.api.RequestLog.CONTACT_RECORDS_UNCHANGED;
+import static org.openprofiles.api.RequestLog.NAMESPACE;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.openprofiles.api.ContactRecordStreamHandler;
+import org.openprofiles.api.RequestLog;
+import software.amazon.awscdk.services.sns.ITopic;
 import org.openprofiles.config.Names;
 import org.openprofiles.service.ContactRecordService;
 import org.openprofiles.store.table.ProfilesTable;
@@ -76,7 +84,8 @@ public final class ContactRecordStack extends Stack {
         }
     }
 
-    public ContactRecordStack(Construct scope, StackProps props, ITable table, Path lambdaJar, Settings settings) {
+    /** @param alarms the deployment's alarm topic (the API stack's) */
+    public ContactRecordStack(Construct scope, StackProps props, ITable table, Path lambdaJar, Settings settings, ITopic alarms) {
         super(scope, NAME, props);
         IStream stream = settings.streamArn() != null
                 ? Stream.fromStreamArn(this, "ContactRecords", settings.streamArn())
@@ -134,9 +143,21 @@ public final class ContactRecordStack extends Stack {
                 .onFailure(new SqsDlq(failures))
                 .build());
 
+        String domain = settings.domainName();
+        new StreamConsumerMonitoring(this, "Monitoring", consumer, failures, alarms,
+                List.of(new StreamConsumerMonitoring.ConsumerAlarm("RecordsSetAside", contactRecords(CONTACT_RECORDS_SET_ASIDE, domain), 1,
+                        "Contact records that can never be stored were set aside as dead letters (README: list and replay them)")),
+                List.of(contactRecords(CONTACT_RECORDS_STORED, domain), contactRecords(CONTACT_RECORDS_UNCHANGED, domain),
+                        contactRecords(CONTACT_RECORDS_SET_ASIDE, domain), contactRecords(CONTACT_RECORDS_TO_RETRY, domain)));
+
         CfnOutput.Builder.create(this, "ContactRecordStreamArn").value(stream.getStreamArn())
                 .description("Point Amazon Connect's data streaming (contact records) at this stream").build();
         CfnOutput.Builder.create(this, "ContactRecordFailureQueue").value(failures.getQueueUrl())
                 .description("Batches still failing after the retries: shard and sequence numbers to read again").build();
+    }
+
+    /** The consumer's per-batch counts (its EMF log line), for its domain. */
+    private static software.amazon.awscdk.services.cloudwatch.Metric contactRecords(String name, String domain) {
+        return StreamConsumerMonitoring.metric(NAMESPACE, name, RequestLog.DOMAIN, domain);
     }
 }

@@ -43,7 +43,7 @@ public final class OpenProfiles {
         ApiStack api = new ApiStack(app, props, data.table(), lambdaJar(), digest(domainFiles), alarmEmail == null ? null : alarmEmail.toString());
         ContactRecordStack.Settings settings = ContactRecordStack.Settings.fromContext(app);
         ContactRecordStack contactRecords = settings == null ? null
-                : new ContactRecordStack(app, props, data.table(), lambdaJar(), settings);
+                : new ContactRecordStack(app, props, data.table(), lambdaJar(), settings, api.alarmTopic());
         Aspects.of(app).add(new AwsSolutionsChecks());
         acknowledge(api);
         if (contactRecords != null) acknowledge(contactRecords);

@@ -254,8 +254,9 @@ class LocalContactRecordStreamTest {
         newest.put("Attributes", Map.of("reason", "refund", "outcome", "resolved"));
         byte[] second = ContactRecords.bytes(attributesAdded);
         byte[] third = ContactRecords.bytes(newest);
-        // Copies of one contact on two shards, read at the same time by two readers, in an order that puts older
-        // copies after newer ones on both shards, and every copy at least twice.
+        // Copies of one contact on two shards (each with its reader), in an order that puts older copies after newer
+        // ones on both shards, and every copy at least twice. Two consumers writing one contact at the same moment, with
+        // the overlap shown at the wire, is ContactRecordRaceTest's.
         List<PutRecordResponse> written = new ArrayList<>();
         written.add(write(stream, first, FIRST_SHARD));
         written.add(write(stream, third, SECOND_SHARD));

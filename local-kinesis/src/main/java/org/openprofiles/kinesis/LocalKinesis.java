@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -23,7 +22,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * A Kinesis for local runs and tests, the way DynamoDB Local is one for the table: the kinesalite emulator (npm,
@@ -168,24 +166,14 @@ public final class LocalKinesis implements AutoCloseable {
         } catch (ResourceInUseException exists) {
             // created before (a Kinesis kept across runs): use it as it is
         }
-        Instant giveUp = Instant.now().plus(ACTIVE_TIMEOUT);
-        while (true) {
-            var summary = client.describeStreamSummary(r -> r.streamName(name)).streamDescriptionSummary();
-            if (summary.streamStatus() == StreamStatus.ACTIVE) return summary.streamARN();
-            if (Instant.now().isAfter(giveUp)) {
-                throw new IllegalStateException("stream " + name + " is still " + summary.streamStatus() + " after " + ACTIVE_TIMEOUT.toSeconds() + " s");
-            }
-            pause(Duration.ofMillis(100));
+        // The SDK's waiter (DescribeStream until ACTIVE, bounded): kinesalite answers at once, a real Kinesis in seconds.
+        var waited = client.waiter().waitUntilStreamExists(r -> r.streamName(name),
+                w -> w.waitTimeout(ACTIVE_TIMEOUT)).matched();
+        if (waited.exception().isPresent()) {
+            throw new IllegalStateException("stream " + name + " did not become ACTIVE within " + ACTIVE_TIMEOUT.toSeconds() + " s",
+                    waited.exception().get());
         }
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a stream", e);
-        }
+        return client.describeStreamSummary(r -> r.streamName(name)).streamDescriptionSummary().streamARN();
     }
 
     @Override

@@ -70,6 +70,37 @@ class ContactRecordStackTest {
                 "Environment", Map.of("Variables", Match.objectLike(Map.of("OPENPROFILES_CONTACT_RECORDS_OBJECT_TYPE", "ContactRecord"))))));
     }
 
+    /** Issue 18: an operator hears, on the deployment's one alarm topic, of a consumer falling behind or losing records. */
+    @Test
+    void theConsumerAlarmsOnTheApiStacksTopicWhenItFallsBehindFailsGivesUpOrSetsRecordsAside() {
+        Map<String, Map<String, Object>> alarms = createdTemplate.findResources("AWS::CloudWatch::Alarm");
+        Map<String, Object> byMetric = new java.util.TreeMap<>();
+        for (Map<String, Object> alarm : alarms.values()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> properties = (Map<String, Object>) alarm.get("Properties");
+            byMetric.put(metricOf(properties), properties.get("Threshold"));
+            String actions = String.valueOf(properties.get("AlarmActions"));
+            assertTrue(actions.contains("Fn::ImportValue=OpenProfilesApi:") && actions.contains("MonitoringAlarms"), "the API stack's topic: " + actions);
+        }
+        assertEquals(Map.of(
+                "AWS/Lambda/IteratorAge", (Object) StreamConsumerMonitoring.ITERATOR_AGE.toMilliseconds().intValue(),
+                "AWS/Lambda/Errors", 1,
+                "AWS/SQS/ApproximateNumberOfMessagesVisible", 1,
+                "OpenProfiles/ContactRecordsSetAside", 1), byMetric);
+        assertTrue(alarms.toString().contains("{Name=Domain, Value=ExampleDomainName}"), "set aside in this domain");
+        createdTemplate.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+    }
+
+    /** "Namespace/MetricName" of an alarm on one metric, in either of the forms CloudFormation takes. */
+    @SuppressWarnings("unchecked")
+    static String metricOf(Map<String, Object> alarm) {
+        if (alarm.containsKey("MetricName")) return alarm.get("Namespace") + "/" + alarm.get("MetricName");
+        List<Map<String, Object>> metrics = (List<Map<String, Object>>) alarm.get("Metrics");
+        assertEquals(1, metrics.size(), "one metric: " + metrics);
+        Map<String, Object> metric = (Map<String, Object>) ((Map<String, Object>) metrics.get(0).get("MetricStat")).get("Metric");
+        return metric.get("Namespace") + "/" + metric.get("MetricName");
+    }
+
     @Test
     void theStreamIsCreatedEncryptedOnDemandUnlessOneIsNamed() {
         createdTemplate.resourceCountIs("AWS::Kinesis::Stream", 1);

@@ -96,7 +96,7 @@ public final class Benchmark {
         }
         LocalKinesis kinesis = LocalKinesis.startEmulator();
         if (args.length > 0 && "event-streams".equals(args[0])) {
-            boolean pass = EventLatency.run(endpoint, table, kinesis);
+            boolean pass = EventLatency.run(endpoint, kinesis);
             kinesis.close();
             System.exit(pass ? 0 : 1);
         }
@@ -152,7 +152,7 @@ public final class Benchmark {
         progress("lifecycle mix");
         pass &= LifecycleMix.run(endpoint, table);
         progress("event streams: from a put's 200 to its event on the stream");
-        pass &= EventLatency.run(endpoint, table, kinesis);
+        pass &= EventLatency.run(endpoint, kinesis);
         kinesis.close();
         try (java.io.PrintStream quiet = new java.io.PrintStream(Files.newOutputStream(requestLog,
                 java.nio.file.StandardOpenOption.APPEND), false, StandardCharsets.UTF_8)) {

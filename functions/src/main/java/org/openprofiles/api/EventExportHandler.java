@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.openprofiles.export.Change;
@@ -20,6 +21,12 @@ import org.openprofiles.store.table.CallCounter;
  */
 public final class EventExportHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
     static final String OPERATION = "EventExport";
+    /** The event source mapping's batch size (deployed and local). */
+    public static final int BATCH_SIZE = 100;
+    /** Retries of a failing batch (deployed: bisected on each error) before it is described in the failure queue. */
+    public static final int RETRY_ATTEMPTS = 10;
+    /** The function's timeout: the exporter's Kinesis retries are bounded by the time left. */
+    public static final Duration TIMEOUT = Duration.ofMinutes(1);
 
     private final Exporter exporter;
 

@@ -201,7 +201,7 @@ public final class ApiStack extends Stack {
         templates.addResource("{TemplateId}").addMethod("GET", administration);
 
         Monitoring monitoring = new Monitoring(this, "Monitoring", table, alarmEmail);
-        export.alarms(monitoring);
+        export.monitor(monitoring.topic);
         alarmTopic = monitoring.topic;
         CfnOutput.Builder.create(this, "AlarmTopic").value(monitoring.topic.getTopicArn())
                 .description("SNS topic every alarm notifies (subscribe more endpoints to it)").build();

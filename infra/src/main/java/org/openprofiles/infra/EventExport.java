@@ -11,11 +11,7 @@ import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.services.cloudwatch.Alarm;
-import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Metric;
-import software.amazon.awscdk.services.cloudwatch.MetricOptions;
-import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Code;
@@ -26,6 +22,7 @@ import software.amazon.awscdk.services.lambda.eventsources.DynamoEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
@@ -43,13 +40,11 @@ import software.constructs.Construct;
  */
 final class EventExport extends Construct {
     public static final String DESTINATIONS_CONTEXT = "eventStreamArns";
-    public static final int BATCH_SIZE = 100;
-    public static final int RETRY_ATTEMPTS = 10;
+    public static final int BATCH_SIZE = EventExportHandler.BATCH_SIZE;
+    public static final int RETRY_ATTEMPTS = EventExportHandler.RETRY_ATTEMPTS;
     /** Inside the table stream's 24 h retention, so a batch the retries gave up on can still be read again. */
     public static final Duration MAX_RECORD_AGE = Duration.hours(12);
-    public static final Duration TIMEOUT = Duration.minutes(1);
-    /** Alarm: changes older than this still waiting in the table's stream (Lambda's IteratorAge). */
-    public static final Duration MAX_LAG = Duration.minutes(10);
+    public static final Duration TIMEOUT = Duration.seconds(EventExportHandler.TIMEOUT.toSeconds());
 
     final Function function;
     final Queue failures;
@@ -110,19 +105,17 @@ final class EventExport extends Construct {
                 .build());
     }
 
-    /** Events left for a retry, and changes waiting too long: both to the alarms' topic. */
-    void alarms(Monitoring monitoring) {
-        Metric toRetry = Metric.Builder.create().namespace(RequestLog.NAMESPACE).metricName(RequestLog.EVENTS_TO_RETRY).statistic("Sum")
-                .period(Duration.minutes(5)).build();
-        monitoring.register(Alarm.Builder.create(this, "EventExportFailing").metric(toRetry).threshold(0)
-                .evaluationPeriods(3).datapointsToAlarm(2)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).treatMissingData(TreatMissingData.NOT_BREACHING)
-                .alarmDescription("The event streams' exporter could not write events to Kinesis (throttled or failing) in 2 of 3 "
-                        + "five-minute periods; they are retried, then described in the EventExportFailures queue").build());
-        monitoring.register(Alarm.Builder.create(this, "EventExportLagging")
-                .metric(function.metric("IteratorAge", MetricOptions.builder().statistic("Maximum").period(Duration.minutes(5)).build()))
-                .threshold(MAX_LAG.toMilliseconds()).evaluationPeriods(3).datapointsToAlarm(2)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).treatMissingData(TreatMissingData.NOT_BREACHING)
-                .alarmDescription("Changes waited more than " + MAX_LAG.toMinutes() + " minutes in the table's stream before export").build());
+    /**
+     * The alarms of every stream consumer (falling behind, failing invocations, batches given up) on the deployment's
+     * topic, and a dashboard of the events written, refused by Kinesis (each time, retried) and left for Lambda's retry.
+     */
+    void monitor(ITopic topic) {
+        new StreamConsumerMonitoring(this, "Monitoring", function, failures, topic, List.of(),
+                List.of(count(RequestLog.EVENTS_EXPORTED), count(RequestLog.EVENTS_REFUSED), count(RequestLog.EVENTS_TO_RETRY)));
+    }
+
+    private static Metric count(String name) {
+        return Metric.Builder.create().namespace(RequestLog.NAMESPACE).metricName(name).statistic("Sum")
+                .period(Duration.minutes(5)).label(name).build();
     }
 }

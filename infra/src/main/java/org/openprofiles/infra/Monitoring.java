@@ -159,7 +159,7 @@ final class Monitoring extends Construct {
                 .alarmDescription(description).build()));
     }
 
-    Alarm register(Alarm alarm) {
+    private Alarm register(Alarm alarm) {
         alarm.addAlarmAction(new SnsAction(topic));
         return alarm;
     }

@@ -45,6 +45,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import org.openprofiles.api.AdminHandler;
 import org.openprofiles.api.ContactRecordStreamHandler;
 import org.openprofiles.kinesis.KinesisEventSource;
+import org.openprofiles.kinesis.DynamoDbStreamEventSource;
+import org.openprofiles.kinesis.MappingSettings;
 import org.openprofiles.kinesis.LocalKinesis;
 import org.openprofiles.service.ContactRecordService;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -78,7 +80,7 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
  * The handlers behind a local HTTP server, as {@code sam local start-api} would run them: each
  * request becomes an API Gateway proxy event for the same handler classes Lambda runs. Backed by
  * an in-memory DynamoDB Local, or by the DynamoDB at {@code AWS_ENDPOINT_URL_DYNAMODB} when set.
- * The event streams' exporter runs over the table's change stream ({@link StreamPoller}), writing to
+ * The event streams' exporter runs over the table's change stream ({@link DynamoDbStreamEventSource}), writing to
  * kinesalite (or the Kinesis at {@code AWS_ENDPOINT_URL_KINESIS}: {@link LocalKinesis}).
  * With {@code OPENPROFILES_PRODUCTION_RULES} set, DynamoDB Local runs as a server (or the endpoint
  * above is used) behind a {@link ProductionLikeDynamo} proxy with those rules, reached with the
@@ -93,8 +95,9 @@ public final class LocalApi implements AutoCloseable {
     public static final String ERASURE_GRACE_ENV = "OPENPROFILES_ERASURE_GRACE_SECONDS";
     /** Environment: seconds between two runs of the erasure worker (default 5). */
     public static final String ERASURE_INTERVAL_ENV = "OPENPROFILES_ERASURE_INTERVAL_SECONDS";
-    /** How long the change stream's poller waits between two passes over the shards (Lambda polls about 4 times a second). */
-    static final Duration EXPORT_POLL_INTERVAL = Duration.ofMillis(50);
+    /** The deployed exporter's mapping: batch size, retries and function timeout. */
+    static final MappingSettings EVENT_EXPORT_MAPPING = MappingSettings.of(
+            EventExportHandler.BATCH_SIZE, EventExportHandler.RETRY_ATTEMPTS, EventExportHandler.TIMEOUT);
 
     /**
      * What the API runs over: the table's DynamoDB, its change stream (the same DynamoDB's Streams API) and the Kinesis
@@ -112,20 +115,20 @@ public final class LocalApi implements AutoCloseable {
     public static final String KINESIS_PORT_ENV = "OPENPROFILES_KINESIS_PORT";
     public static final int DEFAULT_KINESIS_PORT = 4567;
     /** The deployed consumer's mapping: batch size, retries and function timeout. */
-    public static final KinesisEventSource.Settings CONTACT_RECORD_MAPPING = KinesisEventSource.Settings.of(
+    public static final MappingSettings CONTACT_RECORD_MAPPING = MappingSettings.of(
             ContactRecordStreamHandler.BATCH_SIZE, ContactRecordStreamHandler.RETRY_ATTEMPTS, ContactRecordStreamHandler.TIMEOUT);
 
     private final HttpServer server;
     private final Router router;
     private final ScheduledExecutorService erasures;
-    private final StreamPoller exporter;
+    private final DynamoDbStreamEventSource exporter;
     /** The latest erasure runs' reports, for tests to wait on (bounded: old reports are dropped). */
     private final BlockingQueue<ErasureWorker.Report> erasureReports;
     private final PutProfileObjectService putProfileObject;
     private final ProfileStore store;
     private final List<KinesisEventSource> eventSources = new CopyOnWriteArrayList<>();
 
-    private LocalApi(HttpServer server, Router router, ScheduledExecutorService erasures, StreamPoller exporter,
+    private LocalApi(HttpServer server, Router router, ScheduledExecutorService erasures, DynamoDbStreamEventSource exporter,
                      BlockingQueue<ErasureWorker.Report> erasureReports, PutProfileObjectService putProfileObject, ProfileStore store) {
         this.server = server;
         this.router = router;
@@ -188,7 +191,7 @@ public final class LocalApi implements AutoCloseable {
 
         // The event streams' exporter, as Lambda runs it over the table's change stream.
         EventExportHandler export = new EventExportHandler(new Exporter(configuration, store.queries(), new KinesisEventSink(backends.kinesis())));
-        StreamPoller exporter = new StreamPoller(backends.streams(), streamArn, export, EXPORT_POLL_INTERVAL);
+        DynamoDbStreamEventSource exporter = DynamoDbStreamEventSource.start(backends.streams(), streamArn, "EventExporter", export, EVENT_EXPORT_MAPPING);
 
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         LocalApi api = new LocalApi(server, router, erasures, exporter, reports, putProfileObject, store);

@@ -98,11 +98,12 @@ class TemplatesTest {
         apiTemplate.resourceCountIs("AWS::ApiGateway::RequestValidator", 1);
         apiTemplate.resourceCountIs("AWS::Events::Rule", 1);
         apiTemplate.resourceCountIs("Custom::DomainFiles", 1);
-        // 5xx and 429 rates, p99 per data-plane operation, the table's throttles and system errors, the erasure's two, the export's two.
-        apiTemplate.resourceCountIs("AWS::CloudWatch::Alarm", 2 + Monitoring.P99_LATENCY_MS.size() + 2 + 2 + 2);
+        // 5xx and 429 rates, p99 per data-plane operation, the table's throttles and system errors, the erasure's two, the
+        // exporter's three (a stream consumer's).
+        apiTemplate.resourceCountIs("AWS::CloudWatch::Alarm", 2 + Monitoring.P99_LATENCY_MS.size() + 2 + 2 + 3);
         apiTemplate.resourceCountIs("AWS::SNS::Topic", 1);
         apiTemplate.resourceCountIs("AWS::SNS::Subscription", 0);
-        apiTemplate.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+        apiTemplate.resourceCountIs("AWS::CloudWatch::Dashboard", 2); // the API's, the exporter's
     }
 
     /**
@@ -143,7 +144,8 @@ class TemplatesTest {
         for (String operation : dataPlane) {
             assertTrue(all.contains("{\"Name\":\"Operation\",\"Value\":\"" + operation + "\"}"), operation + " has a latency alarm");
         }
-        String dashboard = Json.write(resources(api, "AWS::CloudWatch::Dashboard").values().iterator().next());
+        String dashboard = Json.write(resources(api, "AWS::CloudWatch::Dashboard").entrySet().stream()
+                .filter(d -> d.getKey().startsWith("Monitoring")).map(Map.Entry::getValue).findFirst().orElseThrow());
         for (String shown : List.of("OpenProfiles", "TransactionConflicts", "ErasureItemsErased", "ThrottledRequests")) {
             assertTrue(dashboard.contains(shown), shown + " on the dashboard");
         }
@@ -400,6 +402,13 @@ class TemplatesTest {
         assertEquals(Set.of("kinesis:PutRecords on " + accountStreams), kinesis.get(roleOf(EventExportHandler.class.getName())));
         assertEquals(Set.of("kinesis:DescribeStreamSummary on " + accountStreams), kinesis.get(roleOf(AdminHandler.class.getName())));
         assertEquals(2, kinesis.size(), "no other function talks to Kinesis: " + kinesis.keySet());
+        // An operator hears of an exporter falling behind, failing, or giving batches up to its failure queue.
+        String exporterAlarms = Json.write(resources(api, "AWS::CloudWatch::Alarm").entrySet().stream()
+                .filter(alarm -> alarm.getKey().startsWith("EventExportMonitoring")).map(Map.Entry::getValue).toList());
+        for (String metric : List.of("IteratorAge", "Errors", "ApproximateNumberOfMessagesVisible")) {
+            assertTrue(exporterAlarms.contains("\"MetricName\":\"" + metric + "\""), metric + ": " + exporterAlarms);
+        }
+        assertTrue(exporterAlarms.contains("EventExportFailures"), "the failure queue's depth");
     }
 
     @Test

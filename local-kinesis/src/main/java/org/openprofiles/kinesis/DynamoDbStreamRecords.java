@@ -1,4 +1,4 @@
-package org.openprofiles.local;
+package org.openprofiles.kinesis;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 
 /** DynamoDB Streams records (the SDK's GetRecords answer) as the {@link DynamodbEvent} Lambda's event source mapping delivers. */
-final class StreamRecords {
-    private StreamRecords() {}
+final class DynamoDbStreamRecords {
+    private DynamoDbStreamRecords() {}
 
     static DynamodbEvent event(String streamArn, List<Record> records) {
         List<DynamodbEvent.DynamodbStreamRecord> out = new ArrayList<>();
@@ -73,7 +73,7 @@ final class StreamRecords {
             case NS -> out.setNS(v.ns());
             case BS -> out.setBS(v.bs().stream().map(b -> ByteBuffer.wrap(b.asByteArray())).toList());
             case M -> out.setM(lambda(v.m()));
-            case L -> out.setL(v.l().stream().map(StreamRecords::lambda).toList());
+            case L -> out.setL(v.l().stream().map(DynamoDbStreamRecords::lambda).toList());
             case BOOL -> out.setBOOL(v.bool());
             default -> out.setNULL(true);
         }

@@ -20,6 +20,7 @@ import org.openprofiles.json.Json;
 import org.openprofiles.api.ReadProfilesHandler;
 import org.openprofiles.kinesis.LocalKinesis;
 import org.openprofiles.kinesis.KinesisEventSource;
+import org.openprofiles.kinesis.MappingSettings;
 import org.openprofiles.service.ContactRecordService;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.LiveDomains;
@@ -49,7 +50,7 @@ final class ContactRecordThroughput {
     static final int STREAMED = 2000;
     static final int LATENCY_SAMPLES = 200;
     /** The deployed mapping's batch size, retries and timeout (the local API reads its stream with the same). */
-    static final KinesisEventSource.Settings MAPPING = KinesisEventSource.Settings.of(
+    static final MappingSettings MAPPING = MappingSettings.of(
             ContactRecordStreamHandler.BATCH_SIZE, ContactRecordStreamHandler.RETRY_ATTEMPTS, ContactRecordStreamHandler.TIMEOUT);
 
     private ContactRecordThroughput() {}

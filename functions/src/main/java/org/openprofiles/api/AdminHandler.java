@@ -8,16 +8,19 @@ import java.util.List;
 import java.util.Map;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.service.DomainAdminService;
+import org.openprofiles.service.EventStreamService;
 
 /**
- * The administration function (its own role, IAM-authorised like the rest): domains, object types
- * and templates. Each route is one line: path and query parameters and the body go to the service.
+ * The administration function (its own role, IAM-authorised like the rest): domains, object types,
+ * event streams and templates. Each route is one line: path and query parameters and the body go to the service.
  */
 public final class AdminHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     public static final String DOMAINS = "/domains";
     public static final String DOMAIN = "/domains/{DomainName}";
     public static final String OBJECT_TYPES = "/domains/{DomainName}/object-types";
     public static final String OBJECT_TYPE = "/domains/{DomainName}/object-types/{ObjectTypeName}";
+    public static final String EVENT_STREAMS = "/domains/{DomainName}/event-streams";
+    public static final String EVENT_STREAM = "/domains/{DomainName}/event-streams/{EventStreamName}";
     public static final String TEMPLATES = "/templates";
     public static final String TEMPLATE = "/templates/{TemplateId}";
 
@@ -32,19 +35,25 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
             List.of("GET", OBJECT_TYPE, "GetProfileObjectType"),
             List.of("DELETE", OBJECT_TYPE, "DeleteProfileObjectType"),
             List.of("GET", OBJECT_TYPES, "ListProfileObjectTypes"),
+            List.of("POST", EVENT_STREAM, "CreateEventStream"),
+            List.of("GET", EVENT_STREAM, "GetEventStream"),
+            List.of("DELETE", EVENT_STREAM, "DeleteEventStream"),
+            List.of("GET", EVENT_STREAMS, "ListEventStreams"),
             List.of("GET", TEMPLATES, "ListProfileObjectTypeTemplates"),
             List.of("GET", TEMPLATE, "GetProfileObjectTypeTemplate"));
 
     private final DomainAdminService service;
+    private final EventStreamService eventStreams;
 
-    /** Used by Lambda: the container's shared client and store. */
+    /** Used by Lambda: the container's shared clients and store. */
     public AdminHandler() {
-        this(Container.domainAdminService());
+        this(Container.domainAdminService(), Container.eventStreamService());
         Priming.register(this::prime);
     }
 
-    public AdminHandler(DomainAdminService service) {
+    public AdminHandler(DomainAdminService service, EventStreamService eventStreams) {
         this.service = service;
+        this.eventStreams = eventStreams;
     }
 
     /** Reads only: the template routes and one domain lookup (a 404 when the domain does not exist). */
@@ -64,6 +73,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
     private Map<String, Object> dispatch(String operation, APIGatewayProxyRequestEvent event) {
         String domain = Api.pathParameter(event, "DomainName");
         String type = Api.pathParameter(event, "ObjectTypeName");
+        String eventStream = Api.pathParameter(event, "EventStreamName");
         String maxResults = Api.queryParameter(event, "max-results");
         String nextToken = Api.queryParameter(event, "next-token");
         return switch (operation) {
@@ -76,6 +86,10 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
             case "GetProfileObjectType" -> service.getObjectType(domain, type);
             case "DeleteProfileObjectType" -> service.deleteObjectType(domain, type);
             case "ListProfileObjectTypes" -> service.listObjectTypes(domain, maxResults, nextToken);
+            case "CreateEventStream" -> eventStreams.create(domain, eventStream, Api.body(event));
+            case "GetEventStream" -> eventStreams.get(domain, eventStream);
+            case "DeleteEventStream" -> eventStreams.delete(domain, eventStream);
+            case "ListEventStreams" -> eventStreams.list(domain, maxResults, nextToken);
             case "ListProfileObjectTypeTemplates" -> service.listTemplates(maxResults, nextToken);
             case "GetProfileObjectTypeTemplate" -> service.getTemplate(Api.pathParameter(event, "TemplateId"));
             default -> throw ServiceException.badRequest("Unsupported route " + event.getHttpMethod() + " " + event.getResource());

@@ -6,6 +6,11 @@ import org.openprofiles.service.ContactRecordService;
 import org.openprofiles.service.DomainAdminService;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.ErasureWorker;
+import org.openprofiles.service.EventStreamService;
+import org.openprofiles.export.Exporter;
+import org.openprofiles.export.KinesisClients;
+import org.openprofiles.export.KinesisDestinations;
+import org.openprofiles.export.KinesisEventSink;
 import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
@@ -18,6 +23,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * What a Lambda container builds once, at init, and shares across requests: the DynamoDB client
@@ -75,6 +81,19 @@ final class Container {
 
     static DomainAdminService domainAdminService() {
         return new DomainAdminService(CONFIG, Clock.systemUTC(), ErasureWorker.GRACE);
+    }
+
+    /** Built on first use: only the Admin function and the exporter talk to Kinesis. */
+    private static final class Kinesis {
+        static final KinesisClient CLIENT = KinesisClients.builder().credentialsProvider(credentials()).build();
+    }
+
+    static EventStreamService eventStreamService() {
+        return new EventStreamService(CONFIG, new KinesisDestinations(Kinesis.CLIENT), Clock.systemUTC());
+    }
+
+    static Exporter exporter() {
+        return new Exporter(CONFIG, STORE.queries(), new KinesisEventSink(Kinesis.CLIENT));
     }
 
     static ErasureWorker erasureWorker() {

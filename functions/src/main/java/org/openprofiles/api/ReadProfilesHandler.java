@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.openprofiles.model.ServiceException;
+import org.openprofiles.model.StandardProfile;
 import org.openprofiles.service.LifecycleRequests;
 import org.openprofiles.service.ListProfileObjectsRequest;
 import org.openprofiles.service.ProfileLifecycleService;
@@ -76,7 +76,7 @@ public final class ReadProfilesHandler implements RequestHandler<APIGatewayProxy
 
     private static Map<String, Object> batchGetResponse(ProfileLifecycleService.BatchGet result) {
         List<Object> profiles = new ArrayList<>();
-        for (var profile : result.profiles()) profiles.add(profileShape(profile.profileId(), profile.fields()));
+        for (var profile : result.profiles()) profiles.add(StandardProfile.shape(profile.profileId(), profile.fields()));
         List<Object> errors = new ArrayList<>();
         for (String id : result.missing()) {
             errors.add(Map.of("Code", "ResourceNotFoundException", "Message", "Profile '" + id + "' does not exist", "ProfileId", id));
@@ -90,7 +90,7 @@ public final class ReadProfilesHandler implements RequestHandler<APIGatewayProxy
     private static Map<String, Object> searchResponse(ProfileSearchResult result) {
         List<Object> items = new ArrayList<>();
         for (ProfileSearchResult.Found found : result.profiles()) {
-            Map<String, Object> profile = profileShape(found.profile().profileId(), found.profile().fields());
+            Map<String, Object> profile = StandardProfile.shape(found.profile().profileId(), found.profile().fields());
             List<Object> foundBy = new ArrayList<>();
             for (SearchKey key : found.foundBy()) {
                 foundBy.add(Map.of("KeyName", key.keyName(), "Values", key.values()));
@@ -102,24 +102,6 @@ public final class ReadProfilesHandler implements RequestHandler<APIGatewayProxy
         body.put("Items", items);
         if (result.nextToken() != null) body.put("NextToken", result.nextToken());
         return body;
-    }
-
-    /** The Profile shape: flat paths below _profile. become nested members (Address.City → Address{City}). */
-    static Map<String, Object> profileShape(String profileId, Map<String, String> fields) {
-        Map<String, Object> profile = new LinkedHashMap<>();
-        profile.put("ProfileId", profileId);
-        for (Map.Entry<String, String> field : new TreeMap<>(fields).entrySet()) {
-            String path = field.getKey();
-            int dot = path.indexOf('.');
-            if (dot < 0) {
-                profile.put(path, field.getValue());
-            } else {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> parent = (Map<String, Object>) profile.computeIfAbsent(path.substring(0, dot), k -> new TreeMap<>());
-                parent.put(path.substring(dot + 1), field.getValue());
-            }
-        }
-        return profile;
     }
 
     private static Map<String, Object> objectsResponse(ObjectPage page) {

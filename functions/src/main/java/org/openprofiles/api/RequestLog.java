@@ -40,6 +40,12 @@ public final class RequestLog {
     public static final String CONTACT_RECORDS_SET_ASIDE = "ContactRecordsSetAside";
     public static final String CONTACT_RECORDS_TO_RETRY = "ContactRecordsToRetry";
 
+    /** The event streams' exporter's metrics, per batch (service-wide). */
+    public static final String EVENTS_EXPORTED = "EventsExported";
+    public static final String EVENTS_REDACTED = "EventsRedacted";
+    public static final String EVENTS_REFUSED = "EventsRefusedByKinesis";
+    public static final String EVENTS_TO_RETRY = "EventsToRetry";
+
     /** The metrics of every request line: name and unit. */
     static final Map<String, String> METRICS = metrics();
 
@@ -120,6 +126,34 @@ public final class RequestLog {
         Map<String, String> metrics = new LinkedHashMap<>();
         for (String name : CONTACT_RECORD_METRICS) metrics.put(name, "Count");
         line.put("_aws", metadata(List.of(List.of(DOMAIN)), metrics));
+        System.out.println(Json.write(line));
+    }
+
+    static final List<String> EVENT_EXPORT_METRICS = List.of(EVENTS_EXPORTED, EVENTS_REDACTED, EVENTS_REFUSED, EVENTS_TO_RETRY, DYNAMODB_CALLS);
+
+    /**
+     * One line per batch of the table's change stream: events written, written with ids only, refused by Kinesis (each
+     * time), left for Lambda's retry (ERROR: a user alarms on {@value #EVENTS_TO_RETRY}), and the last error code. Counts
+     * only, never an event's content.
+     */
+    static void eventExportBatch(String requestId, int records, int changes, org.openprofiles.export.Exporter.Result result, long nanos,
+                                 CallCounter.Counts dynamo) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("level", result.undelivered() > 0 || result.firstUndelivered() != null ? "ERROR" : "INFO");
+        line.put("requestId", requestId);
+        line.put(OPERATION, "EventExport");
+        line.put("records", records);
+        line.put("changes", changes);
+        line.put(EVENTS_EXPORTED, result.exported());
+        line.put(EVENTS_REDACTED, result.redacted());
+        line.put(EVENTS_REFUSED, result.refused());
+        line.put(EVENTS_TO_RETRY, result.undelivered());
+        if (result.lastError() != null) line.put("lastError", result.lastError());
+        line.put(DYNAMODB_CALLS, dynamo.calls());
+        line.put(LATENCY, Math.round(nanos / 10_000.0) / 100.0);
+        Map<String, String> metrics = new LinkedHashMap<>();
+        for (String name : EVENT_EXPORT_METRICS) metrics.put(name, "Count");
+        line.put("_aws", metadata(List.of(List.of()), metrics));
         System.out.println(Json.write(line));
     }
 

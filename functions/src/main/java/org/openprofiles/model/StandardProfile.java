@@ -1,7 +1,10 @@
 package org.openprofiles.model;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The fields of the standard profile that an object type may target ({@code _profile.<path>}),
@@ -55,5 +58,26 @@ public final class StandardProfile {
         }
         int dot = path.indexOf('.');
         return dot > 0 && ADDRESSES.contains(path.substring(0, dot)) && ADDRESS_FIELDS.contains(path.substring(dot + 1));
+    }
+
+    /**
+     * The Profile shape (the API's reads and the event streams' profile events alike): flat paths below
+     * {@code _profile.} become nested members (Address.City → Address{City}).
+     */
+    public static Map<String, Object> shape(String profileId, Map<String, String> fields) {
+        Map<String, Object> profile = new LinkedHashMap<>();
+        profile.put("ProfileId", profileId);
+        for (Map.Entry<String, String> field : new TreeMap<>(fields).entrySet()) {
+            String path = field.getKey();
+            int dot = path.indexOf('.');
+            if (dot < 0) {
+                profile.put(path, field.getValue());
+            } else {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> parent = (Map<String, Object>) profile.computeIfAbsent(path.substring(0, dot), k -> new TreeMap<>());
+                parent.put(path.substring(dot + 1), field.getValue());
+            }
+        }
+        return profile;
     }
 }

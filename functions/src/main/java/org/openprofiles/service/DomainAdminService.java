@@ -336,7 +336,7 @@ public final class DomainAdminService {
         return name;
     }
 
-    private static DomainItem liveDomain(String name, Optional<DomainItem> read) {
+    static DomainItem liveDomain(String name, Optional<DomainItem> read) {
         if (read.isEmpty()) throw ServiceException.notFound("Domain '" + name + "' does not exist");
         if (read.get().deleting()) {
             throw ServiceException.notFound("Domain '" + name + "' was deleted; its data is being erased ("

@@ -38,6 +38,8 @@ import org.openprofiles.store.ingest.Snapshot;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
+import org.openprofiles.testing.TestKinesis;
+import org.openprofiles.service.EventStreamService;
 import org.openprofiles.testing.TestDomains;
 
 /**
@@ -84,11 +86,12 @@ class EventsReplayTest {
         }
         routes.put("PUT " + ProfileLifecycleHandler.PROFILES_RESOURCE, lifecycle);
         // Administration over the same table: the shipped files applied, plus a domain and a type the delete events remove.
-        DomainAdminService admin = new DomainAdminService(new ConfigStore(LocalDynamo.client(), table), Clock.systemUTC(), ErasureWorker.GRACE);
+        ConfigStore config = new ConfigStore(LocalDynamo.client(), table);
+        DomainAdminService admin = new DomainAdminService(config, Clock.systemUTC(), ErasureWorker.GRACE);
         admin.applyFiles(DomainLoader.classpathFiles());
         admin.createDomain("EventsDomainToDelete", "{\"DefaultExpirationDays\":30}");
         admin.putObjectType("ExampleDomainName", "EventsTypeToDelete", "{\"Description\":\"d\",\"TemplateId\":\"CTR\"}");
-        AdminHandler adminHandler = new AdminHandler(admin);
+        AdminHandler adminHandler = new AdminHandler(admin, new EventStreamService(config, TestKinesis.destinations(), Clock.systemUTC()));
         for (List<String> route : AdminHandler.ROUTES) routes.put(route.get(0) + " " + route.get(1), adminHandler);
         // A profile with a known id, holding a contact record from +1 206-555-0100.
         KeyValue phone = new KeyValue("_phone", "+12065550100");

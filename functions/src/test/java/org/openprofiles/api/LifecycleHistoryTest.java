@@ -273,7 +273,8 @@ class LifecycleHistoryTest {
                     .applyFiles(DomainLoader.classpathFiles());
             ConfigStore config = new ConfigStore(ProductionLike.client(), table);
             Domains domains = new LiveDomains(config);
-            admin = new AdminHandler(new DomainAdminService(config, Clock.systemUTC(), ErasureWorker.GRACE));
+            admin = new AdminHandler(new DomainAdminService(config, Clock.systemUTC(), ErasureWorker.GRACE),
+                    new org.openprofiles.service.EventStreamService(config, org.openprofiles.testing.TestKinesis.destinations(), Clock.systemUTC()));
             put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
             addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
             lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));

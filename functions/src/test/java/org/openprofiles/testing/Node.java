@@ -20,6 +20,7 @@ import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.DomainAdminService;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.ErasureWorker;
+import org.openprofiles.service.EventStreamService;
 import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
@@ -68,7 +69,8 @@ public final class Node {
         put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, clock));
         addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
         read = new ReadProfilesHandler(new ProfileReadService(domains, store));
-        admin = new AdminHandler(new DomainAdminService(config, clock, ErasureWorker.GRACE));
+        admin = new AdminHandler(new DomainAdminService(config, clock, ErasureWorker.GRACE),
+                new EventStreamService(config, TestKinesis.destinations(), clock));
         lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));
     }
 

@@ -85,6 +85,7 @@ public final class ApiStack extends Stack {
     public ApiStack(Construct scope, StackProps props, ITable table, Path lambdaJar, String domainFilesDigest, String alarmEmail) {
         super(scope, NAME, props);
         Code code = Code.fromAsset(lambdaJar.toString());
+        List<String> eventStreamArns = EventExport.destinationArns(this);
         String tableArn = table.getTableArn();
         String indexArn = tableArn + "/index/" + ProfilesTable.OBJECTS_BY_PROFILE_INDEX;
 
@@ -111,10 +112,15 @@ public final class ApiStack extends Stack {
                 statement(List.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
                         "dynamodb:ConditionCheckItem", "dynamodb:BatchWriteItem"), tableArn),
                 statement(List.of("dynamodb:Query"), indexArn));
-        // Administration: its own function and role, confined to the configuration items.
-        Alias admin = function("Admin", AdminHandler.class, code, table, configurationOnly(tableArn));
+        // Administration: its own function and role, confined to the configuration items; CreateEventStream checks that its
+        // Uri's stream exists (and Get/ListEventStreams report its health): DescribeStreamSummary on the account's streams.
+        Alias admin = function("Admin", AdminHandler.class, code, table, configurationOnly(tableArn),
+                PolicyStatement.Builder.create().actions(List.of("kinesis:DescribeStreamSummary")).resources(eventStreamArns).build());
 
         erasureWorker(code, table, tableArn);
+        EventExport export = new EventExport(this, "EventExport", table, code, eventStreamArns);
+        CfnOutput.Builder.create(this, "EventExportFailureQueue").value(export.failures.getQueueUrl())
+                .description("Change-stream batches the event exporter gave up on: shard and sequence numbers to replay").build();
         applyDomainFiles(code, table, tableArn, domainFilesDigest);
 
         LogGroup accessLogs = LogGroup.Builder.create(this, "ApiAccessLogs")
@@ -185,10 +191,17 @@ public final class ApiStack extends Stack {
         objectType.addMethod("GET", administration);
         objectType.addMethod("DELETE", administration);
         IResource templates = api.getRoot().addResource("templates");
+        IResource eventStreams = domain.addResource("event-streams");
+        eventStreams.addMethod("GET", administration);
+        IResource eventStream = eventStreams.addResource("{EventStreamName}");
+        eventStream.addMethod("POST", administration, body(api, validator, "CreateEventStreamRequest", Map.of("Uri", string()), List.of("Uri")));
+        eventStream.addMethod("GET", administration);
+        eventStream.addMethod("DELETE", administration);
         templates.addMethod("GET", administration);
         templates.addResource("{TemplateId}").addMethod("GET", administration);
 
         Monitoring monitoring = new Monitoring(this, "Monitoring", table, alarmEmail);
+        export.monitor(monitoring.topic);
         alarmTopic = monitoring.topic;
         CfnOutput.Builder.create(this, "AlarmTopic").value(monitoring.topic.getTopicArn())
                 .description("SNS topic every alarm notifies (subscribe more endpoints to it)").build();

@@ -72,9 +72,13 @@ public final class OpenProfiles {
         NagSuppressions.addStackSuppressions(api, List.of(
                 suppression("AwsSolutions-IAM4", "AWSLambdaBasicExecutionRole (functions) and AmazonAPIGatewayPushToCloudWatchLogs "
                         + "(the API Gateway account role) grant only CloudWatch Logs writes; the DynamoDB grants are our own least-privilege statements"),
-                suppression("AwsSolutions-IAM5", "The API Gateway CloudWatch role's managed policy needs log groups it creates at runtime"),
+                suppression("AwsSolutions-IAM5", "The API Gateway CloudWatch role's managed policy needs log groups it creates at runtime; "
+                        + "event streams name their Kinesis streams at run time, so PutRecords and DescribeStreamSummary are granted on "
+                        + "this account's and region's streams (stream/*) unless -c eventStreamArns names them"),
                 suppression("AwsSolutions-APIG3", "No WAF: callers are authenticated with SigV4 (AWS_IAM) and the stage is throttled; "
                         + "attach a web ACL in front if the deployment needs one"),
+                suppression("AwsSolutions-SQS3", "The queue is itself a dead-letter destination: the event exporter's on-failure "
+                        + "destination, read by people, never by a consumer that could fail"),
                 suppression("AwsSolutions-COG4", "Authorisation is AWS_IAM (SigV4), the same as the AWS Customer Profiles API, not Cognito"),
                 suppression("AwsSolutions-L1", "Java 25 is the newest Java runtime; cdk-nag's latest-runtime check compares across languages")),
                 true);

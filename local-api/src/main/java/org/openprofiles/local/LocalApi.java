@@ -29,10 +29,24 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import org.openprofiles.api.AddProfileKeyHandler;
+import org.openprofiles.api.EventExportHandler;
+import org.openprofiles.export.Exporter;
+import org.openprofiles.export.KinesisDestinations;
+import org.openprofiles.export.KinesisEventSink;
+import org.openprofiles.kinesis.LocalKinesis;
+import org.openprofiles.service.EventStreamService;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import org.openprofiles.api.AdminHandler;
 import org.openprofiles.api.ContactRecordStreamHandler;
 import org.openprofiles.kinesis.KinesisEventSource;
+import org.openprofiles.kinesis.DynamoDbStreamEventSource;
+import org.openprofiles.kinesis.MappingSettings;
 import org.openprofiles.kinesis.LocalKinesis;
 import org.openprofiles.service.ContactRecordService;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -66,6 +80,8 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
  * The handlers behind a local HTTP server, as {@code sam local start-api} would run them: each
  * request becomes an API Gateway proxy event for the same handler classes Lambda runs. Backed by
  * an in-memory DynamoDB Local, or by the DynamoDB at {@code AWS_ENDPOINT_URL_DYNAMODB} when set.
+ * The event streams' exporter runs over the table's change stream ({@link DynamoDbStreamEventSource}), writing to
+ * kinesalite (or the Kinesis at {@code AWS_ENDPOINT_URL_KINESIS}: {@link LocalKinesis}).
  * With {@code OPENPROFILES_PRODUCTION_RULES} set, DynamoDB Local runs as a server (or the endpoint
  * above is used) behind a {@link ProductionLikeDynamo} proxy with those rules, reached with the
  * functions' own client configuration ({@link DynamoDbClients}).
@@ -79,6 +95,15 @@ public final class LocalApi implements AutoCloseable {
     public static final String ERASURE_GRACE_ENV = "OPENPROFILES_ERASURE_GRACE_SECONDS";
     /** Environment: seconds between two runs of the erasure worker (default 5). */
     public static final String ERASURE_INTERVAL_ENV = "OPENPROFILES_ERASURE_INTERVAL_SECONDS";
+    /** The deployed exporter's mapping: batch size, retries and function timeout. */
+    static final MappingSettings EVENT_EXPORT_MAPPING = MappingSettings.of(
+            EventExportHandler.BATCH_SIZE, EventExportHandler.RETRY_ATTEMPTS, EventExportHandler.TIMEOUT);
+
+    /**
+     * What the API runs over: the table's DynamoDB, its change stream (the same DynamoDB's Streams API) and the Kinesis
+     * that event streams write to.
+     */
+    public record Backends(DynamoDbClient dynamo, DynamoDbStreamsClient streams, KinesisClient kinesis) {}
 
     /** Environment: the domain contact records from the local stream go to (default {@value #DEFAULT_CONTACT_RECORDS_DOMAIN}). */
     public static final String CONTACT_RECORDS_DOMAIN_ENV = ContactRecordStreamHandler.DOMAIN_ENV;
@@ -90,40 +115,43 @@ public final class LocalApi implements AutoCloseable {
     public static final String KINESIS_PORT_ENV = "OPENPROFILES_KINESIS_PORT";
     public static final int DEFAULT_KINESIS_PORT = 4567;
     /** The deployed consumer's mapping: batch size, retries and function timeout. */
-    public static final KinesisEventSource.Settings CONTACT_RECORD_MAPPING = KinesisEventSource.Settings.of(
+    public static final MappingSettings CONTACT_RECORD_MAPPING = MappingSettings.of(
             ContactRecordStreamHandler.BATCH_SIZE, ContactRecordStreamHandler.RETRY_ATTEMPTS, ContactRecordStreamHandler.TIMEOUT);
 
     private final HttpServer server;
     private final Router router;
     private final ScheduledExecutorService erasures;
+    private final DynamoDbStreamEventSource exporter;
     /** The latest erasure runs' reports, for tests to wait on (bounded: old reports are dropped). */
     private final BlockingQueue<ErasureWorker.Report> erasureReports;
     private final PutProfileObjectService putProfileObject;
     private final ProfileStore store;
     private final List<KinesisEventSource> eventSources = new CopyOnWriteArrayList<>();
 
-    private LocalApi(HttpServer server, Router router, ScheduledExecutorService erasures, BlockingQueue<ErasureWorker.Report> erasureReports,
-                     PutProfileObjectService putProfileObject, ProfileStore store) {
+    private LocalApi(HttpServer server, Router router, ScheduledExecutorService erasures, DynamoDbStreamEventSource exporter,
+                     BlockingQueue<ErasureWorker.Report> erasureReports, PutProfileObjectService putProfileObject, ProfileStore store) {
         this.server = server;
         this.router = router;
         this.erasures = erasures;
+        this.exporter = exporter;
         this.erasureReports = erasureReports;
         this.putProfileObject = putProfileObject;
         this.store = store;
     }
 
-    /** Starts the API on 127.0.0.1:{@code port} (0 picks a free port) over the given DynamoDB. */
-    public static LocalApi start(int port, DynamoDbClient dynamo, String tableName) throws IOException {
-        return start(port, dynamo, tableName, seconds(ERASURE_GRACE_ENV, ErasureWorker.GRACE), seconds(ERASURE_INTERVAL_ENV, Duration.ofSeconds(5)));
+    /** Starts the API on 127.0.0.1:{@code port} (0 picks a free port) over the given DynamoDB and Kinesis. */
+    public static LocalApi start(int port, Backends backends, String tableName) throws IOException {
+        return start(port, backends, tableName, seconds(ERASURE_GRACE_ENV, ErasureWorker.GRACE), seconds(ERASURE_INTERVAL_ENV, Duration.ofSeconds(5)));
     }
 
     /**
      * @param erasureGrace    how long a deleted domain's or type's data waits before it is erased
      * @param erasureInterval how often the erasure worker runs (the same worker code as the deployed function)
      */
-    public static LocalApi start(int port, DynamoDbClient dynamo, String tableName, Duration erasureGrace, Duration erasureInterval)
+    public static LocalApi start(int port, Backends backends, String tableName, Duration erasureGrace, Duration erasureInterval)
             throws IOException {
-        createTableIfMissing(dynamo, tableName);
+        DynamoDbClient dynamo = backends.dynamo();
+        String streamArn = createTableIfMissing(dynamo, tableName);
         // As a deploy does: the repo's domain files are applied (create-or-replace of what they name).
         ConfigStore configuration = new ConfigStore(dynamo, tableName);
         DomainAdminService admin = new DomainAdminService(configuration, Clock.systemUTC(), erasureGrace);
@@ -131,7 +159,8 @@ public final class LocalApi implements AutoCloseable {
         Domains domains = new LiveDomains(configuration);
         ProfileStore store = new ProfileStore(dynamo, tableName, Clock.systemUTC());
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
-        AdminHandler adminHandler = new AdminHandler(admin);
+        AdminHandler adminHandler = new AdminHandler(admin,
+                new EventStreamService(configuration, new KinesisDestinations(backends.kinesis()), Clock.systemUTC()));
         PutProfileObjectService putProfileObject = new PutProfileObjectService(domains, store, Clock.systemUTC());
         Router router = new Router()
                 .route("PUT", PutProfileObjectHandler.RESOURCE, new PutProfileObjectHandler(putProfileObject))
@@ -160,8 +189,12 @@ public final class LocalApi implements AutoCloseable {
         erasures.scheduleWithFixedDelay(() -> runErasures(worker, erasureInterval, reports), erasureInterval.toMillis(),
                 erasureInterval.toMillis(), TimeUnit.MILLISECONDS);
 
+        // The event streams' exporter, as Lambda runs it over the table's change stream.
+        EventExportHandler export = new EventExportHandler(new Exporter(configuration, store.queries(), new KinesisEventSink(backends.kinesis())));
+        DynamoDbStreamEventSource exporter = DynamoDbStreamEventSource.start(backends.streams(), streamArn, "EventExporter", export, EVENT_EXPORT_MAPPING);
+
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        LocalApi api = new LocalApi(server, router, erasures, reports, putProfileObject, store);
+        LocalApi api = new LocalApi(server, router, erasures, exporter, reports, putProfileObject, store);
         server.createContext("/", api::serve);
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.start();
@@ -208,6 +241,7 @@ public final class LocalApi implements AutoCloseable {
 
     @Override
     public void close() {
+        exporter.close();
         eventSources.forEach(KinesisEventSource::close);
         erasures.shutdownNow();
         server.stop(0);
@@ -219,6 +253,7 @@ public final class LocalApi implements AutoCloseable {
         String endpoint = System.getenv("AWS_ENDPOINT_URL_DYNAMODB");
         String productionRules = System.getenv(PRODUCTION_RULES_VARIABLE);
         DynamoDbClient dynamo;
+        DynamoDbStreamsClient streams;
         String dynamoDescription;
         if (productionRules != null) {
             // Production-like: conflicts, throttles and lost responses at the wire, under the production client config.
@@ -226,25 +261,29 @@ public final class LocalApi implements AutoCloseable {
             URI upstream = endpoint == null ? startDynamoDbLocalServer() : URI.create(endpoint);
             ProductionLikeDynamo proxy = ProductionLikeDynamo.start(upstream, 0, rules);
             dynamo = productionClient(proxy.endpoint());
+            streams = streamsClient(upstream); // the change stream is read as Lambda reads it, not through the table's faults
             dynamoDescription = "production-like proxy " + proxy.endpoint() + " [" + rules + "] in front of "
                     + (endpoint == null ? "DynamoDB Local, in memory, at " + upstream : endpoint);
         } else if (endpoint == null) {
-            dynamo = DynamoDBEmbedded.create(true).dynamoDbClient(); // true: no telemetry, this tool never phones home
+            AmazonDynamoDBLocal embedded = DynamoDBEmbedded.create(true); // true: no telemetry, this tool never phones home
+            dynamo = embedded.dynamoDbClient();
+            streams = embedded.dynamoDbStreamsClient();
             dynamoDescription = "embedded, in memory";
         } else {
             dynamo = productionClient(URI.create(endpoint));
+            streams = streamsClient(URI.create(endpoint));
             dynamoDescription = endpoint;
         }
-        LocalApi api = start(port, dynamo, ProfilesTable.tableName());
         LocalKinesis kinesis = System.getenv(LocalKinesis.ENDPOINT_ENV) == null
                 ? LocalKinesis.startEmulator(Integer.parseInt(envOr(KINESIS_PORT_ENV, Integer.toString(DEFAULT_KINESIS_PORT))))
                 : LocalKinesis.start();
+        LocalApi api = start(port, new Backends(dynamo, streams, kinesis.client()), ProfilesTable.tableName());
         String stream = envOr(CONTACT_RECORDS_STREAM_ENV, DEFAULT_CONTACT_RECORDS_STREAM);
         String domain = envOr(CONTACT_RECORDS_DOMAIN_ENV, DEFAULT_CONTACT_RECORDS_DOMAIN);
         String objectType = envOr(ContactRecordStreamHandler.OBJECT_TYPE_ENV, ContactRecordService.DEFAULT_OBJECT_TYPE);
         api.readContactRecords(kinesis.client(), kinesis.createStream(stream, 2), domain, objectType);
         System.out.println("Local API on http://127.0.0.1:" + api.port() + " (DynamoDB: " + dynamoDescription
-                + ", table " + ProfilesTable.tableName() + "); domains: "
+                + ", table " + ProfilesTable.tableName() + "; Kinesis for event streams: " + kinesis.endpoint() + "); domains: "
                 + String.join(", ", DomainLoader.classpathFiles().keySet()));
         System.out.println("Contact records: Kinesis stream " + stream + " at " + kinesis.endpoint() + " -> domain " + domain
                 + ", object type " + objectType);
@@ -257,6 +296,16 @@ public final class LocalApi implements AutoCloseable {
                 .region(Region.of(envOr("AWS_REGION", "us-east-1")))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
                         envOr("AWS_ACCESS_KEY_ID", "local"), envOr("AWS_SECRET_ACCESS_KEY", "local"))))
+                .build();
+    }
+
+    static DynamoDbStreamsClient streamsClient(URI endpoint) {
+        return DynamoDbStreamsClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.of(envOr("AWS_REGION", "us-east-1")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        envOr("AWS_ACCESS_KEY_ID", "local"), envOr("AWS_SECRET_ACCESS_KEY", "local"))))
+                .httpClient(UrlConnectionHttpClient.create())
                 .build();
     }
 
@@ -289,12 +338,17 @@ public final class LocalApi implements AutoCloseable {
         return value == null || value.isBlank() ? fallback : value;
     }
 
-    static void createTableIfMissing(DynamoDbClient dynamo, String tableName) {
+    /** Creates the table if it is missing, or turns on its change stream (a table of an earlier version); its stream's ARN. */
+    static String createTableIfMissing(DynamoDbClient dynamo, String tableName) {
         try {
-            dynamo.createTable(ProfilesTable.createTableRequest(tableName));
+            return dynamo.createTable(ProfilesTable.createTableWithStreamRequest(tableName)).tableDescription().latestStreamArn();
         } catch (ResourceInUseException alreadyThere) {
-            // the table exists: use it as it is
+            // the table exists: use it as it is, with its change stream
         }
+        TableDescription table = dynamo.describeTable(r -> r.tableName(tableName)).table();
+        if (table.streamSpecification() != null && Boolean.TRUE.equals(table.streamSpecification().streamEnabled())) return table.latestStreamArn();
+        return dynamo.updateTable(r -> r.tableName(tableName).streamSpecification(StreamSpecification.builder().streamEnabled(true)
+                .streamViewType(ProfilesTable.STREAM_VIEW).build())).tableDescription().latestStreamArn();
     }
 
     private void serve(HttpExchange exchange) throws IOException {

@@ -60,9 +60,10 @@ class LocalContactRecordStreamTest {
     @BeforeAll
     static void start() throws Exception {
         kinesis = LocalKinesis.startEmulator();
-        proxy = ProductionLikeDynamo.start(LocalApi.startDynamoDbLocalServer(), 0, ProductionLikeDynamo.Rules.defaults());
+        java.net.URI upstream = LocalApi.startDynamoDbLocalServer();
+        proxy = ProductionLikeDynamo.start(upstream, 0, ProductionLikeDynamo.Rules.defaults());
         dynamo = LocalApi.productionClient(proxy.endpoint());
-        api = LocalApi.start(0, dynamo, "openprofiles");
+        api = LocalApi.start(0, new LocalApi.Backends(dynamo, LocalApi.streamsClient(upstream), kinesis.client()), "openprofiles");
     }
 
     @AfterAll

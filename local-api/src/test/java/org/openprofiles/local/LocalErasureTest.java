@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,8 +38,10 @@ class LocalErasureTest {
 
     @Test
     void aDeletedDomainIsErasedByTheLocalWorkerAndConfigurationSurvivesARestart() throws Exception {
-        DynamoDbClient dynamo = DynamoDBEmbedded.create(true).dynamoDbClient();
-        try (LocalApi api = LocalApi.start(0, dynamo, "openprofiles", Duration.ZERO, Duration.ofMillis(100))) {
+        AmazonDynamoDBLocal embedded = DynamoDBEmbedded.create(true);
+        DynamoDbClient dynamo = embedded.dynamoDbClient();
+        LocalApi.Backends backends = new LocalApi.Backends(dynamo, embedded.dynamoDbStreamsClient(), LocalBackends.kinesis().client());
+        try (LocalApi api = LocalApi.start(0, backends, "openprofiles", Duration.ZERO, Duration.ofMillis(100))) {
             assertEquals(200, call(api, "POST", "/domains/LocalErase", "{\"DefaultExpirationDays\":30}").statusCode());
             assertEquals(200, call(api, "POST", "/domains/Survivor", "{\"DefaultExpirationDays\":30}").statusCode());
             for (int i = 0; i < 5; i++) {
@@ -60,7 +63,7 @@ class LocalErasureTest {
             assertEquals(List.of(), pks(dynamo, "CONFIG#D#LocalErase"));
             assertTrue(call(api, "GET", "/domains/LocalErase", null).body().contains("does not exist"));
         }
-        try (LocalApi restarted = LocalApi.start(0, dynamo, "openprofiles", Duration.ZERO, Duration.ofMillis(100))) {
+        try (LocalApi restarted = LocalApi.start(0, backends, "openprofiles", Duration.ZERO, Duration.ofMillis(100))) {
             assertEquals(200, call(restarted, "GET", "/domains/Survivor", null).statusCode(), "created through the API, kept");
             assertEquals(200, call(restarted, "GET", "/domains/ExampleDomainName/object-types/CTR", null).statusCode());
         }

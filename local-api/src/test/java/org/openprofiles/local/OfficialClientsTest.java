@@ -2,7 +2,6 @@ package org.openprofiles.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,7 +16,7 @@ class OfficialClientsTest {
 
     @BeforeAll
     static void start() throws IOException {
-        api = LocalApi.start(0, DynamoDBEmbedded.create(true).dynamoDbClient(), "openprofiles");
+        api = LocalApi.start(0, LocalBackends.embedded(), "openprofiles");
     }
 
     @AfterAll
@@ -58,6 +57,18 @@ class OfficialClientsTest {
     @Test
     void profileLifecycleStoryRunsThroughBoto3AndTheCli() throws Exception {
         runPython("profile_lifecycle_story.py");
+    }
+
+    /** Issue 17: create-event-stream with the CLI, ingestion, the events read back from the local Kinesis with boto3. */
+    @Test
+    void eventStreamStoryRunsThroughTheCliAndBoto3() throws Exception {
+        String stream = LocalBackends.kinesis().createStream("python-story", 1);
+        Process python = new ProcessBuilder("python3", Path.of("src/test/python", "event_stream_story.py").toString(),
+                "http://127.0.0.1:" + api.port(), LocalBackends.kinesis().endpoint().toString(), stream)
+                .redirectErrorStream(true).start();
+        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        python.waitFor(120, TimeUnit.SECONDS);
+        assertEquals(0, python.exitValue(), output);
     }
 
     /** The README's recipe for the deployed API: boto3 and the CLI plugin sign for execute-api. */

@@ -25,31 +25,15 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * {@link KinesisEvent} Lambda builds, to the same handler the deployed mapping invokes, one batch per shard at a time.
  * After a batch the shard's checkpoint moves past every record the handler did not report. A reported failure (or a
  * handler that throws) is retried from the lowest reported sequence number, with a growing pause, at most
- * {@link Settings#retryAttempts()} times; after that the batch is skipped and logged (shard and sequence numbers, never
+ * {@link MappingSettings#retryAttempts()} times; after that the batch is skipped and logged (shard and sequence numbers, never
  * the content), as the deployed mapping sends it to its failure queue. Reading starts at the stream's oldest record
  * (TRIM_HORIZON) like the deployed mapping; checkpoints live in memory, so a restart reads the stream again, which the
  * contact-record consumer absorbs (a copy it already has changes nothing). Shards are listed once, at the start: a
  * stream resharded while the local API runs is read again after a restart.
  */
 public final class KinesisEventSource implements AutoCloseable {
-    /**
-     * @param batchSize     records per invocation at most (the deployed mapping's batch size)
-     * @param retryAttempts retries of a failing batch before it is skipped
-     * @param timeout       the function's timeout: the handler's context counts down from it
-     * @param idlePoll      the pause after a read that found nothing new
-     */
-    public record Settings(int batchSize, int retryAttempts, Duration timeout, Duration idlePoll) {
-        /** A deployed mapping's batch size and retries, for a function with this timeout; an idle shard is read every 100 ms. */
-        public static Settings of(int batchSize, int retryAttempts, Duration timeout) {
-            return new Settings(batchSize, retryAttempts, timeout, Duration.ofMillis(100));
-        }
-    }
-
     /** What the readers did so far. */
     public record Stats(long invocations, long records, long retries, long skippedBatches) {}
-
-    private static final Duration FIRST_RETRY_PAUSE = Duration.ofMillis(100);
-    private static final Duration LONGEST_RETRY_PAUSE = Duration.ofSeconds(5);
 
     private final KinesisClient kinesis;
     private final String streamArn;
@@ -57,7 +41,7 @@ public final class KinesisEventSource implements AutoCloseable {
     private final String streamName;
     private final String functionName;
     private final RequestHandler<KinesisEvent, StreamsEventResponse> handler;
-    private final Settings settings;
+    private final MappingSettings settings;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final List<Thread> readers = new ArrayList<>();
     /** Per shard: the sequence number of the last record done with (handled, or skipped after the retries). */
@@ -68,7 +52,7 @@ public final class KinesisEventSource implements AutoCloseable {
     private final AtomicLong skippedBatches = new AtomicLong();
 
     private KinesisEventSource(KinesisClient kinesis, String streamArn, String functionName,
-                               RequestHandler<KinesisEvent, StreamsEventResponse> handler, Settings settings) {
+                               RequestHandler<KinesisEvent, StreamsEventResponse> handler, MappingSettings settings) {
         this.kinesis = kinesis;
         this.streamArn = streamArn;
         this.streamName = streamArn.substring(streamArn.lastIndexOf('/') + 1);
@@ -79,7 +63,7 @@ public final class KinesisEventSource implements AutoCloseable {
 
     /** Starts reading every shard of the stream into the handler. */
     public static KinesisEventSource start(KinesisClient kinesis, String streamArn, String functionName,
-                                           RequestHandler<KinesisEvent, StreamsEventResponse> handler, Settings settings) {
+                                           RequestHandler<KinesisEvent, StreamsEventResponse> handler, MappingSettings settings) {
         KinesisEventSource source = new KinesisEventSource(kinesis, streamArn, functionName, handler, settings);
         for (Shard shard : kinesis.listShards(r -> r.streamName(source.streamName)).shards()) {
             Thread reader = new Thread(() -> source.read(shard.shardId()), "kinesis-" + shard.shardId());
@@ -137,7 +121,7 @@ public final class KinesisEventSource implements AutoCloseable {
                 } else if (attempts++ < settings.retryAttempts()) {
                     retries.incrementAndGet();
                     checkpointBefore(shardId, batch, failedFrom);
-                    pause(retryPause(attempts));
+                    pause(MappingSettings.retryPause(attempts));
                     iterator = atSequenceNumber(shardId, failedFrom);
                 } else {
                     attempts = 0;
@@ -155,7 +139,7 @@ public final class KinesisEventSource implements AutoCloseable {
                 System.out.println("{\"level\":\"WARN\",\"event\":\"kinesisReadFailed\",\"shardId\":\"" + shardId
                         + "\",\"error\":\"" + e.getClass().getSimpleName() + "\"}");
                 iterator = null;
-                pause(LONGEST_RETRY_PAUSE);
+                pause(MappingSettings.LONGEST_RETRY_PAUSE);
             }
         }
     }
@@ -248,11 +232,6 @@ public final class KinesisEventSource implements AutoCloseable {
         }
     }
 
-    private static Duration retryPause(int attempt) {
-        Duration pause = FIRST_RETRY_PAUSE.multipliedBy(1L << Math.min(attempt - 1, 10));
-        return pause.compareTo(LONGEST_RETRY_PAUSE) > 0 ? LONGEST_RETRY_PAUSE : pause;
-    }
-
     /** Waits, unless the source is closed meanwhile. */
     private void pause(Duration duration) {
         try {
@@ -268,7 +247,7 @@ public final class KinesisEventSource implements AutoCloseable {
         closed.countDown();
         for (Thread reader : readers) {
             try {
-                reader.join(LONGEST_RETRY_PAUSE.plus(settings.timeout()).toMillis());
+                reader.join(MappingSettings.LONGEST_RETRY_PAUSE.plus(settings.timeout()).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -297,7 +297,9 @@ class JavaSdkClientTest {
             String answer = null;
             if (startUpTransactions.get() > 0) {
                 if (target.endsWith(".CreateTable")) {
-                    answer = "{}";
+                    // The table and its change stream, which the local API's exporter then reads (and finds failing too).
+                    answer = "{\"TableDescription\":{\"TableName\":\"openprofiles\","
+                            + "\"LatestStreamArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/openprofiles/stream/2026-01-01T00:00:00.000\"}}";
                 } else if (target.endsWith(".BatchGetItem")) {
                     answer = "{\"Responses\":{\"openprofiles\":[]},\"UnprocessedKeys\":{}}";
                 } else if (target.endsWith(".TransactWriteItems")) {
@@ -339,5 +341,57 @@ class JavaSdkClientTest {
         } finally {
             broken.stop(0);
         }
+    }
+
+    /** Creates a stream in the API's kinesalite (Kinesis's JSON protocol; this module's SDK has no Kinesis client) and returns its ARN. */
+    static String kinesisStream(String name) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (String target : List.of("CreateStream", "DescribeStreamSummary")) {
+            String body = target.equals("CreateStream") ? "{\"StreamName\":\"" + name + "\",\"ShardCount\":1}" : "{\"StreamName\":\"" + name + "\"}";
+            java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(URI.create(api.kinesisEndpoint))
+                    .header("Content-Type", "application/x-amz-json-1.1").header("X-Amz-Target", "Kinesis_20131202." + target)
+                    .header("Authorization", "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=0")
+                    .header("X-Amz-Date", "20260101T000000Z")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            if (target.equals("DescribeStreamSummary")) {
+                java.util.regex.Matcher arn = java.util.regex.Pattern.compile("\"StreamARN\":\"([^\"]+)\"").matcher(response.body());
+                assertTrue(arn.find(), response.body());
+                return arn.group(1);
+            }
+        }
+        throw new AssertionError("unreachable");
+    }
+
+    /** Issue 17: the four event stream operations, their typed results and errors. */
+    @Test
+    void eventStreamsThroughTheJavaClient() throws Exception {
+        String domain = "JavaEventStreams" + UUID.randomUUID().toString().substring(0, 8);
+        client.createDomain(r -> r.domainName(domain).defaultExpirationDays(30));
+        String stream = kinesisStream("java-" + domain);
+        var created = client.createEventStream(r -> r.domainName(domain).eventStreamName("crm").uri(stream).tags(Map.of("team", "crm")));
+        assertTrue(created.eventStreamArn().endsWith(":domains/" + domain + "/event-streams/crm"), created.eventStreamArn());
+        assertEquals(Map.of("team", "crm"), created.tags());
+        var got = client.getEventStream(r -> r.domainName(domain).eventStreamName("crm"));
+        assertEquals(domain, got.domainName());
+        assertEquals(created.eventStreamArn(), got.eventStreamArn());
+        assertEquals("RUNNING", got.stateAsString());
+        assertEquals(stream, got.destinationDetails().uri());
+        assertEquals("HEALTHY", got.destinationDetails().statusAsString());
+        assertTrue(Math.abs(got.createdAt().getEpochSecond() - Instant.now().getEpochSecond()) < 600, "epoch seconds: " + got.createdAt());
+        var listed = client.listEventStreams(r -> r.domainName(domain)).items();
+        assertEquals(List.of("crm"), listed.stream().map(i -> i.eventStreamName()).toList());
+        assertEquals(stream, listed.get(0).destinationSummary().uri());
+        BadRequestException one = assertThrows(BadRequestException.class,
+                () -> client.createEventStream(r -> r.domainName(domain).eventStreamName("lake").uri(stream)));
+        assertTrue(one.getMessage().contains("at most one"), one.getMessage());
+        String missing = stream.substring(0, stream.lastIndexOf('/') + 1) + "no-such-stream";
+        client.deleteEventStream(r -> r.domainName(domain).eventStreamName("crm"));
+        BadRequestException absent = assertThrows(BadRequestException.class,
+                () -> client.createEventStream(r -> r.domainName(domain).eventStreamName("lake").uri(missing)));
+        assertTrue(absent.getMessage().contains(missing + "' does not exist"), absent.getMessage());
+        assertThrows(ResourceNotFoundException.class, () -> client.getEventStream(r -> r.domainName(domain).eventStreamName("crm")));
+        assertThrows(ResourceNotFoundException.class, () -> client.deleteEventStream(r -> r.domainName(domain).eventStreamName("crm")));
+        assertEquals(List.of(), client.listEventStreams(r -> r.domainName(domain)).items());
     }
 }

@@ -15,13 +15,17 @@ import java.util.regex.Pattern;
 /** The local API in its own JVM (its own SDK version), on a free port. */
 final class LocalApiProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("Local API on (http://127\\.0\\.0\\.1:\\d+)");
+    private static final Pattern KINESIS = Pattern.compile("Kinesis for event streams: (http://[^)]+)\\)");
 
     private final Process process;
     final String endpoint;
+    /** The Kinesis the API's event streams write to (kinesalite, started by the API). */
+    final String kinesisEndpoint;
 
-    private LocalApiProcess(Process process, String endpoint) {
+    private LocalApiProcess(Process process, String endpoint, String kinesisEndpoint) {
         this.process = process;
         this.endpoint = endpoint;
+        this.kinesisEndpoint = kinesisEndpoint;
     }
 
     /** @param environment extra environment, e.g. AWS_ENDPOINT_URL_DYNAMODB */
@@ -43,7 +47,8 @@ final class LocalApiProcess implements AutoCloseable {
                 Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
                 drain.setDaemon(true);
                 drain.start();
-                return new LocalApiProcess(process, m.group(1));
+                Matcher kinesis = KINESIS.matcher(line);
+                return new LocalApiProcess(process, m.group(1), kinesis.find() ? kinesis.group(1) : null);
             }
         }
         throw new IllegalStateException("the local API did not start:\n" + seen);

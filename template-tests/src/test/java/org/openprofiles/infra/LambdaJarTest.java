@@ -13,7 +13,8 @@ class LambdaJarTest {
     @Test
     void theJarShipsTheServiceAndNothingLocal() throws Exception {
         Path jar = OpenProfiles.lambdaJar();
-        assertTrue(Files.size(jar) <= 12L * 1024 * 1024, "at most 12 MB: " + Files.size(jar));
+        // 12 MB until event streams: the SDK's Kinesis client (DescribeStreamSummary, PutRecords) adds 1.7 MB.
+        assertTrue(Files.size(jar) <= 14L * 1024 * 1024, "at most 14 MB: " + Files.size(jar));
         try (JarFile file = new JarFile(jar.toFile())) {
             List<String> entries = file.stream().map(e -> e.getName()).toList();
             for (String needed : List.of("org/openprofiles/api/PutProfileObjectHandler.class", "domains/ExampleDomainName.json",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import org.openprofiles.api.AddProfileKeyHandler;
 import org.openprofiles.api.AdminHandler;
 import org.openprofiles.api.DomainFilesHandler;
 import org.openprofiles.api.ErasureHandler;
+import org.openprofiles.api.EventExportHandler;
 import org.openprofiles.api.ProfileLifecycleHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.api.ReadProfilesHandler;
@@ -88,19 +90,20 @@ class TemplatesTest {
     void resourceCounts() {
         dataTemplate.resourceCountIs("AWS::DynamoDB::Table", 1);
         assertEquals(List.of("AWS::DynamoDB::Table"), resourcesTypes(data), "the data stack holds the table and nothing else");
-        apiTemplate.resourceCountIs("AWS::Lambda::Function", 7);
+        apiTemplate.resourceCountIs("AWS::Lambda::Function", 8);
         apiTemplate.resourceCountIs("AWS::Lambda::Alias", 5);
         apiTemplate.resourceCountIs("AWS::ApiGateway::RestApi", 1);
         apiTemplate.resourceCountIs("AWS::ApiGateway::Method", PROFILE_ROUTES + AdminHandler.ROUTES.size());
-        apiTemplate.resourceCountIs("AWS::ApiGateway::Model", 12);
+        apiTemplate.resourceCountIs("AWS::ApiGateway::Model", 13);
         apiTemplate.resourceCountIs("AWS::ApiGateway::RequestValidator", 1);
         apiTemplate.resourceCountIs("AWS::Events::Rule", 1);
         apiTemplate.resourceCountIs("Custom::DomainFiles", 1);
-        // 5xx and 429 rates, p99 per data-plane operation, the table's throttles and system errors, the erasure's two.
-        apiTemplate.resourceCountIs("AWS::CloudWatch::Alarm", 2 + Monitoring.P99_LATENCY_MS.size() + 2 + 2);
+        // 5xx and 429 rates, p99 per data-plane operation, the table's throttles and system errors, the erasure's two, the
+        // exporter's three (a stream consumer's).
+        apiTemplate.resourceCountIs("AWS::CloudWatch::Alarm", 2 + Monitoring.P99_LATENCY_MS.size() + 2 + 2 + 3);
         apiTemplate.resourceCountIs("AWS::SNS::Topic", 1);
         apiTemplate.resourceCountIs("AWS::SNS::Subscription", 0);
-        apiTemplate.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+        apiTemplate.resourceCountIs("AWS::CloudWatch::Dashboard", 2); // the API's, the exporter's
     }
 
     /**
@@ -141,7 +144,8 @@ class TemplatesTest {
         for (String operation : dataPlane) {
             assertTrue(all.contains("{\"Name\":\"Operation\",\"Value\":\"" + operation + "\"}"), operation + " has a latency alarm");
         }
-        String dashboard = Json.write(resources(api, "AWS::CloudWatch::Dashboard").values().iterator().next());
+        String dashboard = Json.write(resources(api, "AWS::CloudWatch::Dashboard").entrySet().stream()
+                .filter(d -> d.getKey().startsWith("Monitoring")).map(Map.Entry::getValue).findFirst().orElseThrow());
         for (String shown : List.of("OpenProfiles", "TransactionConflicts", "ErasureItemsErased", "ThrottledRequests")) {
             assertTrue(dashboard.contains(shown), shown + " on the dashboard");
         }
@@ -299,9 +303,14 @@ class TemplatesTest {
                     if (a.startsWith("dynamodb:")) {
                         String resource = Json.write(statement.get("Resource"));
                         String where = resource.contains("/index/") ? " on index" : " on table";
-                        if (condition.contains("dynamodb:LeadingKeys")) {
+                        if (condition.contains("dynamodb:LeadingKeys") && condition.contains("D#*#P#*")) {
+                            assertEquals("{\"ForAllValues:StringLike\":{\"dynamodb:LeadingKeys\":[\"CONFIG#D#*\",\"D#*#P#*\"]}}", condition);
+                            where = " on domain and profile items";
+                        } else if (condition.contains("dynamodb:LeadingKeys")) {
                             assertEquals("{\"ForAllValues:StringLike\":{\"dynamodb:LeadingKeys\":[\"CONFIG#*\"]}}", condition);
                             where = " on configuration items";
+                        } else if (resource.contains("StreamArn")) {
+                            where = " on the table's stream";
                         }
                         byRole.computeIfAbsent(role, r -> new TreeSet<>()).add(a + where);
                     }
@@ -343,9 +352,73 @@ class TemplatesTest {
         assertEquals(Set.of("dynamodb:Scan on table", "dynamodb:BatchWriteItem on table", "dynamodb:BatchGetItem on configuration items",
                 "dynamodb:UpdateItem on configuration items", "dynamodb:DeleteItem on configuration items"),
                 byRole.get(roleOf(ErasureHandler.class.getName())));
-        assertEquals(7, Set.copyOf(List.of(roleOf(PutProfileObjectHandler.class.getName()), roleOf(AddProfileKeyHandler.class.getName()),
+        // The exporter reads the stream, the domains' items and profile items: it never writes the table.
+        assertEquals(Set.of("dynamodb:BatchGetItem on domain and profile items", "dynamodb:DescribeStream on the table's stream",
+                "dynamodb:GetRecords on the table's stream", "dynamodb:GetShardIterator on the table's stream", "dynamodb:ListStreams on table"),
+                byRole.get(roleOf(EventExportHandler.class.getName())));
+        assertEquals(8, Set.copyOf(List.of(roleOf(PutProfileObjectHandler.class.getName()), roleOf(AddProfileKeyHandler.class.getName()),
                 roleOf(ReadProfilesHandler.class.getName()), roleOf(ProfileLifecycleHandler.class.getName()), roleOf(AdminHandler.class.getName()), roleOf(DomainFilesHandler.class.getName()),
-                roleOf(ErasureHandler.class.getName()))).size(), "one role per function");
+                roleOf(ErasureHandler.class.getName()), roleOf(EventExportHandler.class.getName()))).size(), "one role per function");
+    }
+
+    /** Each role's Kinesis actions and their resources. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Set<String>> kinesisActionsByRole() {
+        Map<String, Set<String>> byRole = new HashMap<>();
+        for (Map<String, Object> policy : resources(api, "AWS::IAM::Policy").values()) {
+            Map<String, Object> p = props(policy);
+            String role = (String) ((Map<String, Object>) ((List<Object>) p.get("Roles")).get(0)).get("Ref");
+            for (Object s : (List<Object>) ((Map<String, Object>) p.get("PolicyDocument")).get("Statement")) {
+                Map<String, Object> statement = (Map<String, Object>) s;
+                Object action = statement.get("Action");
+                for (String a : action instanceof List<?> l ? (List<String>) l : List.of((String) action)) {
+                    if (a.startsWith("kinesis:")) byRole.computeIfAbsent(role, r -> new TreeSet<>()).add(a + " on " + Json.write(statement.get("Resource")));
+                }
+            }
+        }
+        return byRole;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theTablesStreamFeedsTheEventExporterWithBoundedRetriesAndAFailureQueue() {
+        Map<String, Object> table = props(resources(data, "AWS::DynamoDB::Table").values().iterator().next());
+        assertEquals(Map.of("StreamViewType", "NEW_AND_OLD_IMAGES"), table.get("StreamSpecification"));
+        Map<String, Object> mapping = props(resources(api, "AWS::Lambda::EventSourceMapping").values().iterator().next());
+        assertTrue(Json.write(mapping.get("FunctionName")).contains(functionIdsByHandler().get(EventExportHandler.class.getName())));
+        assertTrue(Json.write(mapping.get("EventSourceArn")).contains("StreamArn"), "the table's stream: " + mapping.get("EventSourceArn"));
+        assertEquals("TRIM_HORIZON", mapping.get("StartingPosition"));
+        assertEquals(new Json.JsonNumber(Integer.toString(EventExport.BATCH_SIZE)), mapping.get("BatchSize"));
+        assertEquals(true, mapping.get("BisectBatchOnFunctionError"));
+        assertEquals(new Json.JsonNumber(Integer.toString(EventExport.RETRY_ATTEMPTS)), mapping.get("MaximumRetryAttempts"));
+        assertEquals(new Json.JsonNumber(Long.toString(EventExport.MAX_RECORD_AGE.toSeconds().longValue())), mapping.get("MaximumRecordAgeInSeconds"));
+        assertEquals(List.of("ReportBatchItemFailures"), mapping.get("FunctionResponseTypes"));
+        String destination = Json.write(mapping.get("DestinationConfig"));
+        assertTrue(destination.contains("EventExportFailures"), destination);
+        // Kinesis: the exporter may only PutRecords, the administration only DescribeStreamSummary, on this account's streams.
+        String accountStreams = "{\"Fn::Join\":[\"\",[\"arn:\",{\"Ref\":\"AWS::Partition\"},\":kinesis:\",{\"Ref\":\"AWS::Region\"},\":\","
+                + "{\"Ref\":\"AWS::AccountId\"},\":stream/*\"]]}";
+        Map<String, Set<String>> kinesis = kinesisActionsByRole();
+        assertEquals(Set.of("kinesis:PutRecords on " + accountStreams), kinesis.get(roleOf(EventExportHandler.class.getName())));
+        assertEquals(Set.of("kinesis:DescribeStreamSummary on " + accountStreams), kinesis.get(roleOf(AdminHandler.class.getName())));
+        assertEquals(2, kinesis.size(), "no other function talks to Kinesis: " + kinesis.keySet());
+        // An operator hears of an exporter falling behind, failing, or giving batches up to its failure queue.
+        String exporterAlarms = Json.write(resources(api, "AWS::CloudWatch::Alarm").entrySet().stream()
+                .filter(alarm -> alarm.getKey().startsWith("EventExportMonitoring")).map(Map.Entry::getValue).toList());
+        for (String metric : List.of("IteratorAge", "Errors", "ApproximateNumberOfMessagesVisible")) {
+            assertTrue(exporterAlarms.contains("\"MetricName\":\"" + metric + "\""), metric + ": " + exporterAlarms);
+        }
+        assertTrue(exporterAlarms.contains("EventExportFailures"), "the failure queue's depth");
+    }
+
+    @Test
+    void eventStreamArnsConfineKinesisToTheStreamsNamed() {
+        App app = new App(AppProps.builder().context(Map.of(EventExport.DESTINATIONS_CONTEXT,
+                "arn:aws:kinesis:us-east-1:123456789012:stream/crm,arn:aws:kinesis:us-east-1:123456789012:stream/lake")).build());
+        assertEquals(List.of("arn:aws:kinesis:us-east-1:123456789012:stream/crm", "arn:aws:kinesis:us-east-1:123456789012:stream/lake"),
+                EventExport.destinationArns(app));
+        App bad = new App(AppProps.builder().context(Map.of(EventExport.DESTINATIONS_CONTEXT, "arn:aws:sqs:us-east-1:123456789012:q")).build());
+        assertThrows(IllegalArgumentException.class, () -> EventExport.destinationArns(bad));
     }
 
     @Test

@@ -56,6 +56,11 @@ public final class ConfigStore {
     static final String ERASED = "erased";
     static final String DOMAINS = "domains";
     static final String ERASURES = "erasures";
+    /** The domain's event stream (at most one, AWS's quota), a map on the domain item: it goes with the domain. */
+    static final String EVENT_STREAM = "eventStream";
+    static final String STREAM_NAME = "name";
+    static final String STREAM_URI = "uri";
+    static final String STREAM_TAGS = "tags";
     static final String ACTIVE = "ACTIVE";
     static final String DELETING = "DELETING";
 
@@ -63,12 +68,22 @@ public final class ConfigStore {
     public record Erasure(long deletedAt, long notBefore, String cursor, long erased) {}
 
     /**
-     * @param definition the domain's settings as accepted (JSON: DefaultExpirationDays, Tags, ...)
-     * @param types      the names of its object types
-     * @param erasure    null for a live domain; set once it is deleted and its data is being erased
+     * A domain's event stream (CreateEventStream).
+     *
+     * @param uri       the Kinesis data stream's ARN the domain's changes are exported to
+     * @param createdAt epoch seconds
+     * @param tags      the Tags member as accepted (JSON), or null
+     */
+    public record EventStream(String name, String uri, long createdAt, String tags) {}
+
+    /**
+     * @param definition  the domain's settings as accepted (JSON: DefaultExpirationDays, Tags, ...)
+     * @param types       the names of its object types
+     * @param erasure     null for a live domain; set once it is deleted and its data is being erased
+     * @param eventStream the domain's event stream, or null
      */
     public record DomainItem(String name, String version, String definition, long createdAt, long updatedAt,
-                             Set<String> types, Erasure erasure) {
+                             Set<String> types, Erasure erasure, EventStream eventStream) {
         public boolean deleting() { return erasure != null; }
     }
 
@@ -85,7 +100,8 @@ public final class ConfigStore {
     }
 
     /** What a configuration write found when its conditions failed. */
-    public enum Refusal { DOMAIN_MISSING, DOMAIN_DELETING, DOMAIN_EXISTS, TYPE_MISSING, TYPE_DELETING, TOO_MANY_TYPES, CHANGED }
+    public enum Refusal { DOMAIN_MISSING, DOMAIN_DELETING, DOMAIN_EXISTS, TYPE_MISSING, TYPE_DELETING, TOO_MANY_TYPES, CHANGED,
+        EVENT_STREAM_EXISTS, EVENT_STREAM_MISSING }
 
     /** A configuration write that was refused; nothing was written. */
     public static final class RefusedException extends RuntimeException {
@@ -234,7 +250,7 @@ public final class ConfigStore {
             }
             throw conflict(e);
         }
-        return new DomainItem(name, version, definition, now, now, Set.of(), null);
+        return new DomainItem(name, version, definition, now, now, Set.of(), null, null);
     }
 
     /**
@@ -352,6 +368,48 @@ public final class ConfigStore {
         }
     }
 
+    // ---- event streams ------------------------------------------------------------------------
+
+    /**
+     * Gives a live domain its event stream. The domain's version is kept: no container's configuration depends on it
+     * (only the exporter reads it, at every batch).
+     *
+     * @throws RefusedException DOMAIN_MISSING, DOMAIN_DELETING, or EVENT_STREAM_EXISTS (a domain has at most one)
+     */
+    public void createEventStream(String domain, EventStream stream) {
+        Map<String, AttributeValue> value = new LinkedHashMap<>();
+        value.put(STREAM_NAME, s(stream.name()));
+        value.put(STREAM_URI, s(stream.uri()));
+        value.put(CREATED_AT, n(stream.createdAt()));
+        if (stream.tags() != null) value.put(STREAM_TAGS, s(stream.tags()));
+        try {
+            DynamoCalls.call(() -> dynamo.updateItem(r -> r.tableName(tableName).key(key(domainPk(domain)))
+                    .updateExpression("SET #stream = :stream")
+                    .conditionExpression("#state = :active AND attribute_not_exists(#stream)")
+                    .expressionAttributeNames(Map.of("#stream", EVENT_STREAM, "#state", STATE))
+                    .expressionAttributeValues(Map.of(":stream", AttributeValue.fromM(value), ":active", s(ACTIVE)))));
+        } catch (ConditionalCheckFailedException e) {
+            throw new RefusedException(domainRefusal(domain, Refusal.EVENT_STREAM_EXISTS));
+        }
+    }
+
+    /**
+     * Removes a live domain's event stream named {@code name}.
+     *
+     * @throws RefusedException DOMAIN_MISSING, DOMAIN_DELETING, or EVENT_STREAM_MISSING (none, or another name)
+     */
+    public void deleteEventStream(String domain, String name) {
+        try {
+            DynamoCalls.call(() -> dynamo.updateItem(r -> r.tableName(tableName).key(key(domainPk(domain)))
+                    .updateExpression("REMOVE #stream")
+                    .conditionExpression("#state = :active AND #stream.#name = :name")
+                    .expressionAttributeNames(Map.of("#stream", EVENT_STREAM, "#state", STATE, "#name", STREAM_NAME))
+                    .expressionAttributeValues(Map.of(":name", s(name), ":active", s(ACTIVE)))));
+        } catch (ConditionalCheckFailedException e) {
+            throw new RefusedException(domainRefusal(domain, Refusal.EVENT_STREAM_MISSING));
+        }
+    }
+
     // ---- erasure bookkeeping (the worker) -----------------------------------------------------
 
     /**
@@ -441,12 +499,19 @@ public final class ConfigStore {
 
     static DomainItem domainItem(Map<String, AttributeValue> item) {
         return new DomainItem(item.get(DOMAIN_NAME).s(), item.get(VERSION).s(), string(item, DEFINITION), number(item, CREATED_AT),
-                number(item, UPDATED_AT), strings(item, TYPES), erasure(item));
+                number(item, UPDATED_AT), strings(item, TYPES), erasure(item), eventStream(item));
     }
 
     static TypeItem typeItem(Map<String, AttributeValue> item) {
         return new TypeItem(item.get(DOMAIN_NAME).s(), item.get(TYPE_NAME).s(), string(item, DEFINITION), number(item, CREATED_AT),
                 number(item, UPDATED_AT), erasure(item));
+    }
+
+    private static EventStream eventStream(Map<String, AttributeValue> item) {
+        AttributeValue value = item.get(EVENT_STREAM);
+        if (value == null || !value.hasM()) return null;
+        Map<String, AttributeValue> stream = value.m();
+        return new EventStream(string(stream, STREAM_NAME), string(stream, STREAM_URI), number(stream, CREATED_AT), string(stream, STREAM_TAGS));
     }
 
     private static Erasure erasure(Map<String, AttributeValue> item) {

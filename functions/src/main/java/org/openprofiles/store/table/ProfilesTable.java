@@ -10,6 +10,8 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /**
  * The one table's physical shape: names shared by the store, the local API, the tests and the
@@ -35,7 +37,21 @@ public final class ProfilesTable {
         return name == null || name.isBlank() ? DEFAULT_TABLE_NAME : name;
     }
 
-    /** The table as the store expects it (used where no CDK stack creates it: locally and in tests). */
+    /** The table's change stream: what the event streams' exporter reads (both images: a removal's event needs the old one). */
+    public static final StreamViewType STREAM_VIEW = StreamViewType.NEW_AND_OLD_IMAGES;
+
+    /**
+     * The table as the store expects it with its change stream, as deployed, for where the exporter runs (the local
+     * API). DynamoDB Local records every write's stream record in its database, which makes its writes several times
+     * slower on a loaded machine: tests of the store alone use {@link #createTableRequest} without it.
+     */
+    public static CreateTableRequest createTableWithStreamRequest(String tableName) {
+        return createTableRequest(tableName).toBuilder()
+                .streamSpecification(StreamSpecification.builder().streamEnabled(true).streamViewType(STREAM_VIEW).build())
+                .build();
+    }
+
+    /** The table as the store expects it, without a change stream (used where no CDK stack creates it: tests of the store). */
     public static CreateTableRequest createTableRequest(String tableName) {
         return CreateTableRequest.builder()
                 .tableName(tableName)

@@ -81,6 +81,24 @@ public final class StoreKeys {
     /** Index partition of the holders of a spilled key value (sort key: the profile id). */
     public static String holders(String domain, KeyValue key) { return keyValue(domain, key); }
 
+    /** What an item of the change stream is to the event streams' exporter: a profile, a profile object, or neither. */
+    public enum Kind { PROFILE, OBJECT, OTHER }
+
+    private static final java.util.regex.Pattern PROFILE_KEY = java.util.regex.Pattern.compile("^D#([^#]+)#P#[a-f0-9]{32}$");
+    private static final java.util.regex.Pattern OBJECT_KEY = java.util.regex.Pattern.compile("^D#([^#]+)#O#[^#]+#[^#]+$");
+
+    /** The kind of item a partition key names (the formats of {@link #profile} and {@link #object}). */
+    public static Kind kind(String pk) {
+        if (PROFILE_KEY.matcher(pk).matches()) return Kind.PROFILE;
+        if (OBJECT_KEY.matcher(pk).matches()) return Kind.OBJECT;
+        return Kind.OTHER;
+    }
+
+    /** The domain of a profile's or an object's partition key ({@link #kind} not OTHER). */
+    public static String domainOf(String pk) {
+        return pk.substring(2, pk.indexOf('#', 2));
+    }
+
     /** An object's own key value as recorded on the object item (the first '#' ends the name). */
     public static String objectKey(KeyValue key) { return key.keyName() + "#" + key.value(); }
 }

@@ -1,9 +1,7 @@
 package org.openprofiles.export;
 
 import java.time.Duration;
-import org.openprofiles.store.table.CallCounter;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import org.openprofiles.store.table.DynamoDbClients;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
 
@@ -15,21 +13,11 @@ import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
 public final class KinesisClients {
     public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
     public static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
-    public static final int MAX_ATTEMPTS = 3;
 
     private KinesisClients() {}
 
     /** A builder with the HTTP client, timeouts and retries set; callers add credentials, region, endpoint. */
     public static KinesisClientBuilder builder() {
-        return KinesisClient.builder()
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(1))
-                        .socketTimeout(ATTEMPT_TIMEOUT)
-                        .build())
-                .overrideConfiguration(c -> c
-                        .addExecutionInterceptor(CallCounter.INSTANCE)
-                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
-                        .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
-                        .apiCallTimeout(CALL_TIMEOUT));
+        return DynamoDbClients.configured(KinesisClient.builder(), ATTEMPT_TIMEOUT, CALL_TIMEOUT);
     }
 }

@@ -72,6 +72,7 @@ import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.table.ProfilesTable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
@@ -291,22 +292,20 @@ public final class LocalApi implements AutoCloseable {
 
     /** The client the functions build (timeouts, retries), at the given endpoint. */
     static DynamoDbClient productionClient(URI endpoint) {
-        return DynamoDbClients.builder()
-                .endpointOverride(endpoint)
-                .region(Region.of(envOr("AWS_REGION", "us-east-1")))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        envOr("AWS_ACCESS_KEY_ID", "local"), envOr("AWS_SECRET_ACCESS_KEY", "local"))))
-                .build();
+        return at(DynamoDbClients.builder(), endpoint).build();
     }
 
+    /** The table's change stream, read as Lambda's event source mapping reads it. */
     static DynamoDbStreamsClient streamsClient(URI endpoint) {
-        return DynamoDbStreamsClient.builder()
-                .endpointOverride(endpoint)
+        return at(DynamoDbStreamsClient.builder().httpClient(UrlConnectionHttpClient.create()), endpoint).build();
+    }
+
+    /** At the endpoint, with the environment's region and credentials (DynamoDB Local keeps a database per access key and region). */
+    private static <B extends AwsClientBuilder<B, ?>> B at(B builder, URI endpoint) {
+        return builder.endpointOverride(endpoint)
                 .region(Region.of(envOr("AWS_REGION", "us-east-1")))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        envOr("AWS_ACCESS_KEY_ID", "local"), envOr("AWS_SECRET_ACCESS_KEY", "local"))))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+                        envOr("AWS_ACCESS_KEY_ID", "local"), envOr("AWS_SECRET_ACCESS_KEY", "local"))));
     }
 
     /** DynamoDB Local as an in-memory server on a free port: the proxy needs an HTTP endpoint to forward to. */

@@ -1,7 +1,9 @@
 package org.openprofiles.store.table;
 
 import java.time.Duration;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.builder.SdkClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
@@ -23,15 +25,24 @@ public final class DynamoDbClients {
 
     /** A builder with the HTTP client, timeouts and retries set; callers add credentials, region, endpoint. */
     public static DynamoDbClientBuilder builder() {
-        return DynamoDbClient.builder()
+        return configured(DynamoDbClient.builder(), ATTEMPT_TIMEOUT, CALL_TIMEOUT);
+    }
+
+    /**
+     * What every SDK client of the functions has (DynamoDB, Kinesis): the url-connection HTTP client, {@value #MAX_ATTEMPTS}
+     * attempts with the standard backoff, each attempt and the whole call bounded, and its calls counted.
+     */
+    public static <B extends AwsSyncClientBuilder<B, ?> & SdkClientBuilder<B, ?>> B configured(B builder, Duration attemptTimeout,
+                                                                                             Duration callTimeout) {
+        return builder
                 .httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(1))
-                        .socketTimeout(ATTEMPT_TIMEOUT)
+                        .socketTimeout(attemptTimeout)
                         .build())
                 .overrideConfiguration(c -> c
                         .addExecutionInterceptor(CallCounter.INSTANCE)
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
-                        .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
-                        .apiCallTimeout(CALL_TIMEOUT));
+                        .apiCallAttemptTimeout(attemptTimeout)
+                        .apiCallTimeout(callTimeout));
     }
 }

@@ -65,7 +65,7 @@ public final class Exporter {
         this.sink = sink;
     }
 
-    private record Pending(int index, String streamArn, ExportEvent event, byte[] data) {}
+    record Pending(int index, String streamArn, ExportEvent event, byte[] data) {}
 
     public Result export(List<Change> changes, Deadline deadline) {
         Map<String, String> streams = streams(changes);
@@ -81,6 +81,7 @@ public final class Exporter {
                 profileIds.computeIfAbsent(event.domain(), d -> new LinkedHashSet<>()).add(event.profileId());
             }
         }
+        pending = profilesCreatedFirst(pending);
         Set<String> gone = goneProfiles(profileIds, deadline);
         int redacted = 0;
         // One queue per stream and partition key: its head is the only record of that profile a round may write.
@@ -132,6 +133,29 @@ public final class Exporter {
             first = Math.min(first, queue.peek().index());
         }
         return new Result(queues.isEmpty() ? null : changes.get(first).sequenceNumber(), exported, redacted, refusals, undelivered, lastError);
+    }
+
+    /**
+     * Each profile's CREATED event ahead of its other events of the batch: a profile and its first object are written in
+     * one transaction, whose items the change stream lists in no set order. Nothing of a profile precedes its creation.
+     */
+    static List<Pending> profilesCreatedFirst(List<Pending> pending) {
+        Map<String, Pending> created = new HashMap<>();
+        for (Pending p : pending) {
+            ExportEvent event = p.event();
+            if (event.type() == ChangeEvents.Type.CREATED && ChangeEvents.PROFILE_TYPE.equals(event.payload().get("ObjectTypeName"))) {
+                created.put(event.domain() + "/" + event.profileId(), p);
+            }
+        }
+        if (created.isEmpty()) return pending;
+        List<Pending> ordered = new ArrayList<>(pending.size());
+        Set<Pending> placed = new HashSet<>();
+        for (Pending p : pending) {
+            Pending creation = p.event().profileId() == null ? null : created.get(p.event().domain() + "/" + p.event().profileId());
+            if (creation != null && placed.add(creation)) ordered.add(creation);
+            if (placed.add(p)) ordered.add(p);
+        }
+        return ordered;
     }
 
     /** The event stream of each domain the changes belong to (absent: none, or the domain is deleted). */

@@ -166,4 +166,21 @@ class ExporterTest {
         event.setRecords(List.of(record));
         return event;
     }
+
+    /** The change stream lists a transaction's items in no set order: a profile's creation is written before its object's. */
+    @Test
+    void aProfilesCreationGoesAheadOfItsOtherEventsInTheBatch() {
+        List<Exporter.Pending> batch = List.of(
+                pending(0, "p1", ChangeEvents.Type.CREATED, "CTR"),
+                pending(1, "p2", ChangeEvents.Type.UPDATED, "CTR"),
+                pending(2, "p1", ChangeEvents.Type.CREATED, ChangeEvents.PROFILE_TYPE),
+                pending(3, "p1", ChangeEvents.Type.UPDATED, ChangeEvents.PROFILE_TYPE));
+        assertEquals(List.of(2, 0, 1, 3), Exporter.profilesCreatedFirst(batch).stream().map(Exporter.Pending::index).toList(),
+                "p1's creation first; each change's index kept for the retry's resume point");
+    }
+
+    static Exporter.Pending pending(int index, String profileId, ChangeEvents.Type type, String objectTypeName) {
+        return new Exporter.Pending(index, "stream", new ExportEvent("e" + index, DOMAIN, profileId, profileId, type,
+                Map.of("ObjectTypeName", objectTypeName)), null);
+    }
 }

@@ -143,7 +143,7 @@ public final class LocalKinesis implements AutoCloseable {
     /**
      * The Java SDK talks CBOR to Kinesis by default; kinesalite takes CBOR requests but answers GetRecords in a CBOR
      * shape the SDK cannot read (its Data). JSON works for every call, so this JVM's SDK clients use JSON, as
-     * {@code AWS_CBOR_ENABLED=false} would make them: a user's own Java client reading the local stream needs the same.
+     * the environment variable {@code CBOR_ENABLED=false} would make them: a user's own Java client reading the local stream needs the same.
      */
     public static void disableCbor() {
         System.setProperty("aws.cborEnabled", "false");

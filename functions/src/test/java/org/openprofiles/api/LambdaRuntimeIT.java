@@ -24,7 +24,17 @@ import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.time.Clock;
+import java.time.Duration;
+import org.openprofiles.config.DomainLoader;
 import org.openprofiles.json.Json;
+import org.openprofiles.model.Deadline;
+import org.openprofiles.service.DomainAdminService;
+import org.openprofiles.service.ErasureWorker;
+import org.openprofiles.service.EventStreamService;
+import org.openprofiles.store.ProfileStore;
+import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.testing.TestKinesis;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
@@ -155,6 +165,40 @@ class LambdaRuntimeIT {
             assertFalse(outcome.error(), outcome.body());
             assertEquals(Map.of("batchItemFailures", List.of()), object(outcome.body()), "every record done: stored, unchanged or set aside");
         }
+    }
+
+    /**
+     * The exporter gets a DynamoDB Streams batch as Lambda's runtime client deserialises it (its own mix-ins for the
+     * stream's attribute values) and writes the domain's events to its Kinesis stream (kinesalite): the profile's
+     * creation first, then the contact record's, the object as JSON.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theEventExporterWritesAChangeStreamBatchToTheDomainsEventStream() throws Exception {
+        String exportTable = LocalDynamo.newTable(); // its own: the API events expect ExampleDomainName without an event stream
+        ConfigStore config = new ConfigStore(LocalDynamo.client(), exportTable);
+        new DomainAdminService(config, Clock.systemUTC(), ErasureWorker.GRACE).applyFiles(DomainLoader.classpathFiles());
+        String streamArn = TestKinesis.newStream(1);
+        new EventStreamService(config, TestKinesis.destinations(), Clock.systemUTC()).create("ExampleDomainName", "crm", Json.write(Map.of("Uri", streamArn)));
+        String profileId = "6a1f0c2e9b8d4f7a8c3e5d2b1a0f9e8d"; // the profile of the sample batch: it exists, so its events are whole
+        new ProfileStore(LocalDynamo.client(), exportTable, Clock.systemUTC()).profiles()
+                .create("ExampleDomainName", profileId, Map.of("PhoneNumber", "+12065550100"), Deadline.in(Duration.ofSeconds(5)));
+        try (RuntimeApi api = new RuntimeApi()) {
+            start(EventExportHandler.class.getName(), api, false, Map.of(ProfilesTable.TABLE_NAME_ENV, exportTable,
+                    "AWS_ENDPOINT_URL_KINESIS", TestKinesis.get().endpoint().toString(),
+                    "CBOR_ENABLED", "false")); // kinesalite keeps CBOR-written data in a form its JSON GetRecords cannot give back
+            String batch = Files.readString(Path.of("..", "events", "streams", "event-export-profile-and-contact-record-created.json"));
+            RuntimeApi.Outcome outcome = api.await(api.invoke(batch), ANSWER_SECONDS);
+            assertFalse(outcome.error(), outcome.body());
+            assertEquals(Map.of("batchItemFailures", List.of()), object(outcome.body()), "both events written");
+        }
+        List<Map<String, Object>> events = TestKinesis.readAll(streamArn);
+        assertEquals(List.of("CREATED _profile", "CREATED CTR"), events.stream().map(e -> e.get("EventType") + " " + e.get("ObjectTypeName")).toList());
+        assertEquals(Map.of("ProfileId", profileId, "PhoneNumber", "+12065550100"), events.get(0).get("Object"));
+        Map<String, Object> record = (Map<String, Object>) events.get(1).get("Object");
+        assertEquals("VOICE", record.get("channel"));
+        assertEquals(profileId, events.get(1).get("AssociatedProfileId"));
+        assertEquals("5d6c4f2a-1b2c-4d3e-8f90-a1b2c3d4e5f6", ((Map<String, Object>) record).get("contactId"));
     }
 
     static Path start(String handlerClass, RuntimeApi api, boolean snapStart) throws IOException {

@@ -8,7 +8,6 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,9 +29,6 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * The exporter over DynamoDB Local (the domains' event streams, the profiles) writing to kinesalite through a proxy
@@ -81,21 +77,6 @@ class ExporterTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
     }
 
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> readAll(String streamArn) {
-        KinesisClient kinesis = TestKinesis.get().client();
-        String name = streamArn.substring(streamArn.lastIndexOf('/') + 1);
-        List<Map<String, Object>> events = new ArrayList<>();
-        for (Shard shard : kinesis.listShards(r -> r.streamName(name)).shards()) {
-            String iterator = kinesis.getShardIterator(r -> r.streamName(name).shardId(shard.shardId())
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-            for (Record record : kinesis.getRecords(r -> r.shardIterator(iterator).limit(10_000)).records()) {
-                events.add((Map<String, Object>) Json.parse(new String(record.data().asByteArray(), StandardCharsets.UTF_8)));
-            }
-        }
-        return events;
-    }
-
     @Test
     void throttledRecordsAreWrittenAgainInOrderPerProfileAndNothingIsDropped() throws Exception {
         String stream = streamFor(DOMAIN);
@@ -108,7 +89,7 @@ class ExporterTest {
             assertEquals(1, proxy.refusedCalls.get(), "the SDK retried the call Kinesis refused as a whole");
             assertTrue(proxy.refusedEntries.get() > 0 && result.refused() == proxy.refusedEntries.get(), result + " " + proxy.refusedEntries);
         }
-        List<Map<String, Object>> events = readAll(stream);
+        List<Map<String, Object>> events = TestKinesis.readAll(stream);
         assertEquals(15, events.size(), "each change once: " + events);
         for (int p = 0; p < 5; p++) {
             String profile = id(p);
@@ -136,7 +117,7 @@ class ExporterTest {
             EventExportHandler handler = new EventExportHandler(exporter);
             StreamsEventResponse response = handler.handleRequest(event("Refused", "2000"), null);
             assertEquals(List.of("2000"), response.getBatchItemFailures().stream().map(StreamsEventResponse.BatchItemFailure::getItemIdentifier).toList());
-            assertEquals(List.of(), readAll(stream));
+            assertEquals(List.of(), TestKinesis.readAll(stream));
 
             // Kinesis recovers: the redelivered batch is written, with the EventIds the first attempt had.
             proxy.refuseEvery = 0;
@@ -144,7 +125,7 @@ class ExporterTest {
             Exporter.Result retried = exporter.export(changes, Deadline.in(Duration.ofSeconds(20)));
             assertNull(retried.firstUndelivered());
         }
-        List<Map<String, Object>> events = readAll(stream);
+        List<Map<String, Object>> events = TestKinesis.readAll(stream);
         assertEquals(7, events.size(), "the handler's profile event and the six object events");
         assertEquals(ChangeEvents.eventId(changes.get(0)), events.stream().filter(e -> "CTR".equals(e.get("ObjectTypeName"))
                 && Json.write(e.get("Object")).equals("{\"step\":0}") && id(0).equals(e.get("AssociatedProfileId"))).findFirst().orElseThrow().get("EventId"));

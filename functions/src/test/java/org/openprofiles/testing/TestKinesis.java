@@ -1,6 +1,15 @@
 package org.openprofiles.testing;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.openprofiles.json.Json;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import org.openprofiles.export.KinesisDestinations;
 import org.openprofiles.export.KinesisEventSink;
 import org.openprofiles.kinesis.LocalKinesis;
@@ -36,5 +45,21 @@ public final class TestKinesis {
 
     public static KinesisEventSink sink() {
         return new KinesisEventSink(get().client());
+    }
+
+    /** Every event on the stream, each shard from its oldest record, as JSON. */
+    @SuppressWarnings("unchecked")
+    public static List<Map<String, Object>> readAll(String streamArn) {
+        KinesisClient kinesis = get().client();
+        String name = streamArn.substring(streamArn.lastIndexOf('/') + 1);
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (Shard shard : kinesis.listShards(r -> r.streamName(name)).shards()) {
+            String iterator = kinesis.getShardIterator(r -> r.streamName(name).shardId(shard.shardId())
+                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            for (Record record : kinesis.getRecords(r -> r.shardIterator(iterator).limit(10_000)).records()) {
+                events.add((Map<String, Object>) Json.parse(new String(record.data().asByteArray(), StandardCharsets.UTF_8)));
+            }
+        }
+        return events;
     }
 }

@@ -145,8 +145,7 @@ public final class PutProfileObjectService {
                 profileKeys.addAll(keys);
             }
             ObjectPut put = new ObjectPut(domain.name(), type.name(), uniqueKey, request.objectJson(), objectKeys,
-                    expiresAt, profileId, create, profileFields, profileKeys, keptProfileId, Set.copyOf(closed.keySet()),
-                    sourceUpdatedAt);
+                    expiresAt, profileId, create, profileFields, profileKeys, keptProfileId, standIns(closed), sourceUpdatedAt);
             try {
                 store.objects().write(put, seen, deadline);
             } catch (ProfileClosedException e) {
@@ -178,6 +177,13 @@ public final class PutProfileObjectService {
             if (current != null) open.add(current);
         }
         return open;
+    }
+
+    /** Each closed profile and the open profile that stands for it now (a merge's main profile, followed), or empty when deleted. */
+    static Map<String, Optional<String>> standIns(Map<String, Optional<String>> closed) {
+        Map<String, Optional<String>> standIns = new HashMap<>();
+        for (String id : closed.keySet()) standIns.put(id, openHolders(Set.of(id), closed).stream().findFirst());
+        return standIns;
     }
 
     /** One read of items that do not exist (SnapStart priming): the SDK's read path, warm, nothing written. */

@@ -97,12 +97,12 @@ class EventsReplayTest {
         KeyValue phone = new KeyValue("_phone", "+12065550100");
         store.objects().write(new ObjectPut("ExampleDomainName", "CTR", "seeded-record", "{\"contactId\":\"seeded\"}",
                 List.of(phone), null, SEEDED_PROFILE, true, Map.of("PhoneNumber", "+1 206-555-0100"),
-                List.of(phone, new KeyValue("_ctrContactId", "seeded")), null, Set.of(), null), new Snapshot(Map.of(), null),
+                List.of(phone, new KeyValue("_ctrContactId", "seeded")), null, Map.of(), null), new Snapshot(Map.of(), null),
                 Deadline.in(Duration.ofSeconds(5)));
         // What the lifecycle events act on: a second record and a loyalty key on the seeded profile, two more profiles.
         KeyValue contact = new KeyValue("_ctrContactId", "events-delete");
         store.objects().write(new ObjectPut("ExampleDomainName", "CTR", "events-record-to-delete", "{\"contactId\":\"events-delete\"}",
-                List.of(contact), null, SEEDED_PROFILE, false, Map.of(), List.of(contact), null, Set.of(), null), new Snapshot(Map.of(), null),
+                List.of(contact), null, SEEDED_PROFILE, false, Map.of(), List.of(contact), null, Map.of(), null), new Snapshot(Map.of(), null),
                 Deadline.in(Duration.ofSeconds(5)));
         store.keys().addKeys("ExampleDomainName", SEEDED_PROFILE, List.of(new KeyValue("loyalty", "L-100")), Deadline.in(Duration.ofSeconds(5)));
         store.profiles().create("ExampleDomainName", PROFILE_TO_DELETE, Map.of("FirstName", "Erase"), Deadline.in(Duration.ofSeconds(5)));

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.store.table.DynamoCalls;
@@ -58,18 +59,26 @@ public final class KeyHolders {
      * @throws IllegalStateException when the value must {@link #spill} first
      */
     public List<TransactWriteItem> add(String domain, KeyValue key, Snapshot.KeyState seen, String profileId) {
-        return add(domain, key, seen, profileId, Set.of());
+        return add(domain, key, seen, profileId, Map.of());
     }
 
     /**
-     * The same, also dropping from the value the holders in {@code closed} (profiles the caller found
-     * deleted or merged away: their erasure or merge takes them out a moment later, and until then
-     * they would make the value look shared). A value that holds the profile and none of them: nothing.
+     * The same, also replacing in the value the holders in {@code closed}, profiles the caller found deleted (empty: left
+     * out) or merged away (the profile that stands for it now, put in its place). Their erasure or merge would change the
+     * value a moment later, and until then they would make it look shared; a merge whose move of this value comes after
+     * this write finds its merged profile gone from the value, so the main profile must already be there. A value that
+     * holds the profile and none of them: nothing.
      */
-    List<TransactWriteItem> add(String domain, KeyValue key, Snapshot.KeyState seen, String profileId, Set<String> closed) {
+    List<TransactWriteItem> add(String domain, KeyValue key, Snapshot.KeyState seen, String profileId, Map<String, Optional<String>> closed) {
         if (seen != null && seen.spilled()) return List.of(holder(domain, key, profileId));
         Set<String> ids = new LinkedHashSet<>(seen == null ? Set.of() : seen.profileIds());
-        boolean stale = ids.removeAll(closed);
+        boolean stale = false;
+        for (Map.Entry<String, Optional<String>> holder : closed.entrySet()) {
+            if (ids.remove(holder.getKey())) {
+                stale = true;
+                holder.getValue().ifPresent(ids::add);
+            }
+        }
         if (!stale && ids.contains(profileId)) return List.of();
         if (!stale && needsSpill(seen, profileId)) throw new IllegalStateException("spill the key value first");
         ids.add(profileId);

@@ -45,7 +45,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * the Lambda jar's size and peak heap. Every target of the performance issue is checked.
  *
  * <p>Run: {@code mvn -B -q -DskipTests -pl benchmark -am package exec:java}; one table only with
- * {@code -Dexec.args=contention}, {@code lifecycle-mix} or {@code event-streams}.
+ * {@code -Dexec.args=warm} (the warm-request table), {@code contention}, {@code lifecycle-mix}, {@code contact-records},
+ * {@code cost} or {@code event-streams}.
  */
 public final class Benchmark {
     public static void main(String[] args) throws Exception {
@@ -124,12 +125,14 @@ public final class Benchmark {
 
         // A profile with 20 contact records, found by its phone.
         for (int i = 0; i < 20; i++) put.handleRequest(putCtr("seed-" + i, "+1 206 555 0100"), null);
-        String profileId = bare.getItem(r -> r.tableName(table).consistentRead(true).key(Map.of(ProfilesTable.PARTITION_KEY,
-                        AttributeValue.fromS(StoreKeys.keyValue(DOMAIN, new KeyValue("_phone", "+12065550100"))))))
-                .item().get("profileIds").ss().get(0);
+        String profileId = profileOf(bare, table, "+12065550100");
+        // AddProfileKey's 1,300 values go to a profile of their own: on the one above they would make every other
+        // scenario read a profile holding 1,300 key values.
+        put.handleRequest(putCtr("keys-0", "+1 206 555 0199"), null);
+        String keysProfileId = profileOf(bare, table, "+12065550199");
 
         List<WarmRequests.Scenario> scenarios = WarmRequests.scenarios(put, addKey, read, lifecycle, admin, barePut, bareAddKey,
-                otherContainer, profileId);
+                otherContainer, profileId, keysProfileId);
         List<WarmRequests.Result> results = new ArrayList<>();
         try (log) {
             results.addAll(WarmRequests.measureAll(scenarios, recorder, bare));
@@ -140,6 +143,10 @@ public final class Benchmark {
                 + " cores; request log in " + requestLog);
 
         boolean pass = WarmRequests.print(results);
+        if (args.length > 0 && "warm".equals(args[0])) {
+            System.out.println(pass ? "ALL TARGETS MET" : "SOME TARGETS MISSED");
+            System.exit(pass ? 0 : 1);
+        }
 
         try (java.io.PrintStream quiet = new java.io.PrintStream(Files.newOutputStream(requestLog,
                 java.nio.file.StandardOpenOption.APPEND), false, StandardCharsets.UTF_8)) {
@@ -171,5 +178,12 @@ public final class Benchmark {
         System.out.println(pass ? "ALL TARGETS MET" : "SOME TARGETS MISSED");
         server.stop();
         System.exit(pass ? 0 : 1);
+    }
+
+    /** The profile a phone number (normalised) is a key value of. */
+    private static String profileOf(DynamoDbClient bare, String table, String phone) {
+        return bare.getItem(r -> r.tableName(table).consistentRead(true).key(Map.of(ProfilesTable.PARTITION_KEY,
+                        AttributeValue.fromS(StoreKeys.keyValue(DOMAIN, new KeyValue("_phone", phone))))))
+                .item().get("profileIds").ss().get(0);
     }
 }

@@ -169,10 +169,11 @@ public final class ProfileQueries {
                 config.found(item);
                 continue;
             }
-            ProfileItem profile = ProfileItem.SCHEMA.mapToItem(item);
+            Map<String, String> fields = ProfileItem.readableFields(item);
             // Once a DeleteProfile or MergeProfiles closed it, the profile is gone for readers (its data may still be on the way out).
-            if (profile.closed()) continue;
-            profiles.put(profile.profileId(), new StoredProfile(profile.profileId(), profile.effectiveFields()));
+            if (fields == null) continue;
+            String profileId = item.get(ProfileItem.PROFILE_ID).s();
+            profiles.put(profileId, new StoredProfile(profileId, fields));
         }
         return profiles;
     }

@@ -3,6 +3,7 @@ package org.openprofiles.store.table;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchema;
 
@@ -14,6 +15,7 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchem
 public record ProfileItem(String pk, String profileId, long createdAt, long updatedAt, Map<String, String> fields,
                    Map<String, String> manual, Set<String> manualKeys, Set<String> retainedKeys, long version, String op, boolean closed) {
 
+    public static final String PROFILE_ID = "profileId";
     public static final String FIELDS = "fields";
     /** Fields set by CreateProfile/UpdateProfile (spec 3.4): ingestion writes {@link #FIELDS} only, so it never overwrites these. */
     public static final String MANUAL = "manual";
@@ -39,12 +41,31 @@ public record ProfileItem(String pk, String profileId, long createdAt, long upda
         return all;
     }
 
+    /**
+     * A profile item's fields as readers return them (BatchGetProfile, SearchProfiles): ingested fields overridden by
+     * manual ones, or null once the profile is closed. Read straight from the item: its sets of key values, which can
+     * hold thousands, are not converted as {@link #SCHEMA} would.
+     */
+    public static Map<String, String> readableFields(Map<String, AttributeValue> item) {
+        AttributeValue closed = item.get(CLOSED);
+        if (closed != null && Boolean.TRUE.equals(closed.bool())) return null;
+        Map<String, String> all = new java.util.HashMap<>();
+        putStrings(item.get(FIELDS), all);
+        putStrings(item.get(MANUAL), all);
+        return all;
+    }
+
+    private static void putStrings(AttributeValue map, Map<String, String> into) {
+        if (map == null || !map.hasM()) return;
+        map.m().forEach((name, value) -> into.put(name, value.s()));
+    }
+
     public static final StaticImmutableTableSchema<ProfileItem, Builder> SCHEMA =
             StaticImmutableTableSchema.builder(ProfileItem.class, Builder.class)
                     .newItemBuilder(Builder::new, Builder::build)
                     .addAttribute(String.class, a -> a.name(ProfilesTable.PARTITION_KEY).getter(ProfileItem::pk)
                             .setter(Builder::pk).tags(StaticAttributeTags.primaryPartitionKey()))
-                    .addAttribute(String.class, a -> a.name("profileId").getter(ProfileItem::profileId).setter(Builder::profileId))
+                    .addAttribute(String.class, a -> a.name(PROFILE_ID).getter(ProfileItem::profileId).setter(Builder::profileId))
                     .addAttribute(Long.class, a -> a.name("createdAt").getter(ProfileItem::createdAt).setter(Builder::createdAt))
                     .addAttribute(Long.class, a -> a.name("updatedAt").getter(ProfileItem::updatedAt).setter(Builder::updatedAt))
                     .addAttribute(EnhancedType.mapOf(String.class, String.class),

@@ -1,5 +1,6 @@
 package org.openprofiles.benchmark;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.openprofiles.benchmark.Harness.*;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
@@ -102,13 +103,13 @@ public final class Benchmark {
             System.exit(pass ? 0 : 1);
         }
         Domains domains = new LiveDomains(new ConfigStore(recorded, table));
-        ProfileStore store = new ProfileStore(recorded, table, Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(recorded, table, Clock.systemUTC());
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
         AddProfileKeyHandler addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
         ProfileLifecycleHandler lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));
         // Unmeasured set-up writes (the keys DeleteProfileKey removes, the profiles DeleteProfile erases): the bare client.
-        ProfileStore bareStore = new ProfileStore(bare, table, Clock.systemUTC());
+        ProfileStore bareStore = new DynamoProfileStore(bare, table, Clock.systemUTC());
         Domains bareDomains = new LiveDomains(new ConfigStore(bare, table));
         AddProfileKeyHandler bareAddKey = new AddProfileKeyHandler(new AddProfileKeyService(bareDomains, bareStore));
         PutProfileObjectHandler barePut = new PutProfileObjectHandler(new PutProfileObjectService(bareDomains, bareStore, Clock.systemUTC()));

@@ -1,5 +1,6 @@
 package org.openprofiles.benchmark;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.openprofiles.benchmark.Harness.*;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
@@ -60,10 +61,10 @@ final class ContactRecordThroughput {
         Recorder recorder = new Recorder();
         DynamoDbClient dynamo = client(dynamoLocal, recorder);
         Domains domains = new LiveDomains(new ConfigStore(dynamo, table));
-        ProfileStore store = new ProfileStore(dynamo, table, Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(dynamo, table, Clock.systemUTC());
         PutProfileObjectService putService = new PutProfileObjectService(domains, store, Clock.systemUTC());
         ContactRecordStreamHandler handler = new ContactRecordStreamHandler(new ContactRecordService(
-                putService, store.deadLetters(), Clock.systemUTC(), DOMAIN, "CTR"));
+                putService, store, Clock.systemUTC(), DOMAIN, "CTR"));
         PutProfileObjectHandler put = new PutProfileObjectHandler(putService);
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
 

@@ -1,5 +1,6 @@
 package org.openprofiles.benchmark;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.openprofiles.benchmark.Harness.*;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
@@ -44,7 +45,7 @@ final class Contention {
     static boolean contention(URI dynamoLocal, String table) throws Exception {
         ProductionLikeDynamo proxy = ProductionLikeDynamo.start(dynamoLocal, 0, ProductionLikeDynamo.Rules.defaults().conflictWindowMs(25));
         DynamoDbClient viaProxy = client(proxy.endpoint(), null);
-        ProfileStore store = new ProfileStore(viaProxy, table, Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(viaProxy, table, Clock.systemUTC());
         Domains domains = new LiveDomains(new ConfigStore(viaProxy, table));
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
         java.io.PrintStream console = System.out;

@@ -1,5 +1,6 @@
 package org.openprofiles.benchmark;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.openprofiles.benchmark.Harness.*;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -134,7 +135,7 @@ final class Cost {
     record Handlers(PutProfileObjectHandler put, ReadProfilesHandler read) {
         static Handlers over(DynamoDbClient client, String table) {
             Domains domains = new LiveDomains(new ConfigStore(client, table));
-            ProfileStore store = new ProfileStore(client, table, Clock.systemUTC());
+            ProfileStore store = new DynamoProfileStore(client, table, Clock.systemUTC());
             return new Handlers(new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC())),
                     new ReadProfilesHandler(new ProfileReadService(domains, store)));
         }

@@ -1,5 +1,6 @@
 package org.openprofiles.benchmark;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.openprofiles.benchmark.Harness.*;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
@@ -60,12 +61,12 @@ final class EventLatency {
         String changes = dynamo.createTable(ProfilesTable.createTableWithStreamRequest(TABLE)).tableDescription().latestStreamArn();
         ConfigStore config = new ConfigStore(dynamo, TABLE);
         new DomainAdminService(config, Clock.systemUTC(), ErasureWorker.GRACE).applyFiles(DomainLoader.classpathFiles());
-        ProfileStore store = new ProfileStore(dynamo, TABLE, Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(dynamo, TABLE, Clock.systemUTC());
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(new LiveDomains(config), store, Clock.systemUTC()));
         String streamArn = kinesis.createStream(TABLE, 1);
         new EventStreamService(config, new KinesisDestinations(kinesis.client()), Clock.systemUTC())
                 .create(DOMAIN, "benchmark", Json.write(Map.of("Uri", streamArn)));
-        EventExportHandler exporter = new EventExportHandler(new Exporter(config, store.queries(), new KinesisEventSink(kinesis.client())));
+        EventExportHandler exporter = new EventExportHandler(new Exporter(config, store, new KinesisEventSink(kinesis.client())));
         DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder().endpointOverride(dynamoLocal).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
                 .httpClient(UrlConnectionHttpClient.create()).build();

@@ -1,5 +1,6 @@
 package org.openprofiles.benchmark;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -61,7 +62,7 @@ final class LifecycleMix {
         ProductionLikeDynamo proxy = ProductionLikeDynamo.start(dynamoLocal, 0, ProductionLikeDynamo.Rules.defaults().conflictWindowMs(25));
         DynamoDbClient viaProxy = Harness.client(proxy.endpoint(), null);
         DynamoDbClient bare = Harness.client(dynamoLocal, null);
-        ProfileStore store = new ProfileStore(viaProxy, table, Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(viaProxy, table, Clock.systemUTC());
         Domains domains = new LiveDomains(new ConfigStore(viaProxy, table));
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
         AddProfileKeyHandler addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));

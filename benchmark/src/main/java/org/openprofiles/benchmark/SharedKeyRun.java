@@ -1,5 +1,6 @@
 package org.openprofiles.benchmark;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
@@ -47,7 +48,7 @@ public final class SharedKeyRun {
         String table = ProfilesTable.DEFAULT_TABLE_NAME;
         dynamo.createTable(ProfilesTable.createTableRequest(table));
         Domains domains = Domains.fixed(DomainLoader.loadFromClasspath());
-        ProfileStore store = new ProfileStore(dynamo, table, Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(dynamo, table, Clock.systemUTC());
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
         AddProfileKeyHandler addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));

@@ -18,6 +18,7 @@ import org.openprofiles.store.config.ConfigStore;
 import org.openprofiles.store.config.DataEraser;
 import org.openprofiles.store.table.DynamoDbClients;
 import org.openprofiles.store.ProfileStore;
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import org.openprofiles.store.table.ProfilesTable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -34,7 +35,7 @@ final class Container {
     private static final DynamoDbClient DYNAMO = DynamoDbClients.builder().credentialsProvider(credentials()).build();
     private static final ConfigStore CONFIG = new ConfigStore(DYNAMO, ProfilesTable.tableName());
     private static final Domains DOMAINS = new LiveDomains(CONFIG);
-    private static final ProfileStore STORE = new ProfileStore(DYNAMO, ProfilesTable.tableName(), Clock.systemUTC());
+    private static final ProfileStore STORE = new DynamoProfileStore(DYNAMO, ProfilesTable.tableName(), Clock.systemUTC());
 
     private Container() {}
 
@@ -63,7 +64,7 @@ final class Container {
         if (domain == null || domain.isBlank()) {
             throw new IllegalStateException(ContactRecordStreamHandler.DOMAIN_ENV + " must name the domain that contact records are stored in");
         }
-        return new ContactRecordService(putProfileObjectService(), STORE.deadLetters(), Clock.systemUTC(), domain,
+        return new ContactRecordService(putProfileObjectService(), STORE, Clock.systemUTC(), domain,
                 objectType == null || objectType.isBlank() ? ContactRecordService.DEFAULT_OBJECT_TYPE : objectType);
     }
 
@@ -93,7 +94,7 @@ final class Container {
     }
 
     static Exporter exporter() {
-        return new Exporter(CONFIG, STORE.queries(), new KinesisEventSink(Kinesis.CLIENT));
+        return new Exporter(CONFIG, STORE, new KinesisEventSink(Kinesis.CLIENT));
     }
 
     static ErasureWorker erasureWorker() {

@@ -17,8 +17,8 @@ import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.ProfileSearchResult;
 import org.openprofiles.service.SearchKey;
 import org.openprofiles.service.SearchProfilesRequest;
-import org.openprofiles.store.read.ProfileQueries.ObjectPage;
-import org.openprofiles.store.read.ProfileQueries.StoredObject;
+import org.openprofiles.store.ProfileStore.ObjectPage;
+import org.openprofiles.store.ProfileStore.StoredObject;
 
 /**
  * The read-only function: {@code POST /domains/{DomainName}/profiles/search} (SearchProfiles) and

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.openprofiles.json.Json;
 import org.openprofiles.model.StandardProfile;
-import org.openprofiles.store.lifecycle.ProfileOp;
+import org.openprofiles.store.kernel.OperationRecord;
 import org.openprofiles.store.table.ObjectItem;
 import org.openprofiles.store.table.ProfileItem;
 
@@ -46,15 +46,15 @@ public final class ChangeEvents {
         ProfileItem before = change.oldProfile();
         ProfileItem after = change.newProfile();
         if (after == null) {
-            if (before.op() != null && ProfileOp.parse(before.op()).kind() == ProfileOp.Kind.MERGE) return null;
+            if (before.op() != null && OperationRecord.parse(before.op()).kind() == OperationRecord.Kind.MERGE) return null;
             return event(change, Type.DELETED, PROFILE_TYPE, before.profileId(), null, Map.of("ProfileId", before.profileId()), null);
         }
         if (after.op() != null) return null;
         Map<String, Object> shape = StandardProfile.shape(after.profileId(), after.effectiveFields());
         if (before == null) return event(change, Type.CREATED, PROFILE_TYPE, after.profileId(), null, shape, null);
         if (before.op() != null) {
-            ProfileOp op = ProfileOp.parse(before.op());
-            if (op.kind() == ProfileOp.Kind.MERGE && op.main().equals(after.profileId())) {
+            OperationRecord op = OperationRecord.parse(before.op());
+            if (op.kind() == OperationRecord.Kind.MERGE && op.main().equals(after.profileId())) {
                 return event(change, Type.MERGED, PROFILE_TYPE, after.profileId(), null, shape, op.merged());
             }
         }

@@ -14,7 +14,7 @@ import java.util.Set;
 import org.openprofiles.model.Backoff;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.store.config.ConfigStore;
-import org.openprofiles.store.read.ProfileQueries;
+import org.openprofiles.store.ProfileStore;
 
 /**
  * Writes a batch of changes (one shard of the table's change stream, in stream order) to their domains' event streams.
@@ -56,10 +56,10 @@ public final class Exporter {
     public record Result(String firstUndelivered, int exported, int redacted, int refused, int undelivered, String lastError) {}
 
     private final ConfigStore config;
-    private final ProfileQueries profiles;
+    private final ProfileStore profiles;
     private final EventSink sink;
 
-    public Exporter(ConfigStore config, ProfileQueries profiles, EventSink sink) {
+    public Exporter(ConfigStore config, ProfileStore profiles, EventSink sink) {
         this.config = config;
         this.profiles = profiles;
         this.sink = sink;
@@ -174,7 +174,7 @@ public final class Exporter {
     private Set<String> goneProfiles(Map<String, Set<String>> profileIds, Deadline deadline) {
         Set<String> gone = new HashSet<>();
         profileIds.forEach((domain, ids) -> {
-            Set<String> existing = profiles.profiles(domain, ids, deadline).keySet();
+            Set<String> existing = profiles.profiles(domain, ids, null, deadline).keySet();
             for (String id : ids) if (!existing.contains(id)) gone.add(domain + "/" + id);
         });
         return gone;

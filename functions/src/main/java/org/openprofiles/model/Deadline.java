@@ -14,8 +14,4 @@ public record Deadline(long nanoTime) {
     public Duration remaining() {
         return Duration.ofNanos(nanoTime - System.nanoTime());
     }
-
-    public boolean passed() {
-        return nanoTime - System.nanoTime() <= 0;
-    }
 }

@@ -38,4 +38,8 @@ public final class ServiceException extends RuntimeException {
     public static ServiceException notFound(String message) {
         return new ServiceException(Type.ResourceNotFoundException, message);
     }
+
+    public static ServiceException profileNotFound(String domain, String profileId) {
+        return notFound("Profile '" + profileId + "' does not exist in domain '" + domain + "'");
+    }
 }

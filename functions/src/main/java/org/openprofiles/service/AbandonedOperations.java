@@ -10,7 +10,6 @@ import org.openprofiles.model.Domain;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.store.config.ConfigStore;
 import org.openprofiles.store.ProfileStore;
-import org.openprofiles.store.table.WriteConflictException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -41,8 +40,8 @@ public final class AbandonedOperations {
             if (left.compareTo(MIN_TIME) < 0) break; // the next run goes on
             try {
                 Domain domain = domains.get(name);
-                finished += store.ops().finishAbandoned(name, ProfileLifecycleService.typeNames(domain), Deadline.in(left));
-            } catch (ServiceException | WriteConflictException | SdkException failed) {
+                finished += store.finishAbandoned(name, ProfileLifecycleService.typeNames(domain), Deadline.in(left));
+            } catch (ServiceException | SdkException failed) {
                 // A deleted domain (its erasure takes everything), throttling, no time left: the next run tries again.
                 // Visible to an operator, with names only (never profile data).
                 System.out.println(Json.write(Map.of("level", "WARN", "event", "abandonedOperationsNotFinished", "domain", name,

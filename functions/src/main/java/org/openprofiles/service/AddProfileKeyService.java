@@ -44,9 +44,6 @@ public final class AddProfileKeyService {
             }
             keys.add(new KeyValue(request.keyName(), normalised));
         }
-        Retries.onConflict(deadline, () -> {
-            store.keys().addKeys(domain.name(), request.profileId(), keys, deadline);
-            return null;
-        });
+        store.addKeys(domain.name(), request.profileId(), keys, deadline);
     }
 }

@@ -3,14 +3,14 @@ package org.openprofiles.service;
 import java.time.Clock;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.ServiceException;
-import org.openprofiles.store.ingest.DeadLetters;
+import org.openprofiles.store.ProfileStore;
 
 /**
  * Amazon Connect's contact-record stream in (spec 13): each record is stored as an object of the configured domain's
  * contact-record type through PutProfileObject (the same validation and resolution), once and newest first: a copy is
  * written only over an older one ({@link PutProfileObjectService#putIfNewer}), so a redelivery, a replay or a copy
  * that arrives after a newer one changes nothing. A record that can never be stored is set aside with its content
- * and the reason ({@link DeadLetters}) rather than failing its batch, which would hold its shard forever.
+ * and the reason ({@link ProfileStore#setAside}) rather than failing its batch, which would hold its shard forever.
  */
 public final class ContactRecordService {
     /** The object type Connect's records go to when none is configured: the name AWS documents for the CTR templates. */
@@ -26,13 +26,13 @@ public final class ContactRecordService {
     }
 
     private final PutProfileObjectService puts;
-    private final DeadLetters deadLetters;
+    private final ProfileStore store;
     private final Clock clock;
     private final String domainName;
     private final String objectTypeName;
 
     /** @throws IllegalArgumentException when the domain or type name could never name one (a configuration error) */
-    public ContactRecordService(PutProfileObjectService puts, DeadLetters deadLetters, Clock clock, String domainName,
+    public ContactRecordService(PutProfileObjectService puts, ProfileStore store, Clock clock, String domainName,
                                 String objectTypeName) {
         try {
             this.domainName = DomainNames.check(domainName);
@@ -41,7 +41,7 @@ public final class ContactRecordService {
             throw new IllegalArgumentException("The contact records' destination is misconfigured: " + e.getMessage(), e);
         }
         this.puts = puts;
-        this.deadLetters = deadLetters;
+        this.store = store;
         this.clock = clock;
     }
 
@@ -74,7 +74,7 @@ public final class ContactRecordService {
                 throw e;
             }
         }
-        deadLetters.put(new DeadLetters.DeadLetter(domainName, objectTypeName, recordId, refused.problem().name(),
+        store.setAside(new ProfileStore.DeadLetter(domainName, objectTypeName, recordId, refused.problem().name(),
                 refused.getMessage(), data, clock.instant()), deadline);
         return Outcome.SET_ASIDE;
     }

@@ -24,7 +24,7 @@ import org.openprofiles.store.config.ConfigStore.DomainItem;
 import org.openprofiles.store.config.ConfigStore.Refusal;
 import org.openprofiles.store.config.ConfigStore.RefusedException;
 import org.openprofiles.store.config.ConfigStore.TypeItem;
-import org.openprofiles.store.table.WriteConflictException;
+import org.openprofiles.store.table.DecideAgainException;
 
 /**
  * Runtime administration (spec 12): domains, object types and templates. Object type definitions
@@ -271,7 +271,7 @@ public final class DomainAdminService {
                         }
                     }
                     break;
-                } catch (RefusedException | WriteConflictException e) {
+                } catch (RefusedException | DecideAgainException e) {
                     if (attempt == MAX_ATTEMPTS) throw new IllegalStateException(file.getKey() + ": domain '" + name
                             + "' kept changing while the files were applied", e);
                 }
@@ -318,7 +318,7 @@ public final class DomainAdminService {
         for (int attempt = 1; ; attempt++) {
             try {
                 return write.run();
-            } catch (WriteConflictException e) {
+            } catch (DecideAgainException e) {
                 if (attempt == MAX_ATTEMPTS) throw tooManyChanges();
             }
         }

@@ -14,15 +14,12 @@ import org.openprofiles.model.Domain;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.store.config.ConfigRead;
-import org.openprofiles.store.lifecycle.ProfileOps.PendingOperation;
 import org.openprofiles.store.ProfileStore;
-import org.openprofiles.store.table.WriteConflictException;
-import org.openprofiles.store.read.ProfileQueries.StoredProfile;
+import org.openprofiles.store.ProfileStore.StoredProfile;
 
 /**
  * The profile lifecycle (spec 11): CreateProfile, UpdateProfile, BatchGetProfile, DeleteProfile,
- * DeleteProfileKey, DeleteProfileObject, MergeProfiles. Writes that lose a race read and decide
- * again ({@link Retries}); DeleteProfile and MergeProfiles bound their own retries per step.
+ * DeleteProfileKey, DeleteProfileObject, MergeProfiles, each one call of the store, which runs it to its end.
  */
 public final class ProfileLifecycleService {
     private final Domains domains;
@@ -41,10 +38,7 @@ public final class ProfileLifecycleService {
     public String create(LifecycleRequests.ProfileFields request, Deadline deadline) {
         Domain domain = domains.get(request.domainName());
         String profileId = UUID.randomUUID().toString().replace("-", "");
-        Retries.onConflict(deadline, () -> {
-            store.profiles().create(domain.name(), profileId, request.set(), deadline);
-            return null;
-        });
+        store.createProfile(domain.name(), profileId, request.set(), deadline);
         return profileId;
     }
 
@@ -56,9 +50,8 @@ public final class ProfileLifecycleService {
     private void update(LifecycleRequests.ProfileFields request, ConfiguredDomain configured, int configurations, Deadline deadline) {
         ConfigRead probe = domains.probe(request.domainName());
         try {
-            Retries.onConflict(deadline, () -> finishingPending(configured.domain(), deadline, () ->
-                    store.profiles().update(request.domainName(), request.profileId(), request.set(), request.remove(),
-                            probe, ConfigurationChanges.confirm(domains, configured, probe, configurations), deadline)));
+            store.updateProfile(request.domainName(), request.profileId(), request.set(), request.remove(), probe,
+                    ConfigurationChanges.confirm(domains, configured, probe, configurations), typeNames(configured.domain()), deadline);
         } catch (ConfigurationChanges.Changed changed) {
             update(request, changed.current, configurations + 1, deadline);
         }
@@ -71,7 +64,7 @@ public final class ProfileLifecycleService {
     public BatchGet batchGet(LifecycleRequests.ProfileIds request, Deadline deadline) {
         ConfiguredDomain configured = domains.cached(request.domainName());
         ConfigRead probe = domains.probe(request.domainName());
-        Map<String, StoredProfile> found = store.queries().profiles(request.domainName(), request.profileIds(), probe, deadline);
+        Map<String, StoredProfile> found = store.profiles(request.domainName(), request.profileIds(), probe, deadline);
         if (probe != null) domains.confirm(configured, probe); // a deleted domain is a 404 at once
         List<StoredProfile> profiles = new ArrayList<>();
         List<String> missing = new ArrayList<>();
@@ -82,10 +75,10 @@ public final class ProfileLifecycleService {
         return new BatchGet(profiles, missing);
     }
 
-    /** Recorded, then finished (store.ops()): bounded retries live there, since after the record nothing may answer 4xx. */
+    /** Recorded, then finished by the store: once recorded, nothing may answer 4xx. */
     public void delete(LifecycleRequests.ProfileRef request, Deadline deadline) {
         Domain domain = domains.get(request.domainName());
-        store.ops().delete(domain.name(), request.profileId(), typeNames(domain), deadline);
+        store.deleteProfile(domain.name(), request.profileId(), typeNames(domain), deadline);
     }
 
     /** Values normalised with the cached configuration, confirmed inside the delete's own read (2 calls in all). */
@@ -104,9 +97,8 @@ public final class ProfileLifecycleService {
         }
         ConfigRead probe = domains.probe(request.domainName());
         try {
-            Retries.onConflict(deadline, () -> finishingPending(configured.domain(), deadline, () ->
-                    store.keys().deleteKeys(request.domainName(), request.profileId(), keys, probe,
-                            ConfigurationChanges.confirm(domains, configured, probe, configurations), deadline)));
+            store.deleteKeys(request.domainName(), request.profileId(), keys, probe,
+                    ConfigurationChanges.confirm(domains, configured, probe, configurations), typeNames(configured.domain()), deadline);
         } catch (ConfigurationChanges.Changed changed) {
             deleteKey(request, changed.current, configurations + 1, deadline);
         }
@@ -114,29 +106,14 @@ public final class ProfileLifecycleService {
 
     public void deleteObject(LifecycleRequests.ObjectRef request, Deadline deadline) {
         Domain domain = domains.get(request.domainName());
-        Retries.onConflict(deadline, () -> finishingPending(domain, deadline, () ->
-                store.profiles().deleteObject(domain.name(), request.profileId(), request.objectTypeName(), request.uniqueKey(), deadline)));
+        store.deleteObject(domain.name(), request.profileId(), request.objectTypeName(), request.uniqueKey(), typeNames(domain), deadline);
     }
 
     /** As {@link #delete}. */
     public void merge(LifecycleRequests.Merge request, Deadline deadline) {
         Domain domain = domains.get(request.domainName());
-        store.ops().merge(domain.name(), request.mainProfileId(), request.mergedIds(), request.fieldSources(), typeNames(domain),
+        store.mergeProfiles(domain.name(), request.mainProfileId(), request.mergedIds(), request.fieldSources(), typeNames(domain),
                 deadline);
-    }
-
-    /**
-     * Runs a write that may meet a DeleteProfile or MergeProfiles recorded on its profile: that one is
-     * finished first (whoever started it), then the write decides again (a retry).
-     */
-    private Void finishingPending(Domain domain, Deadline deadline, Runnable write) {
-        try {
-            write.run();
-            return null;
-        } catch (PendingOperation met) {
-            store.ops().help(domain.name(), met.op(), typeNames(domain), deadline);
-            throw new WriteConflictException("finished an operation recorded on the profile; decide again", false);
-        }
     }
 
     /** Every object type a profile of the domain can hold objects of: explicit types and templates used as types. */

@@ -19,9 +19,9 @@ import org.openprofiles.model.Domain;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.model.StandardProfile;
-import org.openprofiles.store.read.ProfileQueries.ObjectPage;
+import org.openprofiles.store.ProfileStore.ObjectPage;
 import org.openprofiles.store.ProfileStore;
-import org.openprofiles.store.read.ProfileQueries.StoredProfile;
+import org.openprofiles.store.ProfileStore.StoredProfile;
 
 /** The read path: SearchProfiles and ListProfileObjects. */
 public final class ProfileReadService {
@@ -70,7 +70,7 @@ public final class ProfileReadService {
             }
         }
         ConfigRead probe = again ? null : domains.probe(domain.name());
-        Map<KeyValue, Supplier<Iterator<String>>> holders = store.queries().holders(domain.name(), wanted, after, probe, deadline);
+        Map<KeyValue, Supplier<Iterator<String>>> holders = store.holders(domain.name(), wanted, after, probe, deadline);
         if (probe != null) {
             ConfiguredDomain current = domains.confirm(configured, probe);
             if (current != configured) return search(request, current, deadline, true);
@@ -112,7 +112,7 @@ public final class ProfileReadService {
         boolean more = page.size() > request.maxResults();
         List<String> ids = new ArrayList<>(page.keySet()).subList(0, Math.min(page.size(), request.maxResults()));
 
-        Map<String, StoredProfile> profiles = store.queries().profiles(domain.name(), ids, deadline);
+        Map<String, StoredProfile> profiles = store.profiles(domain.name(), ids, null, deadline);
         List<ProfileSearchResult.Found> found = new ArrayList<>();
         for (String id : ids) {
             StoredProfile profile = profiles.get(id);
@@ -208,7 +208,7 @@ public final class ProfileReadService {
                 anyOf.add(new KeyValue(request.filter().keyName(), Normaliser.normalise(type, value)));
             }
         }
-        return store.queries().objects(domain.name(), request.profileId(), request.objectTypeName(), anyOf,
+        return store.objects(domain.name(), request.profileId(), request.objectTypeName(), anyOf,
                 request.maxResults(), request.nextToken(), deadline);
     }
 

@@ -22,19 +22,14 @@ import org.openprofiles.resolution.Resolution;
 import org.openprofiles.resolution.Resolver;
 import org.openprofiles.resolution.StandardKeys;
 import org.openprofiles.store.config.ConfigRead;
-import org.openprofiles.store.ingest.ObjectPut;
+import org.openprofiles.store.ObjectPut;
 import org.openprofiles.store.ProfileStore;
-import org.openprofiles.store.lifecycle.ProfileShards;
-import org.openprofiles.store.ingest.ObjectWriter.ProfileClosedException;
-import org.openprofiles.store.ingest.Snapshot;
-import org.openprofiles.store.table.WriteConflictException;
-import java.util.HashMap;
 import java.util.Optional;
 
 /**
  * PutProfileObject: map the object, resolve its profile on a consistent snapshot, and commit the
  * object, profile and keys in one conditional transaction; when a concurrent request changed what
- * the decision read, read and decide again ({@link Retries}).
+ * the decision read, the store reads and has it decided again.
  */
 public final class PutProfileObjectService {
     private final Domains domains;
@@ -109,87 +104,59 @@ public final class PutProfileObjectService {
                 + 86_400L * (type.expirationDays() != null ? type.expirationDays() : domain.defaultExpirationDays());
 
         ConfigRead config = domains.probe(domain.name());
-        // Profiles this request found closed (deleted: null; merged: the main profile), learnt from refused writes.
-        Map<String, Optional<String>> closed = new HashMap<>();
-        return Retries.onConflict(deadline, () -> {
-            Snapshot seen = store.reader().read(domain.name(), toRead, type.name(), uniqueKey, config, deadline);
-            ConfiguredDomain current = config == null ? configured : domains.confirm(configured, config);
-            if (ConfigurationChanges.changed(configured, current, configurations)) {
-                return put(request, current, configurations + 1, sourceUpdatedAt, deadline);
-            }
-            // This copy or a newer one is stored: nothing to do. A newer one committed after this read fails the write's
-            // condition, and the next attempt stops here.
-            if (sourceUpdatedAt != null && seen.object() != null && !seen.object().olderThan(sourceUpdatedAt)) {
-                return new Outcome(uniqueKey, false);
-            }
-            Resolution resolution = Resolver.resolve(type, mapped.keys(), key -> openHolders(seen.holders(key), closed));
-            // An object already on a profile stays there unless resolution finds another profile.
-            String keptProfileId = null;
-            String storedOn = seen.object() == null ? null : seen.object().profileId();
-            if (resolution.outcome() != Resolution.Outcome.ATTACH && storedOn != null) {
-                Set<String> open = openHolders(Set.of(storedOn), closed);
-                if (open.contains(storedOn)) {
-                    keptProfileId = storedOn;
-                    resolution = Resolution.attach(keptProfileId);
-                } else if (!open.isEmpty()) {
-                    resolution = Resolution.attach(open.iterator().next()); // merged away: onto the main profile
-                }
-            }
-            boolean create = resolution.outcome() == Resolution.Outcome.CREATE;
-            String profileId = create ? newProfileId() : resolution.profileId();
-            Map<String, String> profileFields = create ? inferredFields : mapped.profileFields();
-            List<KeyValue> profileKeys = new ArrayList<>();
-            if (profileId != null) {
-                Set<KeyValue> keys = new LinkedHashSet<>(Resolver.keysToStore(mapped.keys(), create));
-                keys.addAll(StandardKeys.of(profileFields));
-                profileKeys.addAll(keys);
-            }
-            ObjectPut put = new ObjectPut(domain.name(), type.name(), uniqueKey, request.objectJson(), objectKeys,
-                    expiresAt, profileId, create, profileFields, profileKeys, keptProfileId, standIns(closed), sourceUpdatedAt);
-            try {
-                store.objects().write(put, seen, deadline);
-            } catch (ProfileClosedException e) {
-                ProfileShards.Closed state = store.closedState(domain.name(), e.profileId(), e.shard(), deadline);
-                if (state == null) throw new WriteConflictException("a value this put relied on was removed; decide again", false);
-                closed.put(e.profileId(), Optional.ofNullable(state.mergedInto()));
-                // A deletion or merge whose function died is finished by the request that meets it.
-                store.ops().finishIfAbandoned(domain.name(), e.profileId(), state.closedAtMillis(),
-                        ProfileLifecycleService.typeNames(domain), deadline);
-                throw new WriteConflictException("the profile was closed; decide again", false);
-            }
-            return new Outcome(uniqueKey, true);
-        });
+        ConfiguredDomain[] changedTo = {null};
+        boolean written = store.putObject(domain.name(), toRead, type.name(), uniqueKey, config, ProfileLifecycleService.typeNames(domain),
+                seen -> {
+                    ConfiguredDomain current = config == null ? configured : domains.confirm(configured, config);
+                    if (ConfigurationChanges.changed(configured, current, configurations)) {
+                        changedTo[0] = current;
+                        return null;
+                    }
+                    return decide(request, domain.name(), type, mapped, uniqueKey, inferredFields, objectKeys, expiresAt, sourceUpdatedAt, seen);
+                }, deadline);
+        if (changedTo[0] != null) return put(request, changedTo[0], configurations + 1, sourceUpdatedAt, deadline);
+        return new Outcome(uniqueKey, written);
     }
 
     /**
-     * The holders resolution may use: a deleted profile is no holder, a merged one stands for its
-     * main profile (followed, in case the main profile was merged again).
+     * Resolution on what the store read: the object's profile, whether it is created, and what the profile gains; null
+     * when this copy or a newer one is stored (a newer one committed after this read fails the write's condition, and
+     * the next decision stops here).
      */
-    static Set<String> openHolders(Set<String> holders, Map<String, Optional<String>> closed) {
-        if (closed.isEmpty()) return holders;
-        Set<String> open = new LinkedHashSet<>();
-        for (String id : holders) {
-            String current = id;
-            for (int hops = 0; current != null && closed.containsKey(current) && hops < 22; hops++) {
-                Optional<String> next = closed.get(current);
-                current = next.isPresent() && !next.get().equals(current) ? next.get() : null;
+    private static ObjectPut decide(PutProfileObjectRequest request, String domainName, ObjectType type, MappedObject mapped,
+                                    String uniqueKey, Map<String, String> inferredFields, List<KeyValue> objectKeys, Long expiresAt,
+                                    Long sourceUpdatedAt, ProfileStore.PutView seen) {
+        ProfileStore.StoredCopy stored = seen.stored();
+        if (sourceUpdatedAt != null && stored != null && !stored.olderThan(sourceUpdatedAt)) return null;
+        Resolution resolution = Resolver.resolve(type, mapped.keys(), seen::holders);
+        // An object already on a profile stays there unless resolution finds another profile.
+        String keptProfileId = null;
+        String storedOn = stored == null ? null : stored.profileId();
+        if (resolution.outcome() != Resolution.Outcome.ATTACH && storedOn != null) {
+            Optional<String> standIn = seen.standIn(storedOn);
+            if (standIn.isPresent() && standIn.get().equals(storedOn)) {
+                keptProfileId = storedOn;
+                resolution = Resolution.attach(keptProfileId);
+            } else if (standIn.isPresent()) {
+                resolution = Resolution.attach(standIn.get()); // merged away: onto the main profile
             }
-            if (current != null) open.add(current);
         }
-        return open;
-    }
-
-    /** Each closed profile and the open profile that stands for it now (a merge's main profile, followed), or empty when deleted. */
-    static Map<String, Optional<String>> standIns(Map<String, Optional<String>> closed) {
-        Map<String, Optional<String>> standIns = new HashMap<>();
-        for (String id : closed.keySet()) standIns.put(id, openHolders(Set.of(id), closed).stream().findFirst());
-        return standIns;
+        boolean create = resolution.outcome() == Resolution.Outcome.CREATE;
+        String profileId = create ? newProfileId() : resolution.profileId();
+        Map<String, String> profileFields = create ? inferredFields : mapped.profileFields();
+        List<KeyValue> profileKeys = new ArrayList<>();
+        if (profileId != null) {
+            Set<KeyValue> keys = new LinkedHashSet<>(Resolver.keysToStore(mapped.keys(), create));
+            keys.addAll(StandardKeys.of(profileFields));
+            profileKeys.addAll(keys);
+        }
+        return new ObjectPut(domainName, type.name(), uniqueKey, request.objectJson(), objectKeys, expiresAt, profileId, create,
+                profileFields, profileKeys, keptProfileId, sourceUpdatedAt);
     }
 
     /** One read of items that do not exist (SnapStart priming): the SDK's read path, warm, nothing written. */
     public void warmUp() {
-        store.reader().read("_priming", List.of(new KeyValue("_priming", "_priming")), "_priming", "_priming",
-                Deadline.in(Duration.ofSeconds(5)));
+        store.holders("_priming", List.of(new KeyValue("_priming", "_priming")), null, null, Deadline.in(Duration.ofSeconds(5)));
     }
 
     /**

@@ -1,89 +1,130 @@
 package org.openprofiles.store;
 
-import java.time.Clock;
-import org.openprofiles.store.ingest.DeadLetters;
-import org.openprofiles.store.ingest.KeyHolders;
-import org.openprofiles.store.ingest.KeyWriter;
-import org.openprofiles.store.ingest.ObjectWriter;
-import org.openprofiles.store.ingest.ResolutionReader;
-import org.openprofiles.store.lifecycle.LifecycleWrites;
-import org.openprofiles.store.lifecycle.ProfileDeletion;
-import org.openprofiles.store.lifecycle.ProfileMerge;
-import org.openprofiles.store.lifecycle.ProfileOps;
-import org.openprofiles.store.lifecycle.ProfileShards;
-import org.openprofiles.store.lifecycle.ProfileWriter;
-import org.openprofiles.store.read.ProfileQueries;
-import org.openprofiles.store.table.DynamoCalls;
-import org.openprofiles.store.table.StoreKeys;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.openprofiles.model.Deadline;
+import org.openprofiles.model.KeyValue;
+import org.openprofiles.store.config.ConfigRead;
 
 /**
- * The profile aggregate in DynamoDB (profiles, the key values they hold, their objects): the one
- * class the services build for profile data. Built once per container, it wires the store's
- * classes, one job each, grouped by folder:
- * <ul>
- *   <li>{@code ingest}: {@link ResolutionReader} reads what a PutProfileObject decides on,
- *     {@link ObjectWriter} commits that decision, {@link KeyWriter} adds and deletes keys,
- *     {@link KeyHolders} is how a profile joins or leaves a key value's holders, {@link DeadLetters} keeps the stream
- *     records that can never be stored;</li>
- *   <li>{@code lifecycle}: {@link ProfileWriter} (CreateProfile, UpdateProfile, DeleteProfileObject),
- *     {@link ProfileOps} (DeleteProfile and MergeProfiles, finished by {@link ProfileDeletion} and
- *     {@link ProfileMerge}), {@link ProfileShards} (where puts and removals meet);</li>
- *   <li>{@code read}: {@link ProfileQueries}, the read path;</li>
- *   <li>{@code table}: the items, key formats ({@link StoreKeys}), DynamoDB's limits and errors
- *     ({@link DynamoCalls});</li>
- *   <li>{@code config}: the configuration ({@link org.openprofiles.store.config.ConfigStore}) and
- *     erasure ({@link org.openprofiles.store.config.DataEraser}), used beside this class.</li>
- * </ul>
+ * The profile store, as the services use it: every operation on profile data in the domain's words. Each runs to its
+ * end inside the store: a write that loses a race reads and decides again, an interrupted DeleteProfile or
+ * MergeProfiles met on the way is finished first, a closed profile is followed to the profile that stands for it. What
+ * comes out is a plain result or a {@link org.openprofiles.model.ServiceException}: not found (404), throttled or out
+ * of time (429, nothing written), or 500 when a write may have been applied and the store could not tell.
+ *
+ * <p>{@code typeNames}: every object type a profile of the domain can hold, which a deletion or merge met on the way
+ * erases or moves. {@code config}: the domain's configuration item to read along with the first read (null: none);
+ * {@code afterRead} runs right after that read, before anything is decided, to confirm the cached configuration.
  */
-public final class ProfileStore {
-    private final ResolutionReader reader;
-    private final ObjectWriter objects;
-    private final KeyWriter keys;
-    private final ProfileQueries queries;
-    private final ProfileShards shards;
-    private final ProfileWriter profiles;
-    private final ProfileOps ops;
-    private final DeadLetters deadLetters;
+public interface ProfileStore {
+    /** A profile as stored: its id and standard fields by path below {@code _profile.}. */
+    record StoredProfile(String profileId, Map<String, String> fields) {}
 
-    public ProfileStore(DynamoDbClient dynamo, String tableName, Clock clock) {
-        this(dynamo, tableName, clock, KeyHolders.DEFAULT_INLINE_LIMIT);
+    /**
+     * A profile object as stored.
+     *
+     * @param profileId the profile it is attached to, or null when it matched none
+     * @param object    the object exactly as it was put
+     */
+    record StoredObject(String objectTypeName, String profileObjectUniqueKey, String profileId, String object) {}
+
+    /** One page of a profile's objects; {@code nextToken} opaque, null on the last page. */
+    record ObjectPage(List<StoredObject> objects, String nextToken) {}
+
+    /** The stored copy of the object a put is for: its profile (null: unattached) and its source's order (or null). */
+    record StoredCopy(String profileId, Long sourceUpdatedAt) {
+        /** Whether a copy of the object last changed at {@code sourceUpdatedAt} is newer than this stored one. */
+        public boolean olderThan(long sourceUpdatedAt) {
+            return this.sourceUpdatedAt == null || this.sourceUpdatedAt < sourceUpdatedAt;
+        }
     }
 
-    /** @param inlineHolderLimit holders a key value lists in its own item before it spills (tests lower it) */
-    public ProfileStore(DynamoDbClient dynamo, String tableName, Clock clock, int inlineHolderLimit) {
-        DynamoCalls calls = new DynamoCalls(dynamo, tableName);
-        KeyHolders holders = new KeyHolders(tableName, inlineHolderLimit);
-        this.reader = new ResolutionReader(calls, clock);
-        this.shards = new ProfileShards(calls, clock);
-        this.objects = new ObjectWriter(calls, holders, shards, clock);
-        this.keys = new KeyWriter(calls, holders, reader, shards);
-        this.queries = new ProfileQueries(calls, clock);
-        LifecycleWrites lifecycle = new LifecycleWrites(calls, holders, reader, shards, clock);
-        this.profiles = new ProfileWriter(lifecycle, clock);
-        this.ops = new ProfileOps(calls, reader, new ProfileDeletion(lifecycle), new ProfileMerge(lifecycle), clock);
-        this.deadLetters = new DeadLetters(calls);
+    /** What a PutProfileObject decides on: one consistent read, closed profiles replaced by those standing for them. */
+    interface PutView {
+        /** The object as stored, or null (none, or past its expiry). */
+        StoredCopy stored();
+
+        /** The open profiles holding a key value (a spilled value: none, as for an ambiguous one). */
+        Set<String> holders(KeyValue key);
+
+        /** The profile itself while open; the main profile it was merged into (followed); empty once deleted. */
+        Optional<String> standIn(String profileId);
     }
 
-    public ResolutionReader reader() { return reader; }
-
-    public ObjectWriter objects() { return objects; }
-
-    public KeyWriter keys() { return keys; }
-
-    public ProfileQueries queries() { return queries; }
-
-    /** CreateProfile, UpdateProfile, DeleteProfileObject. */
-    public ProfileWriter profiles() { return profiles; }
-
-    /** DeleteProfile, MergeProfiles, and finishing them wherever they stopped. */
-    public ProfileOps ops() { return ops; }
-
-    /** Stream records set aside because they can never be stored. */
-    public DeadLetters deadLetters() { return deadLetters; }
-
-    /** What the shard that refused a put says: closed (deleted or merged), or null (open: the put decides again). */
-    public ProfileShards.Closed closedState(String domain, String profileId, int shard, org.openprofiles.model.Deadline deadline) {
-        return shards.closed(domain, profileId, shard, deadline);
+    /** A PutProfileObject's decision on what it read: the write, or null to write nothing. */
+    @FunctionalInterface
+    interface PutDecision {
+        ObjectPut decide(PutView seen);
     }
+
+    /**
+     * A stream record that can never be stored, kept for a user to read and replay.
+     *
+     * @param recordId where the record came from, unique per record: a record delivered again lands on the same item
+     * @param problem  the kind of refusal (a short code, safe to log)
+     * @param reason   the refusal's message, which may quote the record
+     */
+    record DeadLetter(String domainName, String objectTypeName, String recordId, String problem, String reason, byte[] data,
+                      Instant setAsideAt) {}
+
+    /**
+     * PutProfileObject: reads the key values in {@code keys} and the object, has {@code decide} decide, and commits its
+     * decision in one conditional write; again while a concurrent write changes what was read.
+     *
+     * @return whether a write landed (false: the decision was to write nothing)
+     */
+    boolean putObject(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, ConfigRead config,
+                      Collection<String> typeNames, PutDecision decide, Deadline deadline);
+
+    /** AddProfileKey: the profile joins the holders of each value. 404 for an unknown or removed profile. */
+    void addKeys(String domain, String profileId, Set<KeyValue> keys, Deadline deadline);
+
+    /** CreateProfile, with a new id the caller minted. */
+    void createProfile(String domain, String profileId, Map<String, String> fields, Deadline deadline);
+
+    /** UpdateProfile: {@code set} paths set (manual values), {@code remove} paths removed. */
+    void updateProfile(String domain, String profileId, Map<String, String> set, Set<String> remove, ConfigRead config,
+                       Runnable afterRead, Collection<String> typeNames, Deadline deadline);
+
+    /** DeleteProfileKey: the profile stops holding each value. 404 for an unknown profile or a value it does not hold. */
+    void deleteKeys(String domain, String profileId, Set<KeyValue> keys, ConfigRead config, Runnable afterRead,
+                    Collection<String> typeNames, Deadline deadline);
+
+    /** DeleteProfileObject. 404 when the object is not on that profile. */
+    void deleteObject(String domain, String profileId, String objectTypeName, String uniqueKey, Collection<String> typeNames,
+                      Deadline deadline);
+
+    /** DeleteProfile: the profile and everything it holds. */
+    void deleteProfile(String domain, String profileId, Collection<String> typeNames, Deadline deadline);
+
+    /** MergeProfiles. {@code fieldSources}: field path or group → the profile whose value wins, even an absent one. */
+    void mergeProfiles(String domain, String mainId, List<String> mergedIds, Map<String, String> fieldSources,
+                       Collection<String> typeNames, Deadline deadline);
+
+    /** Finishes the domain's DeleteProfile and MergeProfiles whose function died and that no request met; how many. */
+    int finishAbandoned(String domain, Collection<String> typeNames, Deadline deadline);
+
+    /**
+     * For each key value that exists, the ascending ids of its holders after {@code after} (null: from the start), in
+     * one consistent read; a spilled value's holders are read page by page as the caller iterates.
+     */
+    Map<KeyValue, Supplier<Iterator<String>>> holders(String domain, Collection<KeyValue> keys, String after, ConfigRead config,
+                                                      Deadline deadline);
+
+    /** The existing profiles among the given ids (one consistent read per 100). */
+    Map<String, StoredProfile> profiles(String domain, Collection<String> profileIds, ConfigRead config, Deadline deadline);
+
+    /** One page of a profile's objects of one type; with {@code anyOf}, only objects holding one of those key values. */
+    ObjectPage objects(String domain, String profileId, String objectTypeName, Collection<KeyValue> anyOf, int limit,
+                       String nextToken, Deadline deadline);
+
+    /** Keeps a stream record that can never be stored (the same record twice is one). */
+    void setAside(DeadLetter letter, Deadline deadline);
 }

@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -25,7 +26,7 @@ import org.openprofiles.resolution.ProfileObjectUniqueKeys;
 import org.openprofiles.service.ContactRecordService;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
-import org.openprofiles.store.read.ProfileQueries.StoredObject;
+import org.openprofiles.store.ProfileStore.StoredObject;
 import org.openprofiles.testing.ContactRecords;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.ProductionLike;
@@ -70,9 +71,9 @@ class ContactRecordRaceTest {
 
     /** One consumer: a container of its own (its own store and domain cache) on the shared table. */
     ContactRecordStreamHandler consumer() {
-        ProfileStore store = new ProfileStore(ProductionLike.client(), table, Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(ProductionLike.client(), table, Clock.systemUTC());
         PutProfileObjectService puts = new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC());
-        return new ContactRecordStreamHandler(new ContactRecordService(puts, store.deadLetters(), Clock.systemUTC(), DOMAIN,
+        return new ContactRecordStreamHandler(new ContactRecordService(puts, store, Clock.systemUTC(), DOMAIN,
                 ContactRecordService.DEFAULT_OBJECT_TYPE));
     }
 
@@ -170,9 +171,9 @@ class ContactRecordRaceTest {
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
             builder.overrideConfiguration(builder.overrideConfiguration().toBuilder().addExecutionInterceptor(holdFirstWrite).build());
             try (DynamoDbClient client = builder.build()) {
-                ProfileStore store = new ProfileStore(client, table, Clock.systemUTC());
+                ProfileStore store = new DynamoProfileStore(client, table, Clock.systemUTC());
                 ContactRecordStreamHandler slow = new ContactRecordStreamHandler(new ContactRecordService(
-                        new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()), store.deadLetters(), Clock.systemUTC(),
+                        new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()), store, Clock.systemUTC(),
                         DOMAIN, ContactRecordService.DEFAULT_OBJECT_TYPE));
                 Future<StreamsEventResponse> late = THREADS.submit(() ->
                         slow.handleRequest(ContactRecords.batch(ContactRecords.bytes(older)), TestContext.remaining(10_000)));

@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,7 +29,7 @@ import org.openprofiles.service.ContactRecordService;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
-import org.openprofiles.store.read.ProfileQueries.StoredObject;
+import org.openprofiles.store.ProfileStore.StoredObject;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
 import org.openprofiles.testing.ContactRecords;
@@ -67,7 +68,7 @@ class ContactRecordStreamHandlerTest {
             }
         };
         table = LocalDynamo.newTable();
-        store = new ProfileStore(LocalDynamo.client(List.of(counter)), table, Clock.systemUTC());
+        store = new DynamoProfileStore(LocalDynamo.client(List.of(counter)), table, Clock.systemUTC());
         stored = new StoredData(LocalDynamo.client(), table);
         domains = domains();
     }
@@ -85,7 +86,7 @@ class ContactRecordStreamHandlerTest {
 
     ContactRecordStreamHandler handler(String domain, String objectType) {
         PutProfileObjectService puts = new PutProfileObjectService(domains, store, Clock.systemUTC());
-        return new ContactRecordStreamHandler(new ContactRecordService(puts, store.deadLetters(), Clock.systemUTC(), domain, objectType));
+        return new ContactRecordStreamHandler(new ContactRecordService(puts, store, Clock.systemUTC(), domain, objectType));
     }
 
     ContactRecordStreamHandler handler() {

@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,7 +51,7 @@ class ContentionTest {
     void setUp() {
         proxy = ProductionLike.proxy(ProductionLikeDynamo.Rules.defaults().conflictWindowMs(25));
         table = LocalDynamo.newTable();
-        ProfileStore store = new ProfileStore(ProductionLike.client(), table, Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(ProductionLike.client(), table, Clock.systemUTC());
         put = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()));
         addKey = new AddProfileKeyHandler(new AddProfileKeyService(TestDomains.all(), store));
         stored = new StoredData(LocalDynamo.client(), table);

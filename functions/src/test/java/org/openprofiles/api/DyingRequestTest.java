@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -73,7 +74,7 @@ class DyingRequestTest {
         final Map<String, String> uniqueKeys = new java.util.HashMap<>();
 
         World() {
-            store = new ProfileStore(ProductionLike.client(), table, clock);
+            store = new DynamoProfileStore(ProductionLike.client(), table, clock);
             put = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, clock));
             read = new ReadProfilesHandler(new ProfileReadService(TestDomains.all(), store));
             lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(TestDomains.all(), store));
@@ -169,7 +170,7 @@ class DyingRequestTest {
             world.clock.advance(Duration.ofSeconds(20));
             world.putCtr("next", PHONE_B);
             // And the worker's scheduled sweep of the domain (for what no request meets: a profile whose values are gone).
-            world.store.ops().finishAbandoned(DOMAIN, ProfileLifecycleService.typeNames(TestDomains.all().get(DOMAIN)),
+            world.store.finishAbandoned(DOMAIN, ProfileLifecycleService.typeNames(TestDomains.all().get(DOMAIN)),
                     org.openprofiles.model.Deadline.in(Duration.ofSeconds(15)));
             if (check(op, world, "died after call " + k + " of " + calls)) done++;
             TableContents.checked(LocalDynamo.client(), world.table);

@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,7 +44,7 @@ class ErasureTest {
         DynamoDbClient client = ProductionLike.client();
         ConfigStore config = new ConfigStore(client, table);
         return new ErasureWorker(config, new DataEraser(client, table),
-                new AbandonedOperations(config, new LiveDomains(config), new ProfileStore(client, table, clock), clock), clock, pageSize);
+                new AbandonedOperations(config, new LiveDomains(config), new DynamoProfileStore(client, table, clock), clock), clock, pageSize);
     }
 
     static void assertStatus(int expected, APIGatewayProxyResponseEvent response) {

@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -33,8 +34,7 @@ import org.openprofiles.service.ProfileLifecycleService;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.config.ConfigStore;
-import org.openprofiles.store.ingest.ObjectPut;
-import org.openprofiles.store.ingest.Snapshot;
+import org.openprofiles.store.ObjectPut;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
@@ -68,7 +68,7 @@ class EventsReplayTest {
      * and the profiles the lifecycle events remove) and returns each route's handler over it.
      */
     static Map<String, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> seededRoutes(String table) {
-        ProfileStore store = new ProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
         Domains domains = TestDomains.all();
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
         Map<String, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> routes = new HashMap<>(Map.of(
@@ -95,18 +95,20 @@ class EventsReplayTest {
         for (List<String> route : AdminHandler.ROUTES) routes.put(route.get(0) + " " + route.get(1), adminHandler);
         // A profile with a known id, holding a contact record from +1 206-555-0100.
         KeyValue phone = new KeyValue("_phone", "+12065550100");
-        store.objects().write(new ObjectPut("ExampleDomainName", "CTR", "seeded-record", "{\"contactId\":\"seeded\"}",
+        ObjectPut seeded = new ObjectPut("ExampleDomainName", "CTR", "seeded-record", "{\"contactId\":\"seeded\"}",
                 List.of(phone), null, SEEDED_PROFILE, true, Map.of("PhoneNumber", "+1 206-555-0100"),
-                List.of(phone, new KeyValue("_ctrContactId", "seeded")), null, Map.of(), null), new Snapshot(Map.of(), null),
+                List.of(phone, new KeyValue("_ctrContactId", "seeded")), null, null);
+        store.putObject("ExampleDomainName", List.of(), "CTR", "seeded-record", null, List.of("CTR"), seen -> seeded,
                 Deadline.in(Duration.ofSeconds(5)));
         // What the lifecycle events act on: a second record and a loyalty key on the seeded profile, two more profiles.
         KeyValue contact = new KeyValue("_ctrContactId", "events-delete");
-        store.objects().write(new ObjectPut("ExampleDomainName", "CTR", "events-record-to-delete", "{\"contactId\":\"events-delete\"}",
-                List.of(contact), null, SEEDED_PROFILE, false, Map.of(), List.of(contact), null, Map.of(), null), new Snapshot(Map.of(), null),
+        ObjectPut second = new ObjectPut("ExampleDomainName", "CTR", "events-record-to-delete", "{\"contactId\":\"events-delete\"}",
+                List.of(contact), null, SEEDED_PROFILE, false, Map.of(), List.of(contact), null, null);
+        store.putObject("ExampleDomainName", List.of(), "CTR", "events-record-to-delete", null, List.of("CTR"), seen -> second,
                 Deadline.in(Duration.ofSeconds(5)));
-        store.keys().addKeys("ExampleDomainName", SEEDED_PROFILE, List.of(new KeyValue("loyalty", "L-100")), Deadline.in(Duration.ofSeconds(5)));
-        store.profiles().create("ExampleDomainName", PROFILE_TO_DELETE, Map.of("FirstName", "Erase"), Deadline.in(Duration.ofSeconds(5)));
-        store.profiles().create("ExampleDomainName", PROFILE_TO_MERGE, Map.of("FirstName", "Merge", "LastName", "Me"),
+        store.addKeys("ExampleDomainName", SEEDED_PROFILE, Set.of(new KeyValue("loyalty", "L-100")), Deadline.in(Duration.ofSeconds(5)));
+        store.createProfile("ExampleDomainName", PROFILE_TO_DELETE, Map.of("FirstName", "Erase"), Deadline.in(Duration.ofSeconds(5)));
+        store.createProfile("ExampleDomainName", PROFILE_TO_MERGE, Map.of("FirstName", "Merge", "LastName", "Me"),
                 Deadline.in(Duration.ofSeconds(5)));
         return routes;
     }

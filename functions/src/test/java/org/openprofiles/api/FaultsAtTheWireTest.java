@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +45,7 @@ class FaultsAtTheWireTest {
     void setUp() {
         proxy = ProductionLike.proxy(ProductionLikeDynamo.Rules.defaults());
         table = LocalDynamo.newTable();
-        ProfileStore store = new ProfileStore(ProductionLike.client(), table, Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(ProductionLike.client(), table, Clock.systemUTC());
         put = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()));
         addKey = new AddProfileKeyHandler(new AddProfileKeyService(TestDomains.all(), store));
         stored = new StoredData(LocalDynamo.client(), table);
@@ -165,7 +166,7 @@ class FaultsAtTheWireTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        ProfileStore unreachable = new ProfileStore(ProductionLike.clientFor(URI.create("http://127.0.0.1:" + closedPort)), table,
+        ProfileStore unreachable = new DynamoProfileStore(ProductionLike.clientFor(URI.create("http://127.0.0.1:" + closedPort)), table,
                 Clock.systemUTC());
         PutProfileObjectHandler handler = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), unreachable,
                 Clock.systemUTC()));

@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +46,7 @@ class HostileInputTest {
     @Test
     void hostileRequestsGet4xxAndWriteNothing() {
         String table = LocalDynamo.newTable();
-        ProfileStore store = new ProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
         StoredData stored = new StoredData(LocalDynamo.client(), table);
         Domains domains = TestDomains.all();
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));

@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +46,7 @@ class IndexLagTest {
     void setUp() {
         proxy = ProductionLike.proxy(ProductionLikeDynamo.Rules.defaults().conflictWindowMs(25).indexLagMs(60_000));
         table = LocalDynamo.newTable();
-        ProfileStore store = new ProfileStore(ProductionLike.client(), table, Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(ProductionLike.client(), table, Clock.systemUTC());
         put = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()));
         lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(TestDomains.all(), store));
         read = new ReadProfilesHandler(new ProfileReadService(TestDomains.all(), store));

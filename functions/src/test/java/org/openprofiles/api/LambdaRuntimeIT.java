@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -181,8 +182,8 @@ class LambdaRuntimeIT {
         String streamArn = TestKinesis.newStream(1);
         new EventStreamService(config, TestKinesis.destinations(), Clock.systemUTC()).create("ExampleDomainName", "crm", Json.write(Map.of("Uri", streamArn)));
         String profileId = "6a1f0c2e9b8d4f7a8c3e5d2b1a0f9e8d"; // the profile of the sample batch: it exists, so its events are whole
-        new ProfileStore(LocalDynamo.client(), exportTable, Clock.systemUTC()).profiles()
-                .create("ExampleDomainName", profileId, Map.of("PhoneNumber", "+12065550100"), Deadline.in(Duration.ofSeconds(5)));
+        new DynamoProfileStore(LocalDynamo.client(), exportTable, Clock.systemUTC())
+                .createProfile("ExampleDomainName", profileId, Map.of("PhoneNumber", "+12065550100"), Deadline.in(Duration.ofSeconds(5)));
         try (RuntimeApi api = new RuntimeApi()) {
             start(EventExportHandler.class.getName(), api, false, Map.of(ProfilesTable.TABLE_NAME_ENV, exportTable,
                     "AWS_ENDPOINT_URL_KINESIS", TestKinesis.get().endpoint().toString(),

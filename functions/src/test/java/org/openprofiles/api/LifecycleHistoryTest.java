@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.amazonaws.services.lambda.runtime.Context;
@@ -267,7 +268,7 @@ class LifecycleHistoryTest {
         History(long seed, Faults faults) {
             this.seed = seed;
             this.faults = faults;
-            ProfileStore store = new ProfileStore(ProductionLike.client(), table, Clock.systemUTC());
+            ProfileStore store = new DynamoProfileStore(ProductionLike.client(), table, Clock.systemUTC());
             // The configuration lives in the table, as deployed: administration races the profile calls too.
             new DomainAdminService(new ConfigStore(LocalDynamo.client(), table), Clock.systemUTC(), ErasureWorker.GRACE)
                     .applyFiles(DomainLoader.classpathFiles());

@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,7 +38,7 @@ class MetricsTest {
     @Test
     void eachRequestLineIsAnEmbeddedMetricRecordOfItsStatus() {
         ProductionLike.proxy(ProductionLikeDynamo.Rules.defaults()); // no fault: the functions' own client configuration
-        ProfileStore store = new ProfileStore(ProductionLike.client(), LocalDynamo.newTable(), Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(ProductionLike.client(), LocalDynamo.newTable(), Clock.systemUTC());
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()));
         AddProfileKeyHandler addKey = new AddProfileKeyHandler(new AddProfileKeyService(TestDomains.all(), store));
         List<Map<String, Object>> lines = captured(() -> {
@@ -62,7 +63,7 @@ class MetricsTest {
     void conflictsAndRetriesCountedPerRequestAddUpToWhatDynamoDbSaw() throws Exception {
         ProductionLikeDynamo proxy = ProductionLike.proxy(ProductionLikeDynamo.Rules.defaults().conflictWindowMs(25)
                 .throttleEvery("BatchGetItem", 5));
-        ProfileStore store = new ProfileStore(ProductionLike.client(), LocalDynamo.newTable(), Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(ProductionLike.client(), LocalDynamo.newTable(), Clock.systemUTC());
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()));
         put.handleRequest(Events.putProfileObject("ExampleDomainName", "CTR", ContentionTest.ctr("seed", "+1 206 555 0101")), null);
         proxy.resetStats();

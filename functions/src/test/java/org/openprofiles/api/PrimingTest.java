@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,7 +36,7 @@ class PrimingTest {
             }
         };
         String table = LocalDynamo.newTable();
-        ProfileStore store = new ProfileStore(LocalDynamo.client(List.of(counter)), table, Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(LocalDynamo.client(List.of(counter)), table, Clock.systemUTC());
         Domains domains = TestDomains.all();
 
         PrintStream original = System.out;

@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -42,7 +43,7 @@ class ProfileKeyStoryTest {
     @BeforeAll
     static void setUp() {
         String table = LocalDynamo.newTable();
-        store = new ProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
+        store = new DynamoProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
         stored = new StoredData(LocalDynamo.client(), table);
         Domains domains = TestDomains.all();
         put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));

@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,7 +41,7 @@ class ProfileLifecycleTest {
     @BeforeAll
     static void setUp() {
         table = LocalDynamo.newTable();
-        ProfileStore store = new ProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
         stored = new StoredData(LocalDynamo.client(), table);
         Domains domains = TestDomains.all();
         put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));

@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +48,7 @@ class PutDuringMergeTest {
     @SuppressWarnings("unchecked")
     void aNumberTheMergedProfileHeldNamesTheMainProfileWhenARacingPutRewritesItFirst() throws Exception {
         String table = LocalDynamo.newTable();
-        ProfileStore plainStore = new ProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
+        ProfileStore plainStore = new DynamoProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
         PutProfileObjectHandler plainPut = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), plainStore, Clock.systemUTC()));
         ProfileLifecycleHandler plainLifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(TestDomains.all(), plainStore));
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(TestDomains.all(), plainStore));
@@ -74,7 +75,7 @@ class PutDuringMergeTest {
                 }
             }
         };
-        ProfileStore mergeStore = new ProfileStore(LocalDynamo.client(List.of(pauseAtTheNumber)), table, Clock.systemUTC());
+        ProfileStore mergeStore = new DynamoProfileStore(LocalDynamo.client(List.of(pauseAtTheNumber)), table, Clock.systemUTC());
         ProfileLifecycleHandler mergeLifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(TestDomains.all(), mergeStore));
         CompletableFuture<APIGatewayProxyResponseEvent> merge = CompletableFuture.supplyAsync(() -> mergeLifecycle.handleRequest(
                 call("POST", ProfileLifecycleHandler.MERGE_RESOURCE, Map.of("MainProfileId", main, "ProfileIdsToBeMerged", List.of(a))),
@@ -92,7 +93,7 @@ class PutDuringMergeTest {
                 }
             }
         };
-        ProfileStore putStore = new ProfileStore(LocalDynamo.client(List.of(cTakesTheNumber)), table, Clock.systemUTC());
+        ProfileStore putStore = new DynamoProfileStore(LocalDynamo.client(List.of(cTakesTheNumber)), table, Clock.systemUTC());
         PutProfileObjectHandler racingPut = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), putStore, Clock.systemUTC()));
         ok(racingPut.handleRequest(putCtr("r-1"), TestContext.remaining(15_000)));
         putDone.countDown();

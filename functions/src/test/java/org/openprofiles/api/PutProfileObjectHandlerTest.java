@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,8 +23,8 @@ import org.openprofiles.model.KeyValue;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.testing.StoredData;
-import org.openprofiles.store.read.ProfileQueries.StoredObject;
-import org.openprofiles.store.read.ProfileQueries.StoredProfile;
+import org.openprofiles.store.ProfileStore.StoredObject;
+import org.openprofiles.store.ProfileStore.StoredProfile;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.TestDomains;
@@ -43,7 +44,7 @@ class PutProfileObjectHandlerTest {
     @BeforeAll
     static void setUp() {
         String table = LocalDynamo.newTable();
-        store = new ProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
+        store = new DynamoProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
         stored = new StoredData(LocalDynamo.client(), table);
         handler = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()));
     }

@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +33,7 @@ import org.openprofiles.testing.TestDomains;
 class RequestLogTest {
     @Test
     void logsCarryRequestFactsButNoCustomerData() throws Exception {
-        ProfileStore store = new ProfileStore(LocalDynamo.client(), LocalDynamo.newTable(), Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(LocalDynamo.client(), LocalDynamo.newTable(), Clock.systemUTC());
         Domains domains = TestDomains.all();
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
         AddProfileKeyHandler addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
@@ -98,7 +99,7 @@ class RequestLogTest {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         try {
-            ProfileStore store = new ProfileStore(ProductionLike.clientFor(URI.create("http://127.0.0.1:" + quoting.getAddress().getPort())),
+            ProfileStore store = new DynamoProfileStore(ProductionLike.clientFor(URI.create("http://127.0.0.1:" + quoting.getAddress().getPort())),
                     "any", Clock.systemUTC());
             Domains domains = TestDomains.all();
             PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));

@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -49,7 +50,7 @@ class SharedKeyValueTest {
     @BeforeAll
     static void setUp() {
         table = LocalDynamo.newTable();
-        ProfileStore store = new ProfileStore(LocalDynamo.client(), table, Clock.systemUTC(), 3);
+        ProfileStore store = new DynamoProfileStore(LocalDynamo.client(), table, Clock.systemUTC(), 3);
         Domains domains = TestDomains.all();
         put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
         addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));

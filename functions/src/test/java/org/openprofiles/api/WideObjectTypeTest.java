@@ -1,5 +1,6 @@
 package org.openprofiles.api;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Clock;
@@ -13,7 +14,7 @@ import org.openprofiles.model.KeyValue;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
-import org.openprofiles.store.read.ProfileQueries.StoredProfile;
+import org.openprofiles.store.ProfileStore.StoredProfile;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.StoredData;
@@ -52,7 +53,7 @@ class WideObjectTypeTest {
     @Test
     void twoHundredFiftyFieldsIngestAndUpdate() {
         String table = LocalDynamo.newTable();
-        ProfileStore store = new ProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
         PutProfileObjectHandler handler = new PutProfileObjectHandler(
                 new PutProfileObjectService(Domains.fixed(Map.of("WideDomain", wideDomain())), store, Clock.systemUTC()));
         StoredData stored = new StoredData(LocalDynamo.client(), table);

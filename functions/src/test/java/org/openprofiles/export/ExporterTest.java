@@ -46,7 +46,7 @@ class ExporterTest {
     /** Three object changes for each of {@code profiles} existing profiles, interleaved as a shard's batch would be. */
     List<Change> changes(String domain, int profiles) {
         for (int p = 0; p < profiles; p++) {
-            node.store.profiles().create(domain, id(p), Map.of("FirstName", "P" + p), Deadline.in(Duration.ofSeconds(5)));
+            node.store.createProfile(domain, id(p), Map.of("FirstName", "P" + p), Deadline.in(Duration.ofSeconds(5)));
         }
         List<Change> changes = new ArrayList<>();
         for (int step = 0; step < 3; step++) {
@@ -82,7 +82,7 @@ class ExporterTest {
         String stream = streamFor(DOMAIN);
         List<Change> changes = changes(DOMAIN, 5);
         try (ThrottlingKinesis proxy = new ThrottlingKinesis(TestKinesis.get().endpoint(), 3, 3, 1)) {
-            Exporter exporter = new Exporter(node.config, node.store.queries(), new KinesisEventSink(through(proxy)));
+            Exporter exporter = new Exporter(node.config, node.store, new KinesisEventSink(through(proxy)));
             Exporter.Result result = exporter.export(changes, Deadline.in(Duration.ofSeconds(30)));
             assertNull(result.firstUndelivered(), result.toString());
             assertEquals(15, result.exported());
@@ -105,7 +105,7 @@ class ExporterTest {
         String stream = streamFor("Refused");
         List<Change> changes = changes("Refused", 2);
         try (ThrottlingKinesis proxy = new ThrottlingKinesis(TestKinesis.get().endpoint(), 1, Integer.MAX_VALUE, 0)) {
-            Exporter exporter = new Exporter(node.config, node.store.queries(), new KinesisEventSink(through(proxy)));
+            Exporter exporter = new Exporter(node.config, node.store, new KinesisEventSink(through(proxy)));
             long started = System.nanoTime();
             Exporter.Result result = exporter.export(changes, Deadline.in(Duration.ofSeconds(20)));
             assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos(), "bounded attempts, not the whole deadline");

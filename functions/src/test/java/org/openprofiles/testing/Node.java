@@ -1,5 +1,6 @@
 package org.openprofiles.testing;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import org.openprofiles.api.ProfileLifecycleHandler;
 import org.openprofiles.service.ProfileLifecycleService;
 
@@ -65,7 +66,7 @@ public final class Node {
         client = LocalDynamo.client(List.of(recorder));
         config = new ConfigStore(client, table);
         domains = new LiveDomains(config);
-        store = new ProfileStore(client, table, clock);
+        store = new DynamoProfileStore(client, table, clock);
         put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, clock));
         addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
         read = new ReadProfilesHandler(new ProfileReadService(domains, store));

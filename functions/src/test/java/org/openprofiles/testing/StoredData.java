@@ -8,8 +8,8 @@ import java.util.Set;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
-import org.openprofiles.store.read.ProfileQueries.StoredObject;
-import org.openprofiles.store.read.ProfileQueries.StoredProfile;
+import org.openprofiles.store.ProfileStore.StoredObject;
+import org.openprofiles.store.ProfileStore.StoredProfile;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 

@@ -92,13 +92,13 @@ public final class ApiStack extends Stack {
         // Every function reads the domain's configuration item with BatchGetItem (folded into its own read where it has one).
         // PutProfileObject: UpdateItem (in its transaction) sets profile fields and records the object on one of the
         // profile's shards; a shard that refused a write is read with BatchGetItem too. A put that meets the closed shards
-        // of a DeleteProfile or MergeProfiles whose function died finishes it (ProfileOps.finishIfAbandoned), hence the
+        // of a DeleteProfile or MergeProfiles whose function died finishes it (RecordedOperations.finishIfAbandoned), hence the
         // lifecycle's DeleteItem, BatchWriteItem and Query: it only ever finishes an operation a lifecycle call recorded.
         Alias put = function("PutProfileObject", PutProfileObjectHandler.class, code, table,
                 statement(List.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem",
                         "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"), tableArn),
                 statement(List.of("dynamodb:Query"), indexArn));
-        // AddProfileKey: PutItem for a full value's spill and a spilled value's holder items (KeyHolders.spill/add).
+        // AddProfileKey: PutItem for a full value's spill and a spilled value's holder items (KeyValueHolders.spill/add).
         Alias addKey = function("AddProfileKey", AddProfileKeyHandler.class, code, table,
                 statement(List.of("dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem"), tableArn));
         // Read-only: SearchProfiles, ListProfileObjects, BatchGetProfile.

@@ -1,5 +1,6 @@
 package org.openprofiles.local;
 
+import org.openprofiles.store.dynamo.DynamoProfileStore;
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
@@ -158,7 +159,7 @@ public final class LocalApi implements AutoCloseable {
         DomainAdminService admin = new DomainAdminService(configuration, Clock.systemUTC(), erasureGrace);
         admin.applyFiles(DomainLoader.classpathFiles());
         Domains domains = new LiveDomains(configuration);
-        ProfileStore store = new ProfileStore(dynamo, tableName, Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(dynamo, tableName, Clock.systemUTC());
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
         AdminHandler adminHandler = new AdminHandler(admin,
                 new EventStreamService(configuration, new KinesisDestinations(backends.kinesis()), Clock.systemUTC()));
@@ -191,7 +192,7 @@ public final class LocalApi implements AutoCloseable {
                 erasureInterval.toMillis(), TimeUnit.MILLISECONDS);
 
         // The event streams' exporter, as Lambda runs it over the table's change stream.
-        EventExportHandler export = new EventExportHandler(new Exporter(configuration, store.queries(), new KinesisEventSink(backends.kinesis())));
+        EventExportHandler export = new EventExportHandler(new Exporter(configuration, store, new KinesisEventSink(backends.kinesis())));
         DynamoDbStreamEventSource exporter = DynamoDbStreamEventSource.start(backends.streams(), streamArn, "EventExporter", export, EVENT_EXPORT_MAPPING);
 
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
@@ -228,7 +229,7 @@ public final class LocalApi implements AutoCloseable {
      * the API.
      */
     public KinesisEventSource readContactRecords(KinesisClient kinesis, String streamArn, String domainName, String objectTypeName) {
-        ContactRecordStreamHandler consumer = new ContactRecordStreamHandler(new ContactRecordService(putProfileObject, store.deadLetters(),
+        ContactRecordStreamHandler consumer = new ContactRecordStreamHandler(new ContactRecordService(putProfileObject, store,
                 Clock.systemUTC(), domainName, objectTypeName == null ? ContactRecordService.DEFAULT_OBJECT_TYPE : objectTypeName));
         KinesisEventSource source = KinesisEventSource.start(kinesis, streamArn, "ContactRecordConsumer", consumer, CONTACT_RECORD_MAPPING);
         eventSources.add(source);

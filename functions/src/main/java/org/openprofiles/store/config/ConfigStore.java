@@ -15,7 +15,7 @@ import org.openprofiles.model.Deadline;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.DynamoDbClients;
 import org.openprofiles.store.table.ProfilesTable;
-import org.openprofiles.store.table.WriteConflictException;
+import org.openprofiles.store.table.DecideAgainException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -492,7 +492,7 @@ public final class ConfigStore {
         for (CancellationReason reason : e.cancellationReasons()) {
             String code = reason.code();
             if ("ThrottlingError".equals(code) || "ProvisionedThroughputExceeded".equals(code)) return DynamoCalls.throttled(e);
-            if ("TransactionConflict".equals(code)) return new WriteConflictException("a concurrent configuration change came first", false);
+            if ("TransactionConflict".equals(code)) return new DecideAgainException("a concurrent configuration change came first", false);
         }
         return e;
     }

@@ -1,5 +1,7 @@
 package org.openprofiles.store.ingest;
 
+import org.openprofiles.store.ProfileStore.DeadLetter;
+
 import static org.openprofiles.store.table.DynamoCalls.n;
 import static org.openprofiles.store.table.DynamoCalls.s;
 
@@ -29,15 +31,6 @@ public final class DeadLetters {
     public static final int MAX_STORED_BYTES = 300_000;
     /** How long a dead letter is kept for a user to read and replay. */
     public static final Duration KEPT = Duration.ofDays(14);
-
-    /**
-     * @param recordId where the record came from, unique per record (stream, shard, sequence number): a record
-     *                 delivered again lands on the same item
-     * @param problem  the kind of refusal (a short code, safe to log)
-     * @param reason   the refusal's message, which may quote the record
-     */
-    public record DeadLetter(String domainName, String objectTypeName, String recordId, String problem, String reason,
-                             byte[] data, Instant setAsideAt) {}
 
     private final DynamoCalls calls;
 

@@ -1,6 +1,6 @@
 package org.openprofiles.store.ingest;
 
-import static org.openprofiles.store.table.DynamoCalls.key;
+import static org.openprofiles.store.table.DynamoCalls.itemKey;
 import static org.openprofiles.store.table.DynamoCalls.n;
 import static org.openprofiles.store.table.DynamoCalls.s;
 
@@ -10,16 +10,21 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
-import org.openprofiles.store.lifecycle.ProfileShards;
+import org.openprofiles.store.ObjectPut;
+import org.openprofiles.store.kernel.ProfileShards;
+import org.openprofiles.store.kernel.ConsistentReads;
+import org.openprofiles.store.kernel.KeyValueHolders;
+import org.openprofiles.store.kernel.Snapshot;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.ObjectItem;
 import org.openprofiles.store.table.ProfileItem;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
-import org.openprofiles.store.table.WriteConflictException;
+import org.openprofiles.store.table.DecideAgainException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -58,11 +63,11 @@ public final class ObjectWriter {
     }
 
     private final DynamoCalls calls;
-    private final KeyHolders holders;
+    private final KeyValueHolders holders;
     private final ProfileShards shards;
     private final Clock clock;
 
-    public ObjectWriter(DynamoCalls calls, KeyHolders holders, ProfileShards shards, Clock clock) {
+    public ObjectWriter(DynamoCalls calls, KeyValueHolders holders, ProfileShards shards, Clock clock) {
         this.calls = calls;
         this.holders = holders;
         this.shards = shards;
@@ -70,13 +75,13 @@ public final class ObjectWriter {
     }
 
     /**
-     * @throws WriteConflictException when something the decision rests on changed, an item was held, or DynamoDB throttled
+     * @throws DecideAgainException when something the decision rests on changed, an item was held, or DynamoDB throttled
      * @throws ProfileClosedException when a shard of the profile it attaches to (or moves the object from) refused it:
      *                                 the profile is closed, or a value the put relied on was removed
      */
-    public void write(ObjectPut put, Snapshot seen, Deadline deadline) {
+    public void write(ObjectPut put, Snapshot seen, Map<String, Optional<String>> closedHolders, Deadline deadline) {
         if (put.profileId() != null && holders.spillFirst(calls, put.domainName(), put.profileKeys(), seen, put.profileId(), deadline)) {
-            throw new WriteConflictException("a key value was spilled; read again", false);
+            throw new DecideAgainException("a key value was spilled; read again", false);
         }
         long now = clock.instant().getEpochSecond();
         List<TransactWriteItem> actions = new ArrayList<>();
@@ -99,7 +104,7 @@ public final class ObjectWriter {
                 adds.add(profileUpdate(put, now));
             }
             for (KeyValue key : new LinkedHashSet<>(put.profileKeys())) {
-                adds.addAll(holders.add(put.domainName(), key, seen.keys().get(key), put.profileId(), put.closedHolders()));
+                adds.addAll(holders.add(put.domainName(), key, seen.keys().get(key), put.profileId(), closedHolders));
             }
             boolean alreadyOnProfile = seen.object() != null && put.profileId().equals(seen.object().profileId());
             // The object joins the profile's membership, or brings it key values it did not record yet.
@@ -126,7 +131,7 @@ public final class ObjectWriter {
         shards.transact(actions, refusedBy.keySet(), deadline, reasons -> {
             for (Map.Entry<Integer, String> refused : refusedBy.entrySet()) {
                 int at = refused.getKey();
-                if (KeyWriter.failed(reasons, at)) return new ProfileClosedException(refused.getValue(), ProfileShards.shardOf(actions.get(at)));
+                if (DynamoCalls.conditionFailed(reasons, at)) return new ProfileClosedException(refused.getValue(), ProfileShards.shardOf(actions.get(at)));
             }
             return null;
         });
@@ -147,9 +152,9 @@ public final class ObjectWriter {
 
     private TransactWriteItem retainKeys(String domain, String profileId, Set<KeyValue> keys) {
         List<String> ks = new ArrayList<>();
-        for (KeyValue key : keys) ks.add(StoreKeys.objectKey(key));
+        for (KeyValue key : keys) ks.add(StoreKeys.keyValueEntry(key));
         return TransactWriteItem.builder().update(Update.builder().tableName(calls.tableName)
-                .key(key(StoreKeys.profile(domain, profileId)))
+                .key(itemKey(StoreKeys.profile(domain, profileId)))
                 .updateExpression("ADD #rk :ks")
                 .expressionAttributeNames(Map.of("#rk", ProfileItem.RETAINED_KEYS))
                 .expressionAttributeValues(Map.of(":ks", AttributeValue.fromSs(ks)))
@@ -168,12 +173,12 @@ public final class ObjectWriter {
 
     private TransactWriteItem objectPut(ObjectPut put, long now, String mustBeOn) {
         Set<String> objectKeys = new LinkedHashSet<>();
-        for (KeyValue key : put.objectKeys()) objectKeys.add(StoreKeys.objectKey(key));
+        for (KeyValue key : put.objectKeys()) objectKeys.add(StoreKeys.keyValueEntry(key));
         String gsi1pk = put.profileId() == null
                 ? StoreKeys.unattachedObjects(put.domainName(), put.objectTypeName())
                 : StoreKeys.profileObjects(put.domainName(), put.profileId(), put.objectTypeName());
         Set<String> profileKeys = new LinkedHashSet<>();
-        if (put.profileId() != null) for (KeyValue key : put.profileKeys()) profileKeys.add(StoreKeys.objectKey(key));
+        if (put.profileId() != null) for (KeyValue key : put.profileKeys()) profileKeys.add(StoreKeys.keyValueEntry(key));
         ObjectItem item = new ObjectItem(StoreKeys.object(put.domainName(), put.objectTypeName(), put.uniqueKey()),
                 put.objectTypeName(), put.uniqueKey(), put.profileId(), put.object(), objectKeys, profileKeys,
                 now, put.expiresAt(), gsi1pk, put.uniqueKey(), put.sourceUpdatedAt());
@@ -215,7 +220,7 @@ public final class ObjectWriter {
      * placeholders are as short as they can be (",#F.#249=:249" is 13 characters), so that the
      * 250 fields an object type may target stay inside DynamoDB's 4 KB expression limit.
      */
-    static TransactWriteItem profileUpdate(String tableName, String pk, Map<String, String> fields, long now) {
+    public static TransactWriteItem profileUpdate(String tableName, String pk, Map<String, String> fields, long now) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         StringBuilder expression = new StringBuilder("SET #u=:u,#v=if_not_exists(#v,:z)+:o");
@@ -234,7 +239,7 @@ public final class ObjectWriter {
             i++;
         }
         Update u = Update.builder().tableName(tableName)
-                .key(key(pk))
+                .key(itemKey(pk))
                 .updateExpression(expression.toString())
                 .conditionExpression("attribute_exists(#pk)")
                 .expressionAttributeNames(names)

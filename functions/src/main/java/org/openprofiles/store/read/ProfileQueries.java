@@ -1,6 +1,10 @@
 package org.openprofiles.store.read;
 
-import static org.openprofiles.store.table.DynamoCalls.key;
+import org.openprofiles.store.ProfileStore.ObjectPage;
+import org.openprofiles.store.ProfileStore.StoredObject;
+import org.openprofiles.store.ProfileStore.StoredProfile;
+
+import static org.openprofiles.store.table.DynamoCalls.itemKey;
 import static org.openprofiles.store.table.DynamoCalls.s;
 
 import java.time.Clock;
@@ -33,24 +37,6 @@ public final class ProfileQueries {
     /** Holder ids fetched per index page when a spilled value is listed. */
     static final int HOLDER_PAGE = 500;
 
-    /** A profile as stored: its id and standard fields by path below {@code _profile.}. */
-    public record StoredProfile(String profileId, Map<String, String> fields) {}
-
-    /**
-     * A profile object as stored.
-     *
-     * @param profileId the profile it is attached to, or null when it matched none
-     * @param object    the object exactly as it was put
-     */
-    public record StoredObject(String objectTypeName, String profileObjectUniqueKey, String profileId, String object) {}
-
-    /**
-     * One page of a profile's objects.
-     *
-     * @param nextToken an opaque token for the next page, or null on the last page
-     */
-    public record ObjectPage(List<StoredObject> objects, String nextToken) {}
-
     private final DynamoCalls calls;
     private final Clock clock;
 
@@ -60,18 +46,10 @@ public final class ProfileQueries {
     }
 
     /**
-     * For each key value that exists, a source of the ascending ids of its holders after {@code after} (null:
-     * from the start), in one consistent BatchGetItem of the values' items. A spilled value's
-     * holders are read lazily, page by page, from the index (eventually consistent, like the rest
-     * of the read path) as the caller iterates.
-     */
-    public Map<KeyValue, Supplier<Iterator<String>>> holders(String domain, Collection<KeyValue> keys, String after, Deadline deadline) {
-        return holders(domain, keys, after, null, deadline);
-    }
-
-    /**
-     * The same, also reading {@code config} (the domain's configuration item; null: none) in the
-     * same BatchGetItem, so confirming the cached configuration costs no extra call.
+     * For each key value that exists, a source of the ascending ids of its holders after {@code after} (null: from the
+     * start), in one consistent BatchGetItem of the values' items, with {@code config} (the domain's configuration item;
+     * null: none): confirming the cached configuration costs no extra call. A spilled value's holders are read lazily,
+     * page by page, from the index (eventually consistent, like the rest of the read path) as the caller iterates.
      */
     public Map<KeyValue, Supplier<Iterator<String>>> holders(String domain, Collection<KeyValue> keys, String after, ConfigRead config,
                                                               Deadline deadline) {
@@ -80,7 +58,7 @@ public final class ProfileQueries {
         Map<KeyValue, Supplier<Iterator<String>>> holders = new HashMap<>();
         if (keyByPk.isEmpty() && config == null) return holders;
         List<Map<String, AttributeValue>> wanted = new ArrayList<>();
-        for (String pk : keyByPk.keySet()) wanted.add(key(pk));
+        for (String pk : keyByPk.keySet()) wanted.add(itemKey(pk));
         if (config != null) wanted.add(config.startRead());
         for (Map<String, AttributeValue> item : calls.batchGet(wanted, deadline)) {
             if (config != null && config.matches(item.get(ProfilesTable.PARTITION_KEY).s())) {
@@ -152,17 +130,15 @@ public final class ProfileQueries {
         }
     }
 
-    /** The existing profiles among the given ids, in one consistent BatchGetItem per 100. */
-    public Map<String, StoredProfile> profiles(String domain, Collection<String> profileIds, Deadline deadline) {
-        return profiles(domain, profileIds, null, deadline);
-    }
-
-    /** The same, also reading {@code config} (the domain's configuration item; null: none) in the same BatchGetItem. */
+    /**
+     * The existing profiles among the given ids, in one consistent BatchGetItem per 100, also reading {@code config}
+     * (the domain's configuration item; null: none) in the same BatchGetItem.
+     */
     public Map<String, StoredProfile> profiles(String domain, Collection<String> profileIds, ConfigRead config, Deadline deadline) {
         Map<String, StoredProfile> profiles = new HashMap<>();
         if (profileIds.isEmpty() && config == null) return profiles;
         List<Map<String, AttributeValue>> wanted = new ArrayList<>();
-        for (String id : new LinkedHashSet<>(profileIds)) wanted.add(key(StoreKeys.profile(domain, id)));
+        for (String id : new LinkedHashSet<>(profileIds)) wanted.add(itemKey(StoreKeys.profile(domain, id)));
         if (config != null) wanted.add(config.startRead());
         for (Map<String, AttributeValue> item : calls.batchGet(wanted, deadline)) {
             if (config != null && config.matches(item.get(ProfilesTable.PARTITION_KEY).s())) {
@@ -199,7 +175,7 @@ public final class ProfileQueries {
             int i = 0;
             for (KeyValue key : anyOf) {
                 terms.add("contains(#objectKeys, :k" + i + ")");
-                values.put(":k" + i, s(StoreKeys.objectKey(key)));
+                values.put(":k" + i, s(StoreKeys.keyValueEntry(key)));
                 i++;
             }
             names.put("#objectKeys", "objectKeys");

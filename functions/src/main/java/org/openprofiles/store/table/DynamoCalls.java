@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The table's DynamoDB calls and what their failures mean: the one place where DynamoDB's limits
@@ -70,19 +71,17 @@ public final class DynamoCalls {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         for (int from = 0; from < keys.size(); from += MAX_BATCH_GET_KEYS) {
             List<Map<String, AttributeValue>> chunk = keys.subList(from, Math.min(keys.size(), from + MAX_BATCH_GET_KEYS));
-            Map<String, KeysAndAttributes> request = Map.of(tableName, KeysAndAttributes.builder().keys(chunk).consistentRead(true)
-                    .projectionExpression(projection).expressionAttributeNames(names).build());
-            for (int round = 1; ; round++) {
-                Map<String, KeysAndAttributes> current = request;
-                BatchGetItemResponse response = call(() -> dynamo.batchGetItem(r -> r.requestItems(current)
+            List<Map<String, KeysAndAttributes>> request = new ArrayList<>(List.of(Map.of(tableName, KeysAndAttributes.builder()
+                    .keys(chunk).consistentRead(true).projectionExpression(projection).expressionAttributeNames(names).build())));
+            Retry.run(UNPROCESSED, deadline, () -> {
+                BatchGetItemResponse response = call(() -> dynamo.batchGetItem(r -> r.requestItems(request.get(0))
                         .overrideConfiguration(within(deadline))));
                 items.addAll(response.responses().getOrDefault(tableName, List.of()));
-                if (!response.hasUnprocessedKeys() || response.unprocessedKeys().isEmpty()) break;
-                if (round == MAX_UNPROCESSED_ROUNDS || !UNPROCESSED_BACKOFF.pause(round, deadline, MIN_CALL_TIME)) {
-                    throw throttled(null);
+                if (response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty()) {
+                    request.set(0, response.unprocessedKeys());
+                    throw new DecideAgainException("DynamoDB left keys unprocessed", true);
                 }
-                request = response.unprocessedKeys();
-            }
+            });
         }
         return items;
     }
@@ -94,19 +93,18 @@ public final class DynamoCalls {
      * unprocessed (throttled, or held by an in-flight transaction) are written again after a pause,
      * at most {@code maxRounds} rounds per chunk and never past the deadline.
      */
-    public void batchWrite(List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> writes, Deadline deadline, int maxRounds,
-                    Backoff backoff) {
+    public void batchWrite(List<WriteRequest> writes, Deadline deadline, int maxRounds, Backoff backoff) {
+        Retry.Policy policy = new Retry.Policy(maxRounds, backoff, MIN_CALL_TIME);
         for (int from = 0; from < writes.size(); from += MAX_BATCH_WRITE_ITEMS) {
-            List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> chunk =
-                    writes.subList(from, Math.min(writes.size(), from + MAX_BATCH_WRITE_ITEMS));
-            Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> request = Map.of(tableName, chunk);
-            for (int round = 1; ; round++) {
-                var current = request;
-                var response = call(() -> dynamo.batchWriteItem(r -> r.requestItems(current).overrideConfiguration(within(deadline))));
-                if (!response.hasUnprocessedItems() || response.unprocessedItems().isEmpty()) break;
-                if (round == maxRounds || !backoff.pause(round, deadline, MIN_CALL_TIME)) throw throttled(null);
-                request = response.unprocessedItems();
-            }
+            List<WriteRequest> chunk = writes.subList(from, Math.min(writes.size(), from + MAX_BATCH_WRITE_ITEMS));
+            List<Map<String, List<WriteRequest>>> request = new ArrayList<>(List.of(Map.of(tableName, chunk)));
+            Retry.run(policy, deadline, () -> {
+                var response = call(() -> dynamo.batchWriteItem(r -> r.requestItems(request.get(0)).overrideConfiguration(within(deadline))));
+                if (response.hasUnprocessedItems() && !response.unprocessedItems().isEmpty()) {
+                    request.set(0, response.unprocessedItems());
+                    throw new DecideAgainException("DynamoDB left items unprocessed", true);
+                }
+            });
         }
     }
 
@@ -114,7 +112,7 @@ public final class DynamoCalls {
      * Commits actions atomically: one PutItem when there is a single Put (half the cost of a
      * transaction), otherwise one TransactWriteItems.
      *
-     * @throws WriteConflictException when a condition failed, another transaction held an item or DynamoDB throttled
+     * @throws DecideAgainException when a condition failed, another transaction held an item or DynamoDB throttled
      */
     public void commit(List<TransactWriteItem> actions, Deadline deadline) {
         if (actions.size() == 1 && actions.get(0).put() != null) {
@@ -127,14 +125,18 @@ public final class DynamoCalls {
             try {
                 call(() -> dynamo.putItem(request));
             } catch (ConditionalCheckFailedException e) {
-                throw new WriteConflictException("a concurrent write changed what this request read", false);
+                // After a retry inside the SDK, the first attempt may have been the one that changed the item.
+                throw new DecideAgainException(DecideAgainException.Reason.CONFLICT, "a concurrent write changed what this request read", retried(e));
+            } catch (ServiceException | SdkClientException e) {
+                if (e instanceof SdkClientException || retried(e)) throw Retry.outcomeUnknown(e);
+                throw e;
             }
             return;
         }
         transact(actions, deadline);
     }
 
-    /** @throws WriteConflictException as {@link #commit}; the caller may inspect nothing else */
+    /** @throws DecideAgainException as {@link #commit}; the caller may inspect nothing else */
     public void transact(List<TransactWriteItem> actions, Deadline deadline) {
         transact(actions, deadline, reasons -> null);
     }
@@ -142,30 +144,39 @@ public final class DynamoCalls {
     /**
      * A transaction whose cancellation the caller may interpret first ({@code interpret} returns an
      * exception to throw, or null for the standard translation).
+     *
+     * <p>Our own token is kept for every send of this one transaction. Once an attempt may have committed with its answer
+     * lost (the SDK attempted more than once, or got no answer), the outcome is unknown: a throttle or "still in progress"
+     * is sent again with the same token (DynamoDB answers success if it had committed, for 10 minutes), and a cancellation
+     * is not taken as proof that nothing was written (the first attempt may be what failed the condition): it becomes a
+     * {@link DecideAgainException} that may have landed, whatever {@code interpret} would say, and the request decides
+     * again without answering 4xx or 429 ({@link Retry}). No answer at all in the end is a 500.
      */
     public void transact(List<TransactWriteItem> actions, Deadline deadline, Function<List<CancellationReason>, RuntimeException> interpret) {
-        // Our own token, kept for every send of this one transaction: when the SDK's attempts end in an
-        // answer that does not say whether an earlier attempt committed (its response lost, then a
-        // throttle, a conflict or "still in progress"), the same transaction is sent again with the same
-        // token, and DynamoDB answers success if it had committed (idempotent for 10 minutes).
         if (actions.size() > MAX_TRANSACTION_ACTIONS) {
             // The configuration refuses object types that could need more; reaching this is a bug.
             throw new IllegalStateException("a write of " + actions.size() + " items exceeds DynamoDB's transaction limit");
         }
         String token = UUID.randomUUID().toString();
-        for (int resend = 1; ; resend++) {
+        boolean mayHaveLanded = false;
+        for (int send = 1; ; send++) {
             try {
                 call(() -> dynamo.transactWriteItems(r -> r.transactItems(actions).clientRequestToken(token)
                         .overrideConfiguration(within(deadline))));
                 return;
             } catch (TransactionCanceledException e) {
-                if (outcomeUnknown(e) && resendable(resend, deadline)) continue;
+                mayHaveLanded |= retried(e);
+                if (mayHaveLanded && !conditionFailed(e) && resendable(send, deadline)) continue;
+                if (mayHaveLanded) throw new DecideAgainException(throttledCancellation(e) ? DecideAgainException.Reason.THROTTLED
+                        : DecideAgainException.Reason.CONFLICT, "the transaction was cancelled after an attempt whose answer was lost", true);
                 RuntimeException specific = interpret.apply(e.cancellationReasons());
                 if (specific != null) throw specific;
                 throw translate(e);
             } catch (ServiceException | SdkClientException e) {
                 // Throttled (TransactionInProgressException included) or no answer, after the SDK's attempts.
-                if (outcomeUnknown(e) && resendable(resend, deadline)) continue;
+                mayHaveLanded |= e instanceof SdkClientException || retried(e);
+                if (mayHaveLanded && resendable(send, deadline)) continue;
+                if (mayHaveLanded) throw Retry.outcomeUnknown(e);
                 throw e;
             }
         }
@@ -173,37 +184,43 @@ public final class DynamoCalls {
 
     /** Sends of one transaction with its token, at most (each after a pause, never past the deadline). */
     static final int MAX_SENDS = 4;
+    private static final Retry.Policy UNPROCESSED = new Retry.Policy(MAX_UNPROCESSED_ROUNDS, UNPROCESSED_BACKOFF, MIN_CALL_TIME);
 
     private static boolean resendable(int sends, Deadline deadline) {
         return sends < MAX_SENDS && UNPROCESSED_BACKOFF.pause(sends, deadline, MIN_CALL_TIME);
     }
 
-    /**
-     * Whether a failed transaction may nevertheless have committed: the SDK made more than one attempt
-     * (an earlier one may have committed and lost its response) and the last answer is not a failed
-     * condition (which a resend with the same token would have turned into success).
-     */
-    static boolean outcomeUnknown(RuntimeException failure) {
+    /** Whether the SDK made more than one attempt of the call that failed: an earlier one may have committed. */
+    static boolean retried(RuntimeException failure) {
         Throwable sdk = failure instanceof ServiceException && failure.getCause() != null ? failure.getCause() : failure;
-        if (!(sdk instanceof SdkException e) || e.numAttempts() == null || e.numAttempts() < 2) return false;
-        if (e instanceof TransactionCanceledException canceled) {
-            for (CancellationReason reason : canceled.cancellationReasons()) {
-                if ("ConditionalCheckFailed".equals(reason.code())) return false;
-            }
+        return sdk instanceof SdkException e && e.numAttempts() != null && e.numAttempts() >= 2;
+    }
+
+    private static boolean conditionFailed(TransactionCanceledException e) {
+        for (CancellationReason reason : e.cancellationReasons()) if ("ConditionalCheckFailed".equals(reason.code())) return true;
+        return false;
+    }
+
+    private static boolean throttledCancellation(TransactionCanceledException e) {
+        for (CancellationReason reason : e.cancellationReasons()) {
+            if ("ThrottlingError".equals(reason.code()) || "ProvisionedThroughputExceeded".equals(reason.code())) return true;
         }
-        return true;
+        return false;
     }
 
     private static RuntimeException translate(TransactionCanceledException e) {
         boolean conflict = false;
-        boolean throttled = false;
         for (CancellationReason reason : e.cancellationReasons()) {
             String code = reason.code();
-            if ("ThrottlingError".equals(code) || "ProvisionedThroughputExceeded".equals(code)) throttled = true;
             if ("ConditionalCheckFailed".equals(code) || "TransactionConflict".equals(code)) conflict = true;
         }
-        if (throttled) return new WriteConflictException("DynamoDB throttled the transaction", true);
-        return conflict ? new WriteConflictException("a concurrent write changed what this request read", false) : e;
+        if (throttledCancellation(e)) return new DecideAgainException("DynamoDB throttled the transaction", true);
+        return conflict ? new DecideAgainException("a concurrent write changed what this request read", false) : e;
+    }
+
+    /** Whether the action at {@code index} of a cancelled transaction failed its condition. */
+    public static boolean conditionFailed(List<CancellationReason> reasons, int index) {
+        return index < reasons.size() && "ConditionalCheckFailed".equals(reasons.get(index).code());
     }
 
     /** Runs one call: throttling the SDK's retries did not absorb becomes a 429, an item held by a transaction a conflict. */
@@ -213,7 +230,7 @@ public final class DynamoCalls {
         } catch (TransactionCanceledException | ConditionalCheckFailedException e) {
             throw e;
         } catch (TransactionConflictException e) {
-            throw new WriteConflictException("another transaction held an item this write touches", false);
+            throw new DecideAgainException("another transaction held an item this write touches", false);
         } catch (SdkServiceException e) {
             if (e.isThrottlingException()) throw throttled(e);
             throw e;
@@ -234,5 +251,5 @@ public final class DynamoCalls {
 
     public static AttributeValue n(long value) { return AttributeValue.fromN(Long.toString(value)); }
 
-    public static Map<String, AttributeValue> key(String pk) { return Map.of(ProfilesTable.PARTITION_KEY, s(pk)); }
+    public static Map<String, AttributeValue> itemKey(String pk) { return Map.of(ProfilesTable.PARTITION_KEY, s(pk)); }
 }

@@ -14,7 +14,7 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchem
  * @param profileIds the holders, or null once spilled (DynamoDB refuses empty sets)
  * @param born       random, set when the item is created: a value deleted and created again is another
  *                   incarnation, whose {@code rev} starts again (a removal recorded on a profile's shards
- *                   names the incarnation and revision it removed, see {@link org.openprofiles.store.lifecycle.ProfileShards})
+ *                   names the incarnation and revision it removed, see {@link org.openprofiles.store.kernel.ProfileShards})
  */
 public record KeyItem(String pk, String keyName, String keyValue, Set<String> profileIds, long rev, boolean spilled, String born) {
 

@@ -25,7 +25,7 @@ public record ProfileItem(String pk, String profileId, long createdAt, long upda
     public static final String RETAINED_KEYS = "retainedKeys";
     /** +1 on every write of the item by this service's profile writes; UpdateProfile and merges condition on it. */
     public static final String VERSION = "version";
-    /** A DeleteProfile or MergeProfiles recorded on the profile and not yet finished ({@link org.openprofiles.store.lifecycle.ProfileOp}, as JSON). */
+    /** A DeleteProfile or MergeProfiles recorded on the profile and not yet finished ({@link org.openprofiles.store.kernel.OperationRecord}, as JSON). */
     public static final String OP = "op";
     /** Set once the recorded operation closed every shard: from then on readers no longer see the profile. */
     public static final String CLOSED = "closed";

@@ -16,7 +16,7 @@ public final class StoreKeys {
     public static String profile(String domain, String profileId) { return "D#" + domain + "#P#" + profileId; }
 
     /**
-     * One of a profile's shards ({@link org.openprofiles.store.lifecycle.ProfileShards}): its membership, the count that removals
+     * One of a profile's shards ({@link org.openprofiles.store.kernel.ProfileShards}): its membership, the count that removals
      * condition on, and the close mark of DeleteProfile and MergeProfiles.
      */
     public static String shard(String domain, String profileId, int shard) { return shardPrefix(domain, profileId) + shard; }
@@ -35,11 +35,11 @@ public final class StoreKeys {
 
     /** A key value an object brought its profile, as a profile's shard lists it: "type#uniqueKey#keyName#value". */
     public static String claim(String objectTypeName, String uniqueKey, KeyValue key) {
-        return member(objectTypeName, uniqueKey) + "#" + objectKey(key);
+        return member(objectTypeName, uniqueKey) + "#" + keyValueEntry(key);
     }
 
-    /** Parses an objectKey ("keyName#value") back into a key value. */
-    public static KeyValue parseObjectKey(String objectKey) {
+    /** Parses a key value entry ("keyName#value") back into a key value. */
+    public static KeyValue parseKeyValueEntry(String objectKey) {
         int hash = objectKey.indexOf('#');
         return new KeyValue(objectKey.substring(0, hash), objectKey.substring(hash + 1));
     }
@@ -84,13 +84,13 @@ public final class StoreKeys {
     /** What an item of the change stream is to the event streams' exporter: a profile, a profile object, or neither. */
     public enum Kind { PROFILE, OBJECT, OTHER }
 
-    private static final java.util.regex.Pattern PROFILE_KEY = java.util.regex.Pattern.compile("^D#([^#]+)#P#[a-f0-9]{32}$");
-    private static final java.util.regex.Pattern OBJECT_KEY = java.util.regex.Pattern.compile("^D#([^#]+)#O#[^#]+#[^#]+$");
+    private static final java.util.regex.Pattern PROFILE_PK = java.util.regex.Pattern.compile("^D#([^#]+)#P#[a-f0-9]{32}$");
+    private static final java.util.regex.Pattern OBJECT_PK = java.util.regex.Pattern.compile("^D#([^#]+)#O#[^#]+#[^#]+$");
 
     /** The kind of item a partition key names (the formats of {@link #profile} and {@link #object}). */
     public static Kind kind(String pk) {
-        if (PROFILE_KEY.matcher(pk).matches()) return Kind.PROFILE;
-        if (OBJECT_KEY.matcher(pk).matches()) return Kind.OBJECT;
+        if (PROFILE_PK.matcher(pk).matches()) return Kind.PROFILE;
+        if (OBJECT_PK.matcher(pk).matches()) return Kind.OBJECT;
         return Kind.OTHER;
     }
 
@@ -99,6 +99,6 @@ public final class StoreKeys {
         return pk.substring(2, pk.indexOf('#', 2));
     }
 
-    /** An object's own key value as recorded on the object item (the first '#' ends the name). */
-    public static String objectKey(KeyValue key) { return key.keyName() + "#" + key.value(); }
+    /** A key value as an item lists it in a string set ("keyName#value"; the first '#' ends the name). */
+    public static String keyValueEntry(KeyValue key) { return key.keyName() + "#" + key.value(); }
 }

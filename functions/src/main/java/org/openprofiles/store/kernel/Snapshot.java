@@ -1,10 +1,10 @@
-package org.openprofiles.store.ingest;
+package org.openprofiles.store.kernel;
 
 import java.util.Map;
 import java.util.Set;
 import org.openprofiles.model.KeyValue;
-import org.openprofiles.store.lifecycle.ProfileOp;
-import org.openprofiles.store.lifecycle.ProfileShards;
+import org.openprofiles.store.kernel.OperationRecord;
+import org.openprofiles.store.kernel.ProfileShards;
 
 /**
  * What one consistent read saw: the holders of each key value and the stored object, with the
@@ -32,7 +32,7 @@ public record Snapshot(Map<KeyValue, KeyState> keys, ObjectState object, Profile
      */
     public record ProfileState(String profileId, Map<String, String> fields, Map<String, String> ingestedFields,
                                Map<String, String> manualFields, Set<KeyValue> manualKeys, Set<KeyValue> retainedKeys, long version,
-                               ProfileOp op) {}
+                               OperationRecord op) {}
 
     /**
      * A key value's holders and revision.
@@ -48,10 +48,6 @@ public record Snapshot(Map<KeyValue, KeyState> keys, ObjectState object, Profile
      * @param sourceUpdatedAt the stored copy's {@code ObjectItem#sourceUpdatedAt}, or null
      */
     public record ObjectState(String profileId, Set<KeyValue> profileKeys, Long sourceUpdatedAt) {
-        public ObjectState(String profileId) {
-            this(profileId, Set.of(), null);
-        }
-
         /** Whether a copy of the object last changed at {@code sourceUpdatedAt} is newer than this stored one. */
         public boolean olderThan(long sourceUpdatedAt) {
             return this.sourceUpdatedAt == null || this.sourceUpdatedAt < sourceUpdatedAt;

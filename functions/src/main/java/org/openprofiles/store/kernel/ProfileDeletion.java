@@ -1,6 +1,6 @@
-package org.openprofiles.store.lifecycle;
+package org.openprofiles.store.kernel;
 
-import static org.openprofiles.store.table.DynamoCalls.key;
+import static org.openprofiles.store.table.DynamoCalls.itemKey;
 import static org.openprofiles.store.table.DynamoCalls.s;
 
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import java.util.Set;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.resolution.StandardKeys;
-import org.openprofiles.store.ingest.Snapshot;
+import org.openprofiles.store.kernel.Snapshot;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
@@ -28,17 +28,17 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * once. Work grows with the profile's objects and keys, never with the domain.
  */
 public final class ProfileDeletion {
-    private final LifecycleWrites writes;
+    private final ProfileSources writes;
 
-    public ProfileDeletion(LifecycleWrites writes) {
+    public ProfileDeletion(ProfileSources writes) {
         this.writes = writes;
     }
 
-    void finish(String domain, ProfileOp op, Collection<String> objectTypeNames, Deadline deadline) {
+    void finish(String domain, OperationRecord op, Collection<String> objectTypeNames, Deadline deadline) {
         String profileId = op.main();
         writes.shards.close(domain, profileId, op.id(), null, deadline);
-        ProfileOps.markClosed(writes.calls, domain, profileId, op, deadline);
-        Snapshot seen = writes.reader.read(domain, List.of(), null, null, null, deadline, profileId, true);
+        RecordedOperations.markClosed(writes.calls, domain, profileId, op, deadline);
+        Snapshot seen = writes.reader.read(ReadRequest.profile(domain, profileId).andShards(), deadline);
         Snapshot.ProfileState profile = seen.profile();
         if (profile == null) return; // another finisher got to the end
         List<ProfileShards.Member> objects = writes.objectsOf(domain, profileId, seen.shards(), objectTypeNames, deadline);
@@ -55,7 +55,7 @@ public final class ProfileDeletion {
         writes.commitInChunks(deletes, deadline);
         writes.shards.leaveMarkers(domain, profileId, op.id(), null, op.atMillis(), deadline);
         DynamoCalls.call(() -> writes.calls.dynamo.deleteItem(r -> r.tableName(writes.calls.tableName)
-                .key(key(StoreKeys.profile(domain, profileId))).overrideConfiguration(DynamoCalls.within(deadline))));
+                .key(itemKey(StoreKeys.profile(domain, profileId))).overrideConfiguration(DynamoCalls.within(deadline))));
     }
 
     /** The key values the profile item itself is a source of: its standard fields, AddProfileKey's, moved objects'. */
@@ -69,7 +69,7 @@ public final class ProfileDeletion {
 
     /** Deletes an object still on the profile (or already gone: a concurrent DeleteProfileObject or finisher). */
     private TransactWriteItem deleteObject(String pk, String profileId) {
-        return TransactWriteItem.builder().delete(Delete.builder().tableName(writes.calls.tableName).key(key(pk))
+        return TransactWriteItem.builder().delete(Delete.builder().tableName(writes.calls.tableName).key(itemKey(pk))
                 .conditionExpression("attribute_not_exists(#pk) OR #profileId = :p")
                 .expressionAttributeNames(Map.of("#pk", ProfilesTable.PARTITION_KEY, "#profileId", "profileId"))
                 .expressionAttributeValues(Map.of(":p", s(profileId)))

@@ -1,6 +1,6 @@
-package org.openprofiles.store.lifecycle;
+package org.openprofiles.store.kernel;
 
-import static org.openprofiles.store.table.DynamoCalls.key;
+import static org.openprofiles.store.table.DynamoCalls.itemKey;
 import static org.openprofiles.store.table.DynamoCalls.s;
 
 import java.time.Clock;
@@ -12,15 +12,16 @@ import java.util.List;
 import java.util.Map;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.ServiceException;
-import org.openprofiles.store.ingest.KeyWriter;
-import org.openprofiles.store.ingest.ResolutionReader;
-import org.openprofiles.store.ingest.Snapshot;
+import org.openprofiles.store.ingest.ProfileKeyWriter;
+import org.openprofiles.store.kernel.ConsistentReads;
+import org.openprofiles.store.kernel.Snapshot;
 import org.openprofiles.store.table.DynamoCalls;
+import org.openprofiles.store.table.Retry;
 import org.openprofiles.store.table.DynamoDbClients;
 import org.openprofiles.store.table.ProfileItem;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
-import org.openprofiles.store.table.WriteConflictException;
+import org.openprofiles.store.table.DecideAgainException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -36,7 +37,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * finished first, whoever started it; then the call decides again. So operations sharing a profile
  * are ordered, and one whose function died is finished by the next request that meets it.
  */
-public final class ProfileOps {
+public final class RecordedOperations {
     /**
      * A record older than this was left by a function that died (no call lives longer than its
      * function's timeout): puts that meet its closed shards finish it. Only when, never whether, a
@@ -46,28 +47,28 @@ public final class ProfileOps {
 
     /**
      * A request met a DeleteProfile or MergeProfiles recorded on a profile it works on: nothing was
-     * written; the caller finishes that operation ({@link ProfileOps#help}) and decides again.
+     * written; the caller finishes that operation ({@link RecordedOperations#help}) and decides again.
      */
     public static final class PendingOperation extends RuntimeException {
-        private final ProfileOp op;
+        private final OperationRecord op;
 
-        public PendingOperation(ProfileOp op) {
+        public PendingOperation(OperationRecord op) {
             super("a recorded operation is not finished", null, false, false);
             this.op = op;
         }
 
-        public ProfileOp op() {
+        public OperationRecord op() {
             return op;
         }
     }
 
     private final DynamoCalls calls;
-    private final ResolutionReader reader;
+    private final ConsistentReads reader;
     private final ProfileDeletion deletion;
     private final ProfileMerge merge;
     private final Clock clock;
 
-    public ProfileOps(DynamoCalls calls, ResolutionReader reader, ProfileDeletion deletion, ProfileMerge merge, Clock clock) {
+    public RecordedOperations(DynamoCalls calls, ConsistentReads reader, ProfileDeletion deletion, ProfileMerge merge, Clock clock) {
         this.calls = calls;
         this.reader = reader;
         this.deletion = deletion;
@@ -83,26 +84,26 @@ public final class ProfileOps {
      */
     public void delete(String domain, String profileId, Collection<String> objectTypeNames, Deadline deadline) {
         List<String> tried = new ArrayList<>();
-        for (int attempt = 1; ; attempt++) {
-            Snapshot.ProfileState profile = reader.read(domain, List.of(), null, null, deadline, profileId).profile();
+        Retry.run(Retry.WRITE_AGAIN, deadline, () -> {
+            Snapshot.ProfileState profile = reader.read(ReadRequest.profile(domain, profileId), deadline).profile();
             if (profile == null) {
                 if (finishedByOthers(domain, List.of(profileId), tried, deadline)) return;
-                throw KeyWriter.notFound(domain, profileId);
+                throw ServiceException.profileNotFound(domain, profileId);
             }
-            ProfileOp met = profile.op();
+            OperationRecord met = profile.op();
             if (met != null) {
                 finishRecorded(domain, met, objectTypeNames, deadline);
-                if (met.kind() == ProfileOp.Kind.DELETE) return;
+                if (met.kind() == OperationRecord.Kind.DELETE) return;
             } else {
-                ProfileOp op = ProfileOp.delete(profileId, clock.millis());
+                OperationRecord op = OperationRecord.delete(profileId, clock.millis());
                 tried.add(op.id());
                 if (record(domain, op, deadline)) {
                     finishRecorded(domain, op, objectTypeNames, deadline);
                     return;
                 }
             }
-            pauseOrGiveUp(attempt, deadline);
-        }
+            throw new DecideAgainException("another operation was recorded on the profile first; read again", false);
+        });
     }
 
     /**
@@ -114,11 +115,11 @@ public final class ProfileOps {
      */
     public void merge(String domain, String mainId, List<String> mergedIds, Map<String, String> fieldSources,
                       Collection<String> objectTypeNames, Deadline deadline) {
-        ProfileOp wanted = ProfileOp.merge(mainId, mergedIds, fieldSources, clock.millis());
+        OperationRecord wanted = OperationRecord.merge(mainId, mergedIds, fieldSources, clock.millis());
         List<String> tried = new ArrayList<>();
-        for (int attempt = 1; ; attempt++) {
+        Retry.run(Retry.WRITE_AGAIN, deadline, () -> {
             Map<String, Snapshot.ProfileState> profiles = read(domain, wanted.profiles(), deadline);
-            ProfileOp met = null;
+            OperationRecord met = null;
             for (String id : wanted.profiles()) {
                 Snapshot.ProfileState p = profiles.get(id);
                 if (p != null && p.op() != null) {
@@ -135,15 +136,15 @@ public final class ProfileOps {
                 if (!missing.isEmpty() && !finishedByOthers(domain, missing, tried, deadline)) {
                     throw ServiceException.notFound("Profiles do not exist in domain '" + domain + "': " + String.join(", ", missing));
                 }
-                ProfileOp op = ProfileOp.merge(mainId, mergedIds, fieldSources, clock.millis());
+                OperationRecord op = OperationRecord.merge(mainId, mergedIds, fieldSources, clock.millis());
                 tried.add(op.id());
                 if (record(domain, op, deadline)) {
                     finishRecorded(domain, op, objectTypeNames, deadline);
                     return;
                 }
             }
-            pauseOrGiveUp(attempt, deadline);
-        }
+            throw new DecideAgainException("another operation was recorded on a profile first; read again", false);
+        });
     }
 
     /**
@@ -153,7 +154,7 @@ public final class ProfileOps {
     public void finishIfAbandoned(String domain, String profileId, long closedAtMillis, Collection<String> objectTypeNames,
                                   Deadline deadline) {
         if (clock.millis() - closedAtMillis < ABANDONED_AFTER.toMillis()) return;
-        Snapshot.ProfileState profile = reader.read(domain, List.of(), null, null, deadline, profileId).profile();
+        Snapshot.ProfileState profile = reader.read(ReadRequest.profile(domain, profileId), deadline).profile();
         if (profile != null && profile.op() != null) finish(domain, profile.op(), objectTypeNames, deadline);
     }
 
@@ -179,7 +180,7 @@ public final class ProfileOps {
             for (Map<String, AttributeValue> item : page.items()) {
                 AttributeValue recorded = item.get(ProfileItem.OP);
                 if (recorded == null) continue;
-                ProfileOp op = ProfileOp.parse(recorded.s());
+                OperationRecord op = OperationRecord.parse(recorded.s());
                 if (clock.millis() - op.atMillis() < ABANDONED_AFTER.toMillis()) continue;
                 finish(domain, op, objectTypeNames, deadline);
                 finished++;
@@ -190,22 +191,22 @@ public final class ProfileOps {
     }
 
     /** Finishes an operation another request met ({@link PendingOperation}): the request then decides again. */
-    public void help(String domain, ProfileOp op, Collection<String> objectTypeNames, Deadline deadline) {
+    public void help(String domain, OperationRecord op, Collection<String> objectTypeNames, Deadline deadline) {
         finishRecorded(domain, op, objectTypeNames, deadline);
     }
 
     /** Runs the rest of a recorded operation (whoever recorded it). */
-    void finish(String domain, ProfileOp op, Collection<String> objectTypeNames, Deadline deadline) {
-        if (op.kind() == ProfileOp.Kind.DELETE) deletion.finish(domain, op, objectTypeNames, deadline);
+    void finish(String domain, OperationRecord op, Collection<String> objectTypeNames, Deadline deadline) {
+        if (op.kind() == OperationRecord.Kind.DELETE) deletion.finish(domain, op, objectTypeNames, deadline);
         else merge.finish(domain, op, objectTypeNames, deadline);
     }
 
     /** Finishing a recorded operation cannot be undone: a failure now is a 500 that a repeated call continues, never a 4xx. */
-    private void finishRecorded(String domain, ProfileOp op, Collection<String> objectTypeNames, Deadline deadline) {
+    private void finishRecorded(String domain, OperationRecord op, Collection<String> objectTypeNames, Deadline deadline) {
         try {
             finish(domain, op, objectTypeNames, deadline);
-        } catch (ServiceException | WriteConflictException | SdkException | ProfileShards.ClosedByAnother e) {
-            throw new ServiceException(ServiceException.Type.InternalServerException, (op.kind() == ProfileOp.Kind.DELETE
+        } catch (ServiceException | DecideAgainException | SdkException | ProfileShards.ClosedByAnother e) {
+            throw new ServiceException(ServiceException.Type.InternalServerException, (op.kind() == OperationRecord.Kind.DELETE
                     ? "The deletion of profile '" + op.main() + "'" : "The merge into profile '" + op.main() + "'")
                     + " is recorded but could not be finished in time; it is finished by a repeated call (or the next request"
                     + " that meets the profile)", e);
@@ -220,7 +221,7 @@ public final class ProfileOps {
     private boolean finishedByOthers(String domain, List<String> missing, List<String> tried, Deadline deadline) {
         if (tried.isEmpty()) return false;
         List<Map<String, AttributeValue>> wanted = new ArrayList<>();
-        for (String id : missing) wanted.add(key(StoreKeys.shard(domain, id, 0)));
+        for (String id : missing) wanted.add(itemKey(StoreKeys.shard(domain, id, 0)));
         List<Map<String, AttributeValue>> markers = calls.batchGet(wanted, deadline);
         if (markers.size() < missing.size()) return false;
         for (Map<String, AttributeValue> marker : markers) {
@@ -230,18 +231,12 @@ public final class ProfileOps {
         return true;
     }
 
-    private static void pauseOrGiveUp(int attempt, Deadline deadline) {
-        if (attempt == LifecycleWrites.MAX_ATTEMPTS || !LifecycleWrites.BACKOFF.pause(attempt, deadline, DynamoCalls.MIN_CALL_TIME)) {
-            throw DynamoCalls.outOfTime();
-        }
-    }
-
     private Map<String, Snapshot.ProfileState> read(String domain, List<String> ids, Deadline deadline) {
         List<Map<String, AttributeValue>> wanted = new ArrayList<>();
-        for (String id : ids) wanted.add(key(StoreKeys.profile(domain, id)));
+        for (String id : ids) wanted.add(itemKey(StoreKeys.profile(domain, id)));
         Map<String, Snapshot.ProfileState> profiles = new HashMap<>();
         for (Map<String, AttributeValue> item : calls.batchGet(wanted, deadline)) {
-            Snapshot.ProfileState state = ResolutionReader.profileState(ProfileItem.SCHEMA.mapToItem(item));
+            Snapshot.ProfileState state = ConsistentReads.profileState(ProfileItem.SCHEMA.mapToItem(item));
             profiles.put(state.profileId(), state);
         }
         return profiles;
@@ -251,13 +246,13 @@ public final class ProfileOps {
      * Records the operation on every profile it involves, in one write, each profile existing and free
      * of another record; false when one was not (nothing written: the caller reads again).
      */
-    private boolean record(String domain, ProfileOp op, Deadline deadline) {
+    private boolean record(String domain, OperationRecord op, Deadline deadline) {
         List<TransactWriteItem> actions = new ArrayList<>();
         for (String id : op.profiles()) {
             // The main profile is listed in the domain's pending operations (a sparse index partition) until finished.
             boolean listed = id.equals(op.main());
             actions.add(TransactWriteItem.builder().update(Update.builder().tableName(calls.tableName)
-                    .key(key(StoreKeys.profile(domain, id)))
+                    .key(itemKey(StoreKeys.profile(domain, id)))
                     .updateExpression(listed ? "SET #op = :op, #g = :g, #gs = :id" : "SET #op = :op")
                     .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#op)")
                     .expressionAttributeNames(listed
@@ -273,7 +268,9 @@ public final class ProfileOps {
         try {
             calls.transact(actions, deadline);
             return true;
-        } catch (WriteConflictException e) {
+        } catch (DecideAgainException e) {
+            // A record that may have landed is found by the next attempt's read; the request may no longer answer 4xx.
+            if (e.mayHaveLanded()) throw e;
             return false;
         }
     }
@@ -282,10 +279,10 @@ public final class ProfileOps {
      * Marks a profile whose shards the operation closed: readers stop showing it (before its data is
      * erased or moved, so no reader sees it half gone). Gone already: nothing to do.
      */
-    static void markClosed(DynamoCalls calls, String domain, String profileId, ProfileOp op, Deadline deadline) {
+    static void markClosed(DynamoCalls calls, String domain, String profileId, OperationRecord op, Deadline deadline) {
         try {
             DynamoCalls.call(() -> calls.dynamo.updateItem(r -> r.tableName(calls.tableName)
-                    .key(key(StoreKeys.profile(domain, profileId)))
+                    .key(itemKey(StoreKeys.profile(domain, profileId)))
                     .updateExpression("SET #closed = :true")
                     .conditionExpression("#op = :op")
                     .expressionAttributeNames(Map.of("#op", ProfileItem.OP, "#closed", ProfileItem.CLOSED))
@@ -297,10 +294,10 @@ public final class ProfileOps {
     }
 
     /** Removes a finished merge's record from its main profile (already removed: nothing to do). */
-    static void clear(DynamoCalls calls, String domain, String profileId, ProfileOp op, Deadline deadline) {
+    static void clear(DynamoCalls calls, String domain, String profileId, OperationRecord op, Deadline deadline) {
         try {
             DynamoCalls.call(() -> calls.dynamo.updateItem(r -> r.tableName(calls.tableName)
-                    .key(key(StoreKeys.profile(domain, profileId)))
+                    .key(itemKey(StoreKeys.profile(domain, profileId)))
                     .updateExpression("REMOVE #op, #g, #gs")
                     .conditionExpression("#op = :op")
                     .expressionAttributeNames(Map.of("#op", ProfileItem.OP, "#g", ProfilesTable.INDEX_PARTITION_KEY,

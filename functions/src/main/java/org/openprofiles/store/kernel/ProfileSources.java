@@ -1,6 +1,6 @@
-package org.openprofiles.store.lifecycle;
+package org.openprofiles.store.kernel;
 
-import static org.openprofiles.store.table.DynamoCalls.key;
+import static org.openprofiles.store.table.DynamoCalls.itemKey;
 import static org.openprofiles.store.table.DynamoCalls.n;
 import static org.openprofiles.store.table.DynamoCalls.s;
 
@@ -14,16 +14,16 @@ import java.util.Map;
 import java.util.Set;
 import java.time.Clock;
 import java.util.function.Function;
-import org.openprofiles.model.Backoff;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
-import org.openprofiles.store.ingest.KeyHolders;
-import org.openprofiles.store.ingest.ResolutionReader;
-import org.openprofiles.store.ingest.Snapshot;
+import org.openprofiles.store.kernel.KeyValueHolders;
+import org.openprofiles.store.kernel.ConsistentReads;
+import org.openprofiles.store.kernel.Snapshot;
 import org.openprofiles.store.table.DynamoCalls;
+import org.openprofiles.store.table.Retry;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
-import org.openprofiles.store.table.WriteConflictException;
+import org.openprofiles.store.table.DecideAgainException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -35,18 +35,16 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * item by item), the other sources of a key value, and changing the holders of many key values in
  * bounded, retried chunks of transactions.
  */
-public final class LifecycleWrites {
+public final class ProfileSources {
     /** Actions per transaction when erasing or moving many items (DynamoDB allows 100). */
     static final int CHUNK = 100;
-    static final int MAX_ATTEMPTS = Backoff.WRITE_ATTEMPTS;
-    static final Backoff BACKOFF = Backoff.WRITE_CONFLICTS;
     final DynamoCalls calls;
-    final KeyHolders holders;
-    final ResolutionReader reader;
+    final KeyValueHolders holders;
+    final ConsistentReads reader;
     final ProfileShards shards;
     final Clock clock;
 
-    public LifecycleWrites(DynamoCalls calls, KeyHolders holders, ResolutionReader reader, ProfileShards shards, Clock clock) {
+    public ProfileSources(DynamoCalls calls, KeyValueHolders holders, ConsistentReads reader, ProfileShards shards, Clock clock) {
         this.calls = calls;
         this.holders = holders;
         this.reader = reader;
@@ -96,7 +94,7 @@ public final class LifecycleWrites {
                                          boolean includeExpired, Deadline deadline) {
         if (candidates.isEmpty()) return List.of();
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
-        for (ProfileShards.Member m : candidates) keys.add(key(m.pk(domain)));
+        for (ProfileShards.Member m : candidates) keys.add(itemKey(m.pk(domain)));
         long now = clock.instant().getEpochSecond();
         List<ProfileShards.Member> on = new ArrayList<>();
         for (Map<String, AttributeValue> item : calls.batchGet(keys, "#pk, #t, #u, #p, #pks, #e",
@@ -108,7 +106,7 @@ public final class LifecycleWrites {
             if (!includeExpired && expires != null && Long.parseLong(expires.n()) <= now) continue;
             Set<KeyValue> brought = new LinkedHashSet<>();
             AttributeValue pks = item.get("profileKeys");
-            if (pks != null && pks.hasSs()) for (String k : pks.ss()) brought.add(StoreKeys.parseObjectKey(k));
+            if (pks != null && pks.hasSs()) for (String k : pks.ss()) brought.add(StoreKeys.parseKeyValueEntry(k));
             on.add(new ProfileShards.Member(item.get("objectTypeName").s(), item.get("uniqueKey").s(), brought));
         }
         return on;
@@ -143,8 +141,9 @@ public final class LifecycleWrites {
      */
     void changeHolders(String domain, Collection<KeyValue> keys, HolderChange change, Deadline deadline) {
         List<KeyValue> remaining = new ArrayList<>(new LinkedHashSet<>(keys));
-        for (int attempt = 1; !remaining.isEmpty(); attempt++) {
-            Snapshot seen = reader.read(domain, remaining, null, null, deadline);
+        Retry.run(Retry.WRITE_AGAIN, deadline, () -> {
+            if (remaining.isEmpty()) return;
+            Snapshot seen = reader.read(ReadRequest.keys(domain, remaining), deadline);
             List<KeyValue> lost = new ArrayList<>();
             List<TransactWriteItem> chunk = new ArrayList<>();
             List<KeyValue> chunkKeys = new ArrayList<>();
@@ -160,18 +159,16 @@ public final class LifecycleWrites {
                 chunkKeys.add(key);
             }
             commitOrCollect(chunk, chunkKeys, lost, deadline);
-            remaining = lost;
-            if (!remaining.isEmpty() && (attempt == MAX_ATTEMPTS || !BACKOFF.pause(attempt, deadline, DynamoCalls.MIN_CALL_TIME))) {
-                throw DynamoCalls.outOfTime();
-            }
-        }
+            remaining.retainAll(lost);
+            if (!remaining.isEmpty()) throw new DecideAgainException("key values changed by concurrent writes; read again", false);
+        });
     }
 
     private void commitOrCollect(List<TransactWriteItem> chunk, List<KeyValue> chunkKeys, List<KeyValue> lost, Deadline deadline) {
         if (chunk.isEmpty()) return;
         try {
             calls.transact(chunk, deadline);
-        } catch (WriteConflictException e) {
+        } catch (DecideAgainException e) {
             lost.addAll(chunkKeys);
         }
     }
@@ -183,18 +180,8 @@ public final class LifecycleWrites {
         }
     }
 
-    /**
-     * One transaction, committed again after a pause when it lost a race, a bounded number of times
-     * and never past the deadline ({@code interpret} as in {@link DynamoCalls#transact}).
-     */
+    /** One transaction, committed again after a pause when it lost a race ({@link Retry#WRITE_AGAIN}). */
     void commitRetrying(List<TransactWriteItem> actions, Function<List<CancellationReason>, RuntimeException> interpret, Deadline deadline) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                calls.transact(actions, deadline, interpret);
-                return;
-            } catch (WriteConflictException e) {
-                if (attempt == MAX_ATTEMPTS || !BACKOFF.pause(attempt, deadline, DynamoCalls.MIN_CALL_TIME)) throw DynamoCalls.outOfTime();
-            }
-        }
+        Retry.run(Retry.WRITE_AGAIN, deadline, () -> calls.transact(actions, deadline, interpret));
     }
 }

@@ -1,6 +1,6 @@
-package org.openprofiles.store.ingest;
+package org.openprofiles.store.kernel;
 
-import static org.openprofiles.store.table.DynamoCalls.key;
+import static org.openprofiles.store.table.DynamoCalls.itemKey;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -12,8 +12,8 @@ import java.util.Map;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.store.config.ConfigRead;
-import org.openprofiles.store.lifecycle.ProfileOp;
-import org.openprofiles.store.lifecycle.ProfileShards;
+import org.openprofiles.store.kernel.OperationRecord;
+import org.openprofiles.store.kernel.ProfileShards;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.KeyItem;
 import org.openprofiles.store.table.ObjectItem;
@@ -22,61 +22,39 @@ import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** The read a PutProfileObject decides on: its key values and its object, in one consistent BatchGetItem. */
-public final class ResolutionReader {
+/** The one consistent read every write of profile data decides on ({@link ReadRequest}). */
+public final class ConsistentReads {
     private final DynamoCalls calls;
     private final Clock clock;
 
-    public ResolutionReader(DynamoCalls calls, Clock clock) {
+    public ConsistentReads(DynamoCalls calls, Clock clock) {
         this.calls = calls;
         this.clock = clock;
     }
 
     /**
-     * One strongly consistent BatchGetItem of the given key values and the object (the base table,
-     * never an index: resolution must see every write that finished before it began). An object
-     * past its expiry counts as absent even before DynamoDB's TTL has deleted it.
-     *
-     * @param objectTypeName null to read key values only
+     * One strongly consistent BatchGetItem of what {@code request} names (the base table, never an index: a write must
+     * see every write that finished before it began). An object past its expiry counts as absent even before
+     * DynamoDB's TTL has deleted it.
      */
-    public Snapshot read(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, Deadline deadline) {
-        return read(domain, keys, objectTypeName, uniqueKey, null, deadline, null);
-    }
-
-    /** The same read, with a profile's item too (null: none). */
-    public Snapshot read(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, Deadline deadline,
-                         String profileId) {
-        return read(domain, keys, objectTypeName, uniqueKey, null, deadline, profileId);
-    }
-
-    /**
-     * The same read, also fetching {@code config} (the domain's configuration item) when it is not
-     * null: checking that a container's cached configuration is current costs no extra call.
-     */
-    public Snapshot read(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, ConfigRead config,
-                         Deadline deadline) {
-        return read(domain, keys, objectTypeName, uniqueKey, config, deadline, null);
-    }
-
-    /** The general read: key values, an object, the domain's configuration item and a profile item, each optional. */
-    public Snapshot read(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, ConfigRead config,
-                         Deadline deadline, String profileId) {
-        return read(domain, keys, objectTypeName, uniqueKey, config, deadline, profileId, false);
-    }
-
-    /** The same, with the profile's shards too when {@code withShards} (a removal decides on them): still one BatchGetItem. */
-    public Snapshot read(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, ConfigRead config,
-                  Deadline deadline, String profileId, boolean withShards) {
+    public Snapshot read(ReadRequest request, Deadline deadline) {
+        String domain = request.domain();
+        String objectTypeName = request.objectTypeName();
+        String uniqueKey = request.uniqueKey();
+        ConfigRead config = request.config();
+        String profileId = request.profileId();
+        boolean withShards = request.withShards();
+        Collection<KeyValue> keys = request.keys();
         Map<String, KeyValue> keyByPk = new LinkedHashMap<>();
         for (KeyValue key : keys) keyByPk.put(StoreKeys.keyValue(domain, key), key);
         String objectPk = objectTypeName == null ? null : StoreKeys.object(domain, objectTypeName, uniqueKey);
 
         List<Map<String, AttributeValue>> wanted = new ArrayList<>();
-        for (String pk : keyByPk.keySet()) wanted.add(key(pk));
-        if (objectPk != null) wanted.add(key(objectPk));
+        for (String pk : keyByPk.keySet()) wanted.add(itemKey(pk));
+        if (objectPk != null) wanted.add(itemKey(objectPk));
         if (config != null) wanted.add(config.startRead());
         String profilePk = profileId == null ? null : StoreKeys.profile(domain, profileId);
-        if (profilePk != null) wanted.add(key(profilePk));
+        if (profilePk != null) wanted.add(itemKey(profilePk));
         if (withShards) wanted.addAll(ProfileShards.keys(domain, profileId));
         String shardPrefix = withShards ? StoreKeys.shardPrefix(domain, profileId) : null;
         List<Map<String, AttributeValue>> shardItems = new ArrayList<>();
@@ -97,7 +75,7 @@ public final class ResolutionReader {
             } else if (pk.equals(profilePk)) {
                 profileState = profileState(ProfileItem.SCHEMA.mapToItem(item));
             } else {
-                keyStates.put(keyByPk.get(pk), KeyHolders.state(KeyItem.SCHEMA.mapToItem(item)));
+                keyStates.put(keyByPk.get(pk), KeyValueHolders.state(KeyItem.SCHEMA.mapToItem(item)));
             }
         }
         return new Snapshot(keyStates, objectState, profileState,
@@ -106,16 +84,16 @@ public final class ResolutionReader {
 
     static Snapshot.ObjectState objectState(ObjectItem object) {
         java.util.Set<KeyValue> keys = new java.util.LinkedHashSet<>();
-        for (String k : object.profileKeys()) keys.add(StoreKeys.parseObjectKey(k));
+        for (String k : object.profileKeys()) keys.add(StoreKeys.parseKeyValueEntry(k));
         return new Snapshot.ObjectState(object.profileId(), keys, object.sourceUpdatedAt());
     }
 
     public static Snapshot.ProfileState profileState(ProfileItem item) {
         java.util.Set<KeyValue> manual = new java.util.LinkedHashSet<>();
-        for (String k : item.manualKeys()) manual.add(StoreKeys.parseObjectKey(k));
+        for (String k : item.manualKeys()) manual.add(StoreKeys.parseKeyValueEntry(k));
         java.util.Set<KeyValue> retained = new java.util.LinkedHashSet<>();
-        for (String k : item.retainedKeys()) retained.add(StoreKeys.parseObjectKey(k));
+        for (String k : item.retainedKeys()) retained.add(StoreKeys.parseKeyValueEntry(k));
         return new Snapshot.ProfileState(item.profileId(), item.effectiveFields(), item.fields(), item.manual(), manual, retained,
-                item.version(), item.op() == null ? null : ProfileOp.parse(item.op()));
+                item.version(), item.op() == null ? null : OperationRecord.parse(item.op()));
     }
 }

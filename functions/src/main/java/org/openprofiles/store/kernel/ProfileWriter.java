@@ -1,6 +1,6 @@
-package org.openprofiles.store.lifecycle;
+package org.openprofiles.store.kernel;
 
-import static org.openprofiles.store.table.DynamoCalls.key;
+import static org.openprofiles.store.table.DynamoCalls.itemKey;
 import static org.openprofiles.store.table.DynamoCalls.n;
 import static org.openprofiles.store.table.DynamoCalls.s;
 
@@ -17,13 +17,14 @@ import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.resolution.StandardKeys;
 import org.openprofiles.store.config.ConfigRead;
-import org.openprofiles.store.ingest.KeyWriter;
-import org.openprofiles.store.ingest.Snapshot;
-import org.openprofiles.store.lifecycle.ProfileOps.PendingOperation;
+import org.openprofiles.store.ingest.ProfileKeyWriter;
+import org.openprofiles.store.kernel.Snapshot;
+import org.openprofiles.store.kernel.RecordedOperations.PendingOperation;
+import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.ProfileItem;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
-import org.openprofiles.store.table.WriteConflictException;
+import org.openprofiles.store.table.DecideAgainException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -38,10 +39,10 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * since ({@link ProfileShards}); one that only adds updates one shard, like any attach.
  */
 public final class ProfileWriter {
-    private final LifecycleWrites writes;
+    private final ProfileSources writes;
     private final Clock clock;
 
-    public ProfileWriter(LifecycleWrites writes, Clock clock) {
+    public ProfileWriter(ProfileSources writes, Clock clock) {
         this.writes = writes;
         this.clock = clock;
     }
@@ -61,8 +62,10 @@ public final class ProfileWriter {
         for (KeyValue key : keys) actions.add(writes.holders.addWhileItFits(domain, key, profileId));
         try {
             writes.calls.transact(actions, deadline);
-        } catch (WriteConflictException e) {
-            Snapshot seen = writes.reader.read(domain, keys, null, null, deadline);
+        } catch (DecideAgainException e) {
+            // The id is new: a profile under it can only be this request's own write, whose answer was lost.
+            Snapshot seen = writes.reader.read(ReadRequest.keys(domain, keys).andProfile(profileId), deadline);
+            if (seen.profile() != null) return;
             if (writes.holders.spillFirst(writes.calls, domain, keys, seen, profileId, deadline)) throw e;
             List<TransactWriteItem> again = new ArrayList<>();
             again.add(put);
@@ -72,26 +75,19 @@ public final class ProfileWriter {
     }
 
     /**
-     * @param set    paths to set (manual values)
-     * @param remove paths to remove (an empty string in the request)
+     * UpdateProfile: {@code set} paths set (manual values), {@code remove} paths removed. Reads {@code config} (the
+     * domain's configuration item; null: none) in its first read and runs {@code afterRead} right after it, before
+     * anything is decided: the caller confirms there that the configuration it passed is current (or throws).
+     *
      * @throws ServiceException ResourceNotFoundException for an unknown profile
      * @throws PendingOperation when a DeleteProfile or MergeProfiles recorded on the profile is to be finished first
      */
-    public void update(String domain, String profileId, Map<String, String> set, Set<String> remove, Deadline deadline) {
-        update(domain, profileId, set, remove, null, () -> { }, deadline);
-    }
-
-    /**
-     * The same, reading {@code config} (the domain's configuration item; null: none) in its first
-     * read and running {@code afterRead} right after it, before anything is decided: the caller
-     * confirms there that the configuration it passed is current (or throws).
-     */
     public void update(String domain, String profileId, Map<String, String> set, Set<String> remove,
                        ConfigRead config, Runnable afterRead, Deadline deadline) {
-        Snapshot first = writes.reader.read(domain, StandardKeys.of(set), null, null, config, deadline, profileId);
+        Snapshot first = writes.reader.read(ReadRequest.keys(domain, StandardKeys.of(set)).andConfig(config).andProfile(profileId), deadline);
         afterRead.run();
         Snapshot.ProfileState profile = first.profile();
-        if (profile == null) throw KeyWriter.notFound(domain, profileId);
+        if (profile == null) throw ServiceException.profileNotFound(domain, profileId);
         if (profile.op() != null) throw new PendingOperation(profile.op());
         Map<String, String> manual = new LinkedHashMap<>(profile.manualFields());
         Map<String, String> effective = new LinkedHashMap<>(profile.fields());
@@ -126,12 +122,12 @@ public final class ProfileWriter {
             int at = actions.size();
             actions.add(writes.shards.add(domain, profileId, List.of(), relied));
             writes.shards.transact(actions, Set.of(at), deadline,
-                    reasons -> KeyWriter.failed(reasons, at) ? writes.shards.refusal(domain, profileId, actions.get(at), deadline) : null);
+                    reasons -> DynamoCalls.conditionFailed(reasons, at) ? writes.shards.refusal(domain, profileId, actions.get(at), deadline) : null);
             return;
         }
         // A field that fed a key value is a source going away: decided on the shards, committed only if no source came meanwhile.
-        Snapshot shardsAndValues = writes.reader.read(domain, dropped, null, null, null, deadline, profileId, true);
-        if (shardsAndValues.shards().closedBy() != null) throw new WriteConflictException("the profile is being closed; read again", false);
+        Snapshot shardsAndValues = writes.reader.read(ReadRequest.keys(domain, dropped).andProfile(profileId).andShards(), deadline);
+        if (shardsAndValues.shards().closedBy() != null) throw new DecideAgainException("the profile is being closed; read again", false);
         Set<KeyValue> lost = new LinkedHashSet<>(dropped);
         lost.removeAll(profile.manualKeys());
         lost.removeAll(profile.retainedKeys());
@@ -173,7 +169,7 @@ public final class ProfileWriter {
             expression.append(" REMOVE ").append(String.join(", ", removes));
         }
         return TransactWriteItem.builder().update(Update.builder().tableName(writes.calls.tableName)
-                .key(key(StoreKeys.profile(domain, profileId)))
+                .key(itemKey(StoreKeys.profile(domain, profileId)))
                 .updateExpression(expression.toString())
                 .conditionExpression("attribute_exists(#pk) AND #v = :seen")
                 .expressionAttributeNames(names).expressionAttributeValues(values).build()).build();
@@ -189,8 +185,8 @@ public final class ProfileWriter {
      * @throws PendingOperation when a DeleteProfile or MergeProfiles recorded on the profile is to be finished first
      */
     public void deleteObject(String domain, String profileId, String objectTypeName, String uniqueKey, Deadline deadline) {
-        Snapshot seen = writes.reader.read(domain, List.of(), objectTypeName, uniqueKey, null, deadline, profileId, true);
-        if (seen.profile() == null) throw KeyWriter.notFound(domain, profileId);
+        Snapshot seen = writes.reader.read(ReadRequest.profile(domain, profileId).andObject(objectTypeName, uniqueKey).andShards(), deadline);
+        if (seen.profile() == null) throw ServiceException.profileNotFound(domain, profileId);
         if (seen.profile().op() != null) throw new PendingOperation(seen.profile().op());
         if (seen.object() == null || !profileId.equals(seen.object().profileId())) {
             throw ServiceException.notFound("Profile '" + profileId + "' has no object of type " + objectTypeName
@@ -198,7 +194,7 @@ public final class ProfileWriter {
         }
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(TransactWriteItem.builder().delete(software.amazon.awssdk.services.dynamodb.model.Delete.builder()
-                .tableName(writes.calls.tableName).key(key(StoreKeys.object(domain, objectTypeName, uniqueKey)))
+                .tableName(writes.calls.tableName).key(itemKey(StoreKeys.object(domain, objectTypeName, uniqueKey)))
                 .conditionExpression("#profileId = :p")
                 .expressionAttributeNames(Map.of("#profileId", "profileId"))
                 .expressionAttributeValues(Map.of(":p", s(profileId))).build()).build());
@@ -210,7 +206,7 @@ public final class ProfileWriter {
         Set<KeyValue> lost = new LinkedHashSet<>(brought);
         lost.removeAll(ProfileDeletion.keysOnItem(seen.profile()));
         lost.removeAll(writes.otherSources(domain, profileId, seen.shards(), lost, objectTypeName, uniqueKey, deadline));
-        Snapshot values = lost.isEmpty() ? seen : writes.reader.read(domain, lost, null, null, deadline);
+        Snapshot values = lost.isEmpty() ? seen : writes.reader.read(ReadRequest.keys(domain, lost), deadline);
         // Even when nothing is lost: another removal deciding that this object is the source it keeps must fail.
         commitRemoval(domain, profileId, actions, lost, values, seen.shards(), deadline);
     }

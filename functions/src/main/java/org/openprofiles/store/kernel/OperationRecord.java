@@ -1,4 +1,4 @@
-package org.openprofiles.store.lifecycle;
+package org.openprofiles.store.kernel;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,28 +20,23 @@ import org.openprofiles.json.Json;
  * @param sources  a merge's FieldSourceProfileIds (field path or group → the profile whose value wins)
  * @param atMillis when it was recorded (epoch ms): only tells how long it has been waiting, never decides a write
  */
-public record ProfileOp(String id, Kind kind, String main, List<String> merged, Map<String, String> sources, long atMillis) {
+public record OperationRecord(String id, Kind kind, String main, List<String> merged, Map<String, String> sources, long atMillis) {
     public enum Kind { DELETE, MERGE }
 
-    static ProfileOp delete(String profileId, long nowMillis) {
-        return new ProfileOp(newId(), Kind.DELETE, profileId, List.of(), Map.of(), nowMillis);
+    static OperationRecord delete(String profileId, long nowMillis) {
+        return new OperationRecord(newId(), Kind.DELETE, profileId, List.of(), Map.of(), nowMillis);
     }
 
-    static ProfileOp merge(String mainId, List<String> mergedIds, Map<String, String> sources, long nowMillis) {
-        return new ProfileOp(newId(), Kind.MERGE, mainId, List.copyOf(mergedIds), Map.copyOf(sources), nowMillis);
+    static OperationRecord merge(String mainId, List<String> mergedIds, Map<String, String> sources, long nowMillis) {
+        return new OperationRecord(newId(), Kind.MERGE, mainId, List.copyOf(mergedIds), Map.copyOf(sources), nowMillis);
     }
 
     private static String newId() {
         return UUID.randomUUID().toString().replace("-", "");
     }
 
-    /** Whether the operation takes {@code profileId} away (deleted, or merged into another). */
-    public boolean removes(String profileId) {
-        return kind == Kind.DELETE || !main.equals(profileId);
-    }
-
     /** Whether {@code other} asks for the same thing (a repeated call of the same merge or deletion). */
-    boolean sameRequest(ProfileOp other) {
+    boolean sameRequest(OperationRecord other) {
         return kind == other.kind && main.equals(other.main) && new LinkedHashSet<>(merged).equals(new LinkedHashSet<>(other.merged))
                 && sources.equals(other.sources);
     }
@@ -66,13 +61,13 @@ public record ProfileOp(String id, Kind kind, String main, List<String> merged, 
     }
 
     @SuppressWarnings("unchecked")
-    public static ProfileOp parse(String json) {
+    public static OperationRecord parse(String json) {
         Map<String, Object> in = (Map<String, Object>) Json.parse(json);
         List<String> merged = new ArrayList<>();
         for (Object id : (List<Object>) in.get("merged")) merged.add((String) id);
         Map<String, String> sources = new LinkedHashMap<>();
         ((Map<String, Object>) in.get("sources")).forEach((k, v) -> sources.put(k, (String) v));
-        return new ProfileOp((String) in.get("id"), Kind.valueOf((String) in.get("kind")), (String) in.get("main"), List.copyOf(merged),
+        return new OperationRecord((String) in.get("id"), Kind.valueOf((String) in.get("kind")), (String) in.get("main"), List.copyOf(merged),
                 Map.copyOf(sources), Long.parseLong((String) in.get("at")));
     }
 }

@@ -1,4 +1,4 @@
-package org.openprofiles.store.ingest;
+package org.openprofiles.store.kernel;
 
 import static org.openprofiles.store.table.DynamoCalls.n;
 
@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * How a profile joins the holders of a key value: the one place that knows the key value item,
  * its revision condition and when a value spills into {@link HolderItem}s.
  */
-public final class KeyHolders {
+public final class KeyValueHolders {
     /**
      * Holders listed in the value's own item before it spills. A value held by this many profiles
      * is long ambiguous; the limit keeps its item (read by every resolution that meets it) small
@@ -35,14 +35,10 @@ public final class KeyHolders {
     private final String tableName;
     private final int inlineLimit;
 
-    public KeyHolders(String tableName, int inlineLimit) {
+    public KeyValueHolders(String tableName, int inlineLimit) {
         if (inlineLimit < 1 || inlineLimit > DEFAULT_INLINE_LIMIT) throw new IllegalArgumentException("inline limit 1.." + DEFAULT_INLINE_LIMIT);
         this.tableName = tableName;
         this.inlineLimit = inlineLimit;
-    }
-
-    int inlineLimit() {
-        return inlineLimit;
     }
 
     /** Whether making {@code profileId} a holder needs the value to {@link #spill} first. */
@@ -69,7 +65,8 @@ public final class KeyHolders {
      * this write finds its merged profile gone from the value, so the main profile must already be there. A value that
      * holds the profile and none of them: nothing.
      */
-    List<TransactWriteItem> add(String domain, KeyValue key, Snapshot.KeyState seen, String profileId, Map<String, Optional<String>> closed) {
+    public List<TransactWriteItem> add(String domain, KeyValue key, Snapshot.KeyState seen, String profileId,
+                                       Map<String, Optional<String>> closed) {
         if (seen != null && seen.spilled()) return List.of(holder(domain, key, profileId));
         Set<String> ids = new LinkedHashSet<>(seen == null ? Set.of() : seen.profileIds());
         boolean stale = false;
@@ -142,14 +139,14 @@ public final class KeyHolders {
         if (seen == null) return List.of();
         if (seen.spilled()) {
             return List.of(TransactWriteItem.builder().delete(Delete.builder().tableName(tableName)
-                    .key(DynamoCalls.key(StoreKeys.holder(domain, key, profileId))).build()).build());
+                    .key(DynamoCalls.itemKey(StoreKeys.holder(domain, key, profileId))).build()).build());
         }
         if (!seen.profileIds().contains(profileId)) return List.of();
         Set<String> ids = new LinkedHashSet<>(seen.profileIds());
         ids.remove(profileId);
         if (!ids.isEmpty()) return List.of(keyItem(domain, key, seen, ids, false));
         return List.of(TransactWriteItem.builder().delete(Delete.builder().tableName(tableName)
-                .key(DynamoCalls.key(StoreKeys.keyValue(domain, key)))
+                .key(DynamoCalls.itemKey(StoreKeys.keyValue(domain, key)))
                 .conditionExpression("#rev = :rev").expressionAttributeNames(Map.of("#rev", "rev"))
                 .expressionAttributeValues(Map.of(":rev", n(seen.rev()))).build()).build());
     }
@@ -164,7 +161,7 @@ public final class KeyHolders {
             List<TransactWriteItem> out = new ArrayList<>();
             for (String id : from) {
                 out.add(TransactWriteItem.builder().delete(Delete.builder().tableName(tableName)
-                        .key(DynamoCalls.key(StoreKeys.holder(domain, key, id))).build()).build());
+                        .key(DynamoCalls.itemKey(StoreKeys.holder(domain, key, id))).build()).build());
             }
             out.add(holder(domain, key, to));
             return out;
@@ -189,7 +186,7 @@ public final class KeyHolders {
         names.put("#born", KeyItem.BORN);
         values.put(":born", DynamoCalls.s(newBorn()));
         return TransactWriteItem.builder().update(software.amazon.awssdk.services.dynamodb.model.Update.builder().tableName(tableName)
-                .key(DynamoCalls.key(StoreKeys.keyValue(domain, key)))
+                .key(DynamoCalls.itemKey(StoreKeys.keyValue(domain, key)))
                 .updateExpression("ADD #ids :id, #rev :one SET #keyName = :keyName, #keyValue = :keyValue, #born = if_not_exists(#born, :born)")
                 .conditionExpression("attribute_not_exists(#spilled) AND (attribute_not_exists(#ids) OR contains(#ids, :idS)"
                         + " OR size(#ids) < :limit)")

@@ -1,6 +1,6 @@
-package org.openprofiles.store.lifecycle;
+package org.openprofiles.store.kernel;
 
-import static org.openprofiles.store.table.DynamoCalls.key;
+import static org.openprofiles.store.table.DynamoCalls.itemKey;
 import static org.openprofiles.store.table.DynamoCalls.n;
 import static org.openprofiles.store.table.DynamoCalls.s;
 
@@ -19,13 +19,15 @@ import java.util.function.Function;
 import org.openprofiles.model.Backoff;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
-import org.openprofiles.store.ingest.KeyWriter;
-import org.openprofiles.store.ingest.Snapshot;
+import org.openprofiles.model.ServiceException;
+import org.openprofiles.store.ingest.ProfileKeyWriter;
+import org.openprofiles.store.kernel.Snapshot;
 import org.openprofiles.store.table.DynamoCalls;
+import org.openprofiles.store.table.Retry;
 import org.openprofiles.store.table.KeyItem;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
-import org.openprofiles.store.table.WriteConflictException;
+import org.openprofiles.store.table.DecideAgainException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
@@ -84,7 +86,8 @@ public final class ProfileShards {
     /** Shards closed in one transaction: few enough that an attach in flight rarely cancels it. */
     private static final int CLOSE_CHUNK = 16;
     private static final Backoff CLOSE_BACKOFF = new Backoff(Duration.ofMillis(5), Duration.ofMillis(100));
-    private static final int MAX_CLOSE_ROUNDS = 40;
+    /** A chunk of closes that meets adds in flight is sent again: more often than a write that reads first, with shorter pauses. */
+    private static final Retry.Policy CLOSE = new Retry.Policy(40, CLOSE_BACKOFF, DynamoCalls.MIN_CALL_TIME);
     private static final int MAX_MARKER_ROUNDS = 6;
 
     private final DynamoCalls calls;
@@ -168,7 +171,7 @@ public final class ProfileShards {
             names.put("#rr", REMOVED_REV);
             int i = 0;
             for (Map.Entry<KeyValue, Snapshot.KeyState> value : relied.entrySet()) {
-                names.put("#v" + i, StoreKeys.objectKey(value.getKey()));
+                names.put("#v" + i, StoreKeys.keyValueEntry(value.getKey()));
                 values.put(":b" + i, s(value.getValue().born()));
                 values.put(":r" + i, n(value.getValue().rev()));
                 condition.append(" AND (attribute_not_exists(#rb.#v").append(i).append(") OR #rb.#v").append(i).append(" <> :b").append(i)
@@ -177,39 +180,38 @@ public final class ProfileShards {
             }
         }
         return TransactWriteItem.builder().update(Update.builder().tableName(calls.tableName)
-                .key(key(StoreKeys.shard(domain, profileId, shard)))
+                .key(itemKey(StoreKeys.shard(domain, profileId, shard)))
                 .updateExpression(expression.toString())
                 .conditionExpression(condition.toString())
                 .expressionAttributeNames(names).expressionAttributeValues(values)
                 .build()).build();
     }
 
-    /** Sends, at most, of one write whose shard adds keep meeting transactions that hold their shards. */
-    static final int SHARD_PICKS = 4;
-
     /**
      * Commits a write whose actions at {@code addsAt} are shard adds ({@link #add}). Two adds to a
      * profile meet only when both picked the same shard while in flight; when that is all that
      * cancelled the write (every other action's reason is None), the held adds move to other shards
-     * of their profile and the write is sent again at once, without a pause or a new read: nothing it
-     * rests on has changed (a changed item fails its own condition instead), and another shard is
-     * most likely free. {@code actions} is updated in place, so {@code interpret} finds the shard each
-     * add was last sent to ({@link #shardOf}). The last of {@link #SHARD_PICKS} sends fails as
+     * of their profile and the write is sent again at once ({@link Retry#OTHER_SHARD}), without a new
+     * read: nothing it rests on has changed (a changed item fails its own condition instead), and
+     * another shard is most likely free. {@code actions} is updated in place, so {@code interpret}
+     * finds the shard each add was last sent to ({@link #shardOf}). The last send fails as
      * {@link DynamoCalls#transact} does, for the caller's retry.
      */
     public void transact(List<TransactWriteItem> actions, Set<Integer> addsAt, Deadline deadline,
                          Function<List<CancellationReason>, RuntimeException> interpret) {
-        for (int send = 1; ; send++) {
-            boolean last = send == SHARD_PICKS;
+        Retry.run(Retry.OTHER_SHARD, deadline, send -> {
+            boolean last = send == Retry.OTHER_SHARD.attempts();
             List<Integer> held = new ArrayList<>();
-            try {
-                calls.transact(actions, deadline, reasons -> !last && onlyShardsHeld(reasons, addsAt, held) ? new ShardsHeld()
-                        : interpret.apply(reasons));
-                return;
-            } catch (ShardsHeld e) {
-                for (int at : held) actions.set(at, elsewhere(actions.get(at)));
-            }
-        }
+            calls.transact(actions, deadline, reasons -> !last && onlyShardsHeld(reasons, addsAt, held) ? shardsHeld(actions, held)
+                    : interpret.apply(reasons));
+            return null;
+        });
+    }
+
+    /** Moves the held adds to other shards, and asks for the write to be sent again. */
+    private static DecideAgainException shardsHeld(List<TransactWriteItem> actions, List<Integer> held) {
+        for (int at : held) actions.set(at, elsewhere(actions.get(at)));
+        return new DecideAgainException(DecideAgainException.Reason.SHARDS_HELD, "shards held by other transactions", false);
     }
 
     /** Whether the only actions that cancelled a write are shard adds held by other transactions (collected in {@code held}). */
@@ -227,7 +229,7 @@ public final class ProfileShards {
     private static TransactWriteItem elsewhere(TransactWriteItem add) {
         String pk = add.update().key().get(ProfilesTable.PARTITION_KEY).s();
         int other = (StoreKeys.shardIndex(pk) + 1 + ThreadLocalRandom.current().nextInt(COUNT - 1)) % COUNT;
-        return TransactWriteItem.builder().update(add.update().toBuilder().key(key(StoreKeys.otherShard(pk, other))).build()).build();
+        return TransactWriteItem.builder().update(add.update().toBuilder().key(itemKey(StoreKeys.otherShard(pk, other))).build()).build();
     }
 
     /** The shard a shard add ({@link #add}) updates. */
@@ -235,17 +237,10 @@ public final class ProfileShards {
         return StoreKeys.shardIndex(add.update().key().get(ProfilesTable.PARTITION_KEY).s());
     }
 
-    /** Another transaction held a shard a write added to, and nothing else stopped the write. */
-    private static final class ShardsHeld extends RuntimeException {
-        ShardsHeld() {
-            super("shards held by other transactions", null, false, false);
-        }
-    }
-
     /** The keys of every shard, to fold into a BatchGetItem that reads other items too. */
     public static List<Map<String, AttributeValue>> keys(String domain, String profileId) {
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
-        for (int shard = 0; shard < COUNT; shard++) keys.add(key(StoreKeys.shard(domain, profileId, shard)));
+        for (int shard = 0; shard < COUNT; shard++) keys.add(itemKey(StoreKeys.shard(domain, profileId, shard)));
         return keys;
     }
 
@@ -280,7 +275,7 @@ public final class ProfileShards {
             for (String claim : claims.ss()) {
                 int typeEnd = claim.indexOf('#');
                 int keyStart = claim.indexOf('#', typeEnd + 1);
-                member(objects, claim.substring(0, keyStart)).profileKeys().add(StoreKeys.parseObjectKey(claim.substring(keyStart + 1)));
+                member(objects, claim.substring(0, keyStart)).profileKeys().add(StoreKeys.parseKeyValueEntry(claim.substring(keyStart + 1)));
             }
         }
         Map<String, Removed> removed = new LinkedHashMap<>();
@@ -327,7 +322,7 @@ public final class ProfileShards {
             shard.removed().forEach((value, r) -> {
                 if (r.atMillis() >= now - REMOVALS_KEPT.toMillis()) kept.put(value, r);
             });
-            removing.forEach((value, state) -> kept.put(StoreKeys.objectKey(value), new Removed(state.born(), state.rev(), now)));
+            removing.forEach((value, state) -> kept.put(StoreKeys.keyValueEntry(value), new Removed(state.born(), state.rev(), now)));
             Map<String, AttributeValue> born = new HashMap<>();
             Map<String, AttributeValue> rev = new HashMap<>();
             Map<String, AttributeValue> at = new HashMap<>();
@@ -349,7 +344,7 @@ public final class ProfileShards {
                 names.put("#pk", ProfilesTable.PARTITION_KEY);
             }
             writes.add(TransactWriteItem.builder().update(Update.builder().tableName(calls.tableName)
-                    .key(key(StoreKeys.shard(domain, profileId, shard.index())))
+                    .key(itemKey(StoreKeys.shard(domain, profileId, shard.index())))
                     .updateExpression("SET #n = :next, #rb = :rb, #rr = :rr, #ra = :ra")
                     .conditionExpression(condition)
                     .expressionAttributeNames(names)
@@ -362,7 +357,7 @@ public final class ProfileShards {
     /**
      * Closes every shard for operation {@code opId} (idempotent: a shard it closed already stays so).
      * A chunk that meets an add in flight is committed again after a pause, a bounded number of times;
-     * a shard closed by another operation fails the close ({@link WriteConflictException}: the caller
+     * a shard closed by another operation fails the close ({@link DecideAgainException}: the caller
      * finishes that operation first).
      */
     void close(String domain, String profileId, String opId, String mergedInto, Deadline deadline) {
@@ -380,27 +375,18 @@ public final class ProfileShards {
                     values.put(":m", s(mergedInto));
                 }
                 chunk.add(TransactWriteItem.builder().update(Update.builder().tableName(calls.tableName)
-                        .key(key(StoreKeys.shard(domain, profileId, shard)))
+                        .key(itemKey(StoreKeys.shard(domain, profileId, shard)))
                         .updateExpression(expression)
                         .conditionExpression("attribute_not_exists(#c) OR #c = :op")
                         .expressionAttributeNames(names).expressionAttributeValues(values)
                         .build()).build());
             }
-            for (int round = 1; ; round++) {
-                try {
-                    calls.transact(chunk, deadline, reasons -> {
-                        for (int i = 0; i < reasons.size(); i++) {
-                            if (KeyWriter.failed(reasons, i)) return new ClosedByAnother();
-                        }
-                        return null;
-                    });
-                    break;
-                } catch (WriteConflictException e) {
-                    if (round == MAX_CLOSE_ROUNDS || !CLOSE_BACKOFF.pause(round, deadline, DynamoCalls.MIN_CALL_TIME)) {
-                        throw DynamoCalls.outOfTime();
-                    }
+            Retry.run(CLOSE, deadline, () -> calls.transact(chunk, deadline, reasons -> {
+                for (int i = 0; i < reasons.size(); i++) {
+                    if (DynamoCalls.conditionFailed(reasons, i)) return new ClosedByAnother();
                 }
-            }
+                return null;
+            }));
         }
     }
 
@@ -438,8 +424,8 @@ public final class ProfileShards {
      * the profile is closed (404), or a value it relied on was removed meanwhile (it reads again).
      */
     public RuntimeException refusal(String domain, String profileId, TransactWriteItem add, Deadline deadline) {
-        return one(domain, profileId, shardOf(add), deadline).closedBy() != null ? KeyWriter.notFound(domain, profileId)
-                : new WriteConflictException("a value this write relied on was removed from the profile; read again", false);
+        return one(domain, profileId, shardOf(add), deadline).closedBy() != null ? ServiceException.profileNotFound(domain, profileId)
+                : new DecideAgainException("a value this write relied on was removed from the profile; read again", false);
     }
 
     /** What a closed shard says: the main profile of a merge (null for a deletion), and when it was closed. */
@@ -453,7 +439,7 @@ public final class ProfileShards {
 
     /** One shard, strongly consistent: why an add to it was refused. */
     Shard one(String domain, String profileId, int shard, Deadline deadline) {
-        List<Map<String, AttributeValue>> found = calls.batchGet(List.of(key(StoreKeys.shard(domain, profileId, shard))), deadline);
+        List<Map<String, AttributeValue>> found = calls.batchGet(List.of(itemKey(StoreKeys.shard(domain, profileId, shard))), deadline);
         return found.isEmpty() ? new Shard(shard, false, 0, null, null, 0, Map.of(), Map.of()) : shard(shard, found.get(0));
     }
 }

@@ -1,4 +1,4 @@
-package org.openprofiles.store.ingest;
+package org.openprofiles.store.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.StandardProfile;
-import org.openprofiles.store.lifecycle.ProfileShards;
+import org.openprofiles.store.ingest.ObjectWriter;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
@@ -48,13 +48,13 @@ class DynamoLimitsTest {
         assertTrue(ProfileShards.COUNT + Math.max(deleteProfileObject, updateProfile) <= DynamoCalls.MAX_TRANSACTION_ACTIONS,
                 ProfileShards.COUNT + " shards and " + Math.max(deleteProfileObject, updateProfile) + " items");
         // A spill is its own transaction: the value's item and one holder item per listed holder.
-        assertTrue(1 + KeyHolders.DEFAULT_INLINE_LIMIT <= DynamoCalls.MAX_TRANSACTION_ACTIONS);
+        assertTrue(1 + KeyValueHolders.DEFAULT_INLINE_LIMIT <= DynamoCalls.MAX_TRANSACTION_ACTIONS);
     }
 
     @Test
     void moreThanOneHundredActionsAreRefusedBeforeAnythingIsSent() {
         DynamoCalls calls = new DynamoCalls(LocalDynamo.client(), "never-called");
-        var actions = java.util.Collections.nCopies(101, new KeyHolders("t", 3).holder("d", new KeyValue("k", "v"), "p"));
+        var actions = java.util.Collections.nCopies(101, new KeyValueHolders("t", 3).holder("d", new KeyValue("k", "v"), "p"));
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> calls.commit(actions, Deadline.in(Duration.ofSeconds(5))));
         assertTrue(e.getMessage().contains("transaction limit"));
@@ -67,8 +67,8 @@ class DynamoLimitsTest {
         List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> keys = new java.util.ArrayList<>();
         for (int i = 0; i < 250; i++) {
             String pk = "item-" + i;
-            if (i % 10 == 0) LocalDynamo.client().putItem(r -> r.tableName(table).item(DynamoCalls.key(pk)));
-            keys.add(DynamoCalls.key(pk));
+            if (i % 10 == 0) LocalDynamo.client().putItem(r -> r.tableName(table).item(DynamoCalls.itemKey(pk)));
+            keys.add(DynamoCalls.itemKey(pk));
         }
         assertEquals(25, calls.batchGet(keys, Deadline.in(Duration.ofSeconds(5))).size());
     }
@@ -83,10 +83,10 @@ class DynamoLimitsTest {
                 "profileId", DynamoCalls.s("p1"), "object", DynamoCalls.s("{}"), "updatedAt", DynamoCalls.n(0),
                 ProfilesTable.TTL_ATTRIBUTE, DynamoCalls.n(now.getEpochSecond()))));
         Deadline deadline = Deadline.in(Duration.ofSeconds(5));
-        ResolutionReader before = new ResolutionReader(new DynamoCalls(LocalDynamo.client(), table),
+        ConsistentReads before = new ConsistentReads(new DynamoCalls(LocalDynamo.client(), table),
                 Clock.fixed(now.minusSeconds(1), ZoneOffset.UTC));
-        ResolutionReader after = new ResolutionReader(new DynamoCalls(LocalDynamo.client(), table), Clock.fixed(now, ZoneOffset.UTC));
-        assertNotNull(before.read("d", List.of(), "CTR", "u1", deadline).object());
-        assertNull(after.read("d", List.of(), "CTR", "u1", deadline).object(), "expired, though DynamoDB has not deleted it yet");
+        ConsistentReads after = new ConsistentReads(new DynamoCalls(LocalDynamo.client(), table), Clock.fixed(now, ZoneOffset.UTC));
+        assertNotNull(before.read(ReadRequest.keys("d", List.of()).andObject("CTR", "u1"), deadline).object());
+        assertNull(after.read(ReadRequest.keys("d", List.of()).andObject("CTR", "u1"), deadline).object(), "expired, though DynamoDB has not deleted it yet");
     }
 }

@@ -1,6 +1,6 @@
-package org.openprofiles.store.lifecycle;
+package org.openprofiles.store.kernel;
 
-import static org.openprofiles.store.table.DynamoCalls.key;
+import static org.openprofiles.store.table.DynamoCalls.itemKey;
 import static org.openprofiles.store.table.DynamoCalls.n;
 import static org.openprofiles.store.table.DynamoCalls.s;
 
@@ -16,20 +16,21 @@ import java.util.TreeSet;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.resolution.StandardKeys;
-import org.openprofiles.store.ingest.ResolutionReader;
-import org.openprofiles.store.ingest.Snapshot;
+import org.openprofiles.store.kernel.ConsistentReads;
+import org.openprofiles.store.kernel.Snapshot;
 import org.openprofiles.store.table.DynamoCalls;
+import org.openprofiles.store.table.Retry;
 import org.openprofiles.store.table.ProfileItem;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
-import org.openprofiles.store.table.WriteConflictException;
+import org.openprofiles.store.table.DecideAgainException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * Finishes a recorded MergeProfiles (spec 11), from wherever it stopped. The record is on the main
- * profile and every merged one ({@link ProfileOps#merge}), so none of them is deleted, merged or
+ * profile and every merged one ({@link RecordedOperations#merge}), so none of them is deleted, merged or
  * merged into by another operation meanwhile. For the merged profiles still there:
  * <ol>
  *   <li>close their shards, marked with the main profile (a put that meets one attaches to the main
@@ -52,19 +53,19 @@ public final class ProfileMerge {
      */
     static final int MOVES_PER_TRANSACTION = 25;
 
-    private final LifecycleWrites writes;
+    private final ProfileSources writes;
 
-    public ProfileMerge(LifecycleWrites writes) {
+    public ProfileMerge(ProfileSources writes) {
         this.writes = writes;
     }
 
-    void finish(String domain, ProfileOp op, Collection<String> objectTypeNames, Deadline deadline) {
+    void finish(String domain, OperationRecord op, Collection<String> objectTypeNames, Deadline deadline) {
         String mainId = op.main();
         Map<String, Snapshot> merged = new LinkedHashMap<>();
         for (String id : op.merged()) {
             writes.shards.close(domain, id, op.id(), mainId, deadline);
-            ProfileOps.markClosed(writes.calls, domain, id, op, deadline);
-            Snapshot seen = writes.reader.read(domain, List.of(), null, null, null, deadline, id, true);
+            RecordedOperations.markClosed(writes.calls, domain, id, op, deadline);
+            Snapshot seen = writes.reader.read(ReadRequest.profile(domain, id).andShards(), deadline);
             if (seen.profile() != null) merged.put(id, seen);
         }
         Set<KeyValue> keys = new LinkedHashSet<>();
@@ -104,10 +105,10 @@ public final class ProfileMerge {
             for (String id : from) {
                 writes.shards.leaveMarkers(domain, id, op.id(), mainId, op.atMillis(), deadline);
                 DynamoCalls.call(() -> writes.calls.dynamo.deleteItem(r -> r.tableName(writes.calls.tableName)
-                        .key(key(StoreKeys.profile(domain, id))).overrideConfiguration(DynamoCalls.within(deadline))));
+                        .key(itemKey(StoreKeys.profile(domain, id))).overrideConfiguration(DynamoCalls.within(deadline))));
             }
         }
-        ProfileOps.clear(writes.calls, domain, mainId, op, deadline);
+        RecordedOperations.clear(writes.calls, domain, mainId, op, deadline);
     }
 
     /**
@@ -117,27 +118,25 @@ public final class ProfileMerge {
      */
     private void moveObjects(String domain, String fromId, String mainId, List<ProfileShards.Member> objects, Deadline deadline) {
         for (int from = 0; from < objects.size(); from += MOVES_PER_TRANSACTION) {
-            List<ProfileShards.Member> chunk = objects.subList(from, Math.min(objects.size(), from + MOVES_PER_TRANSACTION));
-            for (int attempt = 1; !chunk.isEmpty(); attempt++) {
-                List<TransactWriteItem> actions = new ArrayList<>();
-                actions.add(writes.shards.add(domain, mainId, chunk, Map.of()));
-                for (ProfileShards.Member object : chunk) actions.add(moveObject(domain, object, fromId, mainId));
-                try {
-                    writes.shards.transact(actions, Set.of(0), deadline, reasons -> null);
-                    break;
-                } catch (WriteConflictException e) {
-                    if (attempt == LifecycleWrites.MAX_ATTEMPTS
-                            || !LifecycleWrites.BACKOFF.pause(attempt, deadline, DynamoCalls.MIN_CALL_TIME)) {
-                        throw DynamoCalls.outOfTime();
-                    }
-                    chunk = writes.onProfile(domain, fromId, chunk, true, deadline);
+            List<ProfileShards.Member> remaining = new ArrayList<>(objects.subList(from, Math.min(objects.size(), from + MOVES_PER_TRANSACTION)));
+            Retry.run(Retry.WRITE_AGAIN, deadline, attempt -> {
+                if (attempt > 1) {
+                    List<ProfileShards.Member> still = writes.onProfile(domain, fromId, remaining, true, deadline);
+                    remaining.clear();
+                    remaining.addAll(still);
                 }
-            }
+                if (remaining.isEmpty()) return null;
+                List<TransactWriteItem> actions = new ArrayList<>();
+                actions.add(writes.shards.add(domain, mainId, remaining, Map.of()));
+                for (ProfileShards.Member object : remaining) actions.add(moveObject(domain, object, fromId, mainId));
+                writes.shards.transact(actions, Set.of(0), deadline, reasons -> null);
+                return null;
+            });
         }
     }
 
     private TransactWriteItem moveObject(String domain, ProfileShards.Member object, String fromId, String mainId) {
-        return TransactWriteItem.builder().update(Update.builder().tableName(writes.calls.tableName).key(key(object.pk(domain)))
+        return TransactWriteItem.builder().update(Update.builder().tableName(writes.calls.tableName).key(itemKey(object.pk(domain)))
                 .updateExpression("SET #profileId = :main, #g = :g")
                 .conditionExpression("#profileId = :from")
                 .expressionAttributeNames(Map.of("#profileId", "profileId", "#g", ProfilesTable.INDEX_PARTITION_KEY))
@@ -153,16 +152,16 @@ public final class ProfileMerge {
      * profile's version read; a concurrent ingestion makes it read and merge again. Repeating it with
      * the same merged profiles gives the same fields, so a second finisher changes nothing.
      */
-    private void mergeFieldsOntoMain(String domain, ProfileOp op, List<String> mergedIds, Set<KeyValue> manualKeys,
+    private void mergeFieldsOntoMain(String domain, OperationRecord op, List<String> mergedIds, Set<KeyValue> manualKeys,
                                      Set<KeyValue> retainedKeys, Deadline deadline) {
         String mainId = op.main();
-        for (int attempt = 1; ; attempt++) {
+        Retry.run(Retry.WRITE_AGAIN, deadline, () -> {
             Map<String, Snapshot.ProfileState> profiles = new HashMap<>();
             List<Map<String, AttributeValue>> wanted = new ArrayList<>();
-            wanted.add(key(StoreKeys.profile(domain, mainId)));
-            for (String id : mergedIds) wanted.add(key(StoreKeys.profile(domain, id)));
+            wanted.add(itemKey(StoreKeys.profile(domain, mainId)));
+            for (String id : mergedIds) wanted.add(itemKey(StoreKeys.profile(domain, id)));
             for (Map<String, AttributeValue> item : writes.calls.batchGet(wanted, deadline)) {
-                Snapshot.ProfileState state = ResolutionReader.profileState(ProfileItem.SCHEMA.mapToItem(item));
+                Snapshot.ProfileState state = ConsistentReads.profileState(ProfileItem.SCHEMA.mapToItem(item));
                 profiles.put(state.profileId(), state);
             }
             Snapshot.ProfileState main = profiles.get(mainId);
@@ -209,23 +208,20 @@ public final class ProfileMerge {
             if (!adds.isEmpty()) expression.append(" ADD ").append(String.join(", ", adds));
             try {
                 DynamoCalls.call(() -> writes.calls.dynamo.updateItem(r -> r.tableName(writes.calls.tableName)
-                        .key(key(StoreKeys.profile(domain, mainId)))
+                        .key(itemKey(StoreKeys.profile(domain, mainId)))
                         .updateExpression(expression.toString())
                         .conditionExpression("#op = :op AND (#v = :seen OR attribute_not_exists(#v))")
                         .expressionAttributeNames(names).expressionAttributeValues(values)
                         .overrideConfiguration(DynamoCalls.within(deadline))));
-                return;
-            } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException | WriteConflictException e) {
-                if (attempt == LifecycleWrites.MAX_ATTEMPTS || !LifecycleWrites.BACKOFF.pause(attempt, deadline, DynamoCalls.MIN_CALL_TIME)) {
-                    throw DynamoCalls.outOfTime();
-                }
+            } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+                throw new DecideAgainException("the main profile changed since it was read; merge its fields again", false);
             }
-        }
+        });
     }
 
     static List<String> objectKeys(Collection<KeyValue> keys) {
         List<String> out = new ArrayList<>();
-        for (KeyValue key : keys) out.add(StoreKeys.objectKey(key));
+        for (KeyValue key : keys) out.add(StoreKeys.keyValueEntry(key));
         return out;
     }
 

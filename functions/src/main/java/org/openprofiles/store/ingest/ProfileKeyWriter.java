@@ -1,6 +1,6 @@
 package org.openprofiles.store.ingest;
 
-import static org.openprofiles.store.table.DynamoCalls.key;
+import static org.openprofiles.store.table.DynamoCalls.itemKey;
 import static org.openprofiles.store.table.DynamoCalls.n;
 import static org.openprofiles.store.table.DynamoCalls.s;
 
@@ -15,13 +15,17 @@ import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.store.config.ConfigRead;
-import org.openprofiles.store.lifecycle.ProfileOps.PendingOperation;
-import org.openprofiles.store.lifecycle.ProfileShards;
+import org.openprofiles.store.kernel.RecordedOperations.PendingOperation;
+import org.openprofiles.store.kernel.ProfileShards;
+import org.openprofiles.store.kernel.ConsistentReads;
+import org.openprofiles.store.kernel.KeyValueHolders;
+import org.openprofiles.store.kernel.Snapshot;
+import org.openprofiles.store.kernel.ReadRequest;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.ProfileItem;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
-import org.openprofiles.store.table.WriteConflictException;
+import org.openprofiles.store.table.DecideAgainException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -32,13 +36,13 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * that the profile exists. One transaction without a read while every value fits its item; a
  * value that is full or spilled takes the read-then-write path.
  */
-public final class KeyWriter {
+public final class ProfileKeyWriter {
     private final DynamoCalls calls;
-    private final KeyHolders holders;
-    private final ResolutionReader reader;
+    private final KeyValueHolders holders;
+    private final ConsistentReads reader;
     private final ProfileShards shards;
 
-    public KeyWriter(DynamoCalls calls, KeyHolders holders, ResolutionReader reader, ProfileShards shards) {
+    public ProfileKeyWriter(DynamoCalls calls, KeyValueHolders holders, ConsistentReads reader, ProfileShards shards) {
         this.calls = calls;
         this.holders = holders;
         this.reader = reader;
@@ -47,7 +51,7 @@ public final class KeyWriter {
 
     /**
      * @throws ServiceException ResourceNotFoundException when the profile does not exist (or is closed)
-     * @throws WriteConflictException when a concurrent transaction touched the same items or DynamoDB throttled
+     * @throws DecideAgainException when a concurrent transaction touched the same items or DynamoDB throttled
      */
     public void addKeys(String domain, String profileId, Collection<KeyValue> keys, Deadline deadline) {
         List<KeyValue> values = List.copyOf(new LinkedHashSet<>(keys));
@@ -57,9 +61,9 @@ public final class KeyWriter {
         for (KeyValue key : values) actions.add(holders.addWhileItFits(domain, key, profileId));
         try {
             shards.transact(actions, Set.of(1), deadline, reasons -> {
-                if (failed(reasons, 0)) return notFound(domain, profileId);
-                if (failed(reasons, 1)) return shards.refusal(domain, profileId, actions.get(1), deadline);
-                for (int i = 2; i < reasons.size(); i++) if (failed(reasons, i)) return new FullValue();
+                if (DynamoCalls.conditionFailed(reasons, 0)) return ServiceException.profileNotFound(domain, profileId);
+                if (DynamoCalls.conditionFailed(reasons, 1)) return shards.refusal(domain, profileId, actions.get(1), deadline);
+                for (int i = 2; i < reasons.size(); i++) if (DynamoCalls.conditionFailed(reasons, i)) return new FullValue();
                 return null;
             });
         } catch (FullValue e) {
@@ -68,26 +72,19 @@ public final class KeyWriter {
     }
 
     /**
-     * DeleteProfileKey: the profile stops holding each value (whatever the value's sources), in one
-     * consistent read of the profile and the values and one transaction conditioned on what was read.
+     * DeleteProfileKey: the profile stops holding each value (whatever the value's sources), in one consistent read of
+     * the profile and the values (with {@code config}, the domain's configuration item, null: none; {@code afterRead}
+     * runs right after it: the caller confirms there that the configuration it normalised the values with is current)
+     * and one transaction conditioned on what was read.
      *
      * @throws ServiceException ResourceNotFoundException for an unknown profile or a value it does not hold
-     */
-    public void deleteKeys(String domain, String profileId, Collection<KeyValue> keys, Deadline deadline) {
-        deleteKeys(domain, profileId, keys, null, () -> { }, deadline);
-    }
-
-    /**
-     * The same, reading {@code config} (the domain's configuration item; null: none) in its read and
-     * running {@code afterRead} right after it: the caller confirms there that the configuration it
-     * normalised the values with is current (or throws).
      */
     public void deleteKeys(String domain, String profileId, Collection<KeyValue> keys, ConfigRead config, Runnable afterRead,
                            Deadline deadline) {
         List<KeyValue> values = List.copyOf(new LinkedHashSet<>(keys));
-        Snapshot seen = reader.read(domain, values, null, null, config, deadline, profileId);
+        Snapshot seen = reader.read(ReadRequest.keys(domain, values).andConfig(config).andProfile(profileId), deadline);
         afterRead.run();
-        if (seen.profile() == null) throw notFound(domain, profileId);
+        if (seen.profile() == null) throw ServiceException.profileNotFound(domain, profileId);
         if (seen.profile().op() != null) throw new PendingOperation(seen.profile().op());
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(profileRecordsManualKeys(domain, profileId, values, "DELETE"));
@@ -101,9 +98,9 @@ public final class KeyWriter {
             actions.addAll(holders.remove(domain, key, state, profileId));
         }
         calls.transact(actions, deadline, reasons -> {
-            if (failed(reasons, 0)) return notFound(domain, profileId);
+            if (DynamoCalls.conditionFailed(reasons, 0)) return ServiceException.profileNotFound(domain, profileId);
             for (int i = 1; i < reasons.size(); i++) {
-                if (failed(reasons, i) && actions.get(i).delete() != null && actions.get(i).delete().conditionExpression() == null) {
+                if (DynamoCalls.conditionFailed(reasons, i) && actions.get(i).delete() != null && actions.get(i).delete().conditionExpression() == null) {
                     return ServiceException.notFound("Profile '" + profileId + "' does not hold one of the values given");
                 }
             }
@@ -114,9 +111,9 @@ public final class KeyWriter {
     /** Records (ADD) or forgets (DELETE) AddProfileKey as a source of the values, on the profile item, which must exist. */
     private TransactWriteItem profileRecordsManualKeys(String domain, String profileId, List<KeyValue> values, String op) {
         List<String> objectKeys = new ArrayList<>();
-        for (KeyValue key : values) objectKeys.add(StoreKeys.objectKey(key));
+        for (KeyValue key : values) objectKeys.add(StoreKeys.keyValueEntry(key));
         return TransactWriteItem.builder().update(Update.builder().tableName(calls.tableName)
-                .key(key(StoreKeys.profile(domain, profileId)))
+                .key(itemKey(StoreKeys.profile(domain, profileId)))
                 .updateExpression(op + " #mk :ks SET #v = if_not_exists(#v, :zero) + :one")
                 .conditionExpression("attribute_exists(#pk)")
                 .expressionAttributeNames(Map.of("#pk", ProfilesTable.PARTITION_KEY, "#mk", ProfileItem.MANUAL_KEYS,
@@ -134,23 +131,16 @@ public final class KeyWriter {
 
     /** For values that are full or spilled: read them, spill what must spill, then add in one transaction. */
     private void addReadingFirst(String domain, String profileId, List<KeyValue> values, Deadline deadline) {
-        Snapshot seen = reader.read(domain, values, null, null, deadline);
+        Snapshot seen = reader.read(ReadRequest.keys(domain, values), deadline);
         if (holders.spillFirst(calls, domain, values, seen, profileId, deadline)) {
-            throw new WriteConflictException("a key value was spilled; read again", false);
+            throw new DecideAgainException("a key value was spilled; read again", false);
         }
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(profileRecordsManualKeys(domain, profileId, values, "ADD"));
         actions.add(shards.add(domain, profileId, List.of(), Map.of()));
         for (KeyValue key : values) actions.addAll(holders.add(domain, key, seen.keys().get(key), profileId));
-        shards.transact(actions, Set.of(1), deadline, reasons -> failed(reasons, 0) ? notFound(domain, profileId)
-                : failed(reasons, 1) ? shards.refusal(domain, profileId, actions.get(1), deadline) : null);
+        shards.transact(actions, Set.of(1), deadline, reasons -> DynamoCalls.conditionFailed(reasons, 0) ? ServiceException.profileNotFound(domain, profileId)
+                : DynamoCalls.conditionFailed(reasons, 1) ? shards.refusal(domain, profileId, actions.get(1), deadline) : null);
     }
 
-    public static boolean failed(List<CancellationReason> reasons, int index) {
-        return index < reasons.size() && "ConditionalCheckFailed".equals(reasons.get(index).code());
-    }
-
-    public static ServiceException notFound(String domain, String profileId) {
-        return ServiceException.notFound("Profile '" + profileId + "' does not exist in domain '" + domain + "'");
-    }
 }

@@ -1,4 +1,4 @@
-package org.openprofiles.store.lifecycle;
+package org.openprofiles.store.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,9 +16,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
-import org.openprofiles.store.ingest.Snapshot;
+import org.openprofiles.store.kernel.Snapshot;
 import org.openprofiles.store.table.DynamoCalls;
-import org.openprofiles.store.table.WriteConflictException;
+import org.openprofiles.store.table.DecideAgainException;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.ProductionLike;
@@ -48,7 +48,7 @@ class ProfileShardsTest {
 
         shards.close(DOMAIN, "p", "op-1", "main", deadline);
         shards.close(DOMAIN, "p", "op-1", "main", deadline); // the same operation again: idempotent
-        assertThrows(WriteConflictException.class, () -> commit(shards.add(DOMAIN, "p", 7, List.of(), Map.of())));
+        assertThrows(DecideAgainException.class, () -> commit(shards.add(DOMAIN, "p", 7, List.of(), Map.of())));
         assertEquals(new ProfileShards.Closed("main", shards.closed(DOMAIN, "p", 7, deadline).closedAtMillis()),
                 shards.closed(DOMAIN, "p", 7, deadline));
         assertThrows(ProfileShards.ClosedByAnother.class, () -> shards.close(DOMAIN, "p", "op-2", null, deadline));
@@ -93,7 +93,7 @@ class ProfileShardsTest {
         commit(shards.add(DOMAIN, "p", 41, List.of(new ProfileShards.Member("CTR", "u2", Set.of(PHONE))), Map.of()));
         List<TransactWriteItem> removal = shards.removal(DOMAIN, "p", seen, Map.of());
         assertEquals(ProfileShards.COUNT, removal.size());
-        assertThrows(WriteConflictException.class, () -> calls.transact(removal, deadline));
+        assertThrows(DecideAgainException.class, () -> calls.transact(removal, deadline));
         // Read again: it lands, and bumps every shard.
         calls.transact(shards.removal(DOMAIN, "p", shards.read(DOMAIN, "p", deadline), Map.of()), deadline);
         for (ProfileShards.Shard shard : shards.read(DOMAIN, "p", deadline).all()) assertTrue(shard.exists() && shard.n() >= 1);
@@ -106,7 +106,7 @@ class ProfileShardsTest {
                 Map.of(PHONE, new Snapshot.KeyState(Set.of("p"), 4, false, "born-a"))), deadline);
         for (int shard : List.of(0, 17, 63)) {
             int s = shard;
-            assertThrows(WriteConflictException.class, () -> commit(shards.add(DOMAIN, "p", s, List.of(), Map.of(PHONE, readByPut))),
+            assertThrows(DecideAgainException.class, () -> commit(shards.add(DOMAIN, "p", s, List.of(), Map.of(PHONE, readByPut))),
                     "a put that read the value at the revision the removal took it from");
         }
         // Read after the removal: a later revision, or another incarnation of the value (deleted and created again).

@@ -6,9 +6,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
-import org.openprofiles.prodlike.ProductionLikeDynamo.Stats;
 
-/** What the proxy did, as {@link ProductionLikeDynamo.Stats} reports it: counted by each rule as it acts, from any thread, without a lock. */
+/** What the proxy did, as {@link Stats} reports it: counted by each rule as it acts, from any thread, without a lock. */
 final class Counters {
     final ConcurrentMap<String, LongAdder> calls = new ConcurrentHashMap<>();
     final ConcurrentMap<String, LongAdder> forwarded = new ConcurrentHashMap<>();

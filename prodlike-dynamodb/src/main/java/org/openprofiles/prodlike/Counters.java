@@ -22,11 +22,12 @@ final class Counters {
     final LongAdder olderItems = new LongAdder();
     final LongAdder indexItemsOlder = new LongAdder();
     final ConcurrentMap<String, LongAdder> stopped = new ConcurrentHashMap<>();
+    final ConcurrentMap<String, LongAdder> held = new ConcurrentHashMap<>();
 
     Stats stats() {
         return new Stats(snapshot(calls), snapshot(forwarded), transactionConflicts.sum(), singleItemConflicts.sum(),
                 batchItemsDeferred.sum(), snapshot(throttled), snapshot(dropped), snapshot(unprocessed), indexItemsHidden.sum(),
-                snapshot(stopped), inProgress.sum(), olderItems.sum(), indexItemsOlder.sum());
+                snapshot(stopped), inProgress.sum(), olderItems.sum(), indexItemsOlder.sum(), snapshot(held));
     }
 
     void reset() {
@@ -40,6 +41,7 @@ final class Counters {
         batchItemsDeferred.reset();
         indexItemsHidden.reset();
         stopped.clear();
+        held.clear();
         inProgress.reset();
         olderItems.reset();
         indexItemsOlder.reset();

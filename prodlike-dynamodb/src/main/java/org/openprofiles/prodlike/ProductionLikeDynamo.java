@@ -56,9 +56,10 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *   <li>{@link IndexLag} ({@code indexLagMs});</li>
  *   <li>{@link StaleReads} ({@code staleReadMs});</li>
  *   <li>{@link TornReads} ({@code tornReads});</li>
- *   <li>{@link StopAfter}: a caller that dies mid-way ({@code stopAfter}, {@link #stopAfter(int)}).</li>
+ *   <li>{@link StopAfter}: a caller that dies mid-way ({@code stopAfter}, {@link #stopAfter(int)});</li>
+ *   <li>{@link HoldCalls}: DynamoDB that stops answering ({@code holdCalls}).</li>
  * </ul>
- * A call meets them in this order: stopAfter, latency, throttling, unprocessed keys and items, then
+ * A call meets them in this order: stopAfter, holdCalls, latency, throttling, unprocessed keys and items, then
  * the read rules or the transaction holds; a forwarded call may then lose its response. What they
  * share: {@link Forwarding} and {@link Upstream} (forwarding, the proxy's own reads),
  * {@link RecentWrites} (writes' pre-images and acknowledgements), {@link Answers} (DynamoDB's bodies).
@@ -124,6 +125,7 @@ public final class ProductionLikeDynamo implements AutoCloseable {
     private final TornReads tornReads;
     private final StaleReads staleReads;
     private final IndexLag indexLag;
+    private final HoldCalls heldCalls = new HoldCalls();
 
     private ProductionLikeDynamo(URI upstream, int port, Rules rules) throws IOException {
         this.upstream = new Upstream(upstream, counters);
@@ -186,9 +188,21 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         return rules;
     }
 
-    /** Replaces the rules (their "every Nth" counts start afresh). */
+    /** Replaces the rules (their "every Nth" counts start afresh); the calls the old rules held are released. */
     public void rules(Rules replacement) {
+        Rules previous = this.rules;
         this.rules = replacement == null ? Rules.none() : replacement;
+        if (previous != this.rules) previous.releaseCalls();
+    }
+
+    /** Waits until {@code holdCalls} holds at least {@code count} calls at once; false on timeout. */
+    public boolean awaitHeldNow(int count, Duration timeout) throws InterruptedException {
+        return heldCalls.await(held -> held >= count, timeout);
+    }
+
+    /** Waits until every call {@code holdCalls} held has been dropped; false on timeout. */
+    public boolean awaitNoneHeld(Duration timeout) throws InterruptedException {
+        return heldCalls.await(held -> held == 0, timeout);
     }
 
     /** TransactWriteItems calls holding their items right now. */
@@ -314,6 +328,13 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         if (rules.stopNow()) {
             // A dead caller's calls never reach DynamoDB: reset, before any other rule, nothing forwarded.
             count(counters.stopped, operation);
+            return new Outcome(null, LossStyle.RESET);
+        }
+        HoldCalls.Arming hold = rules.holdFor(operation);
+        if (hold != null) {
+            // A stalled DynamoDB: no answer until the hold is lifted, then none either, and nothing forwarded late.
+            count(counters.held, operation);
+            heldCalls.hold(hold);
             return new Outcome(null, LossStyle.RESET);
         }
         AddedLatency.spend(rules, operation);

@@ -3,6 +3,7 @@ package org.openprofiles.prodlike;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,6 +34,7 @@ import java.util.regex.Pattern;
  *   staleReadMs=&lt;ms&gt;                      eventually consistent reads of the base table may show the version before a write ms old
  *   tornReads=true|false                   BatchGetItem, Query, Scan may see half of a transaction in flight
  *   stopAfter=&lt;k&gt;                        let k more calls through, then reset every call until resumed
+ *   holdCalls=&lt;Operation&gt;|*                hold its calls unanswered until the hold is lifted, then reset them, never forwarded
  * </pre>
  * Example: {@code conflictWindowMs=25,throttleEvery=TransactWriteItems:10,loseResponseEvery=PutItem:7,latencyMs=5}.
  * {@link #toString()} writes this syntax back.
@@ -57,6 +59,8 @@ public final class Rules {
     private final ConcurrentMap<String, Latency> latency = new ConcurrentSkipListMap<>();
     /** stopAfter's current arming, swapped whole so that a call sees one arming. */
     private volatile StopAfter stop = StopAfter.NONE;
+    /** holdCalls' current arming, swapped whole so that a call sees one arming. */
+    private volatile HoldCalls.Arming hold = HoldCalls.Arming.NONE;
 
     private Rules(long conflictWindowMs) {
         this.conflictWindowMs = conflictWindowMs;
@@ -111,6 +115,7 @@ public final class Rules {
                         default -> throw new IllegalArgumentException("true or false");
                     });
                     case "stopafter" -> rules.stopAfter((int) number(value));
+                    case "holdcalls" -> rules.holdCalls(value);
                     case "loseresponseas" -> rules.loseResponseAs(switch (value.toLowerCase(Locale.ROOT)) {
                         case "reset" -> LossStyle.RESET;
                         case "timeout" -> LossStyle.TIMEOUT;
@@ -128,7 +133,7 @@ public final class Rules {
                     }
                     default -> throw new IllegalArgumentException("unknown key; known: conflictWindowMs, "
                             + "throttleEvery, throttleFrom, throttleAs, loseResponseEvery, loseResponseAs, unprocessKeysEvery, unprocessItemsEvery, indexLagMs, inProgressAfterLossMs, staleReadMs, tornReads, "
-                            + "latencyMs, jitterMs, stopAfter");
+                            + "latencyMs, jitterMs, stopAfter, holdCalls");
                 }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("bad rule '" + entry + "': " + e.getMessage(), e);
@@ -257,6 +262,34 @@ public final class Rules {
         return stop.letThrough();
     }
 
+    /**
+     * Holds every later call of {@code operation} ({@code *}: of any) unanswered and unforwarded until
+     * {@link #releaseCalls()} (or {@link #clear()}, or the proxy given other rules); see {@link HoldCalls}.
+     */
+    public synchronized Rules holdCalls(String operation) {
+        this.hold = hold.with(checkedOperation(operation));
+        return this;
+    }
+
+    /** Lifts holdCalls: the calls it held are dropped (connection reset), never forwarded. */
+    public synchronized Rules releaseCalls() {
+        HoldCalls.Arming lifted = hold;
+        this.hold = HoldCalls.Arming.NONE;
+        lifted.lift();
+        return this;
+    }
+
+    /** The operations holdCalls holds ({@code *} included), empty when none. */
+    public Set<String> holdCalls() {
+        return hold.operations();
+    }
+
+    /** The arming that holds a call of the operation, null when the call passes. */
+    HoldCalls.Arming holdFor(String operation) {
+        HoldCalls.Arming current = hold;
+        return current.holds(operation) ? current : null;
+    }
+
     /** Counts a call against stopAfter: true when it must be refused. */
     boolean stopNow() {
         return stop.stopNow();
@@ -365,6 +398,7 @@ public final class Rules {
         unprocessItemsEvery.clear();
         latency.clear();
         resume();
+        releaseCalls();
         return this;
     }
 
@@ -418,6 +452,7 @@ public final class Rules {
         if (staleReadMs > 0) entries.add("staleReadMs=" + staleReadMs);
         if (tornReads) entries.add("tornReads=true");
         if (stop.armed()) entries.add("stopAfter=" + stop.after());
+        hold.operations().forEach(operation -> entries.add("holdCalls=" + operation));
         latency.forEach((operation, value) -> {
             String prefix = operation.equals("*") ? "" : operation + ":";
             if (value.fixedMs() > 0) entries.add("latencyMs=" + prefix + value.fixedMs());

@@ -20,10 +20,12 @@ import java.util.Map;
  * @param inProgress         TransactWriteItems answered TransactionInProgressException
  * @param olderItems         items a read showed in an older version (or left out, or added) by staleReadMs or tornReads
  * @param indexItemsOlder    items Query and Scan answers on an index showed in their version before a recent write
+ * @param held               calls held unanswered by holdCalls (then dropped, never forwarded)
  */
 public record Stats(Map<String, Long> calls, Map<String, Long> forwarded, long transactionConflicts,
         long singleItemConflicts, long batchItemsDeferred, Map<String, Long> throttled, Map<String, Long> dropped,
-        Map<String, Long> unprocessed, long indexItemsHidden, Map<String, Long> stopped, long inProgress, long olderItems, long indexItemsOlder) {
+        Map<String, Long> unprocessed, long indexItemsHidden, Map<String, Long> stopped, long inProgress, long olderItems, long indexItemsOlder,
+        Map<String, Long> held) {
     /** Requests received, all operations: what one operation costs, when it ran alone since the last reset. */
     public long totalCalls() {
         return calls.values().stream().mapToLong(Long::longValue).sum();
@@ -37,6 +39,16 @@ public record Stats(Map<String, Long> calls, Map<String, Long> forwarded, long t
     /** Calls of the operation refused by stopAfter. */
     public long stopped(String operation) {
         return stopped.getOrDefault(operation, 0L);
+    }
+
+    /** Calls of the operation held by holdCalls. */
+    public long held(String operation) {
+        return held.getOrDefault(operation, 0L);
+    }
+
+    /** Calls held by holdCalls, all operations. */
+    public long callsHeld() {
+        return held.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Calls refused by stopAfter, all operations. */

@@ -17,6 +17,7 @@ import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.config.ConfigStore;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
+import org.openprofiles.prodlike.Rules;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The contention table: many writers attaching to one profile, beside the same writers on separate profiles. */
@@ -43,7 +44,7 @@ final class Contention {
      * wait on each other) and 5x one writer's rate (that one depends on the cores); no failure.
      */
     static boolean contention(URI dynamoLocal, String table) throws Exception {
-        ProductionLikeDynamo proxy = ProductionLikeDynamo.start(dynamoLocal, 0, ProductionLikeDynamo.Rules.defaults().conflictWindowMs(25));
+        ProductionLikeDynamo proxy = ProductionLikeDynamo.start(dynamoLocal, 0, Rules.defaults().conflictWindowMs(25));
         DynamoDbClient viaProxy = client(proxy.endpoint(), null);
         ProfileStore store = new DynamoProfileStore(viaProxy, table, Clock.systemUTC());
         Domains domains = new LiveDomains(new ConfigStore(viaProxy, table));

@@ -21,6 +21,7 @@ import org.openprofiles.api.AddProfileKeyHandler;
 import org.openprofiles.api.ProfileLifecycleHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
+import org.openprofiles.prodlike.Rules;
 import org.openprofiles.resolution.ProfileObjectUniqueKeys;
 import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.Domains;
@@ -59,7 +60,7 @@ final class LifecycleMix {
     }
 
     static boolean run(URI dynamoLocal, String table) throws Exception {
-        ProductionLikeDynamo proxy = ProductionLikeDynamo.start(dynamoLocal, 0, ProductionLikeDynamo.Rules.defaults().conflictWindowMs(25));
+        ProductionLikeDynamo proxy = ProductionLikeDynamo.start(dynamoLocal, 0, Rules.defaults().conflictWindowMs(25));
         DynamoDbClient viaProxy = Harness.client(proxy.endpoint(), null);
         DynamoDbClient bare = Harness.client(dynamoLocal, null);
         ProfileStore store = new DynamoProfileStore(viaProxy, table, Clock.systemUTC());

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
+import org.openprofiles.prodlike.Rules;
 import org.openprofiles.resolution.ProfileObjectUniqueKeys;
 import org.openprofiles.service.ContactRecordService;
 import org.openprofiles.service.PutProfileObjectService;
@@ -59,7 +60,7 @@ class ContactRecordRaceTest {
 
     @BeforeEach
     void setUp() {
-        proxy = ProductionLike.proxy(ProductionLikeDynamo.Rules.defaults().conflictWindowMs(25));
+        proxy = ProductionLike.proxy(Rules.defaults().conflictWindowMs(25));
         table = LocalDynamo.newTable();
         stored = new StoredData(LocalDynamo.client(), table);
     }
@@ -196,7 +197,7 @@ class ContactRecordRaceTest {
                 ContactRecords.bytes(ContactRecords.voice("t-2", "+12065550112", "2026-12-05T10:01:00Z")),
                 ContactRecords.bytes(ContactRecords.chat("t-3", "2026-12-05T10:02:00Z")));
         // The table throttles every write from the second on, longer than the invocation has.
-        proxy.rules(ProductionLikeDynamo.Rules.defaults().conflictWindowMs(25).throttleFrom("TransactWriteItems", 2));
+        proxy.rules(Rules.defaults().conflictWindowMs(25).throttleFrom("TransactWriteItems", 2));
 
         StreamsEventResponse response = consumer.handleRequest(batch, TestContext.remaining(3_000));
 
@@ -208,7 +209,7 @@ class ContactRecordRaceTest {
         assertNull(object("t-3"), "the records after it wait: their order is kept");
 
         // Lambda delivers the batch again from the reported record; the table is back.
-        proxy.rules(ProductionLikeDynamo.Rules.defaults().conflictWindowMs(25));
+        proxy.rules(Rules.defaults().conflictWindowMs(25));
         assertEquals(List.of(), consumer.handleRequest(ContactRecords.redelivered(batch, 1), TestContext.remaining(10_000))
                 .getBatchItemFailures());
         assertNotNull(object("t-2"));

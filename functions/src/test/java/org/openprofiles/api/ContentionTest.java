@@ -22,6 +22,7 @@ import org.openprofiles.mapping.Normaliser;
 import org.openprofiles.model.ContentType;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
+import org.openprofiles.prodlike.Rules;
 import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
@@ -49,7 +50,7 @@ class ContentionTest {
 
     @BeforeEach
     void setUp() {
-        proxy = ProductionLike.proxy(ProductionLikeDynamo.Rules.defaults().conflictWindowMs(25));
+        proxy = ProductionLike.proxy(Rules.defaults().conflictWindowMs(25));
         table = LocalDynamo.newTable();
         ProfileStore store = new DynamoProfileStore(ProductionLike.client(), table, Clock.systemUTC());
         put = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()));
@@ -187,7 +188,7 @@ class ContentionTest {
 
     @Test
     void aRequestThatNeverGetsThroughIsA429AfterTenAttemptsWithNothingWritten() {
-        proxy.rules(ProductionLikeDynamo.Rules.defaults().throttleEvery("TransactWriteItems", 1));
+        proxy.rules(Rules.defaults().throttleEvery("TransactWriteItems", 1));
 
         APIGatewayProxyResponseEvent response = put.handleRequest(
                 Events.putProfileObject(DOMAIN, "CTR", ctr("never", "+1 206 555 0123")), TestContext.remaining(15_000));
@@ -201,7 +202,7 @@ class ContentionTest {
     @Test
     void retriesStopInTimeForTheRequestToAnswerBeforeItsFunctionTimesOut() {
         // Every transaction takes 300 ms and is then throttled: ten attempts would need over 3 s.
-        proxy.rules(ProductionLikeDynamo.Rules.defaults().throttleEvery("TransactWriteItems", 1).latency("TransactWriteItems", 300, 0));
+        proxy.rules(Rules.defaults().throttleEvery("TransactWriteItems", 1).latency("TransactWriteItems", 300, 0));
         long started = System.nanoTime();
 
         APIGatewayProxyResponseEvent response = put.handleRequest(

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.openprofiles.json.Json;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
+import org.openprofiles.prodlike.Rules;
 import org.openprofiles.service.ProfileLifecycleService;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
@@ -54,7 +55,7 @@ class DyingRequestTest {
 
     @BeforeEach
     void setUp() {
-        proxy = ProductionLike.proxy(ProductionLikeDynamo.Rules.none());
+        proxy = ProductionLike.proxy(Rules.none());
     }
 
     /**

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.openprofiles.json.Json;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
+import org.openprofiles.prodlike.Rules;
 import org.openprofiles.service.AbandonedOperations;
 import org.openprofiles.service.ErasureWorker;
 import org.openprofiles.service.LiveDomains;
@@ -38,7 +39,7 @@ class ErasureTest {
     final String table = LocalDynamo.newTable();
     final Node node = new Node(table, clock);
     /** The worker's DynamoDB as production behaves: faults are injected on the wire, under the SDK's own retries. */
-    final ProductionLikeDynamo dynamo = ProductionLike.proxy(ProductionLikeDynamo.Rules.defaults());
+    final ProductionLikeDynamo dynamo = ProductionLike.proxy(Rules.defaults());
 
     ErasureWorker worker(int pageSize) {
         DynamoDbClient client = ProductionLike.client();
@@ -85,7 +86,7 @@ class ErasureTest {
 
         clock.advance(ErasureWorker.GRACE);
         // From the third BatchWriteItem on, the table throttles for good: the SDK's retries give up and the run stops part way.
-        dynamo.rules(ProductionLikeDynamo.Rules.defaults().throttleFrom("BatchWriteItem", 3));
+        dynamo.rules(Rules.defaults().throttleFrom("BatchWriteItem", 3));
         ErasureWorker failing = worker(7);
         ServiceException stopped = assertThrows(ServiceException.class, () -> failing.run(clock.instant().plusSeconds(60)));
         assertEquals(ServiceException.Type.ThrottlingException, stopped.type());
@@ -93,7 +94,7 @@ class ErasureTest {
         int left = pks("D#Shop#O#Person#").size();
         assertTrue(left > 0 && left < 30, "part of the objects were erased before the failure: " + left);
 
-        dynamo.rules(ProductionLikeDynamo.Rules.defaults());
+        dynamo.rules(Rules.defaults());
         ErasureWorker.Report report = worker(7).run(clock.instant().plusSeconds(60));
         assertEquals(1, report.finished());
         assertEquals(List.of(), pks("D#Shop#O#Person#"), "nothing of the deleted type is left");

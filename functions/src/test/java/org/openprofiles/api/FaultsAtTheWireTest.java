@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
+import org.openprofiles.prodlike.Rules;
 import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.table.DynamoDbClients;
@@ -43,7 +44,7 @@ class FaultsAtTheWireTest {
 
     @BeforeEach
     void setUp() {
-        proxy = ProductionLike.proxy(ProductionLikeDynamo.Rules.defaults());
+        proxy = ProductionLike.proxy(Rules.defaults());
         table = LocalDynamo.newTable();
         ProfileStore store = new DynamoProfileStore(ProductionLike.client(), table, Clock.systemUTC());
         put = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()));
@@ -62,7 +63,7 @@ class FaultsAtTheWireTest {
     @Test
     void aResponseLostAfterTheCommitNeitherDuplicatesNorLosesAnything() {
         // Every other transaction commits and its response never arrives; the SDK retries it.
-        proxy.rules(ProductionLikeDynamo.Rules.defaults().loseResponseEvery("TransactWriteItems", 2).loseResponseEvery("PutItem", 2));
+        proxy.rules(Rules.defaults().loseResponseEvery("TransactWriteItems", 2).loseResponseEvery("PutItem", 2));
         for (int i = 0; i < 6; i++) {
             APIGatewayProxyResponseEvent created = putCtr("lost-" + i, String.format("+1 971 555 %04d", i));
             assertEquals(200, created.getStatusCode(), created.getBody());
@@ -83,7 +84,7 @@ class FaultsAtTheWireTest {
 
     @Test
     void occasionalThrottlingIsAbsorbed() {
-        proxy.rules(ProductionLikeDynamo.Rules.defaults().throttleEvery("BatchGetItem", 3).throttleEvery("TransactWriteItems", 3)
+        proxy.rules(Rules.defaults().throttleEvery("BatchGetItem", 3).throttleEvery("TransactWriteItems", 3)
                 .throttleEvery("UpdateItem", 2));
         for (int i = 0; i < 9; i++) {
             APIGatewayProxyResponseEvent response = putCtr("busy-" + i, "+1 971 555 0900");
@@ -100,13 +101,13 @@ class FaultsAtTheWireTest {
 
     @Test
     void throttledEveryTimeIsA429AndWritesNothing() {
-        proxy.rules(ProductionLikeDynamo.Rules.defaults().throttleEvery("BatchGetItem", 1));
+        proxy.rules(Rules.defaults().throttleEvery("BatchGetItem", 1));
         APIGatewayProxyResponseEvent response = putCtr("throttled", "+1 971 555 0999");
         assertEquals(429, response.getStatusCode(), response.getBody());
         assertEquals("ThrottlingException", response.getHeaders().get("x-amzn-ErrorType"));
         assertEquals(DynamoDbClients.MAX_ATTEMPTS, proxy.stats().throttled("BatchGetItem"), "the SDK's own retries ran");
 
-        proxy.rules(ProductionLikeDynamo.Rules.defaults().throttleEvery("TransactWriteItems", 1));
+        proxy.rules(Rules.defaults().throttleEvery("TransactWriteItems", 1));
         proxy.resetStats();
         response = putCtr("throttled", "+1 971 555 0999");
         assertEquals(429, response.getStatusCode(), response.getBody());
@@ -117,7 +118,7 @@ class FaultsAtTheWireTest {
     @Test
     void unprocessedKeysAreReadAgainABoundedNumberOfTimes() {
         // A 200 with keys left unprocessed: the SDK does not retry it, the store does.
-        proxy.rules(ProductionLikeDynamo.Rules.defaults().unprocessKeysEvery(2));
+        proxy.rules(Rules.defaults().unprocessKeysEvery(2));
         for (int i = 0; i < 4; i++) {
             APIGatewayProxyResponseEvent response = putCtr("partial-" + i, "+1 971 555 0600");
             assertEquals(200, response.getStatusCode(), response.getBody());
@@ -125,7 +126,7 @@ class FaultsAtTheWireTest {
         assertTrue(proxy.stats().unprocessed("BatchGetItem") >= 2, "keys came back unprocessed: " + proxy.stats());
         assertEquals(new TableContents(1, 5, 4), TableContents.checked(LocalDynamo.client(), table));
 
-        proxy.rules(ProductionLikeDynamo.Rules.defaults().unprocessKeysEvery(1));
+        proxy.rules(Rules.defaults().unprocessKeysEvery(1));
         proxy.resetStats();
         APIGatewayProxyResponseEvent response = putCtr("never-read", "+1 971 555 0601");
         assertEquals(429, response.getStatusCode(), response.getBody());
@@ -136,7 +137,7 @@ class FaultsAtTheWireTest {
     @Test
     void aHungTableIsA500WithinTheTimeBudgetAndNothingIsWritten() {
         // DynamoDB accepts the read and never answers in time.
-        proxy.rules(ProductionLikeDynamo.Rules.defaults().latency("BatchGetItem", 60_000, 0));
+        proxy.rules(Rules.defaults().latency("BatchGetItem", 60_000, 0));
         long started = System.nanoTime();
         APIGatewayProxyResponseEvent response = putCtr("hung", "+1 971 555 0888");
         Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -151,7 +152,7 @@ class FaultsAtTheWireTest {
 
     @Test
     void aHungTableStillAnswersBeforeAShortFunctionTimesOut() {
-        proxy.rules(ProductionLikeDynamo.Rules.defaults().latency("BatchGetItem", 60_000, 0));
+        proxy.rules(Rules.defaults().latency("BatchGetItem", 60_000, 0));
         long started = System.nanoTime();
         APIGatewayProxyResponseEvent response = put.handleRequest(Events.putProfileObject(DOMAIN, "CTR", ctr("hung", "+1 971 555 0887")),
                 TestContext.remaining(2_000));

@@ -16,6 +16,7 @@ import org.openprofiles.mapping.Normaliser;
 import org.openprofiles.model.ContentType;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
+import org.openprofiles.prodlike.Rules;
 import org.openprofiles.service.ProfileLifecycleService;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
@@ -44,7 +45,7 @@ class IndexLagTest {
 
     @BeforeEach
     void setUp() {
-        proxy = ProductionLike.proxy(ProductionLikeDynamo.Rules.defaults().conflictWindowMs(25).indexLagMs(60_000));
+        proxy = ProductionLike.proxy(Rules.defaults().conflictWindowMs(25).indexLagMs(60_000));
         table = LocalDynamo.newTable();
         ProfileStore store = new DynamoProfileStore(ProductionLike.client(), table, Clock.systemUTC());
         put = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()));
@@ -105,7 +106,7 @@ class IndexLagTest {
             assertEquals(Set.of(main), stored.profilesWithKey(DOMAIN, new KeyValue("_ctrContactId", "lag-merged-" + i)));
         }
         assertEquals(Set.of(main), stored.profilesWithKey(DOMAIN, phone("+1 206 555 0711")));
-        proxy.rules(ProductionLikeDynamo.Rules.defaults());
+        proxy.rules(Rules.defaults());
         assertEquals(7, listed(main), "every object is on the main profile once the index caught up");
     }
 
@@ -142,7 +143,7 @@ class IndexLagTest {
     /** Tables written before the shards recorded objects: their objects are found through the index (no lag here). */
     @Test
     void objectsWithoutMembershipAreErasedThroughTheIndex() {
-        proxy.rules(ProductionLikeDynamo.Rules.defaults());
+        proxy.rules(Rules.defaults());
         String first = putCtr("legacy-0", "+1 206 555 0740");
         String victim = stored.object(DOMAIN, "CTR", first).orElseThrow().profileId();
         for (int i = 1; i < 5; i++) putCtr("legacy-" + i, "+1 206 555 0740");

@@ -35,7 +35,8 @@ import org.openprofiles.json.Json;
 import org.openprofiles.mapping.Normaliser;
 import org.openprofiles.model.ContentType;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
-import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
+import org.openprofiles.prodlike.Rules;
+import org.openprofiles.prodlike.Stats;
 import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.ProfileLifecycleService;
@@ -157,7 +158,7 @@ class LifecycleHistoryTest {
             History history = new History(seed, faults);
             long started = System.nanoTime();
             history.run();
-            ProductionLikeDynamo.Stats stats = proxy.stats();
+            Stats stats = proxy.stats();
             proxy.rules(Rules.none()); // the check reads without faults: no rule hides or ages index items any more
             Checker checker = new Checker(history);
             List<Violation> violations = checker.check();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.openprofiles.json.Json;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
+import org.openprofiles.prodlike.Rules;
 import org.openprofiles.service.ProfileLifecycleService;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
@@ -45,7 +46,7 @@ class LifecycleRaceTest {
 
     @BeforeEach
     void setUp() {
-        proxy = ProductionLike.proxy(ProductionLikeDynamo.Rules.defaults().conflictWindowMs(25));
+        proxy = ProductionLike.proxy(Rules.defaults().conflictWindowMs(25));
         table = LocalDynamo.newTable();
         ProfileStore store = new DynamoProfileStore(ProductionLike.client(), table, Clock.systemUTC());
         put = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()));
@@ -181,7 +182,7 @@ class LifecycleRaceTest {
     void putsRacingDeleteProfileObjectNeverLeaveTheirValueWithoutTheirProfile() throws Exception {
         // Transactions reach the table 100-300 ms after they were decided, as over a slow network: a put decided
         // before the removal committed can commit after it.
-        proxy.rules(ProductionLikeDynamo.Rules.defaults().conflictWindowMs(25).latency("TransactWriteItems", 100, 200));
+        proxy.rules(Rules.defaults().conflictWindowMs(25).latency("TransactWriteItems", 100, 200));
         for (int round = 0; round < 6; round++) {
             String phone = String.format("+1 206 555 %04d", 600 + round);
             KeyValue phoneKey = new KeyValue("_phone", org.openprofiles.mapping.Normaliser.normalise(

@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.openprofiles.json.Json;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
+import org.openprofiles.prodlike.Rules;
 import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
@@ -37,7 +38,7 @@ class MetricsTest {
 
     @Test
     void eachRequestLineIsAnEmbeddedMetricRecordOfItsStatus() {
-        ProductionLike.proxy(ProductionLikeDynamo.Rules.defaults()); // no fault: the functions' own client configuration
+        ProductionLike.proxy(Rules.defaults()); // no fault: the functions' own client configuration
         ProfileStore store = new DynamoProfileStore(ProductionLike.client(), LocalDynamo.newTable(), Clock.systemUTC());
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()));
         AddProfileKeyHandler addKey = new AddProfileKeyHandler(new AddProfileKeyService(TestDomains.all(), store));
@@ -61,7 +62,7 @@ class MetricsTest {
 
     @Test
     void conflictsAndRetriesCountedPerRequestAddUpToWhatDynamoDbSaw() throws Exception {
-        ProductionLikeDynamo proxy = ProductionLike.proxy(ProductionLikeDynamo.Rules.defaults().conflictWindowMs(25)
+        ProductionLikeDynamo proxy = ProductionLike.proxy(Rules.defaults().conflictWindowMs(25)
                 .throttleEvery("BatchGetItem", 5));
         ProfileStore store = new DynamoProfileStore(ProductionLike.client(), LocalDynamo.newTable(), Clock.systemUTC());
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()));

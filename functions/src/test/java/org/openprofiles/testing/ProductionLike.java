@@ -2,6 +2,7 @@ package org.openprofiles.testing;
 
 import java.net.URI;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
+import org.openprofiles.prodlike.Rules;
 import org.openprofiles.store.table.DynamoDbClients;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -20,7 +21,7 @@ public final class ProductionLike {
     private ProductionLike() {}
 
     /** The proxy, its rules reset to {@code rules} and its counters to zero. */
-    public static synchronized ProductionLikeDynamo proxy(ProductionLikeDynamo.Rules rules) {
+    public static synchronized ProductionLikeDynamo proxy(Rules rules) {
         if (proxy == null) {
             proxy = ProductionLikeDynamo.start(LocalDynamo.endpoint(), 0, rules);
             client = clientFor(proxy.endpoint());

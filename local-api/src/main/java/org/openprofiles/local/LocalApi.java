@@ -58,6 +58,7 @@ import org.openprofiles.service.ProfileLifecycleService;
 import org.openprofiles.api.ReadProfilesHandler;
 import org.openprofiles.config.DomainLoader;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
+import org.openprofiles.prodlike.Rules;
 import org.openprofiles.service.AddProfileKeyService;
 import org.openprofiles.service.DomainAdminService;
 import org.openprofiles.service.Domains;
@@ -90,7 +91,7 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
  */
 public final class LocalApi implements AutoCloseable {
     public static final int DEFAULT_PORT = 3000;
-    /** Set (to {@link ProductionLikeDynamo.Rules#parse} syntax; empty = defaults), the API runs over the production-like proxy. */
+    /** Set (to {@link Rules#parse} syntax; empty = defaults), the API runs over the production-like proxy. */
     public static final String PRODUCTION_RULES_VARIABLE = "OPENPROFILES_PRODUCTION_RULES";
 
     /** Environment: seconds a deletion waits before its erasure starts (default twice the function timeout). */
@@ -259,7 +260,7 @@ public final class LocalApi implements AutoCloseable {
         String dynamoDescription;
         if (productionRules != null) {
             // Production-like: conflicts, throttles and lost responses at the wire, under the production client config.
-            ProductionLikeDynamo.Rules rules = ProductionLikeDynamo.Rules.parse(productionRules);
+            Rules rules = Rules.parse(productionRules);
             URI upstream = endpoint == null ? startDynamoDbLocalServer() : URI.create(endpoint);
             ProductionLikeDynamo proxy = ProductionLikeDynamo.start(upstream, 0, rules);
             dynamo = productionClient(proxy.endpoint());

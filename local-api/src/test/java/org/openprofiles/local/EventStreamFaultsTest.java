@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.openprofiles.json.Json;
 import org.openprofiles.local.KinesisReader.Event;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
+import org.openprofiles.prodlike.Rules;
 import org.openprofiles.store.table.DynamoDbClients;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -50,7 +51,7 @@ class EventStreamFaultsTest {
                 new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
         dynamoLocal.start();
         URI upstream = URI.create("http://127.0.0.1:" + port);
-        ProductionLikeDynamo proxy = ProductionLikeDynamo.start(upstream, 0, ProductionLikeDynamo.Rules.parse(
+        ProductionLikeDynamo proxy = ProductionLikeDynamo.start(upstream, 0, Rules.parse(
                 "conflictWindowMs=25,throttleEvery=TransactWriteItems:6,loseResponseEvery=TransactWriteItems:9,inProgressAfterLossMs=50"));
         StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("faults", "faults"));
         LocalApi.Backends backends = new LocalApi.Backends(

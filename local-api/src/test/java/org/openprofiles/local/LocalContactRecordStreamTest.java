@@ -26,6 +26,8 @@ import org.openprofiles.json.Json;
 import org.openprofiles.kinesis.KinesisEventSource;
 import org.openprofiles.kinesis.LocalKinesis;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
+import org.openprofiles.prodlike.Rules;
+import org.openprofiles.prodlike.Stats;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
 import org.openprofiles.resolution.ProfileObjectUniqueKeys;
@@ -61,7 +63,7 @@ class LocalContactRecordStreamTest {
     static void start() throws Exception {
         kinesis = LocalKinesis.startEmulator();
         java.net.URI upstream = LocalApi.startDynamoDbLocalServer();
-        proxy = ProductionLikeDynamo.start(upstream, 0, ProductionLikeDynamo.Rules.defaults());
+        proxy = ProductionLikeDynamo.start(upstream, 0, Rules.defaults());
         dynamo = LocalApi.productionClient(proxy.endpoint());
         api = LocalApi.start(0, new LocalApi.Backends(dynamo, LocalApi.streamsClient(upstream), kinesis.client()), "openprofiles");
     }
@@ -75,7 +77,7 @@ class LocalContactRecordStreamTest {
 
     @AfterEach
     void quiet() {
-        proxy.rules(ProductionLikeDynamo.Rules.defaults());
+        proxy.rules(Rules.defaults());
     }
 
     /** A new two-shard stream read into the example domain's CTR type, as the local run does. */
@@ -316,7 +318,7 @@ class LocalContactRecordStreamTest {
         KinesisEventSource stream = newStream();
         // First a table that, after a few writes, throttles every write for good (past the SDK's own retries), with
         // lost responses and throttled reads before that; then one that throttles and loses some.
-        proxy.rules(ProductionLikeDynamo.Rules.defaults()
+        proxy.rules(Rules.defaults()
                 .throttleFrom("TransactWriteItems", 8)
                 .loseResponseEvery("TransactWriteItems", 3)
                 .throttleEvery("BatchGetItem", 11));
@@ -344,14 +346,14 @@ class LocalContactRecordStreamTest {
         assertTrue(!read(stream, written, Duration.ofSeconds(3)),
                 "while every write is throttled, the shard does not move past the records it could not store");
         assertTrue(stream.stats().retries() > 0, "the batch is delivered again: " + stream.stats());
-        proxy.rules(ProductionLikeDynamo.Rules.defaults()
+        proxy.rules(Rules.defaults()
                 .throttleEvery("TransactWriteItems", 5)
                 .loseResponseEvery("TransactWriteItems", 3)
                 .throttleEvery("BatchGetItem", 11));
 
         awaitRead(stream, written);
-        ProductionLikeDynamo.Stats faults = proxy.stats();
-        proxy.rules(ProductionLikeDynamo.Rules.defaults());
+        Stats faults = proxy.stats();
+        proxy.rules(Rules.defaults());
 
         assertTrue(faults.throttles() > 0 && faults.responsesDropped() > 0, "faults really met the writes: " + faults);
         assertEquals(0, stream.stats().skippedBatches(), "nothing given up on");

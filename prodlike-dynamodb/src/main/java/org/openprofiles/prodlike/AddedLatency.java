@@ -2,7 +2,6 @@ package org.openprofiles.prodlike;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
 
 /**
  * <b>Latency</b>: fixed ms plus a uniform random jitter, per operation or for all

@@ -6,9 +6,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
-import org.openprofiles.prodlike.ProductionLikeDynamo.Stats;
 
-/** What the proxy did, as {@link ProductionLikeDynamo.Stats} reports it: counted by each rule as it acts, from any thread, without a lock. */
+/** What the proxy did, as {@link Stats} reports it: counted by each rule as it acts, from any thread, without a lock. */
 final class Counters {
     final ConcurrentMap<String, LongAdder> calls = new ConcurrentHashMap<>();
     final ConcurrentMap<String, LongAdder> forwarded = new ConcurrentHashMap<>();
@@ -23,11 +22,12 @@ final class Counters {
     final LongAdder olderItems = new LongAdder();
     final LongAdder indexItemsOlder = new LongAdder();
     final ConcurrentMap<String, LongAdder> stopped = new ConcurrentHashMap<>();
+    final ConcurrentMap<String, LongAdder> held = new ConcurrentHashMap<>();
 
     Stats stats() {
         return new Stats(snapshot(calls), snapshot(forwarded), transactionConflicts.sum(), singleItemConflicts.sum(),
                 batchItemsDeferred.sum(), snapshot(throttled), snapshot(dropped), snapshot(unprocessed), indexItemsHidden.sum(),
-                snapshot(stopped), inProgress.sum(), olderItems.sum(), indexItemsOlder.sum());
+                snapshot(stopped), inProgress.sum(), olderItems.sum(), indexItemsOlder.sum(), snapshot(held));
     }
 
     void reset() {
@@ -41,6 +41,7 @@ final class Counters {
         batchItemsDeferred.reset();
         indexItemsHidden.reset();
         stopped.clear();
+        held.clear();
         inProgress.reset();
         olderItems.reset();
         indexItemsOlder.reset();

@@ -3,7 +3,6 @@ package org.openprofiles.prodlike;
 import java.util.List;
 import java.util.Map;
 import org.openprofiles.prodlike.ItemKeys.ItemId;
-import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
 import org.openprofiles.prodlike.RecentWrites.Target;
 import org.openprofiles.prodlike.TransactionHolds.Transaction;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;

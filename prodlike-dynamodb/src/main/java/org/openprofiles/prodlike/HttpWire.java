@@ -14,7 +14,7 @@ import java.util.Map;
  * The little HTTP/1.1 the proxy needs on its client side: one request at a time on a persistent
  * connection, bodies by Content-Length or chunked, {@code Expect: 100-continue} answered. A plain
  * socket rather than com.sun.net.httpserver, because a lost response must end the connection with
- * nothing written (see {@link ProductionLikeDynamo.LossStyle}).
+ * nothing written (see {@link LossStyle}).
  */
 final class HttpWire {
     private static final int MAX_LINE = 64 * 1024;

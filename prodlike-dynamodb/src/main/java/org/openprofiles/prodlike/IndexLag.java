@@ -18,7 +18,6 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.openprofiles.prodlike.ItemKeys.ItemId;
-import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
 import org.openprofiles.prodlike.RecentWrites.Write;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 

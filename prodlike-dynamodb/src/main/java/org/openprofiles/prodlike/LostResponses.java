@@ -5,14 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketException;
-import org.openprofiles.prodlike.ProductionLikeDynamo.LossStyle;
-import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
 
 /**
  * <b>Lost responses</b>: every Nth <em>forwarded</em> call of an operation
  * ({@code loseResponseEvery}) commits upstream and its response is dropped.
- * {@link ProductionLikeDynamo.LossStyle#RESET} (default): the connection is reset (TCP RST) with
- * nothing written; {@link ProductionLikeDynamo.LossStyle#TIMEOUT}: the connection stays silent
+ * {@link LossStyle#RESET} (default): the connection is reset (TCP RST) with
+ * nothing written; {@link LossStyle#TIMEOUT}: the connection stays silent
  * until the client gives up and closes it.
  */
 final class LostResponses {

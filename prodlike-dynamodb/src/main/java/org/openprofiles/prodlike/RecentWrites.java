@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openprofiles.prodlike.ItemKeys.ItemId;
-import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openprofiles.prodlike.ItemKeys.ItemId;
-import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
 import org.openprofiles.prodlike.Reads.Older;
 import org.openprofiles.prodlike.RecentWrites.Write;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;

@@ -5,7 +5,6 @@ import static org.openprofiles.prodlike.Answers.cancelled;
 import static org.openprofiles.prodlike.Answers.error;
 import java.util.Arrays;
 import java.util.List;
-import org.openprofiles.prodlike.ProductionLikeDynamo.ThrottleStyle;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**

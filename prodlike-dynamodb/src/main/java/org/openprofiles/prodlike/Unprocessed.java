@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.openprofiles.prodlike.ItemKeys.ItemId;
-import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**

@@ -25,9 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openprofiles.prodlike.ProductionLikeDynamo.LossStyle;
-import org.openprofiles.prodlike.ProductionLikeDynamo.Rules;
-import org.openprofiles.prodlike.ProductionLikeDynamo.ThrottleStyle;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -143,7 +140,7 @@ class ProxyTest extends TestDynamo.WithProxy {
         assertEquals(added.toString(), Rules.parse(added.toString()).toString());
         assertEquals("conflictWindowMs=0", added.clear().toString());
 
-        assertEquals(ProductionLikeDynamo.DEFAULT_CONFLICT_WINDOW_MS, Rules.parse("").conflictWindowMs());
+        assertEquals(Rules.DEFAULT_CONFLICT_WINDOW_MS, Rules.parse("").conflictWindowMs());
         assertEquals("conflictWindowMs=25", Rules.parse("").toString());
         for (String bad : List.of("conflictWindowMs", "bogus=1", "throttleEvery=PutItem", "throttleEvery=putItem:2",
                 "throttleEvery=PutItem:x", "conflictWindowMs=-1", "throttleAs=sometimes", "loseResponseAs=later")) {
@@ -167,7 +164,7 @@ class ProxyTest extends TestDynamo.WithProxy {
     @Test
     void closeStopsListening() {
         ProductionLikeDynamo other = ProductionLikeDynamo.start(TestDynamo.upstream(), 0);
-        assertEquals(ProductionLikeDynamo.DEFAULT_CONFLICT_WINDOW_MS, other.rules().conflictWindowMs());
+        assertEquals(Rules.DEFAULT_CONFLICT_WINDOW_MS, other.rules().conflictWindowMs());
         URI endpoint = other.endpoint();
         DynamoDbClient viaOther = TestDynamo.noRetries(other, Duration.ofSeconds(2));
         viaOther.putItem(b -> b.tableName(table).item(item("k", "v")));

@@ -20,6 +20,7 @@ import org.openprofiles.store.kernel.Snapshot;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.DecideAgainException;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
+import org.openprofiles.prodlike.Rules;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.ProductionLike;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -62,7 +63,7 @@ class ProfileShardsTest {
      */
     @Test
     void anAddWhoseShardAnotherTransactionHoldsMovesToAnotherShard() throws Exception {
-        ProductionLikeDynamo proxy = ProductionLike.proxy(ProductionLikeDynamo.Rules.defaults().conflictWindowMs(1_000));
+        ProductionLikeDynamo proxy = ProductionLike.proxy(Rules.defaults().conflictWindowMs(1_000));
         DynamoCalls viaProxy = new DynamoCalls(ProductionLike.client(), table);
         ProfileShards production = new ProfileShards(viaProxy, Clock.systemUTC());
         java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();

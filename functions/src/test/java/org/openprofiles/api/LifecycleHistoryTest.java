@@ -26,6 +26,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
@@ -51,6 +52,7 @@ import org.openprofiles.store.config.ConfigStore;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.ProductionLike;
+import org.openprofiles.testing.TableItems;
 import org.openprofiles.testing.TableScan;
 import org.openprofiles.testing.TestContext;
 
@@ -58,10 +60,14 @@ import org.openprofiles.testing.TestContext;
  * Seeded random histories, Jepsen style: 8 threads ({@code history.threads}) each make 14 random calls
  * ({@code history.ops}) through the handlers on {@value #CUSTOMERS} customers (so calls collide): PutProfileObject
  * of a contact record (then SearchProfiles by its contact id, to learn where it landed),
- * AddProfileKey, UpdateProfile (name, phone changed or emptied), DeleteProfileObject, MergeProfiles,
+ * AddProfileKey, DeleteProfileKey (of a value the thread added, on the profile holding it or now and then on another),
+ * UpdateProfile (name, phone changed or emptied), DeleteProfileObject, MergeProfiles,
  * DeleteProfile, CreateProfile, SearchProfiles by phone, ListProfileObjects, and the administration's PutProfileObjectType
  * (a side type of the domain, whose configuration lives in the table: every call's cached configuration goes stale under it). Each call is retried on 429/5xx as the
- * SDK's standard mode does (3 attempts) and recorded: thread, start/end, arguments, every status.
+ * SDK's standard mode does (3 attempts) and recorded: thread, start/end, arguments, every status. Around each
+ * DeleteProfileObject, DeleteProfileKey, DeleteProfile and MergeProfiles the thread peeks at the table (strongly
+ * consistent, straight from DynamoDB Local, {@link TableItems}) right before and right after the call: the profile
+ * the object is on, the profiles the value names, which of the named profiles exist.
  * Afterwards the history is checked against the table (a strongly consistent scan of DynamoDB Local,
  * read by the item formats of docs/data-model.md) and through the read API:
  * <ol>
@@ -75,21 +81,26 @@ import org.openprofiles.testing.TestContext;
  *     shard marker (id, operation, expiry, mergedInto) holds the removed id, and no search, list or batch-get shows it;
  *     no key value, holder, object or shard names a missing profile; a record's contact
  *     id names no profile once the record is gone;</li>
- *   <li>all or nothing: a put, AddProfileKey, CreateProfile or UpdateProfile that answered only
- *     4xx/429 left no trace of its (unique) values; a DeleteProfileObject that answered only
- *     4xx/429 deleted nothing; a shard names a main profile only after a merge into it that may have
- *     acted; an existing profile has no closed shard (one with {@code closedBy}) unless a
- *     removal of it answered 429/5xx (else every write to it answers 404 while reads show it); no profile
+ *   <li>all or nothing: a call that answered only 4xx/429 changed nothing, whatever its operation. A put,
+ *     AddProfileKey, CreateProfile or UpdateProfile left no trace of its (unique) values; a DeleteProfileObject
+ *     deleted nothing; a DeleteProfileKey removed no value from a profile; a DeleteProfile or MergeProfiles removed
+ *     no profile, moved no record and closed no shard. Each is checked twice: on the peeks (what was there right
+ *     before the call and gone right after it, when no other call that may have acted overlapped that window, a
+ *     DeleteProfile or MergeProfiles that did not answer 200 at last counting as overlapping every later window:
+ *     anyone may finish it), and at the end (a record, key value or profile is gone, or a record or value is on a
+ *     profile no merge could take it to, and only such a call explains it). A shard names a main profile only after
+ *     a merge into it that may have acted; an existing profile has no closed shard (one with {@code closedBy})
+ *     unless a removal of it answered 5xx (else every write to it answers 404 while reads show it); no profile
  *     is removed by two calls that both answered 200, one of them a merge;</li>
  *   <li>one inferred profile per new key value: a phone that no CreateProfile or UpdateProfile named
  *     is held by at most one profile.</li>
  * </ol>
- * DeleteProfile and MergeProfiles that answered 429 or 5xx may have done part of their work (README:
- * the caller continues by calling again): they count as having acted, and the profiles they name
- * are "unsettled", exempt from the checks of keys against objects (1, 4) but not from 2. A
- * DeleteProfileObject that answered 404 deleted nothing, even after a lost response (its retry must
- * not turn its own delete into a 404). {@code history.threads=1} runs a sequential history: a
- * violation there is no race.
+ * DeleteProfile and MergeProfiles that answered 5xx may have done part of their work (README: the
+ * caller continues by calling again): they count as having acted, and the profiles they name are
+ * "unsettled", exempt from the checks of keys against objects (1, 4) but not from 2. One that answered
+ * only 4xx/429 did nothing (README: a call that answers 4xx or 429 changed nothing). Any call that
+ * answered 404 did nothing, even after a lost response (its retry must not turn its own write into a
+ * 404). {@code history.threads=1} runs a sequential history: a violation there is no race.
  *
  * <p>Every history prints its seed (to target/surefire-reports/...LifecycleHistoryTest-output.txt,
  * and in the failure message). A failure names the seed, the invariant, the items and the calls that
@@ -100,7 +111,9 @@ import org.openprofiles.testing.TestContext;
  * soak:         mvn -B -pl functions -am verify -Dtest=LifecycleHistoryTest -Dsurefire.failIfNoSpecifiedTests=false \
  *                   -Dhistory.count=200   (optionally -Dhistory.faults=NONE,ALL)
  * </pre>
- * History i of a run uses seed {@code history.seed + i}.
+ * History i of a run uses seed {@code history.seed + i}. {@code -Dhistory.misreport=DeleteProfileObject} (or DeleteProfileKey,
+ * DeleteProfile, MergeProfiles, comma-separated) records that operation's 200 answers as 404: its histories must then
+ * break invariant 3 (the checks can fail).
  */
 class LifecycleHistoryTest {
     static final String DOMAIN = "ExampleDomainName";
@@ -109,7 +122,13 @@ class LifecycleHistoryTest {
     static final int CUSTOMERS = 7;
     static final int COUNT = Integer.getInteger("history.count", 1);
     static final long SEED = Long.getLong("history.seed", System.currentTimeMillis());
-    static final Set<String> LIFECYCLE = Set.of("DeleteProfile", "MergeProfiles", "DeleteProfileObject", "UpdateProfile", "AddProfileKey");
+    /**
+     * Operations whose 200 answers are recorded as 404 ({@code history.misreport=DeleteProfileObject,...}): a stand-in for
+     * a call that acted and answered a refusal, to see the checks of invariant 3 fail. Empty by default.
+     */
+    static final Set<String> MISREPORT = Set.of(System.getProperty("history.misreport", "").split(","));
+    static final Set<String> LIFECYCLE = Set.of("DeleteProfile", "MergeProfiles", "DeleteProfileObject", "UpdateProfile", "AddProfileKey",
+            "DeleteProfileKey");
 
     /** The proxy's rules of each case; every case but NONE has DynamoDB's conflict rule (25 ms window). */
     enum Faults {
@@ -167,10 +186,10 @@ class LifecycleHistoryTest {
             conflicts += stats.transactionConflicts() + stats.singleItemConflicts() + stats.batchItemsDeferred();
             faultsInjected += stats.throttles() + stats.responsesDropped();
             String summary = String.format("HISTORY faults=%s seed=%d %d ms calls=%d overlapping-lifecycle-calls=%d conflicts=%d/%d/%d "
-                            + "throttled=%d dropped=%d index-hidden=%d violations=%d", faults, seed, (System.nanoTime() - started) / 1_000_000,
-                    history.calls.size(), overlaps,
+                            + "throttled=%d dropped=%d index-hidden=%d refused-writes=%s violations=%d", faults, seed,
+                    (System.nanoTime() - started) / 1_000_000, history.calls.size(), overlaps,
                     stats.transactionConflicts(), stats.singleItemConflicts(), stats.batchItemsDeferred(), stats.throttles(),
-                    stats.responsesDropped(), stats.indexItemsHidden(), violations.size());
+                    stats.responsesDropped(), stats.indexItemsHidden(), history.refusedWrites(), violations.size());
             System.out.println(summary);
             if (!violations.isEmpty()) {
                 failedHistories++;
@@ -214,6 +233,15 @@ class LifecycleHistoryTest {
         String keyName;
         Call locate;
         List<String> found = List.of();
+        /**
+         * Peeked at right before the call began and right after it ended (null: not peeked): for a
+         * DeleteProfileObject the profile its object is on, a DeleteProfileKey the profiles its value
+         * names, a DeleteProfile or MergeProfiles those of its profiles that exist ({@link TableItems}).
+         */
+        Set<String> before;
+        Set<String> after;
+        long beforeAt;
+        long afterAt;
 
         Call(int id, int thread, String op, String args) {
             this.id = id;
@@ -240,9 +268,9 @@ class LifecycleHistoryTest {
             return !statuses.isEmpty() && statuses.stream().allMatch(s -> s >= 400 && s < 500);
         }
 
-        /** A DeleteProfile or MergeProfiles that may have removed (part of) its profiles: anything but 400/404. */
+        /** A DeleteProfile or MergeProfiles that may have removed (part of) its profiles: not only 4xx/429. */
         boolean mayRemove() {
-            return statuses.stream().anyMatch(s -> s != 400 && s != 404);
+            return !refused();
         }
 
         boolean overlaps(Call other) {
@@ -261,6 +289,7 @@ class LifecycleHistoryTest {
         final ProfileLifecycleHandler lifecycle;
         final ReadProfilesHandler read;
         final AdminHandler admin;
+        final TableItems items;
         final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger ids = new AtomicInteger();
         final List<String> customers = new ArrayList<>();
@@ -281,6 +310,7 @@ class LifecycleHistoryTest {
             addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
             lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));
             read = new ReadProfilesHandler(new ProfileReadService(domains, store));
+            items = new TableItems(LocalDynamo.client(), table, DOMAIN);
             for (int i = 0; i < CUSTOMERS; i++) customers.add(String.format("+1 206 555 %04d", 100 + i));
         }
 
@@ -302,12 +332,19 @@ class LifecycleHistoryTest {
         }
 
         Call call(int thread, String op, String args, Function<Context, APIGatewayProxyResponseEvent> request) {
+            return call(thread, op, args, null, request);
+        }
+
+        /** The same, peeking at the table with {@code peek} right before and right after the call ({@link Call#before}). */
+        Call call(int thread, String op, String args, Supplier<Set<String>> peek, Function<Context, APIGatewayProxyResponseEvent> request) {
+            long beforeAt = System.nanoTime();
+            Set<String> before = peek == null ? null : peek.get();
             Call call = new Call(ids.incrementAndGet(), thread, op, args);
             for (int attempt = 1; attempt <= 3; attempt++) {
                 if (attempt > 1) pause(ThreadLocalRandom.current().nextInt(50 << attempt)); // full jitter, as the SDK's standard mode
                 try {
                     APIGatewayProxyResponseEvent response = request.apply(TestContext.remaining(15_000));
-                    call.statuses.add(response.getStatusCode());
+                    call.statuses.add(response.getStatusCode() == 200 && MISREPORT.contains(op) ? 404 : response.getStatusCode());
                     call.result = response.getBody() == null ? "" : response.getBody();
                 } catch (RuntimeException e) {
                     call.statuses.add(-1);
@@ -316,6 +353,12 @@ class LifecycleHistoryTest {
                 if (call.status() >= 0 && call.status() < 500 && call.status() != 429) break;
             }
             call.end = System.nanoTime();
+            if (peek != null) {
+                call.before = before;
+                call.beforeAt = beforeAt;
+                call.after = peek.get();
+                call.afterAt = System.nanoTime();
+            }
             calls.add(call);
             return call;
         }
@@ -330,6 +373,8 @@ class LifecycleHistoryTest {
             final Random random;
             final List<String> seen = new ArrayList<>();
             final List<Call> myPuts = new ArrayList<>();
+            /** Its AddProfileKey calls that answered 200 and whose value no DeleteProfileKey of it removed (200) yet. */
+            final List<Call> myKeys = new ArrayList<>();
             int tokens;
 
             Worker(int thread, Random random) {
@@ -342,7 +387,10 @@ class LifecycleHistoryTest {
                 if (seen.isEmpty() || roll < 36) putRecord();
                 else if (roll < 41) search("_phone", customer());
                 else if (roll < 44) listObjects();
-                else if (roll < 53) addKey();
+                else if (roll < 53) {
+                    if (roll >= 48 && !myKeys.isEmpty()) deleteKey();
+                    else addKey();
+                }
                 else if (roll < 63) update();
                 else if (roll < 71 && !myPuts.isEmpty()) deleteObject();
                 else if (roll < 81) merge();
@@ -430,6 +478,26 @@ class LifecycleHistoryTest {
                 call.keyName = keyName;
                 call.target = profile;
                 call.profiles.add(profile);
+                if (call.acked()) myKeys.add(call);
+            }
+
+            /**
+             * DeleteProfileKey of a value this thread added: on the profile SearchProfiles finds holding it (a
+             * merge may have moved it), or one time in four on a recent profile, which (not holding it) answers 404.
+             */
+            void deleteKey() {
+                Call add = myKeys.get(random.nextInt(myKeys.size()));
+                Call where = search(add.keyName, add.token);
+                String profile = random.nextInt(4) == 0 ? someProfile() : where.found.size() == 1 ? where.found.get(0) : add.target;
+                Call call = History.this.call(thread, "DeleteProfileKey", shortId(profile) + " " + add.keyName + "=" + add.token,
+                        () -> items.holders(add.keyName, storedValue(add)), context -> lifecycle("POST",
+                                ProfileLifecycleHandler.DELETE_KEY_RESOURCE, Map.of("ProfileId", profile, "KeyName", add.keyName,
+                                        "Values", List.of(add.token)), context));
+                call.token = add.token;
+                call.keyName = add.keyName;
+                call.target = profile;
+                call.profiles.add(profile);
+                if (call.acked()) myKeys.remove(add);
             }
 
             void update() {
@@ -457,7 +525,7 @@ class LifecycleHistoryTest {
                 String profile = where.found.size() == 1 ? where.found.get(0)
                         : record.locate.found.isEmpty() ? someProfile() : record.locate.found.get(0);
                 Call call = History.this.call(thread, "DeleteProfileObject", shortId(profile) + " " + record.token
-                        + " key " + record.uniqueKey.substring(0, 8), context -> lifecycle("POST",
+                        + " key " + record.uniqueKey.substring(0, 8), () -> items.objectOn("CTR", record.uniqueKey), context -> lifecycle("POST",
                         ProfileLifecycleHandler.DELETE_OBJECT_RESOURCE, Map.of("ProfileId", profile, "ObjectTypeName", "CTR",
                                 "ProfileObjectUniqueKey", record.uniqueKey), context));
                 call.uniqueKey = record.uniqueKey;
@@ -479,8 +547,10 @@ class LifecycleHistoryTest {
                     search("_phone", customer());
                     return;
                 }
+                Set<String> named = new LinkedHashSet<>(merged);
+                named.add(main);
                 Call call = History.this.call(thread, "MergeProfiles", shortId(main) + " <- " + shortIds(merged),
-                        context -> lifecycle("POST", ProfileLifecycleHandler.MERGE_RESOURCE,
+                        () -> items.existing(named), context -> lifecycle("POST", ProfileLifecycleHandler.MERGE_RESOURCE,
                                 Map.of("MainProfileId", main, "ProfileIdsToBeMerged", List.copyOf(merged)), context));
                 call.target = main;
                 call.merged = List.copyOf(merged);
@@ -491,7 +561,7 @@ class LifecycleHistoryTest {
 
             void deleteProfile() {
                 String profile = someProfile();
-                Call call = History.this.call(thread, "DeleteProfile", shortId(profile),
+                Call call = History.this.call(thread, "DeleteProfile", shortId(profile), () -> items.existing(List.of(profile)),
                         context -> lifecycle("POST", ProfileLifecycleHandler.DELETE_RESOURCE, Map.of("ProfileId", profile), context));
                 call.target = profile;
                 call.profiles.add(profile);
@@ -516,6 +586,17 @@ class LifecycleHistoryTest {
             }
         }
 
+        /** Per write operation: its calls that answered only 4xx/429 / all its calls. */
+        Map<String, String> refusedWrites() {
+            Map<String, String> out = new TreeMap<>();
+            for (String op : List.of("PutProfileObject", "AddProfileKey", "CreateProfile", "UpdateProfile", "DeleteProfileKey",
+                    "DeleteProfileObject", "DeleteProfile", "MergeProfiles")) {
+                List<Call> all = calls.stream().filter(c -> c.op.equals(op)).toList();
+                out.put(op, all.stream().filter(Call::refused).count() + "/" + all.size());
+            }
+            return out;
+        }
+
         /** Lifecycle calls that overlapped in time another call touching one of their profiles. */
         long overlappingLifecycleCalls() {
             return calls.stream().filter(c -> LIFECYCLE.contains(c.op)).filter(c -> calls.stream().anyMatch(o -> o != c
@@ -524,8 +605,10 @@ class LifecycleHistoryTest {
 
         String line(Call c) {
             String result = c.result.length() > 120 ? c.result.substring(0, 120) + "..." : c.result;
-            return String.format("%6d..%6d ms t%-2d #%-4d %-19s %s -> %s %s", (c.start - began) / 1_000_000, (c.end - began) / 1_000_000,
-                    c.thread, c.id, c.op, c.args, c.statuses, result);
+            String peeks = c.before == null ? "" : " (table: before " + shortIds(c.before) + ", after "
+                    + (c.after == null ? "null" : shortIds(c.after)) + ")";
+            return String.format("%6d..%6d ms t%-2d #%-4d %-19s %s -> %s %s%s", (c.start - began) / 1_000_000, (c.end - began) / 1_000_000,
+                    c.thread, c.id, c.op, c.args, c.statuses, result, peeks);
         }
     }
 
@@ -542,6 +625,11 @@ class LifecycleHistoryTest {
         List<String> out = new ArrayList<>();
         ids.forEach(id -> out.add(shortId(id)));
         return out.toString();
+    }
+
+    /** An AddProfileKey's or DeleteProfileKey's value as the table stores it (emails lower-cased). */
+    static String storedValue(Call c) {
+        return c.keyName.equals("_email") ? c.token.toLowerCase() : c.token;
     }
 
     static String phoneKey(String phone) {
@@ -572,8 +660,8 @@ class LifecycleHistoryTest {
             this.h = h;
             this.scan = TableScan.of(LocalDynamo.client(), h.table);
             this.calls = List.copyOf(h.calls);
-            for (Call c : calls) {
-                if (removal(c) && c.status() != 200 && c.status() != 400 && c.status() != 404) unsettled.addAll(c.profiles);
+            for (Call c : calls) { // a removal that answered 5xx at last (only 4xx/429: it did nothing; 200 or 404 at last: finished)
+                if (removal(c) && c.mayRemove() && c.status() != 200 && c.status() != 400 && c.status() != 404) unsettled.addAll(c.profiles);
             }
             for (TableScan.ObjectRow object : scan.objects) {
                 if (Json.parse(object.object()) instanceof Map<?, ?> json) objectByContact.put((String) json.get("contactId"), object);
@@ -604,7 +692,9 @@ class LifecycleHistoryTest {
             erasedMeansErased();
             records();
             keysAddedAndRefusedCalls();
+            keyValues();
             profilesThatVanished();
+            refusedCallsChangedNothing();
             oneProfilePerPhone();
             return violations;
         }
@@ -702,14 +792,18 @@ class LifecycleHistoryTest {
                     if (excuse != null) continue;
                     Call refusedDelete = calls.stream().filter(c -> c.op.equals("DeleteProfileObject") && put.uniqueKey.equals(c.uniqueKey))
                             .findFirst().orElse(null); // it answered only 4xx/429: else it would excuse the loss
-                    Map<String, Long> anyMerge = positions(put, true); // also through merges that answered 400/404
+                    Map<String, Long> anyMerge = positions(put, true); // also through merges that answered only 4xx/429
                     Call refusedMerge = excuse(put, anyMerge);
-                    violation(refusedDelete != null ? 3 : 1, "acknowledged record " + put.token + " (put #" + put.id + ") is gone; it may have been on "
+                    Call refusedRemoval = anyMerge == null ? null : excuse(put, anyMerge, true); // a DeleteProfile that answered only 4xx/429
+                    violation(refusedDelete != null || refusedMerge != null || refusedRemoval != null ? 3 : 1, "acknowledged record " + put.token
+                            + " (put #" + put.id + ") is gone; it may have been on "
                             + (positions == null ? "?" : shortIds(positions.keySet())) + (refusedDelete != null
                             ? ", and only DeleteProfileObject #" + refusedDelete.id + ", which answered " + refusedDelete.statuses
                             + ", could have removed it"
                             : refusedMerge != null ? ", and only #" + refusedMerge.id + " " + refusedMerge.op + " " + refusedMerge.args
-                            + " could have erased it, had a MergeProfiles that answered 400/404 moved it there"
+                            + " could have erased it, had a MergeProfiles that answered only 4xx/429 moved it there"
+                            : refusedRemoval != null ? ", and only #" + refusedRemoval.id + " " + refusedRemoval.op + " " + refusedRemoval.args
+                            + ", which answered " + refusedRemoval.statuses + ", could have removed it"
                             : ", and no call could have removed it"),
                             anyMerge == null ? put.profiles : anyMerge.keySet(), Set.of(put.token));
                     continue;
@@ -726,8 +820,12 @@ class LifecycleHistoryTest {
                 }
                 if (unsettled.contains(on)) continue;
                 if (positions != null && !positions.containsKey(on)) {
-                    violation(1, "acknowledged record " + put.token + " (put #" + put.id + ") is on " + shortId(on)
-                            + ", where no merge could take it from " + shortIds(positions.keySet()), involved, Set.of(put.token));
+                    Map<String, Long> anyMerge = positions(put, true);
+                    boolean refused = anyMerge != null && anyMerge.containsKey(on);
+                    violation(refused ? 3 : 1, "acknowledged record " + put.token + " (put #" + put.id + ") is on " + shortId(on)
+                            + ", where no merge " + (refused ? "that may have acted " : "") + "could take it from "
+                            + shortIds(positions.keySet()) + (refused ? " (only a MergeProfiles that answered only 4xx/429 could)" : ""),
+                            refused ? union(involved, anyMerge.keySet()) : involved, Set.of(put.token));
                 }
                 List<String> found = items(h.read.handleRequest(Events.searchProfiles(DOMAIN, "_ctrContactId", put.token), null)).stream()
                         .map(p -> (String) p.get("ProfileId")).toList();
@@ -757,7 +855,8 @@ class LifecycleHistoryTest {
                     }
                 }
             }
-            // A DeleteProfileObject that answered only 4xx/429 deleted nothing: checked above (a missing record it alone explains).
+            // A DeleteProfileObject that answered only 4xx/429 deleted nothing: checked above (a missing record it alone explains),
+            // and on its peeks (refusedCallsChangedNothing).
         }
 
         /**
@@ -770,12 +869,21 @@ class LifecycleHistoryTest {
             if (put.locate == null || put.locate.found.size() != 1) return null;
             Map<String, Long> at = new HashMap<>();
             at.put(put.locate.found.get(0), put.locate.start);
+            return follow(at, put, put.locate.end, refusedMergesToo);
+        }
+
+        /**
+         * Adds to {@code at} (profile → the earliest time the item written by {@code write} may have been there)
+         * every main profile a merge could take it to; with {@code locatedBy} (the end of the search that found it),
+         * also the profiles merged meanwhile into one where it was found.
+         */
+        Map<String, Long> follow(Map<String, Long> at, Call write, Long locatedBy, boolean refusedMergesToo) {
             List<Call> merges = ops("MergeProfiles").stream().filter(c -> refusedMergesToo || c.mayRemove()).toList();
             for (boolean changed = true; changed; ) {
                 changed = false;
                 for (Call merge : merges) {
-                    if (at.containsKey(merge.target) && merge.start < put.locate.end && merge.end > put.start) {
-                        for (String m : merge.merged) changed |= at.putIfAbsent(m, put.start) == null;
+                    if (locatedBy != null && at.containsKey(merge.target) && merge.start < locatedBy && merge.end > write.start) {
+                        for (String m : merge.merged) changed |= at.putIfAbsent(m, write.start) == null;
                     }
                     for (String m : merge.merged) {
                         Long since = at.get(m);
@@ -794,9 +902,15 @@ class LifecycleHistoryTest {
 
         /** A call that may have removed the record: a DeleteProfileObject of it, or a DeleteProfile where it may have been. */
         Call excuse(Call put, Map<String, Long> positions) {
+            return excuse(put, positions, false);
+        }
+
+        /** The same, {@code refusedToo}: counting calls that answered only 4xx/429 as having acted. */
+        Call excuse(Call put, Map<String, Long> positions, boolean refusedToo) {
             for (Call c : calls) {
-                if (c.op.equals("DeleteProfileObject") && put.uniqueKey.equals(c.uniqueKey) && c.mayHaveActed()) return c;
-                if (c.op.equals("DeleteProfile") && c.mayRemove() && c.end > put.start
+                boolean acted = refusedToo || c.mayHaveActed();
+                if (c.op.equals("DeleteProfileObject") && put.uniqueKey.equals(c.uniqueKey) && acted) return c;
+                if (c.op.equals("DeleteProfile") && acted && c.end > put.start
                         && (positions == null || positions.containsKey(c.target) && c.end > positions.get(c.target))) return c;
             }
             return null;
@@ -805,17 +919,12 @@ class LifecycleHistoryTest {
         // 1 (acknowledged keys) and 3 (refused calls leave no trace)
         void keysAddedAndRefusedCalls() {
             for (Call c : calls) {
-                if (c.token == null || c.op.equals("PutProfileObject") || c.op.equals("DeleteProfileObject")) continue;
+                if (c.token == null || c.op.equals("PutProfileObject") || c.op.equals("DeleteProfileObject") || c.op.equals("DeleteProfileKey")) {
+                    continue; // their token is what they remove
+                }
                 if (c.refused() && !scan.mentioning(c.token).isEmpty()) {
                     violation(3, c.op + " #" + c.id + " answered " + c.statuses + " but the table holds its value " + c.token + ": "
                             + scan.mentioning(c.token), c.profiles, Set.of(c.token));
-                }
-                if (c.op.equals("AddProfileKey") && c.acked() && scan.profiles.contains(c.target) && !unsettled.contains(c.target)) {
-                    String value = c.keyName.equals("_email") ? c.token.toLowerCase() : c.token;
-                    if (!scan.holders(c.keyName, value).contains(c.target)) {
-                        violation(1, "AddProfileKey #" + c.id + " answered 200 but " + c.keyName + "=" + value + " does not name "
-                                + shortId(c.target) + " (names " + shortIds(scan.holders(c.keyName, value)) + ")", c.profiles, Set.of(c.token));
-                    }
                 }
             }
             for (String id : scan.closed) {
@@ -823,7 +932,7 @@ class LifecycleHistoryTest {
                         ? id.equals(c.target) : c.merged.contains(id))); // reported as erased-but-existing
                 if (scan.profiles.contains(id) && !unsettled.contains(id) && !removed) {
                     violation(3, "profile " + shortId(id) + " exists but its shards are closed (writes to it answer 404), and no"
-                            + " DeleteProfile/MergeProfiles of it answered 429/5xx", Set.of(id), Set.of());
+                            + " DeleteProfile/MergeProfiles of it answered 5xx", Set.of(id), Set.of());
                 }
             }
             for (Map.Entry<String, Set<String>> gate : scan.mergedInto.entrySet()) {
@@ -834,6 +943,131 @@ class LifecycleHistoryTest {
                             + " but no merge of it into that profile may have acted", Set.of(gate.getKey(), main), Set.of());
                 }
             }
+        }
+
+        /**
+         * 1 (acknowledged keys) and 3 (refused DeleteProfileKey, DeleteProfile, MergeProfiles): the value of an
+         * AddProfileKey that answered 200 names its profile while that exists, else a main profile a merge that may
+         * have acted could take it to, unless a DeleteProfileKey of it that may have acted, or a DeleteProfile of a
+         * profile it may have been on that ended after it got there, removed it.
+         */
+        void keyValues() {
+            for (Call add : ops("AddProfileKey")) {
+                if (!add.acked()) continue;
+                Map<String, Long> positions = follow(new HashMap<>(Map.of(add.target, add.start)), add, null, false);
+                if (!Collections.disjoint(positions.keySet(), unsettled)) continue;
+                Set<String> holders = new HashSet<>(scan.holders(add.keyName, storedValue(add)));
+                holders.retainAll(scan.profiles); // a missing one is reported as dangling
+                boolean kept = scan.profiles.contains(add.target) ? holders.contains(add.target) : !Collections.disjoint(holders, positions.keySet());
+                if (kept || keyExcuse(add, positions, false) != null) continue;
+                Map<String, Long> anyMerge = follow(new HashMap<>(Map.of(add.target, add.start)), add, null, true);
+                Call refused = keyExcuse(add, anyMerge, true);
+                boolean movedByRefusedMerge = !holders.isEmpty() && !Collections.disjoint(holders, anyMerge.keySet());
+                violation(refused != null || movedByRefusedMerge ? 3 : 1, "AddProfileKey #" + add.id + " answered 200 but " + add.keyName + "="
+                        + storedValue(add) + " names " + shortIds(holders) + "; it may be on " + shortIds(positions.keySet())
+                        + (scan.profiles.contains(add.target) ? " (" + shortId(add.target) + " exists)" : "")
+                        + (movedByRefusedMerge ? ", where only a MergeProfiles that answered only 4xx/429 could take it"
+                        : refused != null ? ", and only #" + refused.id + " " + refused.op + " " + refused.args + ", which answered "
+                        + refused.statuses + ", could have removed it" : ", and no call could have removed it"),
+                        union(union(add.profiles, anyMerge.keySet()), holders), Set.of(add.token));
+            }
+        }
+
+        /** A call that may have removed an added key value: a DeleteProfileKey of it, or a DeleteProfile where it may have been. */
+        Call keyExcuse(Call add, Map<String, Long> positions, boolean refusedToo) {
+            for (Call c : calls) {
+                if (!refusedToo && !c.mayHaveActed()) continue;
+                if (c.op.equals("DeleteProfileKey") && add.keyName.equals(c.keyName) && add.token.equals(c.token)) return c;
+                if (c.op.equals("DeleteProfile") && c.end > add.start && positions.containsKey(c.target)
+                        && c.end > positions.get(c.target)) return c;
+            }
+            return null;
+        }
+
+        /**
+         * 3. A DeleteProfileObject, DeleteProfileKey, DeleteProfile or MergeProfiles that answered only 4xx/429
+         * changed nothing, seen on its peeks: what was there right before it (an object on a profile, a value
+         * naming a profile, a profile) is there right after it, unless another call that may have acted
+         * during that window ({@link #mayActDuring}) could have taken it away.
+         */
+        void refusedCallsChangedNothing() {
+            for (Call c : calls) {
+                if (!c.refused() || c.before == null || c.after == null) continue;
+                switch (c.op) {
+                    case "DeleteProfileObject" -> {
+                        if (c.before.isEmpty() || !c.after.isEmpty()) continue; // deleted, not moved: merges move
+                        Set<String> where = reachable(c, c.before);
+                        Call other = takenAway(c, where, false, o -> o.op.equals("DeleteProfileObject") && c.uniqueKey.equals(o.uniqueKey));
+                        if (other == null) {
+                            violation(3, "DeleteProfileObject #" + c.id + " answered " + c.statuses + " but deleted record " + c.token
+                                    + ": it was on " + shortIds(c.before) + " right before and gone right after, and no other call"
+                                    + " in that window could have removed it (it could have been on " + shortIds(where) + ")",
+                                    union(c.profiles, where), Set.of(c.token));
+                        }
+                    }
+                    case "DeleteProfileKey" -> {
+                        for (String holder : c.before) {
+                            if (c.after.contains(holder)) continue;
+                            Call other = takenAway(c, Set.of(holder), true,
+                                    o -> o.op.equals("DeleteProfileKey") && c.keyName.equals(o.keyName) && c.token.equals(o.token));
+                            if (other == null) {
+                                violation(3, "DeleteProfileKey #" + c.id + " answered " + c.statuses + " but " + c.keyName + "=" + c.token
+                                        + " named " + shortId(holder) + " right before and not right after (names " + shortIds(c.after)
+                                        + "), and no other call in that window could have removed it", union(c.profiles, c.before),
+                                        Set.of(c.token));
+                            }
+                        }
+                    }
+                    case "DeleteProfile", "MergeProfiles" -> {
+                        for (String id : c.before) {
+                            if (c.after.contains(id)) continue;
+                            Call other = takenAway(c, Set.of(id), true, o -> false);
+                            if (other == null) {
+                                violation(3, c.op + " #" + c.id + " " + c.args + " answered " + c.statuses + " but profile " + shortId(id)
+                                        + " existed right before it and was gone right after, and no other call in that window could have"
+                                        + " removed it", c.profiles, Set.of());
+                            }
+                        }
+                    }
+                    default -> { }
+                }
+            }
+        }
+
+        /**
+         * Whether {@code other} may have written between {@code c}'s peeks: it may have acted and overlapped them;
+         * a DeleteProfile or MergeProfiles that did not answer 200 at last, at any time after it began (a later
+         * request, {@code c} itself included, may finish it).
+         */
+        boolean mayActDuring(Call other, Call c) {
+            if (other == c || !other.mayHaveActed() || other.start >= c.afterAt) return false;
+            return other.end > c.beforeAt || removal(other) && other.status() != 200;
+        }
+
+        /** {@code from} and every main profile a merge that may have acted during {@code c}'s window could take its items to. */
+        Set<String> reachable(Call c, Set<String> from) {
+            Set<String> at = new HashSet<>(from);
+            for (boolean changed = true; changed; ) {
+                changed = false;
+                for (Call merge : ops("MergeProfiles")) {
+                    if (mayActDuring(merge, c) && !Collections.disjoint(merge.merged, at)) changed |= at.add(merge.target);
+                }
+            }
+            return at;
+        }
+
+        /**
+         * Another call that may have acted during {@code c}'s window and could take {@code c}'s subject away from one of
+         * {@code profiles}: one on the same subject, a DeleteProfile of one of them, and ({@code mergesToo}) a
+         * MergeProfiles of one of them into another (it moves keys and objects away, and removes the profile); null: none.
+         */
+        Call takenAway(Call c, Set<String> profiles, boolean mergesToo, Predicate<Call> sameSubject) {
+            for (Call o : calls) {
+                if (!mayActDuring(o, c)) continue;
+                if (sameSubject.test(o) || o.op.equals("DeleteProfile") && profiles.contains(o.target)
+                        || mergesToo && o.op.equals("MergeProfiles") && !Collections.disjoint(o.merged, profiles)) return o;
+            }
+            return null;
         }
 
         // 1 (profiles) and 3 (refused removals)
@@ -855,10 +1089,11 @@ class LifecycleHistoryTest {
             for (Call c : calls) if (c.op.equals("SearchProfiles") || c.op.equals("CreateProfile")) known.addAll(c.profiles);
             for (String id : known) {
                 if (scan.profiles.contains(id) || !removers(id).isEmpty()) continue;
-                boolean refused = calls.stream().anyMatch(c -> c.op.equals("DeleteProfile") && id.equals(c.target)
-                        || c.op.equals("MergeProfiles") && c.merged.contains(id));
-                violation(refused ? 3 : 1, "profile " + shortId(id) + " is gone, but " + (refused
-                        ? "every DeleteProfile/MergeProfiles of it answered 400/404" : "no call removed it"), Set.of(id), Set.of());
+                List<Call> refused = calls.stream().filter(c -> c.op.equals("DeleteProfile") && id.equals(c.target)
+                        || c.op.equals("MergeProfiles") && c.merged.contains(id)).toList();
+                violation(refused.isEmpty() ? 1 : 3, "profile " + shortId(id) + " is gone, but " + (refused.isEmpty() ? "no call removed it"
+                        : "every DeleteProfile/MergeProfiles of it answered only 4xx/429: " + refused.stream()
+                        .map(c -> "#" + c.id + " " + c.op + " " + c.statuses).toList()), Set.of(id), Set.of());
             }
         }
 

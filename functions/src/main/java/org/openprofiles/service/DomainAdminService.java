@@ -33,11 +33,9 @@ import org.openprofiles.store.table.WriteConflictException;
  * Runtime administration (spec 12): domains, object types and templates. Object type definitions
  * are validated by the very code that validates the domain files ({@link DomainLoader#objectType});
  * the results are the service model's shapes, timestamps in epoch seconds. Every read and write is ended by the
- * request's deadline.
+ * request's deadline; a write that lost a race to another change is decided again with {@link Retries#onConflict}.
  */
 public final class DomainAdminService {
-    /** Bounded retries of a configuration write that lost a race with another administrator. */
-    static final int MAX_ATTEMPTS = 5;
     static final String ERASURE_HINT = "GetDomain answers \"does not exist\" once it finished";
 
     private final ConfigReads reads;
@@ -261,14 +259,13 @@ public final class DomainAdminService {
             String name = parsed.domain().name();
             Map<String, Object> days = Map.of(DomainSettings.DEFAULT_EXPIRATION_DAYS,
                     new Json.JsonNumber(Integer.toString(parsed.domain().defaultExpirationDays())));
-            for (int attempt = 1; ; attempt++) {
-                try {
+            try {
+                retrying(deadline, () -> {
                     applyDomain(file.getKey(), name, days, deadline);
-                    break;
-                } catch (WriteConflictException e) {
-                    if (attempt == MAX_ATTEMPTS) throw new IllegalStateException(file.getKey() + ": domain '" + name
-                            + "' kept changing while the files were applied", e);
-                }
+                    return null;
+                });
+            } catch (ServiceException e) {
+                throw new IllegalStateException(file.getKey() + ": domain '" + name + "' could not be applied: " + e.getMessage(), e);
             }
             for (Map.Entry<String, Object> type : parsed.typeDefinitions().entrySet()) {
                 try {
@@ -326,20 +323,21 @@ public final class DomainAdminService {
         return clock.instant().getEpochSecond();
     }
 
-    /** A configuration write that lost a transaction race is tried again, a bounded number of times. */
+    /**
+     * A configuration write that lost a race to another change (or was throttled) is decided again by the services'
+     * one retry helper: with backoff, bounded in attempts and by the deadline, then 429 with nothing written.
+     */
     private static <T> T retrying(Deadline deadline, Supplier<T> write) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return write.get();
-            } catch (WriteConflictException e) {
-                if (attempt == MAX_ATTEMPTS) throw tooManyChanges();
+        try {
+            return Retries.onConflict(deadline, write);
+        } catch (ServiceException e) {
+            // Retries words a lost race for profile keys; here other administrators were changing the configuration.
+            if (e.getCause() instanceof WriteConflictException conflict && !conflict.throttled()) {
+                throw new ServiceException(ServiceException.Type.ThrottlingException,
+                        "The configuration is being changed concurrently; retry with backoff", conflict);
             }
+            throw e;
         }
-    }
-
-    private static ServiceException tooManyChanges() {
-        return new ServiceException(ServiceException.Type.ThrottlingException,
-                "The configuration is being changed concurrently; retry with backoff");
     }
 
     private static String typeName(String objectTypeName) {

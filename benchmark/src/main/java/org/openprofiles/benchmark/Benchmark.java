@@ -31,7 +31,11 @@ import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.ProfileLifecycleService;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
-import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.model.Deadline;
+import org.openprofiles.store.config.ConfigReads;
+import org.openprofiles.store.config.ConfigWrites;
+import org.openprofiles.store.config.EventStreamWrites;
+import org.openprofiles.store.table.DynamoDbClients;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
@@ -75,7 +79,8 @@ public final class Benchmark {
         bare.createTable(ProfilesTable.createTableRequest(table));
 
         // What a deploy applies; the handlers read the configuration from the table, through the recorded client.
-        new DomainAdminService(new ConfigStore(bare, table), Clock.systemUTC(), ErasureWorker.GRACE).applyFiles(DomainLoader.classpathFiles());
+        new DomainAdminService(new ConfigReads(bare, table), new ConfigWrites(bare, table), Clock.systemUTC(), ErasureWorker.GRACE)
+                .applyFiles(DomainLoader.classpathFiles(), Deadline.in(DynamoDbClients.FUNCTION_TIMEOUT));
         if (args.length > 0 && "contention".equals(args[0])) {
             // Only the contention table, repeated: it varies most from run to run on shared machines.
             boolean pass = true;
@@ -102,7 +107,7 @@ public final class Benchmark {
             kinesis.close();
             System.exit(pass ? 0 : 1);
         }
-        Domains domains = new LiveDomains(new ConfigStore(recorded, table));
+        Domains domains = new LiveDomains(new ConfigReads(recorded, table));
         ProfileStore store = new DynamoProfileStore(recorded, table, Clock.systemUTC());
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
         AddProfileKeyHandler addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
@@ -110,14 +115,16 @@ public final class Benchmark {
         ProfileLifecycleHandler lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));
         // Unmeasured set-up writes (the keys DeleteProfileKey removes, the profiles DeleteProfile erases): the bare client.
         ProfileStore bareStore = new DynamoProfileStore(bare, table, Clock.systemUTC());
-        Domains bareDomains = new LiveDomains(new ConfigStore(bare, table));
+        Domains bareDomains = new LiveDomains(new ConfigReads(bare, table));
         AddProfileKeyHandler bareAddKey = new AddProfileKeyHandler(new AddProfileKeyService(bareDomains, bareStore));
         PutProfileObjectHandler barePut = new PutProfileObjectHandler(new PutProfileObjectService(bareDomains, bareStore, Clock.systemUTC()));
-        ConfigStore recordedConfig = new ConfigStore(recorded, table);
-        AdminHandler admin = new AdminHandler(new DomainAdminService(recordedConfig, Clock.systemUTC(), ErasureWorker.GRACE),
-                new EventStreamService(recordedConfig, new KinesisDestinations(kinesis.client()), Clock.systemUTC()));
+        ConfigReads recordedConfig = new ConfigReads(recorded, table);
+        AdminHandler admin = new AdminHandler(new DomainAdminService(recordedConfig, new ConfigWrites(recorded, table), Clock.systemUTC(),
+                ErasureWorker.GRACE), new EventStreamService(recordedConfig, new EventStreamWrites(recorded, table),
+                new KinesisDestinations(kinesis.client()), Clock.systemUTC()));
         // Configuration changes made by another container: through the bare client, not counted.
-        DomainAdminService otherContainer = new DomainAdminService(new ConfigStore(bare, table), Clock.systemUTC(), ErasureWorker.GRACE);
+        DomainAdminService otherContainer = new DomainAdminService(new ConfigReads(bare, table), new ConfigWrites(bare, table), Clock.systemUTC(),
+                ErasureWorker.GRACE);
 
         // The handlers' request log goes to a file, as Lambda sends stdout to a pipe, not a terminal.
         java.io.PrintStream console = System.out;

@@ -28,7 +28,7 @@ import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
-import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.store.config.ConfigReads;
 import org.openprofiles.testing.ContactRecords;
 import org.openprofiles.testing.TestContext;
 import software.amazon.awssdk.core.SdkBytes;
@@ -60,7 +60,7 @@ final class ContactRecordThroughput {
         PrintStream console = System.out;
         Recorder recorder = new Recorder();
         DynamoDbClient dynamo = client(dynamoLocal, recorder);
-        Domains domains = new LiveDomains(new ConfigStore(dynamo, table));
+        Domains domains = new LiveDomains(new ConfigReads(dynamo, table));
         ProfileStore store = new DynamoProfileStore(dynamo, table, Clock.systemUTC());
         PutProfileObjectService putService = new PutProfileObjectService(domains, store, Clock.systemUTC());
         ContactRecordStreamHandler handler = new ContactRecordStreamHandler(new ContactRecordService(

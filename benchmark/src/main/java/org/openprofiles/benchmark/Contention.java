@@ -14,7 +14,7 @@ import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.PutProfileObjectService;
-import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.store.config.ConfigReads;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
 import org.openprofiles.prodlike.Rules;
@@ -47,7 +47,7 @@ final class Contention {
         ProductionLikeDynamo proxy = ProductionLikeDynamo.start(dynamoLocal, 0, Rules.defaults().conflictWindowMs(25));
         DynamoDbClient viaProxy = client(proxy.endpoint(), null);
         ProfileStore store = new DynamoProfileStore(viaProxy, table, Clock.systemUTC());
-        Domains domains = new LiveDomains(new ConfigStore(viaProxy, table));
+        Domains domains = new LiveDomains(new ConfigReads(viaProxy, table));
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
         java.io.PrintStream console = System.out;
         System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream())); // the request log

@@ -27,7 +27,7 @@ import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
-import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.store.config.ConfigReads;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -134,7 +134,7 @@ final class Cost {
     /** The handlers measured, over one DynamoDB client. */
     record Handlers(PutProfileObjectHandler put, ReadProfilesHandler read) {
         static Handlers over(DynamoDbClient client, String table) {
-            Domains domains = new LiveDomains(new ConfigStore(client, table));
+            Domains domains = new LiveDomains(new ConfigReads(client, table));
             ProfileStore store = new DynamoProfileStore(client, table, Clock.systemUTC());
             return new Handlers(new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC())),
                     new ReadProfilesHandler(new ProfileReadService(domains, store)));

@@ -27,7 +27,11 @@ import org.openprofiles.service.EventStreamService;
 import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
-import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.model.Deadline;
+import org.openprofiles.store.config.ConfigReads;
+import org.openprofiles.store.config.ConfigWrites;
+import org.openprofiles.store.config.EventStreamWrites;
+import org.openprofiles.store.table.DynamoDbClients;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.service.ErasureWorker;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -59,13 +63,15 @@ final class EventLatency {
     static boolean run(URI dynamoLocal, LocalKinesis kinesis) throws Exception {
         DynamoDbClient dynamo = client(dynamoLocal, null);
         String changes = dynamo.createTable(ProfilesTable.createTableWithStreamRequest(TABLE)).tableDescription().latestStreamArn();
-        ConfigStore config = new ConfigStore(dynamo, TABLE);
-        new DomainAdminService(config, Clock.systemUTC(), ErasureWorker.GRACE).applyFiles(DomainLoader.classpathFiles());
+        ConfigReads config = new ConfigReads(dynamo, TABLE);
+        Deadline setUp = Deadline.in(DynamoDbClients.FUNCTION_TIMEOUT);
+        new DomainAdminService(config, new ConfigWrites(dynamo, TABLE), Clock.systemUTC(), ErasureWorker.GRACE)
+                .applyFiles(DomainLoader.classpathFiles(), setUp);
         ProfileStore store = new DynamoProfileStore(dynamo, TABLE, Clock.systemUTC());
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(new LiveDomains(config), store, Clock.systemUTC()));
         String streamArn = kinesis.createStream(TABLE, 1);
-        new EventStreamService(config, new KinesisDestinations(kinesis.client()), Clock.systemUTC())
-                .create(DOMAIN, "benchmark", Json.write(Map.of("Uri", streamArn)));
+        new EventStreamService(config, new EventStreamWrites(dynamo, TABLE), new KinesisDestinations(kinesis.client()), Clock.systemUTC())
+                .create(DOMAIN, "benchmark", Json.write(Map.of("Uri", streamArn)), setUp);
         EventExportHandler exporter = new EventExportHandler(new Exporter(config, store, new KinesisEventSink(kinesis.client())));
         DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder().endpointOverride(dynamoLocal).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))

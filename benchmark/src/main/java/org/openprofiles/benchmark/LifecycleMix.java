@@ -28,7 +28,7 @@ import org.openprofiles.service.Domains;
 import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.ProfileLifecycleService;
 import org.openprofiles.service.PutProfileObjectService;
-import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.store.config.ConfigReads;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
@@ -64,7 +64,7 @@ final class LifecycleMix {
         DynamoDbClient viaProxy = Harness.client(proxy.endpoint(), null);
         DynamoDbClient bare = Harness.client(dynamoLocal, null);
         ProfileStore store = new DynamoProfileStore(viaProxy, table, Clock.systemUTC());
-        Domains domains = new LiveDomains(new ConfigStore(viaProxy, table));
+        Domains domains = new LiveDomains(new ConfigReads(viaProxy, table));
         PutProfileObjectHandler put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
         AddProfileKeyHandler addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
         ProfileLifecycleHandler lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));

@@ -15,7 +15,9 @@ import org.openprofiles.api.AdminHandler;
 import org.openprofiles.api.ProfileLifecycleHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.api.ReadProfilesHandler;
+import org.openprofiles.model.Deadline;
 import org.openprofiles.service.DomainAdminService;
+import org.openprofiles.store.table.DynamoDbClients;
 import org.openprofiles.resolution.ProfileObjectUniqueKeys;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -157,7 +159,8 @@ final class WarmRequests {
                 new Scenario("PutProfileObject, replaces an object", put, i -> putCtr("seed-3", "+1 206 555 0100"), 2),
                 new Scenario("PutProfileObject, right after PutProfileObjectType", put,
                         i -> putCtr("changed-" + i, "(206) 555-0100"), 4,
-                        i -> otherContainer.putObjectType(DOMAIN, "Changing", "{\"Description\":\"v" + i + "\",\"TemplateId\":\"CTR\"}")),
+                        i -> otherContainer.putObjectType(DOMAIN, "Changing", "{\"Description\":\"v" + i + "\",\"TemplateId\":\"CTR\"}",
+                                Deadline.in(DynamoDbClients.FUNCTION_TIMEOUT))),
                 new Scenario("AddProfileKey", addKey, i -> request("POST", "/domains/{DomainName}/profiles/keys",
                         "{\"ProfileId\":\"" + keysProfileId + "\",\"KeyName\":\"loyaltyId\",\"Values\":[\"L-" + i + "\"]}"), 2),
                 new Scenario("SearchProfiles, one key", read, i -> request("POST", ReadProfilesHandler.SEARCH_RESOURCE,

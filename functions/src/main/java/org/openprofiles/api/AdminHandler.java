@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import java.util.List;
 import java.util.Map;
+import org.openprofiles.model.Deadline;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.service.DomainAdminService;
 import org.openprofiles.service.EventStreamService;
@@ -67,29 +68,29 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
         String route = event.getHttpMethod() + " " + event.getResource();
         String operation = ROUTES.stream().filter(r -> (r.get(0) + " " + r.get(1)).equals(route)).map(r -> r.get(2))
                 .findFirst().orElse("Unknown");
-        return Api.handle(operation, event, context, () -> dispatch(operation, event));
+        return Api.handle(operation, event, context, () -> dispatch(operation, event, Api.deadline(context)));
     }
 
-    private Map<String, Object> dispatch(String operation, APIGatewayProxyRequestEvent event) {
+    private Map<String, Object> dispatch(String operation, APIGatewayProxyRequestEvent event, Deadline deadline) {
         String domain = Api.pathParameter(event, "DomainName");
         String type = Api.pathParameter(event, "ObjectTypeName");
         String eventStream = Api.pathParameter(event, "EventStreamName");
         String maxResults = Api.queryParameter(event, "max-results");
         String nextToken = Api.queryParameter(event, "next-token");
         return switch (operation) {
-            case "CreateDomain" -> service.createDomain(domain, Api.body(event));
-            case "GetDomain" -> service.getDomain(domain);
-            case "UpdateDomain" -> service.updateDomain(domain, Api.body(event));
-            case "DeleteDomain" -> service.deleteDomain(domain);
-            case "ListDomains" -> service.listDomains(maxResults, nextToken);
-            case "PutProfileObjectType" -> service.putObjectType(domain, type, Api.body(event));
-            case "GetProfileObjectType" -> service.getObjectType(domain, type);
-            case "DeleteProfileObjectType" -> service.deleteObjectType(domain, type);
-            case "ListProfileObjectTypes" -> service.listObjectTypes(domain, maxResults, nextToken);
-            case "CreateEventStream" -> eventStreams.create(domain, eventStream, Api.body(event));
-            case "GetEventStream" -> eventStreams.get(domain, eventStream);
-            case "DeleteEventStream" -> eventStreams.delete(domain, eventStream);
-            case "ListEventStreams" -> eventStreams.list(domain, maxResults, nextToken);
+            case "CreateDomain" -> service.createDomain(domain, Api.body(event), deadline);
+            case "GetDomain" -> service.getDomain(domain, deadline);
+            case "UpdateDomain" -> service.updateDomain(domain, Api.body(event), deadline);
+            case "DeleteDomain" -> service.deleteDomain(domain, deadline);
+            case "ListDomains" -> service.listDomains(maxResults, nextToken, deadline);
+            case "PutProfileObjectType" -> service.putObjectType(domain, type, Api.body(event), deadline);
+            case "GetProfileObjectType" -> service.getObjectType(domain, type, deadline);
+            case "DeleteProfileObjectType" -> service.deleteObjectType(domain, type, deadline);
+            case "ListProfileObjectTypes" -> service.listObjectTypes(domain, maxResults, nextToken, deadline);
+            case "CreateEventStream" -> eventStreams.create(domain, eventStream, Api.body(event), deadline);
+            case "GetEventStream" -> eventStreams.get(domain, eventStream, deadline);
+            case "DeleteEventStream" -> eventStreams.delete(domain, eventStream, deadline);
+            case "ListEventStreams" -> eventStreams.list(domain, maxResults, nextToken, deadline);
             case "ListProfileObjectTypeTemplates" -> service.listTemplates(maxResults, nextToken);
             case "GetProfileObjectTypeTemplate" -> service.getTemplate(Api.pathParameter(event, "TemplateId"));
             default -> throw ServiceException.badRequest("Unsupported route " + event.getHttpMethod() + " " + event.getResource());

@@ -14,8 +14,12 @@ import org.openprofiles.export.KinesisEventSink;
 import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
-import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.model.Deadline;
+import org.openprofiles.store.config.ConfigReads;
+import org.openprofiles.store.config.ConfigWrites;
 import org.openprofiles.store.config.DataEraser;
+import org.openprofiles.store.config.ErasureLedger;
+import org.openprofiles.store.config.EventStreamWrites;
 import org.openprofiles.store.table.DynamoDbClients;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.dynamo.DynamoProfileStore;
@@ -33,7 +37,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  */
 final class Container {
     private static final DynamoDbClient DYNAMO = DynamoDbClients.builder().credentialsProvider(credentials()).build();
-    private static final ConfigStore CONFIG = new ConfigStore(DYNAMO, ProfilesTable.tableName());
+    private static final ConfigReads CONFIG = new ConfigReads(DYNAMO, ProfilesTable.tableName());
     private static final Domains DOMAINS = new LiveDomains(CONFIG);
     private static final ProfileStore STORE = new DynamoProfileStore(DYNAMO, ProfilesTable.tableName(), Clock.systemUTC());
 
@@ -81,7 +85,7 @@ final class Container {
     }
 
     static DomainAdminService domainAdminService() {
-        return new DomainAdminService(CONFIG, Clock.systemUTC(), ErasureWorker.GRACE);
+        return new DomainAdminService(CONFIG, new ConfigWrites(DYNAMO, ProfilesTable.tableName()), Clock.systemUTC(), ErasureWorker.GRACE);
     }
 
     /** Built on first use: only the Admin function and the exporter talk to Kinesis. */
@@ -90,7 +94,8 @@ final class Container {
     }
 
     static EventStreamService eventStreamService() {
-        return new EventStreamService(CONFIG, new KinesisDestinations(Kinesis.CLIENT), Clock.systemUTC());
+        return new EventStreamService(CONFIG, new EventStreamWrites(DYNAMO, ProfilesTable.tableName()), new KinesisDestinations(Kinesis.CLIENT),
+                Clock.systemUTC());
     }
 
     static Exporter exporter() {
@@ -98,12 +103,12 @@ final class Container {
     }
 
     static ErasureWorker erasureWorker() {
-        return new ErasureWorker(CONFIG, new DataEraser(DYNAMO, ProfilesTable.tableName()),
+        return new ErasureWorker(new ErasureLedger(DYNAMO, ProfilesTable.tableName()), new DataEraser(DYNAMO, ProfilesTable.tableName()),
                 new org.openprofiles.service.AbandonedOperations(CONFIG, DOMAINS, STORE, Clock.systemUTC()), Clock.systemUTC(),
                 ErasureWorker.PAGE_SIZE);
     }
 
-    static void applyDomainFiles() {
-        domainAdminService().applyFiles(org.openprofiles.config.DomainLoader.classpathFiles());
+    static void applyDomainFiles(Deadline deadline) {
+        domainAdminService().applyFiles(org.openprofiles.config.DomainLoader.classpathFiles(), deadline);
     }
 }

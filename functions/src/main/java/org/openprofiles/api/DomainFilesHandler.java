@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.openprofiles.json.Json;
+import org.openprofiles.model.Deadline;
 
 /**
  * The CloudFormation custom resource that applies the repository's domain files at deploy time
@@ -22,14 +24,17 @@ public final class DomainFilesHandler implements RequestHandler<Map<String, Obje
     public static final String PHYSICAL_ID = "openprofiles-domain-files";
     static final int RESPONSE_ATTEMPTS = 3;
     static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(10);
+    /** Kept back from the invocation's time to answer CloudFormation after the files: one attempt of {@link #send}. */
+    static final Duration ANSWER_RESERVE = RESPONSE_TIMEOUT;
 
-    private final Runnable apply;
+    private final Consumer<Deadline> apply;
 
     public DomainFilesHandler() {
         this(Container::applyDomainFiles);
     }
 
-    public DomainFilesHandler(Runnable apply) {
+    /** @param apply applies the files, every call ended by the deadline it is given */
+    public DomainFilesHandler(Consumer<Deadline> apply) {
         this.apply = apply;
     }
 
@@ -38,7 +43,7 @@ public final class DomainFilesHandler implements RequestHandler<Map<String, Obje
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("Status", "SUCCESS");
         try {
-            if (!"Delete".equals(event.get("RequestType"))) apply.run();
+            if (!"Delete".equals(event.get("RequestType"))) apply.accept(applyDeadline(context));
         } catch (RuntimeException e) {
             response.put("Status", "FAILED");
             String reason = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
@@ -48,6 +53,15 @@ public final class DomainFilesHandler implements RequestHandler<Map<String, Obje
         for (String member : new String[] {"StackId", "RequestId", "LogicalResourceId"}) response.put(member, event.get(member));
         send((String) event.get("ResponseURL"), Json.write(response));
         return response;
+    }
+
+    /**
+     * The request's deadline as every handler has it ({@link Api#deadline}), less time to answer CloudFormation: an
+     * unanswered custom resource holds the stack for an hour. A short invocation keeps half its time for the answer.
+     */
+    static Deadline applyDeadline(Context context) {
+        Duration left = Api.deadline(context).remaining();
+        return Deadline.in(left.compareTo(ANSWER_RESERVE.multipliedBy(2)) > 0 ? left.minus(ANSWER_RESERVE) : left.dividedBy(2));
     }
 
     /** PUT to the pre-signed S3 URL (empty Content-Type, as it was signed), a bounded number of attempts. */

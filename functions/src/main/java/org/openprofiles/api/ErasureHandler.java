@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.openprofiles.model.Deadline;
 import org.openprofiles.service.ErasureWorker;
 
 /**
@@ -34,13 +35,17 @@ public final class ErasureHandler implements RequestHandler<Map<String, Object>,
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> scheduledEvent, Context context) {
-        Instant deadline = clock.instant().plus(BUDGET);
+        Instant until = clock.instant().plus(BUDGET);
         if (context != null) {
             Instant ends = clock.instant().plusMillis(context.getRemainingTimeInMillis()).minus(MARGIN);
-            if (ends.isBefore(deadline)) deadline = ends;
+            if (ends.isBefore(until)) until = ends;
         }
+        // Every DynamoDB call ends within the invocation (outside Lambda, within the deployed function's timeout).
+        Duration remaining = context != null && context.getRemainingTimeInMillis() > 0
+                ? Duration.ofMillis(context.getRemainingTimeInMillis()) : TIMEOUT;
+        Deadline deadline = Deadline.in(remaining.minus(Api.ANSWER_MARGIN));
         try {
-            ErasureWorker.Report report = worker.run(deadline);
+            ErasureWorker.Report report = worker.run(until, deadline);
             RequestLog.erasure(report, false);
             return report.toMap();
         } catch (RuntimeException e) {

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import org.openprofiles.model.Backoff;
 import org.openprofiles.model.Deadline;
-import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.store.config.ConfigReads;
 import org.openprofiles.store.ProfileStore;
 
 /**
@@ -55,11 +55,11 @@ public final class Exporter {
      */
     public record Result(String firstUndelivered, int exported, int redacted, int refused, int undelivered, String lastError) {}
 
-    private final ConfigStore config;
+    private final ConfigReads config;
     private final ProfileStore profiles;
     private final EventSink sink;
 
-    public Exporter(ConfigStore config, ProfileStore profiles, EventSink sink) {
+    public Exporter(ConfigReads config, ProfileStore profiles, EventSink sink) {
         this.config = config;
         this.profiles = profiles;
         this.sink = sink;
@@ -68,7 +68,7 @@ public final class Exporter {
     record Pending(int index, String streamArn, ExportEvent event, byte[] data) {}
 
     public Result export(List<Change> changes, Deadline deadline) {
-        Map<String, String> streams = streams(changes);
+        Map<String, String> streams = streams(changes, deadline);
         List<Pending> pending = new ArrayList<>();
         Map<String, Set<String>> profileIds = new HashMap<>();
         for (int i = 0; i < changes.size(); i++) {
@@ -159,12 +159,12 @@ public final class Exporter {
     }
 
     /** The event stream of each domain the changes belong to (absent: none, or the domain is deleted). */
-    private Map<String, String> streams(List<Change> changes) {
+    private Map<String, String> streams(List<Change> changes, Deadline deadline) {
         Set<String> domains = new LinkedHashSet<>();
         for (Change change : changes) domains.add(change.domain());
         Map<String, String> streams = new HashMap<>();
         if (domains.isEmpty()) return streams;
-        config.domains(domains).forEach((name, item) -> {
+        config.domains(domains, deadline).forEach((name, item) -> {
             if (!item.deleting() && item.eventStream() != null) streams.put(name, item.eventStream().uri());
         });
         return streams;

@@ -8,7 +8,7 @@ import org.openprofiles.json.Json;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.Domain;
 import org.openprofiles.model.ServiceException;
-import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.store.config.ConfigReads;
 import org.openprofiles.store.ProfileStore;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -20,12 +20,12 @@ import software.amazon.awssdk.core.exception.SdkException;
 public final class AbandonedOperations {
     /** Less time left than this: not worth starting on a domain. */
     static final Duration MIN_TIME = Duration.ofSeconds(1);
-    private final ConfigStore config;
+    private final ConfigReads config;
     private final Domains domains;
     private final ProfileStore store;
     private final Clock clock;
 
-    public AbandonedOperations(ConfigStore config, Domains domains, ProfileStore store, Clock clock) {
+    public AbandonedOperations(ConfigReads config, Domains domains, ProfileStore store, Clock clock) {
         this.config = config;
         this.domains = domains;
         this.store = store;
@@ -35,7 +35,9 @@ public final class AbandonedOperations {
     /** Finishes what it finds in every domain, until {@code until}; returns how many it finished. */
     public int finish(Instant until) {
         int finished = 0;
-        for (String name : config.registry().domains()) {
+        Duration budget = Duration.between(clock.instant(), until);
+        if (budget.compareTo(MIN_TIME) < 0) return finished; // not even the registry is worth reading
+        for (String name : config.registry(Deadline.in(budget)).domains()) {
             Duration left = Duration.between(clock.instant(), until);
             if (left.compareTo(MIN_TIME) < 0) break; // the next run goes on
             try {

@@ -11,32 +11,36 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.openprofiles.config.DomainConfigException;
 import org.openprofiles.config.DomainLoader;
 import org.openprofiles.config.KeyContentTypes;
 import org.openprofiles.config.Names;
 import org.openprofiles.config.Templates;
 import org.openprofiles.json.Json;
+import org.openprofiles.model.Deadline;
 import org.openprofiles.model.ObjectType;
 import org.openprofiles.model.ServiceException;
-import org.openprofiles.store.config.ConfigStore;
-import org.openprofiles.store.config.ConfigStore.DomainItem;
-import org.openprofiles.store.config.ConfigStore.Refusal;
-import org.openprofiles.store.config.ConfigStore.RefusedException;
-import org.openprofiles.store.config.ConfigStore.TypeItem;
+import org.openprofiles.store.config.ConfigReads;
+import org.openprofiles.store.config.ConfigWrites;
+import org.openprofiles.store.config.DomainItem;
+import org.openprofiles.store.config.Refusal;
+import org.openprofiles.store.config.RefusedException;
+import org.openprofiles.store.config.TypeItem;
 import org.openprofiles.store.table.DecideAgainException;
+import org.openprofiles.store.table.Retry;
 
 /**
  * Runtime administration (spec 12): domains, object types and templates. Object type definitions
  * are validated by the very code that validates the domain files ({@link DomainLoader#objectType});
- * the results are the service model's shapes, timestamps in epoch seconds.
+ * the results are the service model's shapes, timestamps in epoch seconds. Every read and write is ended by the
+ * request's deadline; a write that lost a race to another change is decided again with the store's one retry helper ({@link Retry}).
  */
 public final class DomainAdminService {
-    /** Bounded retries of a configuration write that lost a race with another administrator. */
-    static final int MAX_ATTEMPTS = 5;
     static final String ERASURE_HINT = "GetDomain answers \"does not exist\" once it finished";
 
-    private final ConfigStore store;
+    private final ConfigReads reads;
+    private final ConfigWrites writes;
     private final Clock clock;
     private final Duration erasureGrace;
 
@@ -44,19 +48,20 @@ public final class DomainAdminService {
      * @param erasureGrace how long after a deletion its erasure may start: longer than any request
      *                     that saw the domain or type can still run (see {@link ErasureWorker#GRACE})
      */
-    public DomainAdminService(ConfigStore store, Clock clock, Duration erasureGrace) {
-        this.store = store;
+    public DomainAdminService(ConfigReads reads, ConfigWrites writes, Clock clock, Duration erasureGrace) {
+        this.reads = reads;
+        this.writes = writes;
         this.clock = clock;
         this.erasureGrace = erasureGrace;
     }
 
     // ---- domains ------------------------------------------------------------------------------
 
-    public Map<String, Object> createDomain(String domainName, String body) {
+    public Map<String, Object> createDomain(String domainName, String body, Deadline deadline) {
         String name = DomainNames.check(domainName);
         Map<String, Object> settings = DomainSettings.parse(RequestFields.parseBody(body), true);
         try {
-            return domainShape(retrying(() -> store.createDomain(name, Json.write(settings), now())));
+            return domainShape(retrying(deadline, () -> writes.createDomain(name, Json.write(settings), now(), deadline)));
         } catch (RefusedException e) {
             if (e.refusal() == Refusal.DOMAIN_DELETING) {
                 throw ServiceException.badRequest("Domain '" + name + "' was deleted and its data is still being erased; "
@@ -66,30 +71,30 @@ public final class DomainAdminService {
         }
     }
 
-    public Map<String, Object> getDomain(String domainName) {
+    public Map<String, Object> getDomain(String domainName, Deadline deadline) {
         String name = DomainNames.check(domainName);
-        return domainShape(liveDomain(name, store.domain(name)));
+        return domainShape(liveDomain(name, reads.domain(name, deadline)));
     }
 
-    public Map<String, Object> updateDomain(String domainName, String body) {
+    public Map<String, Object> updateDomain(String domainName, String body, Deadline deadline) {
         String name = DomainNames.check(domainName);
         Map<String, Object> changes = DomainSettings.parse(body == null || body.isBlank() ? Map.of() : RequestFields.parseBody(body), false);
-        for (int attempt = 1; ; attempt++) {
-            DomainItem current = liveDomain(name, store.domain(name));
-            Map<String, Object> settings = settings(current);
-            settings.putAll(changes);
-            try {
-                return domainShape(store.updateDomain(name, current.version(), Json.write(settings), now()));
-            } catch (RefusedException e) {
-                if (e.refusal() != Refusal.CHANGED) throw domainNotFound(name, e.refusal());
-                if (attempt == MAX_ATTEMPTS) throw tooManyChanges();
-            }
+        try {
+            // The changes go onto the settings as read; another change first: read them again.
+            return domainShape(retrying(deadline, () -> {
+                DomainItem current = liveDomain(name, reads.domain(name, deadline));
+                Map<String, Object> settings = settings(current);
+                settings.putAll(changes);
+                return writes.updateDomain(name, current.version(), Json.write(settings), now(), deadline);
+            }));
+        } catch (RefusedException e) {
+            throw domainNotFound(name, e.refusal());
         }
     }
 
-    public Map<String, Object> listDomains(String maxResults, String nextToken) {
-        Page page = Page.of(store.registry().domains(), RequestFields.maxResults(maxResults), RequestFields.nextToken(nextToken));
-        Map<String, DomainItem> domains = store.domains(page.names());
+    public Map<String, Object> listDomains(String maxResults, String nextToken, Deadline deadline) {
+        Page page = Page.of(reads.registry(deadline).domains(), RequestFields.maxResults(maxResults), RequestFields.nextToken(nextToken));
+        Map<String, DomainItem> domains = reads.domains(page.names(), deadline);
         List<Object> items = new ArrayList<>();
         for (String name : page.names()) {
             DomainItem domain = domains.get(name);
@@ -105,12 +110,12 @@ public final class DomainAdminService {
         return page.response(items);
     }
 
-    public Map<String, Object> deleteDomain(String domainName) {
+    public Map<String, Object> deleteDomain(String domainName, Deadline deadline) {
         String name = DomainNames.check(domainName);
         long now = now();
         try {
-            retrying(() -> {
-                store.deleteDomain(name, now, now + erasureGrace.toSeconds());
+            retrying(deadline, () -> {
+                writes.deleteDomain(name, now, now + erasureGrace.toSeconds(), deadline);
                 return null;
             });
         } catch (RefusedException e) {
@@ -122,7 +127,7 @@ public final class DomainAdminService {
 
     // ---- object types -------------------------------------------------------------------------
 
-    public Map<String, Object> putObjectType(String domainName, String objectTypeName, String body) {
+    public Map<String, Object> putObjectType(String domainName, String objectTypeName, String body, Deadline deadline) {
         String domain = DomainNames.check(domainName);
         String typeName = typeName(objectTypeName);
         Map<String, Object> definition = RequestFields.parseBody(body);
@@ -132,12 +137,12 @@ public final class DomainAdminService {
         } catch (DomainConfigException e) {
             throw ServiceException.badRequest(e.getMessage());
         }
-        checkKeysAgainstTheDomain(domain, type);
+        checkKeysAgainstTheDomain(domain, type, deadline);
         String json = Json.write(definition);
         long now = now();
         long createdAt;
         try {
-            createdAt = retrying(() -> store.putType(domain, typeName, json, now, DomainLoader.MAX_TYPES_PER_DOMAIN));
+            createdAt = retrying(deadline, () -> writes.putType(domain, typeName, json, now, DomainLoader.MAX_TYPES_PER_DOMAIN, deadline));
         } catch (RefusedException e) {
             switch (e.refusal()) {
                 case TYPE_DELETING -> throw ServiceException.badRequest("Object type '" + typeName + "' of domain '" + domain
@@ -151,10 +156,10 @@ public final class DomainAdminService {
         return typeShape(typeName, definition, type, createdAt, now);
     }
 
-    public Map<String, Object> getObjectType(String domainName, String objectTypeName) {
+    public Map<String, Object> getObjectType(String domainName, String objectTypeName, Deadline deadline) {
         String domain = DomainNames.check(domainName);
         String typeName = typeName(objectTypeName);
-        ConfigStore.DomainAndType read = store.domainAndType(domain, typeName);
+        ConfigReads.DomainAndType read = reads.domainAndType(domain, typeName, deadline);
         DomainItem domainItem = liveDomain(domain, read.domain());
         TypeItem item = liveType(domainItem, typeName, read.type());
         @SuppressWarnings("unchecked")
@@ -162,13 +167,13 @@ public final class DomainAdminService {
         return typeShape(typeName, definition, DomainLoader.objectType(typeName, definition), item.createdAt(), item.updatedAt());
     }
 
-    public Map<String, Object> listObjectTypes(String domainName, String maxResults, String nextToken) {
+    public Map<String, Object> listObjectTypes(String domainName, String maxResults, String nextToken, Deadline deadline) {
         String domain = DomainNames.check(domainName);
         int max = RequestFields.maxResults(maxResults);
         String token = RequestFields.nextToken(nextToken);
-        DomainItem domainItem = liveDomain(domain, store.domain(domain));
+        DomainItem domainItem = liveDomain(domain, reads.domain(domain, deadline));
         Page page = Page.of(domainItem.types(), max, token);
-        Map<String, TypeItem> types = store.types(domain, page.names());
+        Map<String, TypeItem> types = reads.types(domain, page.names(), deadline);
         List<Object> items = new ArrayList<>();
         for (String name : page.names()) {
             TypeItem type = types.get(name);
@@ -185,13 +190,13 @@ public final class DomainAdminService {
         return page.response(items);
     }
 
-    public Map<String, Object> deleteObjectType(String domainName, String objectTypeName) {
+    public Map<String, Object> deleteObjectType(String domainName, String objectTypeName, Deadline deadline) {
         String domain = DomainNames.check(domainName);
         String typeName = typeName(objectTypeName);
         long now = now();
         try {
-            retrying(() -> {
-                store.deleteType(domain, typeName, now, now + erasureGrace.toSeconds());
+            retrying(deadline, () -> {
+                writes.deleteType(domain, typeName, now, now + erasureGrace.toSeconds(), deadline);
                 return null;
             });
         } catch (RefusedException e) {
@@ -247,38 +252,26 @@ public final class DomainAdminService {
      * put. Domains and types the files do not name are left as they are.
      *
      * @throws DomainConfigException when a file breaks a rule (nothing of that file is applied)
-     * @throws IllegalStateException when a domain a file names is still being erased
+     * @throws IllegalStateException when a domain a file names is still being erased, or could not be applied
      */
-    public void applyFiles(Map<String, String> files) {
+    public void applyFiles(Map<String, String> files, Deadline deadline) {
         for (Map.Entry<String, String> file : new TreeMap<>(files).entrySet()) {
             DomainLoader.DomainFile parsed = DomainLoader.parseFile(file.getKey(), file.getValue());
             String name = parsed.domain().name();
             Map<String, Object> days = Map.of(DomainSettings.DEFAULT_EXPIRATION_DAYS,
                     new Json.JsonNumber(Integer.toString(parsed.domain().defaultExpirationDays())));
-            for (int attempt = 1; ; attempt++) {
-                Optional<DomainItem> current = store.domain(name);
-                try {
-                    if (current.isEmpty()) {
-                        store.createDomain(name, Json.write(days), now());
-                    } else if (current.get().deleting()) {
-                        throw new IllegalStateException(file.getKey() + ": domain '" + name
-                                + "' was deleted and its data is still being erased; apply the files again once that finished");
-                    } else {
-                        Map<String, Object> settings = settings(current.get());
-                        if (!days.equals(Map.of(DomainSettings.DEFAULT_EXPIRATION_DAYS, settings.get(DomainSettings.DEFAULT_EXPIRATION_DAYS)))) {
-                            settings.putAll(days);
-                            store.updateDomain(name, current.get().version(), Json.write(settings), now());
-                        }
-                    }
-                    break;
-                } catch (RefusedException | DecideAgainException e) {
-                    if (attempt == MAX_ATTEMPTS) throw new IllegalStateException(file.getKey() + ": domain '" + name
-                            + "' kept changing while the files were applied", e);
-                }
+            try {
+                retrying(deadline, () -> {
+                    applyDomain(file.getKey(), name, days, deadline);
+                    return null;
+                });
+            } catch (ServiceException e) {
+                throw new IllegalStateException(file.getKey() + ": domain '" + name + "' could not be applied: " + e.getMessage(), e);
             }
             for (Map.Entry<String, Object> type : parsed.typeDefinitions().entrySet()) {
                 try {
-                    retrying(() -> store.putType(name, type.getKey(), Json.write(type.getValue()), now(), DomainLoader.MAX_TYPES_PER_DOMAIN));
+                    retrying(deadline, () -> writes.putType(name, type.getKey(), Json.write(type.getValue()), now(),
+                            DomainLoader.MAX_TYPES_PER_DOMAIN, deadline));
                 } catch (RefusedException e) {
                     throw new IllegalStateException(file.getKey() + ": object type '" + type.getKey() + "' could not be applied: "
                             + (e.refusal() == Refusal.TYPE_DELETING ? "it was deleted and its objects are still being erased" : e.refusal()));
@@ -287,13 +280,35 @@ public final class DomainAdminService {
         }
     }
 
+    /** One attempt at a file's domain: created, or its DefaultExpirationDays set when they differ. */
+    private void applyDomain(String file, String name, Map<String, Object> days, Deadline deadline) {
+        Optional<DomainItem> current = reads.domain(name, deadline);
+        if (current.isPresent() && current.get().deleting()) {
+            throw new IllegalStateException(file + ": domain '" + name
+                    + "' was deleted and its data is still being erased; apply the files again once that finished");
+        }
+        try {
+            if (current.isEmpty()) {
+                writes.createDomain(name, Json.write(days), now(), deadline);
+                return;
+            }
+            Map<String, Object> settings = settings(current.get());
+            if (days.equals(Map.of(DomainSettings.DEFAULT_EXPIRATION_DAYS, settings.get(DomainSettings.DEFAULT_EXPIRATION_DAYS)))) return;
+            settings.putAll(days);
+            writes.updateDomain(name, current.get().version(), Json.write(settings), now(), deadline);
+        } catch (RefusedException e) {
+            // Created, or deleted, since it was read: read it again and decide again.
+            throw new DecideAgainException("the domain changed while the files were applied", false);
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
 
     /** Spec 2.1, as for the files: the type's keys keep the ContentTypes the domain's other types give them. */
-    private void checkKeysAgainstTheDomain(String domain, ObjectType type) {
-        DomainItem domainItem = liveDomain(domain, store.domain(domain));
+    private void checkKeysAgainstTheDomain(String domain, ObjectType type, Deadline deadline) {
+        DomainItem domainItem = liveDomain(domain, reads.domain(domain, deadline));
         Map<String, ObjectType> others = new LinkedHashMap<>();
-        for (TypeItem other : store.types(domain, domainItem.types()).values()) {
+        for (TypeItem other : reads.types(domain, domainItem.types(), deadline).values()) {
             if (other.deleting() || other.name().equals(type.name())) continue;
             try {
                 others.put(other.name(), DomainLoader.objectType(other.name(), Json.parse(other.definition())));
@@ -309,24 +324,21 @@ public final class DomainAdminService {
         return clock.instant().getEpochSecond();
     }
 
-    private interface Write<T> {
-        T run();
-    }
-
-    /** A configuration write that lost a transaction race is tried again, a bounded number of times. */
-    private static <T> T retrying(Write<T> write) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return write.run();
-            } catch (DecideAgainException e) {
-                if (attempt == MAX_ATTEMPTS) throw tooManyChanges();
+    /**
+     * A configuration write that lost a race to another change (or was throttled) is decided again by the store's
+     * one retry helper: with backoff, bounded in attempts and by the deadline, then 429 with nothing written.
+     */
+    private static <T> T retrying(Deadline deadline, Supplier<T> write) {
+        try {
+            return Retry.run(Retry.DECIDE_AGAIN, deadline, attempt -> write.get());
+        } catch (ServiceException e) {
+            // Retry words a lost race for profile keys; here other administrators were changing the configuration.
+            if (e.getCause() instanceof DecideAgainException conflict && !conflict.throttled()) {
+                throw new ServiceException(ServiceException.Type.ThrottlingException,
+                        "The configuration is being changed concurrently; retry with backoff", conflict);
             }
+            throw e;
         }
-    }
-
-    private static ServiceException tooManyChanges() {
-        return new ServiceException(ServiceException.Type.ThrottlingException,
-                "The configuration is being changed concurrently; retry with backoff");
     }
 
     private static String typeName(String objectTypeName) {

@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.openprofiles.json.Json;
-import org.openprofiles.store.config.ConfigStore;
-import org.openprofiles.store.config.ConfigStore.Erasure;
-import org.openprofiles.store.config.ConfigStore.ErasureJob;
+import org.openprofiles.model.Deadline;
 import org.openprofiles.store.config.DataEraser;
+import org.openprofiles.store.config.Erasure;
+import org.openprofiles.store.config.ErasureJob;
+import org.openprofiles.store.config.ErasureLedger;
 import org.openprofiles.store.table.DynamoDbClients;
 
 /**
@@ -45,31 +46,37 @@ public final class ErasureWorker {
         }
     }
 
-    private final ConfigStore config;
+    private final ErasureLedger ledger;
     private final DataEraser eraser;
     private final AbandonedOperations abandoned;
     private final Clock clock;
     private final int pageSize;
 
-    public ErasureWorker(ConfigStore config, DataEraser eraser, AbandonedOperations abandoned, Clock clock, int pageSize) {
-        this.config = config;
+    public ErasureWorker(ErasureLedger ledger, DataEraser eraser, AbandonedOperations abandoned, Clock clock, int pageSize) {
+        this.ledger = ledger;
         this.eraser = eraser;
         this.abandoned = abandoned;
         this.clock = clock;
         this.pageSize = pageSize;
     }
 
-    /** Works on every due job, step by step, until each is finished or {@code deadline} has passed. */
-    public Report run(Instant deadline) {
+    /**
+     * Works on every due job, step by step, until each is finished or {@code until} has passed.
+     *
+     * @param until    on this worker's clock: no step starts after it
+     * @param deadline the invocation's: every DynamoDB call ends by it (a step started just before {@code until} may
+     *                 run past that, never past this)
+     */
+    public Report run(Instant until, Deadline deadline) {
         int finished = 0;
         int pending = 0;
         long erased = 0;
-        List<ErasureJob> jobs = config.erasures();
+        List<ErasureJob> jobs = ledger.jobs(deadline);
         Set<String> wholeDomains = new HashSet<>();
         for (ErasureJob job : jobs) if (job.wholeDomain() && job.erasure() != null) wholeDomains.add(job.domainName());
         for (ErasureJob job : jobs) {
             if (job.erasure() == null || (!job.wholeDomain() && wholeDomains.contains(job.domainName()))) {
-                config.forget(job); // its tombstone went, or goes, with its whole domain
+                ledger.forget(job, deadline); // its tombstone went, or goes, with its whole domain
                 continue;
             }
             if (clock.instant().getEpochSecond() < job.erasure().notBefore()) {
@@ -79,26 +86,26 @@ public final class ErasureWorker {
             List<String> prefixes = DataEraser.prefixes(job);
             ErasureJob current = job;
             while (true) {
-                if (!clock.instant().isBefore(deadline)) {
+                if (!clock.instant().isBefore(until)) {
                     pending++;
                     break;
                 }
-                DataEraser.Step step = eraser.step(prefixes, current.erasure().cursor(), pageSize);
+                DataEraser.Step step = eraser.step(prefixes, current.erasure().cursor(), pageSize, deadline);
                 erased += step.deleted();
                 long total = current.erasure().erased() + step.deleted();
                 if (step.nextCursor() == null) {
-                    config.finish(current);
+                    ledger.finish(current, deadline);
                     finished++;
                     log(current, total);
                     break;
                 }
-                if (!config.saveProgress(current, step.nextCursor(), total)) break; // another worker has it
+                if (!ledger.saveProgress(current, step.nextCursor(), total, deadline)) break; // another worker has it
                 Erasure progress = current.erasure();
                 current = new ErasureJob(current.id(), current.domainName(), current.typeName(),
                         new Erasure(progress.deletedAt(), progress.notBefore(), step.nextCursor(), total));
             }
         }
-        return new Report(finished, pending, erased, abandoned.finish(deadline));
+        return new Report(finished, pending, erased, abandoned.finish(until));
     }
 
     /** The operator's record that a deletion finished: names only, never data. */

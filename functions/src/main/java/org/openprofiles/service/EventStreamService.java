@@ -11,11 +11,14 @@ import java.util.regex.Pattern;
 import org.openprofiles.config.Names;
 import org.openprofiles.config.TagRules;
 import org.openprofiles.json.Json;
+import org.openprofiles.model.Deadline;
 import org.openprofiles.model.ServiceException;
-import org.openprofiles.store.config.ConfigStore;
-import org.openprofiles.store.config.ConfigStore.DomainItem;
-import org.openprofiles.store.config.ConfigStore.EventStream;
-import org.openprofiles.store.config.ConfigStore.RefusedException;
+import org.openprofiles.store.config.ConfigReads;
+import org.openprofiles.store.config.DomainItem;
+import org.openprofiles.store.config.EventStream;
+import org.openprofiles.store.config.EventStreamWrites;
+import org.openprofiles.store.config.Refusal;
+import org.openprofiles.store.config.RefusedException;
 
 /**
  * CreateEventStream, GetEventStream, ListEventStreams, DeleteEventStream (spec 14; shapes from the service model): a
@@ -32,12 +35,14 @@ public final class EventStreamService {
     /** The model's string1To255, for Uri. */
     static final int URI_MAX = 255;
 
-    private final ConfigStore store;
+    private final ConfigReads reads;
+    private final EventStreamWrites writes;
     private final EventDestinations destinations;
     private final Clock clock;
 
-    public EventStreamService(ConfigStore store, EventDestinations destinations, Clock clock) {
-        this.store = store;
+    public EventStreamService(ConfigReads reads, EventStreamWrites writes, EventDestinations destinations, Clock clock) {
+        this.reads = reads;
+        this.writes = writes;
         this.destinations = destinations;
         this.clock = clock;
     }
@@ -47,7 +52,7 @@ public final class EventStreamService {
         return streamArn.substring(streamArn.lastIndexOf('/') + 1);
     }
 
-    public Map<String, Object> create(String domainName, String eventStreamName, String body) {
+    public Map<String, Object> create(String domainName, String eventStreamName, String body, Deadline deadline) {
         String domain = DomainNames.check(domainName);
         String name = eventStreamName(eventStreamName);
         Map<String, Object> request = RequestFields.parseBody(body);
@@ -64,15 +69,15 @@ public final class EventStreamService {
             if (problem != null) throw ServiceException.badRequest(problem);
             tags = TagRules.copy(tagsMember);
         }
-        DomainItem current = DomainAdminService.liveDomain(domain, store.domain(domain));
+        DomainItem current = DomainAdminService.liveDomain(domain, reads.domain(domain, deadline));
         if (current.eventStream() != null) throw oneStreamPerDomain(domain, current.eventStream());
         String problem = destinations.problem(uri);
         if (problem != null) throw ServiceException.badRequest("Uri: the Kinesis data stream '" + uri + "' " + problem);
         try {
-            store.createEventStream(domain, new EventStream(name, uri, clock.instant().getEpochSecond(), tags == null ? null : Json.write(tags)));
+            writes.create(domain, new EventStream(name, uri, clock.instant().getEpochSecond(), tags == null ? null : Json.write(tags)), deadline);
         } catch (RefusedException e) {
-            if (e.refusal() == ConfigStore.Refusal.EVENT_STREAM_EXISTS) {
-                throw oneStreamPerDomain(domain, store.domain(domain).map(DomainItem::eventStream).orElse(null));
+            if (e.refusal() == Refusal.EVENT_STREAM_EXISTS) {
+                throw oneStreamPerDomain(domain, reads.domain(domain, deadline).map(DomainItem::eventStream).orElse(null));
             }
             throw domainNotFound(domain);
         }
@@ -82,10 +87,10 @@ public final class EventStreamService {
         return response;
     }
 
-    public Map<String, Object> get(String domainName, String eventStreamName) {
+    public Map<String, Object> get(String domainName, String eventStreamName, Deadline deadline) {
         String domain = DomainNames.check(domainName);
         String name = eventStreamName(eventStreamName);
-        EventStream stream = named(domain, name);
+        EventStream stream = named(domain, name, deadline);
         String problem = destinations.problem(stream.uri());
         Map<String, Object> destination = new LinkedHashMap<>();
         destination.put("Uri", stream.uri());
@@ -101,11 +106,11 @@ public final class EventStreamService {
         return response;
     }
 
-    public Map<String, Object> list(String domainName, String maxResults, String nextToken) {
+    public Map<String, Object> list(String domainName, String maxResults, String nextToken, Deadline deadline) {
         String domain = DomainNames.check(domainName);
         int max = RequestFields.maxResults(maxResults);
         String token = RequestFields.nextToken(nextToken);
-        EventStream stream = DomainAdminService.liveDomain(domain, store.domain(domain)).eventStream();
+        EventStream stream = DomainAdminService.liveDomain(domain, reads.domain(domain, deadline)).eventStream();
         DomainAdminService.Page page = DomainAdminService.Page.of(stream == null ? List.of() : List.of(stream.name()), max, token);
         List<Object> items = new ArrayList<>();
         if (stream != null && page.names().contains(stream.name())) {
@@ -122,21 +127,21 @@ public final class EventStreamService {
         return page.response(items);
     }
 
-    public Map<String, Object> delete(String domainName, String eventStreamName) {
+    public Map<String, Object> delete(String domainName, String eventStreamName, Deadline deadline) {
         String domain = DomainNames.check(domainName);
         String name = eventStreamName(eventStreamName);
         try {
-            store.deleteEventStream(domain, name);
+            writes.delete(domain, name, deadline);
         } catch (RefusedException e) {
-            if (e.refusal() == ConfigStore.Refusal.EVENT_STREAM_MISSING) throw streamNotFound(domain, name);
+            if (e.refusal() == Refusal.EVENT_STREAM_MISSING) throw streamNotFound(domain, name);
             throw domainNotFound(domain);
         }
         return Map.of();
     }
 
     /** The event stream {@code name} of a live domain, or a 404 naming what is missing. */
-    private EventStream named(String domain, String name) {
-        Optional<DomainItem> read = store.domain(domain);
+    private EventStream named(String domain, String name, Deadline deadline) {
+        Optional<DomainItem> read = reads.domain(domain, deadline);
         EventStream stream = DomainAdminService.liveDomain(domain, read).eventStream();
         if (stream == null || !stream.name().equals(name)) throw streamNotFound(domain, name);
         return stream;

@@ -9,11 +9,15 @@ import org.openprofiles.config.DomainConfigException;
 import org.openprofiles.config.DomainLoader;
 import org.openprofiles.config.Templates;
 import org.openprofiles.json.Json;
+import org.openprofiles.model.Deadline;
 import org.openprofiles.model.Domain;
 import org.openprofiles.model.ObjectType;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.store.config.ConfigRead;
-import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.store.config.ConfigReads;
+import org.openprofiles.store.config.DomainItem;
+import org.openprofiles.store.config.TypeItem;
+import org.openprofiles.store.table.DynamoDbClients;
 
 /**
  * The configuration as it is in the table, compiled once per version and cached per container.
@@ -26,16 +30,24 @@ public final class LiveDomains implements Domains {
     /** Where priming goes when no domain exists yet: its requests end in a harmless 404. */
     static final String PRIMING_DOMAIN = "openprofiles-priming";
 
-    private final ConfigStore store;
+    private final ConfigReads reads;
     private final Map<String, ConfiguredDomain> cache = new ConcurrentHashMap<>();
 
-    public LiveDomains(ConfigStore store) {
-        this.store = store;
+    public LiveDomains(ConfigReads reads) {
+        this.reads = reads;
+    }
+
+    /**
+     * The bound of each read of this class's own: {@link Domains} is called without the request's deadline, so a read
+     * gets one call's time, as the client's own timeout gives it.
+     */
+    private static Deadline oneCall() {
+        return Deadline.in(DynamoDbClients.CALL_TIMEOUT);
     }
 
     @Override
     public ConfiguredDomain current(String domainName) {
-        return refresh(domainName, store.domain(domainName));
+        return refresh(domainName, reads.domain(domainName, oneCall()));
     }
 
     @Override
@@ -46,30 +58,30 @@ public final class LiveDomains implements Domains {
 
     @Override
     public ConfigRead probe(String domainName) {
-        return store.probe(domainName);
+        return reads.probe(domainName);
     }
 
     @Override
     public ConfiguredDomain confirm(ConfiguredDomain used, ConfigRead probe) {
-        Optional<ConfigStore.DomainItem> item = ConfigStore.domainItem(probe);
+        Optional<DomainItem> item = ConfigReads.domainItem(probe);
         if (item.isPresent() && !item.get().deleting() && item.get().version().equals(used.version())) return used;
         return refresh(used.domain().name(), item);
     }
 
     @Override
     public String first() {
-        return store.registry().domains().stream().findFirst().orElse(PRIMING_DOMAIN);
+        return reads.registry(oneCall()).domains().stream().findFirst().orElse(PRIMING_DOMAIN);
     }
 
-    private ConfiguredDomain refresh(String domainName, Optional<ConfigStore.DomainItem> read) {
+    private ConfiguredDomain refresh(String domainName, Optional<DomainItem> read) {
         if (read.isEmpty() || read.get().deleting()) {
             cache.remove(domainName);
             throw ServiceException.notFound("Domain '" + domainName + "' does not exist");
         }
-        ConfigStore.DomainItem item = read.get();
+        DomainItem item = read.get();
         ConfiguredDomain cached = cache.get(domainName);
         if (cached != null && item.version().equals(cached.version())) return cached;
-        ConfiguredDomain fresh = new ConfiguredDomain(compile(item, store.types(domainName, item.types())), item.version());
+        ConfiguredDomain fresh = new ConfiguredDomain(compile(item, reads.types(domainName, item.types(), oneCall())), item.version());
         cache.put(domainName, fresh);
         return fresh;
     }
@@ -78,10 +90,10 @@ public final class LiveDomains implements Domains {
      * A domain from its items. The types were validated when they were put; one that no longer
      * passes (rules tightened by an upgrade) is left out and reported, never half-applied.
      */
-    static Domain compile(ConfigStore.DomainItem item, Map<String, ConfigStore.TypeItem> typeItems) {
+    static Domain compile(DomainItem item, Map<String, TypeItem> typeItems) {
         Map<String, ObjectType> types = new LinkedHashMap<>();
         for (String name : new TreeSet<>(item.types())) {
-            ConfigStore.TypeItem type = typeItems.get(name);
+            TypeItem type = typeItems.get(name);
             if (type == null || type.deleting()) continue; // deleted after the domain item was read: the next read sees it
             try {
                 types.put(name, DomainLoader.objectType(name, Json.parse(type.definition())));

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,11 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.openprofiles.config.DomainConfigException;
 import org.openprofiles.config.DomainLoader;
 import org.openprofiles.json.Json;
+import org.openprofiles.model.Deadline;
 import org.openprofiles.service.DomainAdminService;
 import org.openprofiles.service.ErasureWorker;
+import org.openprofiles.store.config.ConfigWrites;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.Node;
+import org.openprofiles.testing.TestContext;
 
 /**
  * The domain files are applied at deploy and at local start as create-or-replace of what they
@@ -29,11 +33,16 @@ import org.openprofiles.testing.Node;
 class DomainFilesTest {
     final String table = LocalDynamo.newTable();
     final Node node = new Node(table);
-    final DomainAdminService admin = new DomainAdminService(node.config, Clock.systemUTC(), ErasureWorker.GRACE);
+    final DomainAdminService admin = new DomainAdminService(node.config, new ConfigWrites(node.client, table), Clock.systemUTC(),
+            ErasureWorker.GRACE);
+
+    static Deadline deadline() {
+        return Deadline.in(Duration.ofSeconds(30));
+    }
 
     @Test
     void applyingTheFilesResetsWhatTheyNameAndKeepsTheRest() {
-        admin.applyFiles(DomainLoader.classpathFiles());
+        admin.applyFiles(DomainLoader.classpathFiles(), deadline());
         Map<String, Object> fileCtr = Events.body(node.admin("GET", AdminHandler.OBJECT_TYPE, "ExampleDomainName", "CTR", null));
         assertEquals("Amazon Connect contact records, from the built-in CTR template", fileCtr.get("Description"));
 
@@ -43,7 +52,7 @@ class DomainFilesTest {
         assertEquals(200, node.admin("PUT", AdminHandler.DOMAIN, "ExampleDomainName", null, "{\"DefaultExpirationDays\":7,\"Tags\":{\"k\":\"v\"}}")
                 .getStatusCode());
 
-        admin.applyFiles(DomainLoader.classpathFiles()); // the next deploy, or a restart over a persistent table
+        admin.applyFiles(DomainLoader.classpathFiles(), deadline()); // the next deploy, or a restart over a persistent table
         Map<String, Object> ctr = Events.body(node.admin("GET", AdminHandler.OBJECT_TYPE, "ExampleDomainName", "CTR", null));
         assertEquals(fileCtr.get("Description"), ctr.get("Description"), "a type a file names is reset to the file");
         assertEquals(fileCtr.get("CreatedAt"), ctr.get("CreatedAt"));
@@ -60,9 +69,17 @@ class DomainFilesTest {
     @Test
     void aBrokenFileIsRefusedWithTheRuleAndNothingOfItIsApplied() {
         Map<String, String> files = Map.of("Bad.json", "{\"DomainName\":\"Bad\",\"ObjectTypes\":{\"T\":{\"Description\":\"d\",\"Fields\":{},\"Keys\":{}}}}");
-        DomainConfigException e = org.junit.jupiter.api.Assertions.assertThrows(DomainConfigException.class, () -> admin.applyFiles(files));
+        DomainConfigException e = org.junit.jupiter.api.Assertions.assertThrows(DomainConfigException.class, () -> admin.applyFiles(files, deadline()));
         assertTrue(e.getMessage().startsWith("Bad.json: object type 'T': exactly one key must carry UNIQUE"), e.getMessage());
         assertEquals(404, node.admin("GET", AdminHandler.DOMAIN, "Bad", null, null).getStatusCode());
+    }
+
+    @Test
+    void theFilesGetTheInvocationsTimeLessWhatAnsweringCloudFormationNeeds() {
+        Duration deployed = DomainFilesHandler.applyDeadline(TestContext.remaining(300_000)).remaining();
+        assertTrue(deployed.compareTo(Duration.ofSeconds(288)) > 0 && deployed.compareTo(Duration.ofMillis(289_500)) <= 0, deployed.toString());
+        Duration brief = DomainFilesHandler.applyDeadline(TestContext.remaining(15_000)).remaining();
+        assertTrue(brief.compareTo(Duration.ofSeconds(7)) > 0 && brief.compareTo(Duration.ofMillis(7_250)) <= 0, brief.toString());
     }
 
     @Test
@@ -80,11 +97,11 @@ class DomainFilesTest {
             Map<String, Object> event = Map.of("RequestType", "Update", "ResponseURL", url, "StackId", "stack", "RequestId", "r-1",
                     "LogicalResourceId", "DomainFiles");
             List<String> applied = new ArrayList<>();
-            new DomainFilesHandler(() -> applied.add("applied")).handleRequest(event, null);
+            new DomainFilesHandler(deadline -> applied.add("applied")).handleRequest(event, null);
             assertEquals(List.of("applied"), applied);
-            new DomainFilesHandler(() -> { throw new DomainConfigException("Bad.json: object type 'T': exactly one key must carry UNIQUE"); })
+            new DomainFilesHandler(deadline -> { throw new DomainConfigException("Bad.json: object type 'T': exactly one key must carry UNIQUE"); })
                     .handleRequest(event, null);
-            new DomainFilesHandler(() -> applied.add("deleted?")).handleRequest(Map.of("RequestType", "Delete", "ResponseURL", url), null);
+            new DomainFilesHandler(deadline -> applied.add("deleted?")).handleRequest(Map.of("RequestType", "Delete", "ResponseURL", url), null);
             assertEquals(List.of("applied"), applied, "a stack deletion leaves the configuration as it is");
 
             assertEquals(3, answers.size());

@@ -20,8 +20,11 @@ import org.openprofiles.service.AbandonedOperations;
 import org.openprofiles.service.ErasureWorker;
 import org.openprofiles.service.LiveDomains;
 import org.openprofiles.store.ProfileStore;
-import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.model.Deadline;
+import org.openprofiles.store.config.ConfigItems;
+import org.openprofiles.store.config.ConfigReads;
 import org.openprofiles.store.config.DataEraser;
+import org.openprofiles.store.config.ErasureLedger;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.MutableClock;
@@ -43,9 +46,14 @@ class ErasureTest {
 
     ErasureWorker worker(int pageSize) {
         DynamoDbClient client = ProductionLike.client();
-        ConfigStore config = new ConfigStore(client, table);
-        return new ErasureWorker(config, new DataEraser(client, table),
+        ConfigReads config = new ConfigReads(client, table);
+        return new ErasureWorker(new ErasureLedger(client, table), new DataEraser(client, table),
                 new AbandonedOperations(config, new LiveDomains(config), new DynamoProfileStore(client, table, clock), clock), clock, pageSize);
+    }
+
+    /** A run until {@code until} on the test's clock, its calls ended within a minute. */
+    static ErasureWorker.Report run(ErasureWorker worker, Instant until) {
+        return worker.run(until, Deadline.in(Duration.ofSeconds(60)));
     }
 
     static void assertStatus(int expected, APIGatewayProxyResponseEvent response) {
@@ -81,21 +89,21 @@ class ErasureTest {
         assertTrue(again.getBody().contains("still being erased"), again.getBody());
 
         // Within the grace period nothing is erased: a request that saw the type may still be writing.
-        assertEquals(new ErasureWorker.Report(0, 1, 0, 0), worker(7).run(clock.instant().plusSeconds(60)));
+        assertEquals(new ErasureWorker.Report(0, 1, 0, 0), run(worker(7), clock.instant().plusSeconds(60)));
         assertEquals(30, pks("D#Shop#O#Person#").size());
 
         clock.advance(ErasureWorker.GRACE);
         // From the third BatchWriteItem on, the table throttles for good: the SDK's retries give up and the run stops part way.
         dynamo.rules(Rules.defaults().throttleFrom("BatchWriteItem", 3));
         ErasureWorker failing = worker(7);
-        ServiceException stopped = assertThrows(ServiceException.class, () -> failing.run(clock.instant().plusSeconds(60)));
+        ServiceException stopped = assertThrows(ServiceException.class, () -> run(failing, clock.instant().plusSeconds(60)));
         assertEquals(ServiceException.Type.ThrottlingException, stopped.type());
         assertTrue(dynamo.stats().throttled("BatchWriteItem") >= 3, "the fault happened, on the wire: " + dynamo.stats());
         int left = pks("D#Shop#O#Person#").size();
         assertTrue(left > 0 && left < 30, "part of the objects were erased before the failure: " + left);
 
         dynamo.rules(Rules.defaults());
-        ErasureWorker.Report report = worker(7).run(clock.instant().plusSeconds(60));
+        ErasureWorker.Report report = run(worker(7), clock.instant().plusSeconds(60));
         assertEquals(1, report.finished());
         assertEquals(List.of(), pks("D#Shop#O#Person#"), "nothing of the deleted type is left");
         assertEquals(5, pks("D#Shop#O#Member#").size(), "the other type's objects stay");
@@ -129,8 +137,8 @@ class ErasureTest {
         clock.advance(ErasureWorker.GRACE.plusSeconds(1));
         // A run that runs out of time stops between steps and the next one continues.
         ErasureWorker worker = worker(10);
-        assertEquals(0, worker.run(clock.instant()).finished(), "no time: no step");
-        ErasureWorker.Report report = worker.run(clock.instant().plusSeconds(60));
+        assertEquals(0, run(worker, clock.instant()).finished(), "no time: no step");
+        ErasureWorker.Report report = run(worker, clock.instant().plusSeconds(60));
         assertEquals(2, report.finished());
         for (String gone : List.of("D#Old#", "D#Older#", "CONFIG#D#Old", "CONFIG#D#Older")) {
             assertEquals(List.of(), pks(gone), "nothing of " + gone + " is left");
@@ -143,12 +151,12 @@ class ErasureTest {
         assertStatus(200, node.createDomain("Old"));
         assertEquals(List.of(), Events.body(node.admin("GET", AdminHandler.OBJECT_TYPES, "Old", null, null)).get("Items"));
         assertStatus(404, node.putObject("Old", "Person", Map.of("id", "x", "email", "x@example.com")));
-        assertEquals(0, worker.run(clock.instant().plusSeconds(60)).pending());
+        assertEquals(0, run(worker, clock.instant().plusSeconds(60)).pending());
     }
 
     Map<String, AttributeValue> registryErasures() {
         Map<String, AttributeValue> registry = LocalDynamo.client().getItem(r -> r.tableName(table).consistentRead(true)
-                .key(Map.of("pk", AttributeValue.fromS(ConfigStore.REGISTRY_PK)))).item();
+                .key(Map.of("pk", AttributeValue.fromS(ConfigItems.REGISTRY_PK)))).item();
         return registry.containsKey("erasures") ? Map.of("erasures", registry.get("erasures")) : Map.of();
     }
 

@@ -33,7 +33,9 @@ import org.openprofiles.service.Domains;
 import org.openprofiles.service.ProfileLifecycleService;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
-import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.store.config.ConfigReads;
+import org.openprofiles.store.config.ConfigWrites;
+import org.openprofiles.store.config.EventStreamWrites;
 import org.openprofiles.store.ObjectPut;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.testing.Events;
@@ -86,12 +88,15 @@ class EventsReplayTest {
         }
         routes.put("PUT " + ProfileLifecycleHandler.PROFILES_RESOURCE, lifecycle);
         // Administration over the same table: the shipped files applied, plus a domain and a type the delete events remove.
-        ConfigStore config = new ConfigStore(LocalDynamo.client(), table);
-        DomainAdminService admin = new DomainAdminService(config, Clock.systemUTC(), ErasureWorker.GRACE);
-        admin.applyFiles(DomainLoader.classpathFiles());
-        admin.createDomain("EventsDomainToDelete", "{\"DefaultExpirationDays\":30}");
-        admin.putObjectType("ExampleDomainName", "EventsTypeToDelete", "{\"Description\":\"d\",\"TemplateId\":\"CTR\"}");
-        AdminHandler adminHandler = new AdminHandler(admin, new EventStreamService(config, TestKinesis.destinations(), Clock.systemUTC()));
+        ConfigReads config = new ConfigReads(LocalDynamo.client(), table);
+        DomainAdminService admin = new DomainAdminService(config, new ConfigWrites(LocalDynamo.client(), table), Clock.systemUTC(),
+                ErasureWorker.GRACE);
+        Deadline setUp = Deadline.in(Duration.ofSeconds(30));
+        admin.applyFiles(DomainLoader.classpathFiles(), setUp);
+        admin.createDomain("EventsDomainToDelete", "{\"DefaultExpirationDays\":30}", setUp);
+        admin.putObjectType("ExampleDomainName", "EventsTypeToDelete", "{\"Description\":\"d\",\"TemplateId\":\"CTR\"}", setUp);
+        AdminHandler adminHandler = new AdminHandler(admin, new EventStreamService(config, new EventStreamWrites(LocalDynamo.client(), table),
+                TestKinesis.destinations(), Clock.systemUTC()));
         for (List<String> route : AdminHandler.ROUTES) routes.put(route.get(0) + " " + route.get(1), adminHandler);
         // A profile with a known id, holding a contact record from +1 206-555-0100.
         KeyValue phone = new KeyValue("_phone", "+12065550100");

@@ -34,7 +34,9 @@ import org.openprofiles.service.DomainAdminService;
 import org.openprofiles.service.ErasureWorker;
 import org.openprofiles.service.EventStreamService;
 import org.openprofiles.store.ProfileStore;
-import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.store.config.ConfigReads;
+import org.openprofiles.store.config.ConfigWrites;
+import org.openprofiles.store.config.EventStreamWrites;
 import org.openprofiles.testing.TestKinesis;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.testing.Events;
@@ -177,10 +179,13 @@ class LambdaRuntimeIT {
     @SuppressWarnings("unchecked")
     void theEventExporterWritesAChangeStreamBatchToTheDomainsEventStream() throws Exception {
         String exportTable = LocalDynamo.newTable(); // its own: the API events expect ExampleDomainName without an event stream
-        ConfigStore config = new ConfigStore(LocalDynamo.client(), exportTable);
-        new DomainAdminService(config, Clock.systemUTC(), ErasureWorker.GRACE).applyFiles(DomainLoader.classpathFiles());
+        ConfigReads config = new ConfigReads(LocalDynamo.client(), exportTable);
+        Deadline setUp = Deadline.in(Duration.ofSeconds(30));
+        new DomainAdminService(config, new ConfigWrites(LocalDynamo.client(), exportTable), Clock.systemUTC(), ErasureWorker.GRACE)
+                .applyFiles(DomainLoader.classpathFiles(), setUp);
         String streamArn = TestKinesis.newStream(1);
-        new EventStreamService(config, TestKinesis.destinations(), Clock.systemUTC()).create("ExampleDomainName", "crm", Json.write(Map.of("Uri", streamArn)));
+        new EventStreamService(config, new EventStreamWrites(LocalDynamo.client(), exportTable), TestKinesis.destinations(), Clock.systemUTC())
+                .create("ExampleDomainName", "crm", Json.write(Map.of("Uri", streamArn)), setUp);
         String profileId = "6a1f0c2e9b8d4f7a8c3e5d2b1a0f9e8d"; // the profile of the sample batch: it exists, so its events are whole
         new DynamoProfileStore(LocalDynamo.client(), exportTable, Clock.systemUTC())
                 .createProfile("ExampleDomainName", profileId, Map.of("PhoneNumber", "+12065550100"), Deadline.in(Duration.ofSeconds(5)));

@@ -48,7 +48,9 @@ import org.openprofiles.service.DomainAdminService;
 import org.openprofiles.service.ErasureWorker;
 import org.openprofiles.service.LiveDomains;
 import org.openprofiles.store.ProfileStore;
-import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.store.config.ConfigReads;
+import org.openprofiles.store.config.ConfigWrites;
+import org.openprofiles.store.config.EventStreamWrites;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.ProductionLike;
@@ -300,12 +302,13 @@ class LifecycleHistoryTest {
             this.faults = faults;
             ProfileStore store = new DynamoProfileStore(ProductionLike.client(), table, Clock.systemUTC());
             // The configuration lives in the table, as deployed: administration races the profile calls too.
-            new DomainAdminService(new ConfigStore(LocalDynamo.client(), table), Clock.systemUTC(), ErasureWorker.GRACE)
-                    .applyFiles(DomainLoader.classpathFiles());
-            ConfigStore config = new ConfigStore(ProductionLike.client(), table);
+            new DomainAdminService(new ConfigReads(LocalDynamo.client(), table), new ConfigWrites(LocalDynamo.client(), table), Clock.systemUTC(),
+                    ErasureWorker.GRACE).applyFiles(DomainLoader.classpathFiles(), org.openprofiles.model.Deadline.in(java.time.Duration.ofSeconds(30)));
+            ConfigReads config = new ConfigReads(ProductionLike.client(), table);
             Domains domains = new LiveDomains(config);
-            admin = new AdminHandler(new DomainAdminService(config, Clock.systemUTC(), ErasureWorker.GRACE),
-                    new org.openprofiles.service.EventStreamService(config, org.openprofiles.testing.TestKinesis.destinations(), Clock.systemUTC()));
+            admin = new AdminHandler(new DomainAdminService(config, new ConfigWrites(ProductionLike.client(), table), Clock.systemUTC(), ErasureWorker.GRACE),
+                    new org.openprofiles.service.EventStreamService(config, new EventStreamWrites(ProductionLike.client(), table),
+                            org.openprofiles.testing.TestKinesis.destinations(), Clock.systemUTC()));
             put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
             addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
             lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));

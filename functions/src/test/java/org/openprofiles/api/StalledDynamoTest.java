@@ -41,9 +41,12 @@ import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.ProfileLifecycleService;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
+import org.openprofiles.model.Deadline;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.dynamo.DynamoProfileStore;
-import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.store.config.ConfigReads;
+import org.openprofiles.store.config.ConfigWrites;
+import org.openprofiles.store.config.EventStreamWrites;
 import org.openprofiles.testing.ContactRecords;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
@@ -117,9 +120,9 @@ class StalledDynamoTest {
         World(ProductionLikeDynamo proxy) {
             // A container of its own: the SDK's retry quota, which a stall drains, is not shared with other tests.
             DynamoDbClient dynamo = ProductionLike.clientFor(proxy.endpoint());
-            new DomainAdminService(new ConfigStore(LocalDynamo.client(), table), Clock.systemUTC(), ErasureWorker.GRACE)
-                    .applyFiles(DomainLoader.classpathFiles());
-            ConfigStore config = new ConfigStore(dynamo, table);
+            new DomainAdminService(new ConfigReads(LocalDynamo.client(), table), new ConfigWrites(LocalDynamo.client(), table),
+                    Clock.systemUTC(), ErasureWorker.GRACE).applyFiles(DomainLoader.classpathFiles(), Deadline.in(Duration.ofSeconds(30)));
+            ConfigReads config = new ConfigReads(dynamo, table);
             Domains domains = new LiveDomains(config);
             ProfileStore store = new DynamoProfileStore(dynamo, table, Clock.systemUTC());
             PutProfileObjectService puts = new PutProfileObjectService(domains, store, Clock.systemUTC());
@@ -127,8 +130,8 @@ class StalledDynamoTest {
             addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
             read = new ReadProfilesHandler(new ProfileReadService(domains, store));
             lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));
-            admin = new AdminHandler(new DomainAdminService(config, Clock.systemUTC(), ErasureWorker.GRACE),
-                    new EventStreamService(config, TestKinesis.destinations(), Clock.systemUTC()));
+            admin = new AdminHandler(new DomainAdminService(config, new ConfigWrites(dynamo, table), Clock.systemUTC(), ErasureWorker.GRACE),
+                    new EventStreamService(config, new EventStreamWrites(dynamo, table), TestKinesis.destinations(), Clock.systemUTC()));
             stream = new ContactRecordStreamHandler(new ContactRecordService(puts, store, Clock.systemUTC(), DOMAIN,
                     ContactRecordService.DEFAULT_OBJECT_TYPE));
 

@@ -25,7 +25,9 @@ import org.openprofiles.service.EventStreamService;
 import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
-import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.store.config.ConfigReads;
+import org.openprofiles.store.config.ConfigWrites;
+import org.openprofiles.store.config.EventStreamWrites;
 import org.openprofiles.store.ProfileStore;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -40,7 +42,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class Node {
     public final DynamoDbClient client;
-    public final ConfigStore config;
+    public final ConfigReads config;
     public final Domains domains;
     public final ProfileStore store;
     public final PutProfileObjectHandler put;
@@ -64,14 +66,14 @@ public final class Node {
             }
         };
         client = LocalDynamo.client(List.of(recorder));
-        config = new ConfigStore(client, table);
+        config = new ConfigReads(client, table);
         domains = new LiveDomains(config);
         store = new DynamoProfileStore(client, table, clock);
         put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, clock));
         addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
         read = new ReadProfilesHandler(new ProfileReadService(domains, store));
-        admin = new AdminHandler(new DomainAdminService(config, clock, ErasureWorker.GRACE),
-                new EventStreamService(config, TestKinesis.destinations(), clock));
+        admin = new AdminHandler(new DomainAdminService(config, new ConfigWrites(client, table), clock, ErasureWorker.GRACE),
+                new EventStreamService(config, new EventStreamWrites(client, table), TestKinesis.destinations(), clock));
         lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));
     }
 

@@ -45,6 +45,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import org.openprofiles.api.AdminHandler;
 import org.openprofiles.api.ContactRecordStreamHandler;
+import org.openprofiles.api.ErasureHandler;
 import org.openprofiles.kinesis.KinesisEventSource;
 import org.openprofiles.kinesis.DynamoDbStreamEventSource;
 import org.openprofiles.kinesis.MappingSettings;
@@ -67,8 +68,12 @@ import org.openprofiles.service.ErasureWorker;
 import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
-import org.openprofiles.store.config.ConfigStore;
+import org.openprofiles.model.Deadline;
+import org.openprofiles.store.config.ConfigReads;
+import org.openprofiles.store.config.ConfigWrites;
 import org.openprofiles.store.config.DataEraser;
+import org.openprofiles.store.config.ErasureLedger;
+import org.openprofiles.store.config.EventStreamWrites;
 import org.openprofiles.store.table.DynamoDbClients;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.table.ProfilesTable;
@@ -98,6 +103,8 @@ public final class LocalApi implements AutoCloseable {
     public static final String ERASURE_GRACE_ENV = "OPENPROFILES_ERASURE_GRACE_SECONDS";
     /** Environment: seconds between two runs of the erasure worker (default 5). */
     public static final String ERASURE_INTERVAL_ENV = "OPENPROFILES_ERASURE_INTERVAL_SECONDS";
+    /** What applying the domain files at start may take (a few calls per domain and type; a deploy gives it minutes). */
+    static final Duration FILES_TIME = Duration.ofMinutes(1);
     /** The deployed exporter's mapping: batch size, retries and function timeout. */
     static final MappingSettings EVENT_EXPORT_MAPPING = MappingSettings.of(
             EventExportHandler.BATCH_SIZE, EventExportHandler.RETRY_ATTEMPTS, EventExportHandler.TIMEOUT);
@@ -156,14 +163,15 @@ public final class LocalApi implements AutoCloseable {
         DynamoDbClient dynamo = backends.dynamo();
         String streamArn = createTableIfMissing(dynamo, tableName);
         // As a deploy does: the repo's domain files are applied (create-or-replace of what they name).
-        ConfigStore configuration = new ConfigStore(dynamo, tableName);
-        DomainAdminService admin = new DomainAdminService(configuration, Clock.systemUTC(), erasureGrace);
-        admin.applyFiles(DomainLoader.classpathFiles());
+        ConfigReads configuration = new ConfigReads(dynamo, tableName);
+        DomainAdminService admin = new DomainAdminService(configuration, new ConfigWrites(dynamo, tableName), Clock.systemUTC(), erasureGrace);
+        admin.applyFiles(DomainLoader.classpathFiles(), Deadline.in(FILES_TIME));
         Domains domains = new LiveDomains(configuration);
         ProfileStore store = new DynamoProfileStore(dynamo, tableName, Clock.systemUTC());
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
         AdminHandler adminHandler = new AdminHandler(admin,
-                new EventStreamService(configuration, new KinesisDestinations(backends.kinesis()), Clock.systemUTC()));
+                new EventStreamService(configuration, new EventStreamWrites(dynamo, tableName), new KinesisDestinations(backends.kinesis()),
+                        Clock.systemUTC()));
         PutProfileObjectService putProfileObject = new PutProfileObjectService(domains, store, Clock.systemUTC());
         Router router = new Router()
                 .route("PUT", PutProfileObjectHandler.RESOURCE, new PutProfileObjectHandler(putProfileObject))
@@ -181,7 +189,7 @@ public final class LocalApi implements AutoCloseable {
         router.route("PUT", ProfileLifecycleHandler.PROFILES_RESOURCE, lifecycle);
         for (List<String> route : AdminHandler.ROUTES) router.route(route.get(0), route.get(1), adminHandler);
 
-        ErasureWorker worker = new ErasureWorker(configuration, new DataEraser(dynamo, tableName),
+        ErasureWorker worker = new ErasureWorker(new ErasureLedger(dynamo, tableName), new DataEraser(dynamo, tableName),
                 new AbandonedOperations(configuration, domains, store, Clock.systemUTC()), Clock.systemUTC(), ErasureWorker.PAGE_SIZE);
         ScheduledExecutorService erasures = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "erasure-worker");
@@ -207,7 +215,8 @@ public final class LocalApi implements AutoCloseable {
     /** One run of the worker, as the deployed schedule runs it; a failure is reported and the next run resumes. */
     private static void runErasures(ErasureWorker worker, Duration budget, BlockingQueue<ErasureWorker.Report> reports) {
         try {
-            ErasureWorker.Report report = worker.run(Instant.now().plus(budget));
+            // The deployed function's timeout bounds the run's DynamoDB calls, as Lambda's would.
+            ErasureWorker.Report report = worker.run(Instant.now().plus(budget), Deadline.in(ErasureHandler.TIMEOUT));
             if (!reports.offer(report)) {
                 reports.poll();
                 reports.offer(report);

@@ -7,7 +7,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * A domain's configuration item, read inside another request's strongly consistent BatchGetItem
  * (PutProfileObject's read of key values and object), so checking that the cached configuration
- * is current costs no extra call. Made by {@link ConfigStore#probe}; one per request.
+ * is current costs no extra call. Made by {@link ConfigReads#probe}; one per request.
  */
 public final class ConfigRead {
     private final String pk;

@@ -252,4 +252,37 @@ public final class DynamoCalls {
     public static AttributeValue n(long value) { return AttributeValue.fromN(Long.toString(value)); }
 
     public static Map<String, AttributeValue> itemKey(String pk) { return Map.of(ProfilesTable.PARTITION_KEY, s(pk)); }
+
+    // ---- single-item calls and scans (the configuration, the erasure ledger, the data eraser) ----------------------
+
+    /**
+     * What a conditional single-item write did. {@code REFUSED}: its condition failed on the call's only attempt, so
+     * nothing was written. {@code UNKNOWN}: the condition failed on a retry of the SDK's, after an attempt whose answer
+     * was lost and which may itself have written; the caller reads to find out and never answers it as a refusal.
+     *
+     * @param attributes what ReturnValues asked for when written (empty otherwise)
+     */
+    public record ItemWrite(Status status, Map<String, AttributeValue> attributes) {
+        public enum Status { WRITTEN, REFUSED, UNKNOWN }
+
+        public boolean written() { return status == Status.WRITTEN; }
+    }
+
+    /** One UpdateItem on this table, ended by the deadline; a failed condition is an {@link ItemWrite}, not an exception. */
+    public ItemWrite update(software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest.Builder request, Deadline deadline) {
+        var built = request.tableName(tableName).overrideConfiguration(within(deadline)).build();
+        try {
+            return new ItemWrite(ItemWrite.Status.WRITTEN, call(() -> dynamo.updateItem(built)).attributes());
+        } catch (ConditionalCheckFailedException e) {
+            boolean retried = e.numAttempts() != null && e.numAttempts() > 1;
+            return new ItemWrite(retried ? ItemWrite.Status.UNKNOWN : ItemWrite.Status.REFUSED, Map.of());
+        }
+    }
+
+    /** One page of a Scan of this table, ended by the deadline. */
+    public software.amazon.awssdk.services.dynamodb.model.ScanResponse scan(
+            software.amazon.awssdk.services.dynamodb.model.ScanRequest.Builder request, Deadline deadline) {
+        var built = request.tableName(tableName).overrideConfiguration(within(deadline)).build();
+        return call(() -> dynamo.scan(built));
+    }
 }

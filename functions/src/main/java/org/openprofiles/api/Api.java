@@ -20,7 +20,7 @@ import org.openprofiles.store.table.DynamoDbClients;
 
 /**
  * What every handler shares: reading the API Gateway event, the restJson1 wire format of results
- * and errors (spec section 7), and one structured log line per request. The one place where an
+ * and errors, and one structured log line per request. The one place where an
  * exception becomes a status code.
  */
 public final class Api {

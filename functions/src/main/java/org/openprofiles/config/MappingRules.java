@@ -19,12 +19,12 @@ import org.openprofiles.model.StandardProfile;
 
 /**
  * Reads one object type definition (the body of a PutProfileObjectType request) and enforces the
- * mapping rules of spec 2.2. Every violation names the file and the type and states the rule in
+ * mapping rules AWS documents for object type definitions. Every violation names the file and the type and states the rule in
  * words (never by our spec's numbers, which users do not have). What this
  * implementation does not support is refused just as clearly, never silently ignored.
  */
 public final class MappingRules {
-    /** Predefined key names (the model's KeyName documentation, spec 1.3). */
+    /** Predefined key names (the model's KeyName documentation). */
     static final Set<String> PREDEFINED_KEYS = Set.of("_account", "_profileId", "_assetId", "_caseId", "_orderId",
             "_fullName", "_phone", "_email", "_ctrContactId", "_marketoLeadId", "_salesforceAccountId",
             "_salesforceContactId", "_salesforceAssetId", "_zendeskUserId", "_zendeskExternalId", "_zendeskTicketId",

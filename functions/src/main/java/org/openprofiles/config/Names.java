@@ -3,7 +3,7 @@ package org.openprofiles.config;
 import java.util.regex.Pattern;
 
 /**
- * The naming shapes of the service model (spec 1.1), written once for the request validation and
+ * The naming shapes of the service model, written once for the request validation and
  * the domain configuration alike. Patterns are matched against the whole value.
  */
 public final class Names {

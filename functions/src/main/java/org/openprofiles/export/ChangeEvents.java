@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.UUID;
 import org.openprofiles.json.Json;
 import org.openprofiles.model.StandardProfile;
-import org.openprofiles.store.kernel.OperationRecord;
+import org.openprofiles.store.table.OperationRecord;
 import org.openprofiles.store.table.ObjectItem;
 import org.openprofiles.store.table.ProfileItem;
 
 /**
- * Changes of the table's items as the events of the admin guide's "Real-time export Kinesis payload" (spec 14):
+ * Changes of the table's items as the events of the admin guide's "Real-time export Kinesis payload":
  * {@code SchemaVersion}, {@code EventId}, {@code EventTimestamp}, {@code EventType}, {@code DomainName},
  * {@code ObjectTypeName}, {@code AssociatedProfileId}, {@code ProfileObjectUniqueKey}, {@code Object} (JSON),
  * {@code IsMessageRealTime}; a MERGED event also lists {@code MergedProfileIds} (this implementation's member).

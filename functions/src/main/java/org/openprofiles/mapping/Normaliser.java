@@ -6,7 +6,7 @@ import org.openprofiles.model.ContentType;
 
 /**
  * Normalises a field value by its ContentType before it is indexed or matched as a key value
- * (spec 2.3). Returns "" when nothing meaningful is left, which makes the value count as empty.
+ *. Returns "" when nothing meaningful is left, which makes the value count as empty.
  */
 public final class Normaliser {
     /**
@@ -72,7 +72,7 @@ public final class Normaliser {
     private static final int MAX_WRITTEN_DIGITS = MAX_PHONE_DIGITS + 3;
 
     /**
-     * A phone number as a key value (spec section 10), or "" when the text is not a phone number.
+     * A phone number as a key value, or "" when the text is not a phone number.
      * In order: a {@code tel:} prefix is dropped (the '+' kept); an extension ({@code x}, {@code ext},
      * {@code ext.}, {@code extension}, {@code #}, {@code ;ext=} followed by digits) is cut off;
      * formatting (spaces, {@code - . ( ) /}) is ignored; a bracketed trunk {@code (0)} right after a

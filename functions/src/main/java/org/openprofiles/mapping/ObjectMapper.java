@@ -14,11 +14,11 @@ import org.openprofiles.model.ServiceException;
 import org.openprofiles.model.StandardProfile;
 
 /**
- * Applies an object type's mapping to one object (spec 2.3): field values, key values normalised
+ * Applies an object type's mapping to one object: field values, key values normalised
  * by ContentType, and the targeted standard-profile fields. Sources compile once per type.
  */
 public final class ObjectMapper {
-    /** Joins the values of a multi-field key; a control character no field value is expected to hold (spec 9 row 7). */
+    /** Joins the values of a multi-field key; a control character no field value is expected to hold. */
     static final String KEY_SEPARATOR = "\u001f";
     static final int MAX_KEY_VALUE_LENGTH = 255;
 

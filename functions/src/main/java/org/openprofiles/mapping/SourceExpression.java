@@ -9,7 +9,7 @@ import org.openprofiles.json.Json;
 
 /**
  * A field's Source, compiled once per container: a {@code _source.} accessor, or a template in
- * the Handlebars subset of spec 2.3 ({@code {{path}}}, {@code #if}/{@code #unless} with
+ * the Handlebars subset AWS documents for mappings ({@code {{path}}}, {@code #if}/{@code #unless} with
  * {@code else}, {@code #each} with {@code this} and {@code @index}, {@code #with}, and the block
  * helper {@code #removeExtraSpace}). Paths address array elements as {@code a.0.b} or {@code a[0].b}.
  * Values are data, not HTML: nothing is escaped. A path starts at {@code _source} (the object),

@@ -32,7 +32,7 @@ public final class StandardProfile {
     public static final Set<String> PARTY_TYPES = Set.of("INDIVIDUAL", "BUSINESS", "OTHER");
     public static final Set<String> GENDERS = Set.of("MALE", "FEMALE", "UNSPECIFIED");
 
-    /** Standard search keys (spec section 6). */
+    /** Standard search keys. */
     public static final String KEY_PROFILE_ID = "_profileId";
     public static final String KEY_PHONE = "_phone";
     public static final String KEY_EMAIL = "_email";

@@ -7,7 +7,7 @@ import java.util.HexFormat;
 
 /**
  * ProfileObjectUniqueKey: a deterministic digest of the object type and the UNIQUE key value, so a
- * re-put of the same object returns the same key and replaces the object in place (spec 4).
+ * re-put of the same object returns the same key and replaces the object in place.
  */
 public final class ProfileObjectUniqueKeys {
     private ProfileObjectUniqueKeys() {}

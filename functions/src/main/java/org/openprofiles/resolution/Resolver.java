@@ -11,7 +11,7 @@ import org.openprofiles.model.ObjectType;
 import org.openprofiles.model.StandardIdentifier;
 
 /**
- * Profile resolution (spec 3.1) and the choice of keys a profile keeps (spec 3.2, 3.3). Pure: the
+ * Profile resolution and the choice of keys a profile keeps. Pure: the
  * caller supplies who holds each key value, read consistently before the decision.
  */
 public final class Resolver {

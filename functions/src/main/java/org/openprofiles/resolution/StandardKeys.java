@@ -11,7 +11,7 @@ import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.StandardProfile;
 
 /**
- * The standard search keys a profile gets from its standard fields (spec section 6): every phone
+ * The standard search keys a profile gets from its standard fields: every phone
  * field as {@code _phone}, every email field as {@code _email}, AccountNumber as {@code _account}
  * and "First Middle Last" as {@code _fullName}. Keys accumulate: a later value adds a key and
  * never removes the earlier one, as ingested keys do.

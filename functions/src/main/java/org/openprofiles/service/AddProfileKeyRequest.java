@@ -3,7 +3,7 @@ package org.openprofiles.service;
 import java.util.List;
 import java.util.Map;
 
-/** A validated AddProfileKey request (spec 1.3). */
+/** A validated AddProfileKey request. */
 public record AddProfileKeyRequest(String domainName, String profileId, String keyName, List<String> values) {
     /**
      * Values per call. The model sets no maximum; this bound keeps a call inside one DynamoDB

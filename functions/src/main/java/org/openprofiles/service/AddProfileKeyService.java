@@ -11,7 +11,7 @@ import org.openprofiles.model.ServiceException;
 import org.openprofiles.store.ProfileStore;
 
 /**
- * AddProfileKey (spec 5): the profile joins the holders of each value, normalised as the domain
+ * AddProfileKey: the profile joins the holders of each value, normalised as the domain
  * normalises that key. A value held by another profile stays shared (it becomes ambiguous for
  * resolution); re-adding a value is a no-op that still answers 200.
  */

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.openprofiles.json.Json;
 
 /**
- * One Amazon Connect contact record as its data stream delivers it (spec 13): the JSON exactly as sent, which is
+ * One Amazon Connect contact record as its data stream delivers it: the JSON exactly as sent, which is
  * what is stored, and the two members the consumer itself reads. Connect streams PascalCase ({@code ContactId},
  * {@code LastUpdateTimestamp}); the seed's example and the API's sample are camelCase. Both are read here, and only
  * here: the CTR templates' Sources read both shapes the same way, so the record is stored as sent.

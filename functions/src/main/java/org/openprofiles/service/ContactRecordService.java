@@ -6,7 +6,7 @@ import org.openprofiles.model.ServiceException;
 import org.openprofiles.store.ProfileStore;
 
 /**
- * Amazon Connect's contact-record stream in (spec 13): each record is stored as an object of the configured domain's
+ * Amazon Connect's contact-record stream in: each record is stored as an object of the configured domain's
  * contact-record type through PutProfileObject (the same validation and resolution), once and newest first: a copy is
  * written only over an older one ({@link PutProfileObjectService#putIfNewer}), so a redelivery, a replay or a copy
  * that arrives after a newer one changes nothing. A record that can never be stored is set aside with its content

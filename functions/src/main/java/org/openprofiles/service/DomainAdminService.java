@@ -31,7 +31,7 @@ import org.openprofiles.store.table.DecideAgainException;
 import org.openprofiles.store.table.Retry;
 
 /**
- * Runtime administration (spec 12): domains, object types and templates. Object type definitions
+ * Runtime administration: domains, object types and templates. Object type definitions
  * are validated by the very code that validates the domain files ({@link DomainLoader#objectType});
  * the results are the service model's shapes, timestamps in epoch seconds. Every read and write is ended by the
  * request's deadline; a write that lost a race to another change is decided again with the store's one retry helper ({@link Retry}).

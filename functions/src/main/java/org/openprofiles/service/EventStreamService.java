@@ -21,7 +21,7 @@ import org.openprofiles.store.config.Refusal;
 import org.openprofiles.store.config.RefusedException;
 
 /**
- * CreateEventStream, GetEventStream, ListEventStreams, DeleteEventStream (spec 14; shapes from the service model): a
+ * CreateEventStream, GetEventStream, ListEventStreams, DeleteEventStream (shapes from the service model): a
  * domain exports its profile and object changes to at most one Kinesis data stream, which must exist when the event
  * stream is created. The export itself is {@code export.Exporter}, fed by the table's change stream.
  */

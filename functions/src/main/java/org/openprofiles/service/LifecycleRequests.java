@@ -12,7 +12,7 @@ import org.openprofiles.model.ServiceException;
 import org.openprofiles.model.StandardProfile;
 
 /**
- * The validated requests of the profile lifecycle (spec 11), each checked against the service
+ * The validated requests of the profile lifecycle, each checked against the service
  * model's constraints; every 400 names the member and says the rule in words.
  */
 public final class LifecycleRequests {

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.openprofiles.config.Names;
 
 /**
- * A validated ListProfileObjects request (spec 6).
+ * A validated ListProfileObjects request.
  *
  * @param filter the ObjectFilter, or null
  */

@@ -18,7 +18,7 @@ import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.ProfileStore.StoredProfile;
 
 /**
- * The profile lifecycle (spec 11): CreateProfile, UpdateProfile, BatchGetProfile, DeleteProfile,
+ * The profile lifecycle: CreateProfile, UpdateProfile, BatchGetProfile, DeleteProfile,
  * DeleteProfileKey, DeleteProfileObject, MergeProfiles, each one call of the store, which runs it to its end.
  */
 public final class ProfileLifecycleService {

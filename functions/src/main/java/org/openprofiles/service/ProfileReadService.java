@@ -37,7 +37,7 @@ public final class ProfileReadService {
         return domains;
     }
 
-    /** BatchGetProfile: one consistent BatchGetItem of the profiles (spec 11). */
+    /** BatchGetProfile: one consistent BatchGetItem of the profiles. */
     public ProfileLifecycleService.BatchGet batchGet(LifecycleRequests.ProfileIds request, Deadline deadline) {
         return new ProfileLifecycleService(domains, store).batchGet(request, deadline);
     }

@@ -10,7 +10,7 @@ import org.openprofiles.config.Names;
 import org.openprofiles.model.ServiceException;
 
 /**
- * A validated PutProfileObject request (spec 1.2).
+ * A validated PutProfileObject request.
  *
  * @param objectJson the Object exactly as sent, which is what is stored and listed
  * @param object     the same, parsed

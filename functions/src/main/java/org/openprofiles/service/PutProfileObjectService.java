@@ -161,7 +161,7 @@ public final class PutProfileObjectService {
 
     /**
      * A new inferred profile gets the targeted fields plus PhoneNumber and EmailAddress from the
-     * first PHONE_NUMBER and EMAIL_ADDRESS fields (spec 3.3), unless a Target already set them.
+     * first PHONE_NUMBER and EMAIL_ADDRESS fields, unless a Target already set them.
      */
     static Map<String, String> inferredProfileFields(MappedObject mapped) {
         Map<String, String> fields = new LinkedHashMap<>(mapped.profileFields());

@@ -10,7 +10,7 @@ import org.openprofiles.model.ServiceException;
 
 /**
  * Request validation shared by every operation. Lengths count Unicode code points and patterns
- * must match the whole value (spec 1.1: the server checks every minimum, maximum and pattern
+ * must match the whole value (the server checks every minimum, maximum and pattern
  * itself, because botocore checks only minimums). Every message names the member.
  */
 final class RequestFields {
@@ -46,7 +46,7 @@ final class RequestFields {
         return s;
     }
 
-    /** The model's uuid shape, matched in full (spec 1.1): anything else cannot name a profile. */
+    /** The model's uuid shape, matched in full: anything else cannot name a profile. */
     static final Pattern PROFILE_ID = Pattern.compile("^[a-f0-9]{32}$");
     /** A key value: the model's string1To255. */
     static final int MAX_VALUE_LENGTH = 255;

@@ -7,7 +7,7 @@ import org.openprofiles.json.Json;
 import org.openprofiles.model.ServiceException;
 
 /**
- * A validated SearchProfiles request (spec 6).
+ * A validated SearchProfiles request.
  *
  * @param keys     the main key first, then AdditionalSearchKeys
  * @param matchAll LogicalOperator AND (true) or OR (false, the default)

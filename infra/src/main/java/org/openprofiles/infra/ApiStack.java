@@ -158,7 +158,7 @@ public final class ApiStack extends Stack {
         profiles.getParentResource().addResource("batch-get-profiles").addMethod("POST", new LambdaIntegration(read),
                 body(api, validator, "BatchGetProfileRequest", Map.of("ProfileIds", strings()), List.of("ProfileIds")));
 
-        // The profile lifecycle (spec 11): its own function and role.
+        // The profile lifecycle: its own function and role.
         LambdaIntegration manage = new LambdaIntegration(lifecycle);
         profiles.addMethod("POST", manage);
         profiles.addMethod("PUT", manage, body(api, validator, "UpdateProfileRequest",
@@ -173,7 +173,7 @@ public final class ApiStack extends Stack {
         objects.addResource("merge").addMethod("POST", manage, body(api, validator, "MergeProfilesRequest",
                 Map.of("MainProfileId", string(), "ProfileIdsToBeMerged", strings()), List.of("MainProfileId", "ProfileIdsToBeMerged")));
 
-        // Administration (spec 12): domains, object types, templates.
+        // Administration: domains, object types, templates.
         LambdaIntegration administration = new LambdaIntegration(admin);
         IResource domains = api.getRoot().getResource("domains");
         IResource domain = domains.getResource("{DomainName}");

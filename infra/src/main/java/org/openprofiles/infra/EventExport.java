@@ -28,7 +28,7 @@ import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
- * The event streams' exporter (spec 14): a function reading the table's change stream (NEW_AND_OLD_IMAGES) through an
+ * The event streams' exporter: a function reading the table's change stream (NEW_AND_OLD_IMAGES) through an
  * event source mapping (batches, bisect on error, bounded retries, ReportBatchItemFailures), writing each domain's
  * events to the Kinesis data stream its event stream names. Batches still failing after the retries are described
  * (shard, sequence numbers) in an SQS queue: their records stay readable on the table's stream for 24 h (README, replay).

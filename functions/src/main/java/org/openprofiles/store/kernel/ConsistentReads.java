@@ -12,7 +12,7 @@ import java.util.Map;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.store.config.ConfigRead;
-import org.openprofiles.store.kernel.OperationRecord;
+import org.openprofiles.store.table.OperationRecord;
 import org.openprofiles.store.kernel.ProfileShards;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.KeyItem;

@@ -13,6 +13,7 @@ import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.resolution.StandardKeys;
 import org.openprofiles.store.kernel.Snapshot;
+import org.openprofiles.store.table.OperationRecord;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
@@ -20,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
- * Finishes a recorded DeleteProfile (spec 11), from wherever it stopped: close the profile's shards
+ * Finishes a recorded DeleteProfile, from wherever it stopped: close the profile's shards
  * (nothing is added to it after), read what it holds (its item and the objects its shards list), take
  * its id from every key value (a value left with no holder is deleted), delete its objects, reduce its
  * shards to bare expiring markers and, last, delete its item with the record. Every step is

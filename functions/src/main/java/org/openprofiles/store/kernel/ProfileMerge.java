@@ -18,6 +18,7 @@ import org.openprofiles.model.KeyValue;
 import org.openprofiles.resolution.StandardKeys;
 import org.openprofiles.store.kernel.ConsistentReads;
 import org.openprofiles.store.kernel.Snapshot;
+import org.openprofiles.store.table.OperationRecord;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.Retry;
 import org.openprofiles.store.table.ProfileItem;
@@ -29,7 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * Finishes a recorded MergeProfiles (spec 11), from wherever it stopped. The record is on the main
+ * Finishes a recorded MergeProfiles, from wherever it stopped. The record is on the main
  * profile and every merged one ({@link RecordedOperations#merge}), so none of them is deleted, merged or
  * merged into by another operation meanwhile. For the merged profiles still there:
  * <ol>

@@ -32,9 +32,9 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * CreateProfile's and UpdateProfile's writes, and DeleteProfileObject's. Fields they set are manual
- * ({@code manual} on the item), which ingestion never writes (spec 3.4). Standard key values follow
+ * ({@code manual} on the item), which ingestion never writes. Standard key values follow
  * the fields: a value the profile gains joins the value's holders; a value whose last source goes
- * (spec 11: the field, AddProfileKey, an object, a moved object) stops naming the profile. A write
+ * (the field, AddProfileKey, an object, a moved object) stops naming the profile. A write
  * that takes a source away decides on the profile's shards and commits only if no source was added
  * since ({@link ProfileShards}); one that only adds updates one shard, like any attach.
  */

@@ -15,6 +15,7 @@ import org.openprofiles.model.ServiceException;
 import org.openprofiles.store.ingest.ProfileKeyWriter;
 import org.openprofiles.store.kernel.ConsistentReads;
 import org.openprofiles.store.kernel.Snapshot;
+import org.openprofiles.store.table.OperationRecord;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.Retry;
 import org.openprofiles.store.table.DynamoDbClients;

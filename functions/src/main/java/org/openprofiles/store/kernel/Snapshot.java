@@ -3,7 +3,7 @@ package org.openprofiles.store.kernel;
 import java.util.Map;
 import java.util.Set;
 import org.openprofiles.model.KeyValue;
-import org.openprofiles.store.kernel.OperationRecord;
+import org.openprofiles.store.table.OperationRecord;
 import org.openprofiles.store.kernel.ProfileShards;
 
 /**

@@ -17,15 +17,15 @@ public record ProfileItem(String pk, String profileId, long createdAt, long upda
 
     public static final String PROFILE_ID = "profileId";
     public static final String FIELDS = "fields";
-    /** Fields set by CreateProfile/UpdateProfile (spec 3.4): ingestion writes {@link #FIELDS} only, so it never overwrites these. */
+    /** Fields set by CreateProfile/UpdateProfile: ingestion writes {@link #FIELDS} only, so it never overwrites these. */
     public static final String MANUAL = "manual";
-    /** Key values added by AddProfileKey (StoreKeys.objectKey form): a source of the value (spec 11). */
+    /** Key values added by AddProfileKey (in {@link StoreKeys#keyValueEntry} form): a source of the value. */
     public static final String MANUAL_KEYS = "manualKeys";
     /** Key values brought by objects that later moved to another profile: still held here, listed so erasure finds them. */
     public static final String RETAINED_KEYS = "retainedKeys";
     /** +1 on every write of the item by this service's profile writes; UpdateProfile and merges condition on it. */
     public static final String VERSION = "version";
-    /** A DeleteProfile or MergeProfiles recorded on the profile and not yet finished ({@link org.openprofiles.store.kernel.OperationRecord}, as JSON). */
+    /** A DeleteProfile or MergeProfiles recorded on the profile and not yet finished ({@link org.openprofiles.store.table.OperationRecord}, as JSON). */
     public static final String OP = "op";
     /** Set once the recorded operation closed every shard: from then on readers no longer see the profile. */
     public static final String CLOSED = "closed";

@@ -39,9 +39,9 @@ public final class StoreKeys {
     }
 
     /** Parses a key value entry ("keyName#value") back into a key value. */
-    public static KeyValue parseKeyValueEntry(String objectKey) {
-        int hash = objectKey.indexOf('#');
-        return new KeyValue(objectKey.substring(0, hash), objectKey.substring(hash + 1));
+    public static KeyValue parseKeyValueEntry(String entry) {
+        int hash = entry.indexOf('#');
+        return new KeyValue(entry.substring(0, hash), entry.substring(hash + 1));
     }
 
     public static String keyValue(String domain, KeyValue key) { return "D#" + domain + "#K#" + key.keyName() + "#" + key.value(); }

@@ -1,4 +1,4 @@
-package org.openprofiles.store.kernel;
+package org.openprofiles.store.table;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,11 +9,11 @@ import java.util.UUID;
 import org.openprofiles.json.Json;
 
 /**
- * A DeleteProfile or MergeProfiles, recorded (as JSON, attribute {@code op}) on the item of every
- * profile it involves before it writes anything else. The record is the operation's commit point:
- * from then on it is finished, by the call that recorded it or by any request that meets it
- * ({@link ProfileDeletion#finish}, {@link ProfileMerge#finish}); a profile carries one at a time,
- * so two operations on one profile are ordered.
+ * A DeleteProfile or MergeProfiles as recorded (JSON, attribute {@code op}) on the item of every
+ * profile it involves before it writes anything else: the item format, here beside the other items'
+ * (the change stream's readers parse it too). The record is the operation's commit point: from then
+ * on it is finished, by the call that recorded it or by any request that meets it (the kernel's
+ * {@code RecordedOperations}); a profile carries one at a time, so two operations on one profile are ordered.
  *
  * @param main     the deleted profile, or a merge's main profile
  * @param merged   a merge's merged profiles (empty for a deletion)
@@ -23,11 +23,11 @@ import org.openprofiles.json.Json;
 public record OperationRecord(String id, Kind kind, String main, List<String> merged, Map<String, String> sources, long atMillis) {
     public enum Kind { DELETE, MERGE }
 
-    static OperationRecord delete(String profileId, long nowMillis) {
+    public static OperationRecord delete(String profileId, long nowMillis) {
         return new OperationRecord(newId(), Kind.DELETE, profileId, List.of(), Map.of(), nowMillis);
     }
 
-    static OperationRecord merge(String mainId, List<String> mergedIds, Map<String, String> sources, long nowMillis) {
+    public static OperationRecord merge(String mainId, List<String> mergedIds, Map<String, String> sources, long nowMillis) {
         return new OperationRecord(newId(), Kind.MERGE, mainId, List.copyOf(mergedIds), Map.copyOf(sources), nowMillis);
     }
 
@@ -36,20 +36,20 @@ public record OperationRecord(String id, Kind kind, String main, List<String> me
     }
 
     /** Whether {@code other} asks for the same thing (a repeated call of the same merge or deletion). */
-    boolean sameRequest(OperationRecord other) {
+    public boolean sameRequest(OperationRecord other) {
         return kind == other.kind && main.equals(other.main) && new LinkedHashSet<>(merged).equals(new LinkedHashSet<>(other.merged))
                 && sources.equals(other.sources);
     }
 
     /** Every profile it involves. */
-    List<String> profiles() {
+    public List<String> profiles() {
         List<String> all = new ArrayList<>();
         all.add(main);
         all.addAll(merged);
         return all;
     }
 
-    String json() {
+    public String json() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", id);
         out.put("kind", kind.name());

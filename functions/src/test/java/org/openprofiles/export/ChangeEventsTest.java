@@ -21,7 +21,7 @@ class ChangeEventsTest {
     static final Instant AT = Instant.parse("2026-12-05T10:15:30.123456Z");
 
     static ProfileItem profile(String id, Map<String, String> fields, Map<String, String> manual, String op) {
-        return new ProfileItem("D#Shop#P#" + id, id, 1, 2, fields, manual, Set.of(), Set.of(), 1, op, false);
+        return new ProfileItem("D#Shop#P#" + id, id, 1, 2, fields, manual, Set.of(), Set.of(), 1, op);
     }
 
     static ObjectItem object(String profileId, String json) {

@@ -38,7 +38,6 @@ public final class ProfileDeletion {
     void finish(String domain, OperationRecord op, Collection<String> objectTypeNames, Deadline deadline) {
         String profileId = op.main();
         writes.shards.close(domain, profileId, op.id(), null, deadline);
-        RecordedOperations.markClosed(writes.calls, domain, profileId, op, deadline);
         Snapshot seen = writes.reader.read(ReadRequest.profile(domain, profileId).andShards(), deadline);
         Snapshot.ProfileState profile = seen.profile();
         if (profile == null) return; // another finisher got to the end

@@ -65,7 +65,6 @@ public final class ProfileMerge {
         Map<String, Snapshot> merged = new LinkedHashMap<>();
         for (String id : op.merged()) {
             writes.shards.close(domain, id, op.id(), mainId, deadline);
-            RecordedOperations.markClosed(writes.calls, domain, id, op, deadline);
             Snapshot seen = writes.reader.read(ReadRequest.profile(domain, id).andShards(), deadline);
             if (seen.profile() != null) merged.put(id, seen);
         }

@@ -51,7 +51,7 @@ public final class ProfileWriter {
     public void create(String domain, String profileId, Map<String, String> fields, Deadline deadline) {
         long now = clock.instant().getEpochSecond();
         ProfileItem item = new ProfileItem(StoreKeys.profile(domain, profileId), profileId, now, now, Map.of(), Map.copyOf(fields),
-                Set.of(), Set.of(), 1, null, false);
+                Set.of(), Set.of(), 1, null);
         TransactWriteItem put = TransactWriteItem.builder().put(Put.builder().tableName(writes.calls.tableName)
                 .item(ProfileItem.SCHEMA.itemToMap(item, true))
                 .conditionExpression("attribute_not_exists(#pk)")

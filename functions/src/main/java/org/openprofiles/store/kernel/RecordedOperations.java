@@ -276,24 +276,6 @@ public final class RecordedOperations {
         }
     }
 
-    /**
-     * Marks a profile whose shards the operation closed: readers stop showing it (before its data is
-     * erased or moved, so no reader sees it half gone). Gone already: nothing to do.
-     */
-    static void markClosed(DynamoCalls calls, String domain, String profileId, OperationRecord op, Deadline deadline) {
-        try {
-            DynamoCalls.call(() -> calls.dynamo.updateItem(r -> r.tableName(calls.tableName)
-                    .key(itemKey(StoreKeys.profile(domain, profileId)))
-                    .updateExpression("SET #closed = :true")
-                    .conditionExpression("#op = :op")
-                    .expressionAttributeNames(Map.of("#op", ProfileItem.OP, "#closed", ProfileItem.CLOSED))
-                    .expressionAttributeValues(Map.of(":op", s(op.json()), ":true", AttributeValue.fromBool(true)))
-                    .overrideConfiguration(DynamoCalls.within(deadline))));
-        } catch (ConditionalCheckFailedException e) {
-            // Another finisher got to the end: the item is gone.
-        }
-    }
-
     /** Removes a finished merge's record from its main profile (already removed: nothing to do). */
     static void clear(DynamoCalls calls, String domain, String profileId, OperationRecord op, Deadline deadline) {
         try {

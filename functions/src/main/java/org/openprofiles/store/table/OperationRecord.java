@@ -35,6 +35,11 @@ public record OperationRecord(String id, Kind kind, String main, List<String> me
         return UUID.randomUUID().toString().replace("-", "");
     }
 
+    /** Whether the operation takes {@code profileId} away (deleted, or merged into another): readers no longer show it. */
+    public boolean removes(String profileId) {
+        return kind == Kind.DELETE || !main.equals(profileId);
+    }
+
     /** Whether {@code other} asks for the same thing (a repeated call of the same merge or deletion). */
     public boolean sameRequest(OperationRecord other) {
         return kind == other.kind && main.equals(other.main) && new LinkedHashSet<>(merged).equals(new LinkedHashSet<>(other.merged))

@@ -13,7 +13,7 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchem
  * single entries with an update expression without reading the profile first.
  */
 public record ProfileItem(String pk, String profileId, long createdAt, long updatedAt, Map<String, String> fields,
-                   Map<String, String> manual, Set<String> manualKeys, Set<String> retainedKeys, long version, String op, boolean closed) {
+                   Map<String, String> manual, Set<String> manualKeys, Set<String> retainedKeys, long version, String op) {
 
     public static final String PROFILE_ID = "profileId";
     public static final String FIELDS = "fields";
@@ -25,13 +25,14 @@ public record ProfileItem(String pk, String profileId, long createdAt, long upda
     public static final String RETAINED_KEYS = "retainedKeys";
     /** +1 on every write of the item by this service's profile writes; UpdateProfile and merges condition on it. */
     public static final String VERSION = "version";
-    /** A DeleteProfile or MergeProfiles recorded on the profile and not yet finished ({@link org.openprofiles.store.table.OperationRecord}, as JSON). */
+    /**
+     * A DeleteProfile or MergeProfiles recorded on the profile and not yet finished ({@link OperationRecord}, as JSON).
+     * From then on readers no longer see a profile it removes: the record is the operation's commit point.
+     */
     public static final String OP = "op";
-    /** Set once the recorded operation closed every shard: from then on readers no longer see the profile. */
-    public static final String CLOSED = "closed";
 
     public ProfileItem(String pk, String profileId, long createdAt, long updatedAt, Map<String, String> fields) {
-        this(pk, profileId, createdAt, updatedAt, fields, Map.of(), Set.of(), Set.of(), 0, null, false);
+        this(pk, profileId, createdAt, updatedAt, fields, Map.of(), Set.of(), Set.of(), 0, null);
     }
 
     /** The profile as the API shows it: ingested fields, overridden by manual ones. */
@@ -43,12 +44,12 @@ public record ProfileItem(String pk, String profileId, long createdAt, long upda
 
     /**
      * A profile item's fields as readers return them (BatchGetProfile, SearchProfiles): ingested fields overridden by
-     * manual ones, or null once the profile is closed. Read straight from the item: its sets of key values, which can
+     * manual ones, or null once a recorded DeleteProfile or MergeProfiles removes it. Read straight from the item: its sets of key values, which can
      * hold thousands, are not converted as {@link #SCHEMA} would.
      */
     public static Map<String, String> readableFields(Map<String, AttributeValue> item) {
-        AttributeValue closed = item.get(CLOSED);
-        if (closed != null && Boolean.TRUE.equals(closed.bool())) return null;
+        AttributeValue op = item.get(OP);
+        if (op != null && op.s() != null && OperationRecord.parse(op.s()).removes(item.get(PROFILE_ID).s())) return null;
         Map<String, String> all = new java.util.HashMap<>();
         putStrings(item.get(FIELDS), all);
         putStrings(item.get(MANUAL), all);
@@ -78,7 +79,6 @@ public record ProfileItem(String pk, String profileId, long createdAt, long upda
                             a -> a.name(RETAINED_KEYS).getter(p -> p.retainedKeys().isEmpty() ? null : p.retainedKeys()).setter(Builder::retainedKeys))
                     .addAttribute(Long.class, a -> a.name(VERSION).getter(ProfileItem::version).setter(Builder::version))
                     .addAttribute(String.class, a -> a.name(OP).getter(ProfileItem::op).setter(Builder::op))
-                    .addAttribute(Boolean.class, a -> a.name(CLOSED).getter(p -> p.closed() ? Boolean.TRUE : null).setter(Builder::closed))
                     .build();
 
     static final class Builder {
@@ -92,7 +92,6 @@ public record ProfileItem(String pk, String profileId, long createdAt, long upda
         private Set<String> retainedKeys = Set.of();
         private long version;
         private String op;
-        private boolean closed;
 
         void pk(String v) { pk = v; }
         void profileId(String v) { profileId = v; }
@@ -104,10 +103,9 @@ public record ProfileItem(String pk, String profileId, long createdAt, long upda
         void retainedKeys(Set<String> v) { retainedKeys = v == null ? Set.of() : v; }
         void version(Long v) { version = v == null ? 0 : v; }
         void op(String v) { op = v; }
-        void closed(Boolean v) { closed = Boolean.TRUE.equals(v); }
         ProfileItem build() {
             return new ProfileItem(pk, profileId, createdAt, updatedAt, Map.copyOf(fields), Map.copyOf(manual),
-                    Set.copyOf(manualKeys), Set.copyOf(retainedKeys), version, op, closed);
+                    Set.copyOf(manualKeys), Set.copyOf(retainedKeys), version, op);
         }
     }
 }

@@ -41,8 +41,9 @@ public final class AbandonedOperations {
             Duration left = Duration.between(clock.instant(), until);
             if (left.compareTo(MIN_TIME) < 0) break; // the next run goes on
             try {
-                Domain domain = domains.get(name);
-                finished += store.finishAbandoned(name, ProfileLifecycleService.typeNames(domain), Deadline.in(left));
+                Deadline deadline = Deadline.in(left);
+                Domain domain = domains.get(name, deadline);
+                finished += store.finishAbandoned(name, ProfileLifecycleService.typeNames(domain), deadline);
             } catch (ServiceException | SdkException failed) {
                 // A deleted domain (its erasure takes everything), throttling, no time left: the next run tries again.
                 // Visible to an operator, with names only (never profile data).

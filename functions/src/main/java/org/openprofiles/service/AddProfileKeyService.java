@@ -29,7 +29,7 @@ public final class AddProfileKeyService {
     }
 
     public void addKey(AddProfileKeyRequest request, Deadline deadline) {
-        Domain domain = domains.get(request.domainName());
+        Domain domain = domains.get(request.domainName(), deadline);
         ContentType contentType = domain.keyContentType(request.keyName());
         Set<KeyValue> keys = new LinkedHashSet<>();
         for (String value : request.values()) {

@@ -1,6 +1,7 @@
 package org.openprofiles.service;
 
 import java.util.Objects;
+import org.openprofiles.model.Deadline;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.store.config.ConfigRead;
 
@@ -26,9 +27,10 @@ final class ConfigurationChanges {
      * confirmed current: one small consistent read. Returns the current configuration to decide
      * again with, or rethrows {@code refused}.
      */
-    static ConfiguredDomain recheck(Domains domains, ConfiguredDomain used, ServiceException refused, int configurations) {
+    static ConfiguredDomain recheck(Domains domains, ConfiguredDomain used, ServiceException refused, int configurations,
+                                    Deadline deadline) {
         if (used.version() == null) throw refused;
-        ConfiguredDomain current = domains.current(used.domain().name());
+        ConfiguredDomain current = domains.current(used.domain().name(), deadline);
         if (!changed(used, current, configurations)) throw refused;
         return current;
     }
@@ -47,10 +49,10 @@ final class ConfigurationChanges {
     }
 
     /** The check to run after a read that took {@code probe} along: throws {@link Changed} when {@code used} is stale. */
-    static Runnable confirm(Domains domains, ConfiguredDomain used, ConfigRead probe, int configurations) {
+    static Runnable confirm(Domains domains, ConfiguredDomain used, ConfigRead probe, int configurations, Deadline deadline) {
         return () -> {
             if (probe == null) return;
-            ConfiguredDomain current = domains.confirm(used, probe);
+            ConfiguredDomain current = domains.confirm(used, probe, deadline);
             if (changed(used, current, configurations)) throw new Changed(current);
         };
     }

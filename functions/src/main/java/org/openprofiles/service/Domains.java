@@ -1,13 +1,14 @@
 package org.openprofiles.service;
 
 import java.util.Map;
+import org.openprofiles.model.Deadline;
 import org.openprofiles.model.Domain;
 import org.openprofiles.store.config.ConfigRead;
 
 /**
  * Where the services find a domain's configuration. In production ({@link LiveDomains}) it lives in
  * the table and every container caches it compiled, checking per request that it is still current;
- * tests may use a fixed set ({@link #fixed}).
+ * tests may use a fixed set ({@link #fixed}). Every read is bounded by the request's deadline.
  */
 public interface Domains {
     /**
@@ -16,19 +17,19 @@ public interface Domains {
      *
      * @throws org.openprofiles.model.ServiceException ResourceNotFoundException for an unknown or deleted domain
      */
-    ConfiguredDomain current(String domainName);
+    ConfiguredDomain current(String domainName, Deadline deadline);
 
     /** {@link #current}'s domain. */
-    default Domain get(String domainName) {
-        return current(domainName).domain();
+    default Domain get(String domainName, Deadline deadline) {
+        return current(domainName, deadline).domain();
     }
 
     /**
      * The domain as this container last saw it, without reading when it has it: the caller confirms
      * it with {@link #confirm} on a {@link #probe} it folded into its own consistent read.
      */
-    default ConfiguredDomain cached(String domainName) {
-        return current(domainName);
+    default ConfiguredDomain cached(String domainName, Deadline deadline) {
+        return current(domainName, deadline);
     }
 
     /** The domain's configuration item, to read in the caller's own consistent BatchGetItem; null when the configuration is fixed. */
@@ -42,7 +43,7 @@ public interface Domains {
      *
      * @throws org.openprofiles.model.ServiceException ResourceNotFoundException when the domain is gone
      */
-    default ConfiguredDomain confirm(ConfiguredDomain used, ConfigRead probe) {
+    default ConfiguredDomain confirm(ConfiguredDomain used, ConfigRead probe, Deadline deadline) {
         return used;
     }
 

@@ -2,6 +2,7 @@ package org.openprofiles.service;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.openprofiles.model.Deadline;
 import org.openprofiles.model.Domain;
 import org.openprofiles.model.ServiceException;
 
@@ -14,7 +15,7 @@ final class FixedDomains implements Domains {
     }
 
     @Override
-    public ConfiguredDomain current(String domainName) {
+    public ConfiguredDomain current(String domainName, Deadline deadline) {
         ConfiguredDomain domain = byName.get(domainName);
         if (domain == null) throw ServiceException.notFound("Domain '" + domainName + "' does not exist");
         return domain;

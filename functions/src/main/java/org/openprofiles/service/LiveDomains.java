@@ -37,23 +37,15 @@ public final class LiveDomains implements Domains {
         this.reads = reads;
     }
 
-    /**
-     * The bound of each read of this class's own: {@link Domains} is called without the request's deadline, so a read
-     * gets one call's time, as the client's own timeout gives it.
-     */
-    private static Deadline oneCall() {
-        return Deadline.in(DynamoDbClients.CALL_TIMEOUT);
+    @Override
+    public ConfiguredDomain current(String domainName, Deadline deadline) {
+        return refresh(domainName, reads.domain(domainName, deadline), deadline);
     }
 
     @Override
-    public ConfiguredDomain current(String domainName) {
-        return refresh(domainName, reads.domain(domainName, oneCall()));
-    }
-
-    @Override
-    public ConfiguredDomain cached(String domainName) {
+    public ConfiguredDomain cached(String domainName, Deadline deadline) {
         ConfiguredDomain cached = cache.get(domainName);
-        return cached != null ? cached : current(domainName);
+        return cached != null ? cached : current(domainName, deadline);
     }
 
     @Override
@@ -62,18 +54,19 @@ public final class LiveDomains implements Domains {
     }
 
     @Override
-    public ConfiguredDomain confirm(ConfiguredDomain used, ConfigRead probe) {
+    public ConfiguredDomain confirm(ConfiguredDomain used, ConfigRead probe, Deadline deadline) {
         Optional<DomainItem> item = ConfigReads.domainItem(probe);
         if (item.isPresent() && !item.get().deleting() && item.get().version().equals(used.version())) return used;
-        return refresh(used.domain().name(), item);
+        return refresh(used.domain().name(), item, deadline);
     }
 
     @Override
     public String first() {
-        return reads.registry(oneCall()).domains().stream().findFirst().orElse(PRIMING_DOMAIN);
+        // Priming runs outside any request: one call's time, as the client's own timeout gives it.
+        return reads.registry(Deadline.in(DynamoDbClients.CALL_TIMEOUT)).domains().stream().findFirst().orElse(PRIMING_DOMAIN);
     }
 
-    private ConfiguredDomain refresh(String domainName, Optional<DomainItem> read) {
+    private ConfiguredDomain refresh(String domainName, Optional<DomainItem> read, Deadline deadline) {
         if (read.isEmpty() || read.get().deleting()) {
             cache.remove(domainName);
             throw ServiceException.notFound("Domain '" + domainName + "' does not exist");
@@ -81,7 +74,7 @@ public final class LiveDomains implements Domains {
         DomainItem item = read.get();
         ConfiguredDomain cached = cache.get(domainName);
         if (cached != null && item.version().equals(cached.version())) return cached;
-        ConfiguredDomain fresh = new ConfiguredDomain(compile(item, reads.types(domainName, item.types(), oneCall())), item.version());
+        ConfiguredDomain fresh = new ConfiguredDomain(compile(item, reads.types(domainName, item.types(), deadline)), item.version());
         cache.put(domainName, fresh);
         return fresh;
     }

@@ -36,7 +36,7 @@ public final class ProfileLifecycleService {
 
     /** Returns the new profile's id. */
     public String create(LifecycleRequests.ProfileFields request, Deadline deadline) {
-        Domain domain = domains.get(request.domainName());
+        Domain domain = domains.get(request.domainName(), deadline);
         String profileId = UUID.randomUUID().toString().replace("-", "");
         store.createProfile(domain.name(), profileId, request.set(), deadline);
         return profileId;
@@ -44,14 +44,14 @@ public final class ProfileLifecycleService {
 
     /** The domain's configuration is confirmed inside the update's own first read (2 calls in all). */
     public void update(LifecycleRequests.ProfileFields request, Deadline deadline) {
-        update(request, domains.cached(request.domainName()), 1, deadline);
+        update(request, domains.cached(request.domainName(), deadline), 1, deadline);
     }
 
     private void update(LifecycleRequests.ProfileFields request, ConfiguredDomain configured, int configurations, Deadline deadline) {
         ConfigRead probe = domains.probe(request.domainName());
         try {
             store.updateProfile(request.domainName(), request.profileId(), request.set(), request.remove(), probe,
-                    ConfigurationChanges.confirm(domains, configured, probe, configurations), typeNames(configured.domain()), deadline);
+                    ConfigurationChanges.confirm(domains, configured, probe, configurations, deadline), typeNames(configured.domain()), deadline);
         } catch (ConfigurationChanges.Changed changed) {
             update(request, changed.current, configurations + 1, deadline);
         }
@@ -62,10 +62,10 @@ public final class ProfileLifecycleService {
 
     /** One BatchGetItem: the profiles, and the domain's configuration item that confirms the domain still exists. */
     public BatchGet batchGet(LifecycleRequests.ProfileIds request, Deadline deadline) {
-        ConfiguredDomain configured = domains.cached(request.domainName());
+        ConfiguredDomain configured = domains.cached(request.domainName(), deadline);
         ConfigRead probe = domains.probe(request.domainName());
         Map<String, StoredProfile> found = store.profiles(request.domainName(), request.profileIds(), probe, deadline);
-        if (probe != null) domains.confirm(configured, probe); // a deleted domain is a 404 at once
+        if (probe != null) domains.confirm(configured, probe, deadline); // a deleted domain is a 404 at once
         List<StoredProfile> profiles = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (String id : request.profileIds()) {
@@ -77,13 +77,13 @@ public final class ProfileLifecycleService {
 
     /** Recorded, then finished by the store: once recorded, nothing may answer 4xx. */
     public void delete(LifecycleRequests.ProfileRef request, Deadline deadline) {
-        Domain domain = domains.get(request.domainName());
+        Domain domain = domains.get(request.domainName(), deadline);
         store.deleteProfile(domain.name(), request.profileId(), typeNames(domain), deadline);
     }
 
     /** Values normalised with the cached configuration, confirmed inside the delete's own read (2 calls in all). */
     public void deleteKey(LifecycleRequests.KeyValues request, Deadline deadline) {
-        deleteKey(request, domains.cached(request.domainName()), 1, deadline);
+        deleteKey(request, domains.cached(request.domainName(), deadline), 1, deadline);
     }
 
     private void deleteKey(LifecycleRequests.KeyValues request, ConfiguredDomain configured, int configurations, Deadline deadline) {
@@ -92,26 +92,26 @@ public final class ProfileLifecycleService {
             keys = normalised(configured.domain(), request.keyName(), request.values());
         } catch (ServiceException refused) {
             // A refusal made with the cache stands only once the cache is confirmed current.
-            deleteKey(request, ConfigurationChanges.recheck(domains, configured, refused, configurations), configurations + 1, deadline);
+            deleteKey(request, ConfigurationChanges.recheck(domains, configured, refused, configurations, deadline), configurations + 1, deadline);
             return;
         }
         ConfigRead probe = domains.probe(request.domainName());
         try {
             store.deleteKeys(request.domainName(), request.profileId(), keys, probe,
-                    ConfigurationChanges.confirm(domains, configured, probe, configurations), typeNames(configured.domain()), deadline);
+                    ConfigurationChanges.confirm(domains, configured, probe, configurations, deadline), typeNames(configured.domain()), deadline);
         } catch (ConfigurationChanges.Changed changed) {
             deleteKey(request, changed.current, configurations + 1, deadline);
         }
     }
 
     public void deleteObject(LifecycleRequests.ObjectRef request, Deadline deadline) {
-        Domain domain = domains.get(request.domainName());
+        Domain domain = domains.get(request.domainName(), deadline);
         store.deleteObject(domain.name(), request.profileId(), request.objectTypeName(), request.uniqueKey(), typeNames(domain), deadline);
     }
 
     /** As {@link #delete}. */
     public void merge(LifecycleRequests.Merge request, Deadline deadline) {
-        Domain domain = domains.get(request.domainName());
+        Domain domain = domains.get(request.domainName(), deadline);
         store.mergeProfiles(domain.name(), request.mainProfileId(), request.mergedIds(), request.fieldSources(), typeNames(domain),
                 deadline);
     }

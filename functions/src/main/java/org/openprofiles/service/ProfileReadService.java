@@ -49,7 +49,7 @@ public final class ProfileReadService {
      * profiles is read page by page), and the streams are merged only as far as one page needs.
      */
     public ProfileSearchResult search(SearchProfilesRequest request, Deadline deadline) {
-        return search(request, domains.cached(request.domainName()), deadline, false);
+        return search(request, domains.cached(request.domainName(), deadline), deadline, false);
     }
 
     /**
@@ -72,7 +72,7 @@ public final class ProfileReadService {
         ConfigRead probe = again ? null : domains.probe(domain.name());
         Map<KeyValue, Supplier<Iterator<String>>> holders = store.holders(domain.name(), wanted, after, probe, deadline);
         if (probe != null) {
-            ConfiguredDomain current = domains.confirm(configured, probe);
+            ConfiguredDomain current = domains.confirm(configured, probe, deadline);
             if (current != configured) return search(request, current, deadline, true);
         }
 
@@ -195,7 +195,7 @@ public final class ProfileReadService {
 
     /** A profile's objects of one type, optionally only those holding one of the filter's values. */
     public ObjectPage listObjects(ListProfileObjectsRequest request, Deadline deadline) {
-        Domain domain = domains.get(request.domainName());
+        Domain domain = domains.get(request.domainName(), deadline);
         if (domain.objectType(request.objectTypeName()).isEmpty()) {
             throw ServiceException.notFound("Object type '" + request.objectTypeName() + "' does not exist in domain '"
                     + domain.name() + "'");

@@ -55,7 +55,7 @@ public final class PutProfileObjectService {
 
     /** Returns the ProfileObjectUniqueKey. */
     public String put(PutProfileObjectRequest request, Deadline deadline) {
-        return put(request, domains.cached(request.domainName()), 1, null, deadline).uniqueKey();
+        return put(request, domains.cached(request.domainName(), deadline), 1, null, deadline).uniqueKey();
     }
 
     /**
@@ -67,7 +67,7 @@ public final class PutProfileObjectService {
      * @param sourceUpdatedAt when the source last changed this copy, epoch milliseconds
      */
     public Outcome putIfNewer(PutProfileObjectRequest request, long sourceUpdatedAt, Deadline deadline) {
-        return put(request, domains.cached(request.domainName()), 1, sourceUpdatedAt, deadline);
+        return put(request, domains.cached(request.domainName(), deadline), 1, sourceUpdatedAt, deadline);
     }
 
     /**
@@ -78,7 +78,7 @@ public final class PutProfileObjectService {
     private Outcome put(PutProfileObjectRequest request, ConfiguredDomain cached, int configurations, Long sourceUpdatedAt,
                         Deadline deadline) {
         ConfiguredDomain configured = cached.domain().objectType(request.objectTypeName()).isEmpty()
-                ? domains.current(request.domainName()) : cached;
+                ? domains.current(request.domainName(), deadline) : cached;
         Domain domain = configured.domain();
         ObjectType type = domain.objectType(request.objectTypeName()).orElseThrow(() -> ServiceException.notFound(
                 "Object type '" + request.objectTypeName() + "' does not exist in domain '" + domain.name() + "'"));
@@ -86,7 +86,7 @@ public final class PutProfileObjectService {
         try {
             mapped = ObjectMapper.forType(type).map(request.object());
         } catch (ServiceException refused) {
-            return put(request, ConfigurationChanges.recheck(domains, configured, refused, configurations), configurations + 1,
+            return put(request, ConfigurationChanges.recheck(domains, configured, refused, configurations, deadline), configurations + 1,
                     sourceUpdatedAt, deadline);
         }
         String uniqueKey = ProfileObjectUniqueKeys.of(type.name(), mapped.uniqueValue());
@@ -107,7 +107,7 @@ public final class PutProfileObjectService {
         ConfiguredDomain[] changedTo = {null};
         boolean written = store.putObject(domain.name(), toRead, type.name(), uniqueKey, config, ProfileLifecycleService.typeNames(domain),
                 seen -> {
-                    ConfiguredDomain current = config == null ? configured : domains.confirm(configured, config);
+                    ConfiguredDomain current = config == null ? configured : domains.confirm(configured, config, deadline);
                     if (ConfigurationChanges.changed(configured, current, configurations)) {
                         changedTo[0] = current;
                         return null;

@@ -75,7 +75,7 @@ class ContactRecordStreamHandlerTest {
 
     static Domains domains() {
         Map<String, Domain> all = new HashMap<>();
-        for (String name : List.of(DOMAIN, "TestDomain")) all.put(name, TestDomains.all().cached(name).domain());
+        for (String name : List.of(DOMAIN, "TestDomain")) all.put(name, TestDomains.all().cached(name, org.openprofiles.model.Deadline.in(java.time.Duration.ofSeconds(5))).domain());
         all.put(CENTRE, DomainLoader.parse(CENTRE + ".json", """
                 {"DomainName": "ContactCentre", "ObjectTypes": {
                   "CTR": {"Description": "Contact records, phone matching and inferred profiles", "TemplateId": "CTR-NoInferred"},

@@ -171,7 +171,7 @@ class DyingRequestTest {
             world.clock.advance(Duration.ofSeconds(20));
             world.putCtr("next", PHONE_B);
             // And the worker's scheduled sweep of the domain (for what no request meets: a profile whose values are gone).
-            world.store.finishAbandoned(DOMAIN, ProfileLifecycleService.typeNames(TestDomains.all().get(DOMAIN)),
+            world.store.finishAbandoned(DOMAIN, ProfileLifecycleService.typeNames(TestDomains.all().get(DOMAIN, org.openprofiles.model.Deadline.in(Duration.ofSeconds(5)))),
                     org.openprofiles.model.Deadline.in(Duration.ofSeconds(15)));
             if (check(op, world, "died after call " + k + " of " + calls)) done++;
             TableContents.checked(LocalDynamo.client(), world.table);

@@ -54,8 +54,7 @@ public final class ProfileDeletion {
         writes.changeHolders(domain, keys, (key, state) -> writes.holders.remove(domain, key, state, profileId), deadline);
         writes.commitInChunks(deletes, deadline);
         writes.shards.leaveMarkers(domain, profileId, op.id(), null, op.atMillis(), deadline);
-        DynamoCalls.call(() -> writes.calls.dynamo.deleteItem(r -> r.tableName(writes.calls.tableName)
-                .key(itemKey(StoreKeys.profile(domain, profileId))).overrideConfiguration(DynamoCalls.within(deadline))));
+        writes.calls.delete(StoreKeys.profile(domain, profileId), deadline);
     }
 
     /** The key values the profile item itself is a source of: its standard fields, AddProfileKey's, moved objects'. */

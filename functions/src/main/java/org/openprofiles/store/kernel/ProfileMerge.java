@@ -27,6 +27,7 @@ import org.openprofiles.store.table.StoreKeys;
 import org.openprofiles.store.table.DecideAgainException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
@@ -104,8 +105,7 @@ public final class ProfileMerge {
             mergeFieldsOntoMain(domain, op, from, manualKeys, retainedKeys, deadline);
             for (String id : from) {
                 writes.shards.leaveMarkers(domain, id, op.id(), mainId, op.atMillis(), deadline);
-                DynamoCalls.call(() -> writes.calls.dynamo.deleteItem(r -> r.tableName(writes.calls.tableName)
-                        .key(itemKey(StoreKeys.profile(domain, id))).overrideConfiguration(DynamoCalls.within(deadline))));
+                writes.calls.delete(StoreKeys.profile(domain, id), deadline);
             }
         }
         RecordedOperations.clear(writes.calls, domain, mainId, op, deadline);
@@ -206,16 +206,13 @@ public final class ProfileMerge {
                 values.put(":rk", AttributeValue.fromSs(objectKeys(kept)));
             }
             if (!adds.isEmpty()) expression.append(" ADD ").append(String.join(", ", adds));
-            try {
-                DynamoCalls.call(() -> writes.calls.dynamo.updateItem(r -> r.tableName(writes.calls.tableName)
-                        .key(itemKey(StoreKeys.profile(domain, mainId)))
-                        .updateExpression(expression.toString())
-                        .conditionExpression("#op = :op AND (#v = :seen OR attribute_not_exists(#v))")
-                        .expressionAttributeNames(names).expressionAttributeValues(values)
-                        .overrideConfiguration(DynamoCalls.within(deadline))));
-            } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
-                throw new DecideAgainException("the main profile changed since it was read; merge its fields again", false);
-            }
+            DynamoCalls.ItemWrite write = writes.calls.update(UpdateItemRequest.builder()
+                    .key(itemKey(StoreKeys.profile(domain, mainId)))
+                    .updateExpression(expression.toString())
+                    .conditionExpression("#op = :op AND (#v = :seen OR attribute_not_exists(#v))")
+                    .expressionAttributeNames(names).expressionAttributeValues(values), deadline);
+            // Refused: the main profile changed since it was read (or the merge was finished by another); read again.
+            if (!write.written()) throw new DecideAgainException("the main profile changed since it was read; merge its fields again", false);
         });
     }
 

@@ -64,17 +64,15 @@ public final class ProfileSources {
             Map<String, AttributeValue> start = null;
             do {
                 Map<String, AttributeValue> from = start;
-                QueryRequest query = QueryRequest.builder().tableName(calls.tableName)
+                QueryRequest.Builder query = QueryRequest.builder()
                         .indexName(ProfilesTable.OBJECTS_BY_PROFILE_INDEX)
                         .keyConditionExpression("#p = :p")
                         .expressionAttributeNames(Map.of("#p", ProfilesTable.INDEX_PARTITION_KEY, "#u", "uniqueKey",
                                 "#pk", ProfilesTable.PARTITION_KEY))
                         .expressionAttributeValues(Map.of(":p", s(StoreKeys.profileObjects(domain, profileId, type))))
                         .projectionExpression("#pk, #u")
-                        .exclusiveStartKey(from)
-                        .overrideConfiguration(DynamoCalls.within(deadline))
-                        .build();
-                QueryResponse page = DynamoCalls.call(() -> calls.dynamo.query(query));
+                        .exclusiveStartKey(from);
+                QueryResponse page = calls.query(query, deadline);
                 for (Map<String, AttributeValue> item : page.items()) {
                     String uniqueKey = item.get("uniqueKey").s();
                     candidates.putIfAbsent(StoreKeys.member(type, uniqueKey), new ProfileShards.Member(type, uniqueKey, Set.of()));

@@ -25,11 +25,11 @@ import org.openprofiles.store.table.StoreKeys;
 import org.openprofiles.store.table.DecideAgainException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * DeleteProfile and MergeProfiles: record the operation on every profile it involves (one write;
@@ -170,14 +170,12 @@ public final class RecordedOperations {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            QueryResponse page = DynamoCalls.call(() -> calls.dynamo.query(QueryRequest.builder().tableName(calls.tableName)
+            QueryResponse page = calls.query(QueryRequest.builder()
                     .indexName(ProfilesTable.OBJECTS_BY_PROFILE_INDEX)
                     .keyConditionExpression("#g = :g")
                     .expressionAttributeNames(Map.of("#g", ProfilesTable.INDEX_PARTITION_KEY))
                     .expressionAttributeValues(Map.of(":g", s(StoreKeys.pendingOperations(domain))))
-                    .exclusiveStartKey(from)
-                    .overrideConfiguration(DynamoCalls.within(deadline))
-                    .build()));
+                    .exclusiveStartKey(from), deadline);
             for (Map<String, AttributeValue> item : page.items()) {
                 AttributeValue recorded = item.get(ProfileItem.OP);
                 if (recorded == null) continue;
@@ -278,17 +276,13 @@ public final class RecordedOperations {
 
     /** Removes a finished merge's record from its main profile (already removed: nothing to do). */
     static void clear(DynamoCalls calls, String domain, String profileId, OperationRecord op, Deadline deadline) {
-        try {
-            DynamoCalls.call(() -> calls.dynamo.updateItem(r -> r.tableName(calls.tableName)
-                    .key(itemKey(StoreKeys.profile(domain, profileId)))
-                    .updateExpression("REMOVE #op, #g, #gs")
-                    .conditionExpression("#op = :op")
-                    .expressionAttributeNames(Map.of("#op", ProfileItem.OP, "#g", ProfilesTable.INDEX_PARTITION_KEY,
-                            "#gs", ProfilesTable.INDEX_SORT_KEY))
-                    .expressionAttributeValues(Map.of(":op", s(op.json())))
-                    .overrideConfiguration(DynamoCalls.within(deadline))));
-        } catch (ConditionalCheckFailedException e) {
-            // Another finisher removed it.
-        }
+        // Refused: another finisher removed it already.
+        calls.update(UpdateItemRequest.builder()
+                .key(itemKey(StoreKeys.profile(domain, profileId)))
+                .updateExpression("REMOVE #op, #g, #gs")
+                .conditionExpression("#op = :op")
+                .expressionAttributeNames(Map.of("#op", ProfileItem.OP, "#g", ProfilesTable.INDEX_PARTITION_KEY,
+                        "#gs", ProfilesTable.INDEX_SORT_KEY))
+                .expressionAttributeValues(Map.of(":op", s(op.json()))), deadline);
     }
 }

@@ -111,7 +111,7 @@ public final class ProfileQueries {
                 condition += " AND #sk > :after";
                 values.put(":after", s(last));
             }
-            QueryRequest query = QueryRequest.builder().tableName(calls.tableName)
+            QueryRequest.Builder query = QueryRequest.builder()
                     .indexName(ProfilesTable.OBJECTS_BY_PROFILE_INDEX)
                     .keyConditionExpression(condition)
                     .expressionAttributeNames(last == null
@@ -119,10 +119,8 @@ public final class ProfileQueries {
                             : Map.of("#pk", ProfilesTable.INDEX_PARTITION_KEY, "#sk", ProfilesTable.INDEX_SORT_KEY))
                     .expressionAttributeValues(values)
                     .projectionExpression("profileId") // the id is all a search needs
-                    .limit(HOLDER_PAGE)
-                    .overrideConfiguration(DynamoCalls.within(deadline))
-                    .build();
-            QueryResponse response = DynamoCalls.call(() -> calls.dynamo.query(query));
+                    .limit(HOLDER_PAGE);
+            QueryResponse response = calls.query(query, deadline);
             List<String> ids = new ArrayList<>();
             for (Map<String, AttributeValue> item : response.items()) ids.add(item.get("profileId").s());
             page = ids.iterator();
@@ -164,12 +162,10 @@ public final class ProfileQueries {
         Map<String, String> names = new HashMap<>(Map.of("#gsi1pk", ProfilesTable.INDEX_PARTITION_KEY));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":partition", s(partition)));
         QueryRequest.Builder query = QueryRequest.builder()
-                .tableName(calls.tableName)
                 .indexName(ProfilesTable.OBJECTS_BY_PROFILE_INDEX)
                 .keyConditionExpression("#gsi1pk = :partition")
                 .limit(limit)
-                .exclusiveStartKey(PageTokens.decode(nextToken, partition))
-                .overrideConfiguration(DynamoCalls.within(deadline));
+                .exclusiveStartKey(PageTokens.decode(nextToken, partition));
         if (anyOf != null && !anyOf.isEmpty()) {
             List<String> terms = new ArrayList<>();
             int i = 0;
@@ -181,7 +177,7 @@ public final class ProfileQueries {
             names.put("#objectKeys", "objectKeys");
             query.filterExpression(String.join(" OR ", terms));
         }
-        QueryResponse page = DynamoCalls.call(() -> calls.dynamo.query(query.expressionAttributeNames(names).expressionAttributeValues(values).build()));
+        QueryResponse page = calls.query(query.expressionAttributeNames(names).expressionAttributeValues(values), deadline);
         long now = clock.instant().getEpochSecond();
         List<StoredObject> objects = new ArrayList<>();
         for (Map<String, AttributeValue> attributes : page.items()) {

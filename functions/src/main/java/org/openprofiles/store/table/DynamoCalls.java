@@ -41,7 +41,7 @@ public final class DynamoCalls {
     /** Less time than this left: a call is not worth starting. */
     public static final Duration MIN_CALL_TIME = Duration.ofMillis(50);
 
-    public final DynamoDbClient dynamo;
+    private final DynamoDbClient dynamo;
     public final String tableName;
 
     public DynamoCalls(DynamoDbClient dynamo, String tableName) {
@@ -277,6 +277,18 @@ public final class DynamoCalls {
             boolean retried = e.numAttempts() != null && e.numAttempts() > 1;
             return new ItemWrite(retried ? ItemWrite.Status.UNKNOWN : ItemWrite.Status.REFUSED, Map.of());
         }
+    }
+
+    /** One page of a Query of this table or its index, ended by the deadline. */
+    public software.amazon.awssdk.services.dynamodb.model.QueryResponse query(
+            software.amazon.awssdk.services.dynamodb.model.QueryRequest.Builder request, Deadline deadline) {
+        var built = request.tableName(tableName).overrideConfiguration(within(deadline)).build();
+        return call(() -> dynamo.query(built));
+    }
+
+    /** Deletes one item, unconditionally (idempotent: deleting it again changes nothing), ended by the deadline. */
+    public void delete(String pk, Deadline deadline) {
+        call(() -> dynamo.deleteItem(r -> r.tableName(tableName).key(itemKey(pk)).overrideConfiguration(within(deadline))));
     }
 
     /** One page of a Scan of this table, ended by the deadline. */

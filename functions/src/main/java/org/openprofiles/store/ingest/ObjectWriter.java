@@ -16,6 +16,7 @@ import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.store.ObjectPut;
 import org.openprofiles.store.kernel.ProfileShards;
+import org.openprofiles.store.kernel.Shards;
 import org.openprofiles.store.kernel.ConsistentReads;
 import org.openprofiles.store.kernel.KeyValueHolders;
 import org.openprofiles.store.kernel.Snapshot;
@@ -109,7 +110,7 @@ public final class ObjectWriter {
             boolean alreadyOnProfile = seen.object() != null && put.profileId().equals(seen.object().profileId());
             // The object joins the profile's membership, or brings it key values it did not record yet.
             boolean joins = !alreadyOnProfile || !seen.object().profileKeys().containsAll(put.profileKeys());
-            ProfileShards.Member member = new ProfileShards.Member(put.objectTypeName(), put.uniqueKey(),
+            Shards.Member member = new Shards.Member(put.objectTypeName(), put.uniqueKey(),
                     new LinkedHashSet<>(put.profileKeys()));
             if (put.createProfile()) {
                 actions.add(shards.add(put.domainName(), put.profileId(), List.of(member), Map.of()));

@@ -13,7 +13,6 @@ import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.store.config.ConfigRead;
 import org.openprofiles.store.table.OperationRecord;
-import org.openprofiles.store.kernel.ProfileShards;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.KeyItem;
 import org.openprofiles.store.table.ObjectItem;
@@ -55,7 +54,7 @@ public final class ConsistentReads {
         if (config != null) wanted.add(config.startRead());
         String profilePk = profileId == null ? null : StoreKeys.profile(domain, profileId);
         if (profilePk != null) wanted.add(itemKey(profilePk));
-        if (withShards) wanted.addAll(ProfileShards.keys(domain, profileId));
+        if (withShards) wanted.addAll(ProfileShards.itemKeys(domain, profileId));
         String shardPrefix = withShards ? StoreKeys.shardPrefix(domain, profileId) : null;
         List<Map<String, AttributeValue>> shardItems = new ArrayList<>();
         Snapshot.ProfileState profileState = null;

@@ -12,7 +12,6 @@ import java.util.Set;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.resolution.StandardKeys;
-import org.openprofiles.store.kernel.Snapshot;
 import org.openprofiles.store.table.OperationRecord;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.ProfilesTable;
@@ -41,12 +40,12 @@ public final class ProfileDeletion {
         Snapshot seen = writes.reader.read(ReadRequest.profile(domain, profileId).andShards(), deadline);
         Snapshot.ProfileState profile = seen.profile();
         if (profile == null) return; // another finisher got to the end
-        List<ProfileShards.Member> objects = writes.objectsOf(domain, profileId, seen.shards(), objectTypeNames, deadline);
+        List<Shards.Member> objects = writes.objectsOf(domain, profileId, seen.shards(), objectTypeNames, deadline);
         // Every value the profile may hold: its item's sources, every value an object was ever recorded to bring.
         Set<KeyValue> keys = keysOnItem(profile);
-        for (ProfileShards.Member m : seen.shards().members().values()) keys.addAll(m.profileKeys());
+        for (Shards.Member m : seen.shards().members().values()) keys.addAll(m.profileKeys());
         List<TransactWriteItem> deletes = new ArrayList<>();
-        for (ProfileShards.Member object : objects) {
+        for (Shards.Member object : objects) {
             keys.addAll(object.profileKeys());
             deletes.add(deleteObject(object.pk(domain), profileId));
         }

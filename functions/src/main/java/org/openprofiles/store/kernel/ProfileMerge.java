@@ -16,8 +16,6 @@ import java.util.TreeSet;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.resolution.StandardKeys;
-import org.openprofiles.store.kernel.ConsistentReads;
-import org.openprofiles.store.kernel.Snapshot;
 import org.openprofiles.store.table.OperationRecord;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.Retry;
@@ -72,25 +70,25 @@ public final class ProfileMerge {
         Set<KeyValue> keys = new LinkedHashSet<>();
         Set<KeyValue> manualKeys = new LinkedHashSet<>();
         Set<KeyValue> retainedKeys = new LinkedHashSet<>();
-        Map<String, List<ProfileShards.Member>> objectsOf = new HashMap<>();
+        Map<String, List<Shards.Member>> objectsOf = new HashMap<>();
         for (Map.Entry<String, Snapshot> entry : merged.entrySet()) {
             Snapshot.ProfileState profile = entry.getValue().profile();
             keys.addAll(ProfileDeletion.keysOnItem(profile));
             manualKeys.addAll(profile.manualKeys());
             retainedKeys.addAll(profile.retainedKeys());
-            ProfileShards.Shards recorded = entry.getValue().shards();
-            List<ProfileShards.Member> objects = writes.objectsOf(domain, entry.getKey(), recorded, objectTypeNames, deadline);
+            Shards recorded = entry.getValue().shards();
+            List<Shards.Member> objects = writes.objectsOf(domain, entry.getKey(), recorded, objectTypeNames, deadline);
             objectsOf.put(entry.getKey(), objects);
             // A value recorded for an object that no longer brings it stays with the profile (keys
             // accumulate): the main profile keeps it as retained, so that its own erasure finds it.
             // An object another finisher of this merge already moved to the main profile still brings its values.
-            Map<String, ProfileShards.Member> notOnMerged = new LinkedHashMap<>(recorded.members());
-            for (ProfileShards.Member object : objects) notOnMerged.remove(StoreKeys.member(object.objectTypeName(), object.uniqueKey()));
-            List<ProfileShards.Member> sources = new ArrayList<>(objects);
+            Map<String, Shards.Member> notOnMerged = new LinkedHashMap<>(recorded.members());
+            for (Shards.Member object : objects) notOnMerged.remove(StoreKeys.member(object.objectTypeName(), object.uniqueKey()));
+            List<Shards.Member> sources = new ArrayList<>(objects);
             sources.addAll(writes.onProfile(domain, mainId, notOnMerged.values(), true, deadline));
             Set<KeyValue> unsourced = new LinkedHashSet<>();
-            for (ProfileShards.Member m : recorded.members().values()) unsourced.addAll(m.profileKeys());
-            for (ProfileShards.Member object : sources) {
+            for (Shards.Member m : recorded.members().values()) unsourced.addAll(m.profileKeys());
+            for (Shards.Member object : sources) {
                 keys.addAll(object.profileKeys());
                 unsourced.removeAll(object.profileKeys());
             }
@@ -116,26 +114,26 @@ public final class ProfileMerge {
      * recording them on one of the main profile's shards like any attach. A chunk that fails (another
      * finisher moved some of them) is read again and the objects still on the merged profile moved.
      */
-    private void moveObjects(String domain, String fromId, String mainId, List<ProfileShards.Member> objects, Deadline deadline) {
+    private void moveObjects(String domain, String fromId, String mainId, List<Shards.Member> objects, Deadline deadline) {
         for (int from = 0; from < objects.size(); from += MOVES_PER_TRANSACTION) {
-            List<ProfileShards.Member> remaining = new ArrayList<>(objects.subList(from, Math.min(objects.size(), from + MOVES_PER_TRANSACTION)));
+            List<Shards.Member> remaining = new ArrayList<>(objects.subList(from, Math.min(objects.size(), from + MOVES_PER_TRANSACTION)));
             Retry.run(Retry.WRITE_AGAIN, deadline, attempt -> {
                 if (attempt > 1) {
-                    List<ProfileShards.Member> still = writes.onProfile(domain, fromId, remaining, true, deadline);
+                    List<Shards.Member> still = writes.onProfile(domain, fromId, remaining, true, deadline);
                     remaining.clear();
                     remaining.addAll(still);
                 }
                 if (remaining.isEmpty()) return null;
                 List<TransactWriteItem> actions = new ArrayList<>();
                 actions.add(writes.shards.add(domain, mainId, remaining, Map.of()));
-                for (ProfileShards.Member object : remaining) actions.add(moveObject(domain, object, fromId, mainId));
+                for (Shards.Member object : remaining) actions.add(moveObject(domain, object, fromId, mainId));
                 writes.shards.transact(actions, Set.of(0), deadline, reasons -> null);
                 return null;
             });
         }
     }
 
-    private TransactWriteItem moveObject(String domain, ProfileShards.Member object, String fromId, String mainId) {
+    private TransactWriteItem moveObject(String domain, Shards.Member object, String fromId, String mainId) {
         return TransactWriteItem.builder().update(Update.builder().tableName(writes.calls.tableName).key(itemKey(object.pk(domain)))
                 .updateExpression("SET #profileId = :main, #g = :g")
                 .conditionExpression("#profileId = :from")

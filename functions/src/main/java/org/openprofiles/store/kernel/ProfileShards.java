@@ -20,8 +20,6 @@ import org.openprofiles.model.Backoff;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
-import org.openprofiles.store.ingest.ProfileKeyWriter;
-import org.openprofiles.store.kernel.Snapshot;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.Retry;
 import org.openprofiles.store.table.KeyItem;
@@ -98,60 +96,23 @@ public final class ProfileShards {
         this.clock = clock;
     }
 
-    /** An object of a profile (or once of it): its type, unique key and the key values it brought the profile. */
-    public record Member(String objectTypeName, String uniqueKey, Set<KeyValue> profileKeys) {
-        String pk(String domain) { return StoreKeys.object(domain, objectTypeName, uniqueKey); }
-    }
-
-    /** A removal recorded on a shard. */
-    record Removed(String born, long rev, long atMillis) {}
-
-    /** One shard as read: absent ({@code exists} false), open, or closed by {@code closedBy}. */
-    record Shard(int index, boolean exists, long n, String closedBy, String mergedInto, long closedAtMillis,
-                 Map<String, Removed> removed, Map<String, Member> objects) {}
-
-    /** Every shard of a profile, as one consistent read saw them. */
-    public record Shards(List<Shard> all) {
-        /** The operation that closed the profile, or null while open. */
-        String closedBy() {
-            for (Shard shard : all) if (shard.closedBy() != null) return shard.closedBy();
-            return null;
-        }
-
-        /** Every object the shards list, each once, with every key value it was ever recorded to bring. */
-        Map<String, Member> members() {
-            Map<String, Member> members = new LinkedHashMap<>();
-            for (Shard shard : all) {
-                shard.objects().forEach((id, m) -> {
-                    Member known = members.get(id);
-                    if (known == null) {
-                        members.put(id, new Member(m.objectTypeName(), m.uniqueKey(), new LinkedHashSet<>(m.profileKeys())));
-                    } else {
-                        known.profileKeys().addAll(m.profileKeys());
-                    }
-                });
-            }
-            return members;
-        }
-    }
-
     /**
      * The update of one shard, chosen at random, by a write that adds to a profile: refused once the
      * profile is closed, or when a value the write relies on (one it found naming the profile and does
      * not write, with the incarnation and revision it read) was removed from the profile since.
      * Committed with {@link #transact}.
      */
-    public TransactWriteItem add(String domain, String profileId, Collection<Member> joining, Map<KeyValue, Snapshot.KeyState> relied) {
+    public TransactWriteItem add(String domain, String profileId, Collection<Shards.Member> joining, Map<KeyValue, Snapshot.KeyState> relied) {
         return add(domain, profileId, ThreadLocalRandom.current().nextInt(COUNT), joining, relied);
     }
 
-    TransactWriteItem add(String domain, String profileId, int shard, Collection<Member> joining, Map<KeyValue, Snapshot.KeyState> relied) {
+    TransactWriteItem add(String domain, String profileId, int shard, Collection<Shards.Member> joining, Map<KeyValue, Snapshot.KeyState> relied) {
         Map<String, String> names = new HashMap<>(Map.of("#n", N, "#c", CLOSED_BY));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", n(1)));
         StringBuilder expression = new StringBuilder("ADD #n :one");
         List<String> objects = new ArrayList<>();
         List<String> claims = new ArrayList<>();
-        for (Member m : joining) {
+        for (Shards.Member m : joining) {
             objects.add(StoreKeys.member(m.objectTypeName(), m.uniqueKey()));
             for (KeyValue k : m.profileKeys()) claims.add(StoreKeys.claim(m.objectTypeName(), m.uniqueKey(), k));
         }
@@ -238,7 +199,7 @@ public final class ProfileShards {
     }
 
     /** The keys of every shard, to fold into a BatchGetItem that reads other items too. */
-    public static List<Map<String, AttributeValue>> keys(String domain, String profileId) {
+    public static List<Map<String, AttributeValue>> itemKeys(String domain, String profileId) {
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         for (int shard = 0; shard < COUNT; shard++) keys.add(itemKey(StoreKeys.shard(domain, profileId, shard)));
         return keys;
@@ -246,28 +207,28 @@ public final class ProfileShards {
 
     /** Every shard, strongly consistent (one BatchGetItem). */
     Shards read(String domain, String profileId, Deadline deadline) {
-        return parse(domain, profileId, calls.batchGet(keys(domain, profileId), deadline));
+        return parse(domain, profileId, calls.batchGet(itemKeys(domain, profileId), deadline));
     }
 
     /** The shards among items read (absent shards: {@code exists} false). */
     public static Shards parse(String domain, String profileId, List<Map<String, AttributeValue>> items) {
         String prefix = StoreKeys.shardPrefix(domain, profileId);
-        Shard[] shards = new Shard[COUNT];
+        Shards.Shard[] shards = new Shards.Shard[COUNT];
         for (Map<String, AttributeValue> item : items) {
             String pk = item.get(ProfilesTable.PARTITION_KEY).s();
             if (!pk.startsWith(prefix)) continue;
             int index = Integer.parseInt(pk.substring(prefix.length()));
             shards[index] = shard(index, item);
         }
-        List<Shard> all = new ArrayList<>();
+        List<Shards.Shard> all = new ArrayList<>();
         for (int i = 0; i < COUNT; i++) {
-            all.add(shards[i] != null ? shards[i] : new Shard(i, false, 0, null, null, 0, Map.of(), Map.of()));
+            all.add(shards[i] != null ? shards[i] : new Shards.Shard(i, false, 0, null, null, 0, Map.of(), Map.of()));
         }
         return new Shards(all);
     }
 
-    private static Shard shard(int index, Map<String, AttributeValue> item) {
-        Map<String, Member> objects = new LinkedHashMap<>();
+    private static Shards.Shard shard(int index, Map<String, AttributeValue> item) {
+        Map<String, Shards.Member> objects = new LinkedHashMap<>();
         AttributeValue listed = item.get(OBJECTS);
         if (listed != null && listed.hasSs()) for (String entry : listed.ss()) member(objects, entry);
         AttributeValue claims = item.get(CLAIMS);
@@ -278,7 +239,7 @@ public final class ProfileShards {
                 member(objects, claim.substring(0, keyStart)).profileKeys().add(StoreKeys.parseKeyValueEntry(claim.substring(keyStart + 1)));
             }
         }
-        Map<String, Removed> removed = new LinkedHashMap<>();
+        Map<String, Shards.Removed> removed = new LinkedHashMap<>();
         AttributeValue born = item.get(REMOVED_BORN);
         AttributeValue rev = item.get(REMOVED_REV);
         AttributeValue at = item.get(REMOVED_AT);
@@ -286,17 +247,17 @@ public final class ProfileShards {
             born.m().forEach((value, b) -> {
                 AttributeValue r = rev.m().get(value);
                 AttributeValue a = at.m().get(value);
-                if (r != null && a != null) removed.put(value, new Removed(b.s(), Long.parseLong(r.n()), Long.parseLong(a.n())));
+                if (r != null && a != null) removed.put(value, new Shards.Removed(b.s(), Long.parseLong(r.n()), Long.parseLong(a.n())));
             });
         }
-        return new Shard(index, true, number(item.get(N)), string(item.get(CLOSED_BY)), string(item.get(MERGED_INTO)),
+        return new Shards.Shard(index, true, number(item.get(N)), string(item.get(CLOSED_BY)), string(item.get(MERGED_INTO)),
                 number(item.get(CLOSED_AT)), removed, objects);
     }
 
-    private static Member member(Map<String, Member> objects, String entry) {
+    private static Shards.Member member(Map<String, Shards.Member> objects, String entry) {
         return objects.computeIfAbsent(entry, e -> {
             int hash = e.indexOf('#');
-            return new Member(e.substring(0, hash), e.substring(hash + 1), new LinkedHashSet<>());
+            return new Shards.Member(e.substring(0, hash), e.substring(hash + 1), new LinkedHashSet<>());
         });
     }
 
@@ -317,12 +278,12 @@ public final class ProfileShards {
     List<TransactWriteItem> removal(String domain, String profileId, Shards seen, Map<KeyValue, Snapshot.KeyState> removing) {
         long now = clock.millis();
         List<TransactWriteItem> writes = new ArrayList<>();
-        for (Shard shard : seen.all()) {
-            Map<String, Removed> kept = new LinkedHashMap<>();
+        for (Shards.Shard shard : seen.all()) {
+            Map<String, Shards.Removed> kept = new LinkedHashMap<>();
             shard.removed().forEach((value, r) -> {
                 if (r.atMillis() >= now - REMOVALS_KEPT.toMillis()) kept.put(value, r);
             });
-            removing.forEach((value, state) -> kept.put(StoreKeys.keyValueEntry(value), new Removed(state.born(), state.rev(), now)));
+            removing.forEach((value, state) -> kept.put(StoreKeys.keyValueEntry(value), new Shards.Removed(state.born(), state.rev(), now)));
             Map<String, AttributeValue> born = new HashMap<>();
             Map<String, AttributeValue> rev = new HashMap<>();
             Map<String, AttributeValue> at = new HashMap<>();
@@ -433,13 +394,13 @@ public final class ProfileShards {
 
     /** Whether a shard is closed (null: open; a put refused by it decides again). */
     public Closed closed(String domain, String profileId, int shard, Deadline deadline) {
-        Shard read = one(domain, profileId, shard, deadline);
+        Shards.Shard read = one(domain, profileId, shard, deadline);
         return read.closedBy() == null ? null : new Closed(read.mergedInto(), read.closedAtMillis());
     }
 
     /** One shard, strongly consistent: why an add to it was refused. */
-    Shard one(String domain, String profileId, int shard, Deadline deadline) {
+    Shards.Shard one(String domain, String profileId, int shard, Deadline deadline) {
         List<Map<String, AttributeValue>> found = calls.batchGet(List.of(itemKey(StoreKeys.shard(domain, profileId, shard))), deadline);
-        return found.isEmpty() ? new Shard(shard, false, 0, null, null, 0, Map.of(), Map.of()) : shard(shard, found.get(0));
+        return found.isEmpty() ? new Shards.Shard(shard, false, 0, null, null, 0, Map.of(), Map.of()) : shard(shard, found.get(0));
     }
 }

@@ -16,9 +16,6 @@ import java.time.Clock;
 import java.util.function.Function;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
-import org.openprofiles.store.kernel.KeyValueHolders;
-import org.openprofiles.store.kernel.ConsistentReads;
-import org.openprofiles.store.kernel.Snapshot;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.Retry;
 import org.openprofiles.store.table.ProfilesTable;
@@ -57,9 +54,9 @@ public final class ProfileSources {
      * lists (objects put before the shards existed: long in the index), each checked on the table,
      * past its expiry or not.
      */
-    List<ProfileShards.Member> objectsOf(String domain, String profileId, ProfileShards.Shards recorded, Collection<String> typeNames,
+    List<Shards.Member> objectsOf(String domain, String profileId, Shards recorded, Collection<String> typeNames,
                                          Deadline deadline) {
-        Map<String, ProfileShards.Member> candidates = new LinkedHashMap<>(recorded.members());
+        Map<String, Shards.Member> candidates = new LinkedHashMap<>(recorded.members());
         for (String type : typeNames) {
             Map<String, AttributeValue> start = null;
             do {
@@ -75,7 +72,7 @@ public final class ProfileSources {
                 QueryResponse page = calls.query(query, deadline);
                 for (Map<String, AttributeValue> item : page.items()) {
                     String uniqueKey = item.get("uniqueKey").s();
-                    candidates.putIfAbsent(StoreKeys.member(type, uniqueKey), new ProfileShards.Member(type, uniqueKey, Set.of()));
+                    candidates.putIfAbsent(StoreKeys.member(type, uniqueKey), new Shards.Member(type, uniqueKey, Set.of()));
                 }
                 start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
             } while (start != null);
@@ -88,13 +85,13 @@ public final class ProfileSources {
      * with the key values it brings now. {@code includeExpired}: an object past its expiry counts for
      * erasure (it still holds the profile's data) but is no source of a key value.
      */
-    List<ProfileShards.Member> onProfile(String domain, String profileId, Collection<ProfileShards.Member> candidates,
+    List<Shards.Member> onProfile(String domain, String profileId, Collection<Shards.Member> candidates,
                                          boolean includeExpired, Deadline deadline) {
         if (candidates.isEmpty()) return List.of();
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
-        for (ProfileShards.Member m : candidates) keys.add(itemKey(m.pk(domain)));
+        for (Shards.Member m : candidates) keys.add(itemKey(m.pk(domain)));
         long now = clock.instant().getEpochSecond();
-        List<ProfileShards.Member> on = new ArrayList<>();
+        List<Shards.Member> on = new ArrayList<>();
         for (Map<String, AttributeValue> item : calls.batchGet(keys, "#pk, #t, #u, #p, #pks, #e",
                 Map.of("#pk", ProfilesTable.PARTITION_KEY, "#t", "objectTypeName", "#u", "uniqueKey", "#p", "profileId",
                         "#pks", "profileKeys", "#e", ProfilesTable.TTL_ATTRIBUTE), deadline)) {
@@ -105,7 +102,7 @@ public final class ProfileSources {
             Set<KeyValue> brought = new LinkedHashSet<>();
             AttributeValue pks = item.get("profileKeys");
             if (pks != null && pks.hasSs()) for (String k : pks.ss()) brought.add(StoreKeys.parseKeyValueEntry(k));
-            on.add(new ProfileShards.Member(item.get("objectTypeName").s(), item.get("uniqueKey").s(), brought));
+            on.add(new Shards.Member(item.get("objectTypeName").s(), item.get("uniqueKey").s(), brought));
         }
         return on;
     }
@@ -114,16 +111,16 @@ public final class ProfileSources {
      * The values (of {@code values}) that an object on the profile other than {@code except} still
      * brings: the objects the shards record as bringing them, checked against the table.
      */
-    Set<KeyValue> otherSources(String domain, String profileId, ProfileShards.Shards seen, Set<KeyValue> values, String exceptType,
+    Set<KeyValue> otherSources(String domain, String profileId, Shards seen, Set<KeyValue> values, String exceptType,
                                String exceptUniqueKey, Deadline deadline) {
         if (values.isEmpty()) return Set.of();
-        List<ProfileShards.Member> candidates = new ArrayList<>();
-        for (ProfileShards.Member m : seen.members().values()) {
+        List<Shards.Member> candidates = new ArrayList<>();
+        for (Shards.Member m : seen.members().values()) {
             boolean same = m.objectTypeName().equals(exceptType) && m.uniqueKey().equals(exceptUniqueKey);
             if (!same && m.profileKeys().stream().anyMatch(values::contains)) candidates.add(m);
         }
         Set<KeyValue> brought = new LinkedHashSet<>();
-        for (ProfileShards.Member m : onProfile(domain, profileId, candidates, false, deadline)) brought.addAll(m.profileKeys());
+        for (Shards.Member m : onProfile(domain, profileId, candidates, false, deadline)) brought.addAll(m.profileKeys());
         brought.retainAll(values);
         return brought;
     }

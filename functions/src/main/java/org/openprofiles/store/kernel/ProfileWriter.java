@@ -17,8 +17,6 @@ import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.resolution.StandardKeys;
 import org.openprofiles.store.config.ConfigRead;
-import org.openprofiles.store.ingest.ProfileKeyWriter;
-import org.openprofiles.store.kernel.Snapshot;
 import org.openprofiles.store.kernel.RecordedOperations.PendingOperation;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.ProfileItem;
@@ -140,7 +138,7 @@ public final class ProfileWriter {
      * {@code values} read it), and every shard as read is bumped and records what was removed.
      */
     private void commitRemoval(String domain, String profileId, List<TransactWriteItem> actions, Set<KeyValue> lost, Snapshot values,
-                               ProfileShards.Shards shards, Deadline deadline) {
+                               Shards shards, Deadline deadline) {
         Map<KeyValue, Snapshot.KeyState> removing = new LinkedHashMap<>();
         for (KeyValue key : lost) {
             Snapshot.KeyState state = values.keys().get(key);

@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.Set;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.store.table.OperationRecord;
-import org.openprofiles.store.kernel.ProfileShards;
 
 /**
  * What one consistent read saw: the holders of each key value and the stored object, with the
@@ -14,7 +13,7 @@ import org.openprofiles.store.kernel.ProfileShards;
  * @param object the stored object, or null when there is none (or it is past its expiry)
  * @param shards the profile's shards when the read asked for them (a removal decides on them), else null
  */
-public record Snapshot(Map<KeyValue, KeyState> keys, ObjectState object, ProfileState profile, ProfileShards.Shards shards) {
+public record Snapshot(Map<KeyValue, KeyState> keys, ObjectState object, ProfileState profile, Shards shards) {
 
     public Snapshot(Map<KeyValue, KeyState> keys, ObjectState object) {
         this(keys, object, null, null);

@@ -41,9 +41,9 @@ class ProfileShardsTest {
 
     @Test
     void addsRecordTheMembershipAndAreRefusedOnceTheProfileIsClosed() {
-        ProfileShards.Member member = new ProfileShards.Member("CTR", "u1", Set.of(PHONE));
+        Shards.Member member = new Shards.Member("CTR", "u1", Set.of(PHONE));
         commit(shards.add(DOMAIN, "p", 3, List.of(member), Map.of()));
-        ProfileShards.Shards read = shards.read(DOMAIN, "p", deadline);
+        Shards read = shards.read(DOMAIN, "p", deadline);
         assertEquals(Set.of(PHONE), read.members().get("CTR#u1").profileKeys());
         assertNull(read.closedBy());
 
@@ -72,13 +72,13 @@ class ProfileShardsTest {
             var holder = other.submit(() -> viaProxy.transact(List.of(production.add(DOMAIN, "p", 5, List.of(), Map.of())), deadline));
             assertTrue(proxy.awaitTransactionsInFlight(1, Duration.ofSeconds(5)), "the other attach holds its shard");
             List<TransactWriteItem> actions = new java.util.ArrayList<>(List.of(
-                    production.add(DOMAIN, "p", 5, List.of(new ProfileShards.Member("CTR", "u9", Set.of(PHONE))), Map.of())));
+                    production.add(DOMAIN, "p", 5, List.of(new Shards.Member("CTR", "u9", Set.of(PHONE))), Map.of())));
             production.transact(actions, Set.of(0), deadline, reasons -> null);
             holder.get();
             assertEquals(1, proxy.stats().transactionConflicts(), "the first send met the held shard at the wire");
             int moved = ProfileShards.shardOf(actions.get(0));
             assertTrue(moved != 5, "sent again on another shard");
-            ProfileShards.Shards read = shards.read(DOMAIN, "p", deadline);
+            Shards read = shards.read(DOMAIN, "p", deadline);
             assertEquals(1, read.all().get(5).n());
             assertEquals(1, read.all().get(moved).n());
             assertEquals(Set.of(PHONE), read.members().get("CTR#u9").profileKeys());
@@ -90,14 +90,14 @@ class ProfileShardsTest {
     @Test
     void aRemovalFailsWhenASourceWasAddedAfterItsRead() {
         commit(shards.add(DOMAIN, "p", 0, List.of(), Map.of()));
-        ProfileShards.Shards seen = shards.read(DOMAIN, "p", deadline);
-        commit(shards.add(DOMAIN, "p", 41, List.of(new ProfileShards.Member("CTR", "u2", Set.of(PHONE))), Map.of()));
+        Shards seen = shards.read(DOMAIN, "p", deadline);
+        commit(shards.add(DOMAIN, "p", 41, List.of(new Shards.Member("CTR", "u2", Set.of(PHONE))), Map.of()));
         List<TransactWriteItem> removal = shards.removal(DOMAIN, "p", seen, Map.of());
         assertEquals(ProfileShards.COUNT, removal.size());
         assertThrows(DecideAgainException.class, () -> calls.transact(removal, deadline));
         // Read again: it lands, and bumps every shard.
         calls.transact(shards.removal(DOMAIN, "p", shards.read(DOMAIN, "p", deadline), Map.of()), deadline);
-        for (ProfileShards.Shard shard : shards.read(DOMAIN, "p", deadline).all()) assertTrue(shard.exists() && shard.n() >= 1);
+        for (Shards.Shard shard : shards.read(DOMAIN, "p", deadline).all()) assertTrue(shard.exists() && shard.n() >= 1);
     }
 
     @Test
@@ -119,7 +119,7 @@ class ProfileShardsTest {
 
     @Test
     void markersHoldNothingButTheIdTheOperationAndAnExpiry() {
-        commit(shards.add(DOMAIN, "p", 9, List.of(new ProfileShards.Member("CTR", "u3", Set.of(PHONE))), Map.of()));
+        commit(shards.add(DOMAIN, "p", 9, List.of(new Shards.Member("CTR", "u3", Set.of(PHONE))), Map.of()));
         shards.close(DOMAIN, "p", "op-9", null, deadline);
         shards.leaveMarkers(DOMAIN, "p", "op-9", null, 1234, deadline);
         List<Map<String, AttributeValue>> items = new ArrayList<>();

@@ -6,7 +6,6 @@ import static org.openprofiles.store.table.DynamoCalls.n;
 import static org.openprofiles.store.table.DynamoCalls.s;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;

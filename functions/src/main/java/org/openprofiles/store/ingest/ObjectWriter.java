@@ -17,7 +17,6 @@ import org.openprofiles.model.KeyValue;
 import org.openprofiles.store.ObjectPut;
 import org.openprofiles.store.kernel.ProfileShards;
 import org.openprofiles.store.kernel.Shards;
-import org.openprofiles.store.kernel.ConsistentReads;
 import org.openprofiles.store.kernel.KeyValueHolders;
 import org.openprofiles.store.kernel.Snapshot;
 import org.openprofiles.store.table.DynamoCalls;

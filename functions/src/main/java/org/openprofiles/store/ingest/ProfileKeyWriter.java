@@ -6,7 +6,6 @@ import static org.openprofiles.store.table.DynamoCalls.s;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,6 @@ import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
 import org.openprofiles.store.table.DecideAgainException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 

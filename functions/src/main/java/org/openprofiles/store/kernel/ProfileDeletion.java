@@ -5,15 +5,12 @@ import static org.openprofiles.store.table.DynamoCalls.s;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
-import org.openprofiles.resolution.StandardKeys;
 import org.openprofiles.store.table.OperationRecord;
-import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
@@ -42,7 +39,7 @@ public final class ProfileDeletion {
         if (profile == null) return; // another finisher got to the end
         List<Shards.Member> objects = writes.objectsOf(domain, profileId, seen.shards(), objectTypeNames, deadline);
         // Every value the profile may hold: its item's sources, every value an object was ever recorded to bring.
-        Set<KeyValue> keys = keysOnItem(profile);
+        Set<KeyValue> keys = profile.keysOnItem();
         for (Shards.Member m : seen.shards().members().values()) keys.addAll(m.profileKeys());
         List<TransactWriteItem> deletes = new ArrayList<>();
         for (Shards.Member object : objects) {
@@ -54,15 +51,6 @@ public final class ProfileDeletion {
         writes.commitInChunks(deletes, deadline);
         writes.shards.leaveMarkers(domain, profileId, op.id(), null, op.atMillis(), deadline);
         writes.calls.delete(StoreKeys.profile(domain, profileId), deadline);
-    }
-
-    /** The key values the profile item itself is a source of: its standard fields, AddProfileKey's, moved objects'. */
-    static Set<KeyValue> keysOnItem(Snapshot.ProfileState profile) {
-        Set<KeyValue> keys = new LinkedHashSet<>(StandardKeys.of(profile.fields()));
-        keys.addAll(StandardKeys.of(profile.ingestedFields()));
-        keys.addAll(profile.manualKeys());
-        keys.addAll(profile.retainedKeys());
-        return keys;
     }
 
     /** Deletes an object still on the profile (or already gone: a concurrent DeleteProfileObject or finisher). */

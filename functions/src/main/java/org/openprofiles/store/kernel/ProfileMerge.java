@@ -73,7 +73,7 @@ public final class ProfileMerge {
         Map<String, List<Shards.Member>> objectsOf = new HashMap<>();
         for (Map.Entry<String, Snapshot> entry : merged.entrySet()) {
             Snapshot.ProfileState profile = entry.getValue().profile();
-            keys.addAll(ProfileDeletion.keysOnItem(profile));
+            keys.addAll(profile.keysOnItem());
             manualKeys.addAll(profile.manualKeys());
             retainedKeys.addAll(profile.retainedKeys());
             Shards recorded = entry.getValue().shards();
@@ -106,7 +106,7 @@ public final class ProfileMerge {
                 writes.calls.delete(StoreKeys.profile(domain, id), deadline);
             }
         }
-        RecordedOperations.clear(writes.calls, domain, mainId, op, deadline);
+        clearRecord(domain, mainId, op, deadline);
     }
 
     /**
@@ -212,6 +212,18 @@ public final class ProfileMerge {
             // Refused: the main profile changed since it was read (or the merge was finished by another); read again.
             if (!write.written()) throw new DecideAgainException("the main profile changed since it was read; merge its fields again", false);
         });
+    }
+
+    /** Removes a finished merge's record from its main profile (already removed: nothing to do). */
+    private void clearRecord(String domain, String profileId, OperationRecord op, Deadline deadline) {
+        // Refused: another finisher removed it already.
+        writes.calls.update(UpdateItemRequest.builder()
+                .key(itemKey(StoreKeys.profile(domain, profileId)))
+                .updateExpression("REMOVE #op, #g, #gs")
+                .conditionExpression("#op = :op")
+                .expressionAttributeNames(Map.of("#op", ProfileItem.OP, "#g", ProfilesTable.INDEX_PARTITION_KEY,
+                        "#gs", ProfilesTable.INDEX_SORT_KEY))
+                .expressionAttributeValues(Map.of(":op", s(op.json()))), deadline);
     }
 
     static List<String> objectKeys(Collection<KeyValue> keys) {

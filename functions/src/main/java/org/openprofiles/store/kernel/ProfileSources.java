@@ -6,7 +6,6 @@ import static org.openprofiles.store.table.DynamoCalls.s;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;

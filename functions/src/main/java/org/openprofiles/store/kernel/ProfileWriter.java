@@ -202,7 +202,7 @@ public final class ProfileWriter {
             return;
         }
         Set<KeyValue> lost = new LinkedHashSet<>(brought);
-        lost.removeAll(ProfileDeletion.keysOnItem(seen.profile()));
+        lost.removeAll(seen.profile().keysOnItem());
         lost.removeAll(writes.otherSources(domain, profileId, seen.shards(), lost, objectTypeName, uniqueKey, deadline));
         Snapshot values = lost.isEmpty() ? seen : writes.reader.read(ReadRequest.keys(domain, lost), deadline);
         // Even when nothing is lost: another removal deciding that this object is the source it keeps must fail.

@@ -26,7 +26,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * DeleteProfile and MergeProfiles: record the operation on every profile it involves (one write;
@@ -269,17 +268,5 @@ public final class RecordedOperations {
             if (e.mayHaveLanded()) throw e;
             return false;
         }
-    }
-
-    /** Removes a finished merge's record from its main profile (already removed: nothing to do). */
-    static void clear(DynamoCalls calls, String domain, String profileId, OperationRecord op, Deadline deadline) {
-        // Refused: another finisher removed it already.
-        calls.update(UpdateItemRequest.builder()
-                .key(itemKey(StoreKeys.profile(domain, profileId)))
-                .updateExpression("REMOVE #op, #g, #gs")
-                .conditionExpression("#op = :op")
-                .expressionAttributeNames(Map.of("#op", ProfileItem.OP, "#g", ProfilesTable.INDEX_PARTITION_KEY,
-                        "#gs", ProfilesTable.INDEX_SORT_KEY))
-                .expressionAttributeValues(Map.of(":op", s(op.json()))), deadline);
     }
 }

@@ -1,8 +1,10 @@
 package org.openprofiles.store.kernel;
 
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import org.openprofiles.model.KeyValue;
+import org.openprofiles.resolution.StandardKeys;
 import org.openprofiles.store.table.OperationRecord;
 
 /**
@@ -31,7 +33,16 @@ public record Snapshot(Map<KeyValue, KeyState> keys, ObjectState object, Profile
      */
     public record ProfileState(String profileId, Map<String, String> fields, Map<String, String> ingestedFields,
                                Map<String, String> manualFields, Set<KeyValue> manualKeys, Set<KeyValue> retainedKeys, long version,
-                               OperationRecord op) {}
+                               OperationRecord op) {
+        /** The key values the profile item itself is a source of: its standard fields, AddProfileKey's, moved objects'. */
+        public Set<KeyValue> keysOnItem() {
+            Set<KeyValue> keys = new LinkedHashSet<>(StandardKeys.of(fields));
+            keys.addAll(StandardKeys.of(ingestedFields));
+            keys.addAll(manualKeys);
+            keys.addAll(retainedKeys);
+            return keys;
+        }
+    }
 
     /**
      * A key value's holders and revision.

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import org.openprofiles.config.DomainConfigException;
 import org.openprofiles.config.DomainLoader;
 import org.openprofiles.config.KeyContentTypes;
@@ -27,14 +26,12 @@ import org.openprofiles.store.config.DomainItem;
 import org.openprofiles.store.config.Refusal;
 import org.openprofiles.store.config.RefusedException;
 import org.openprofiles.store.config.TypeItem;
-import org.openprofiles.store.table.DecideAgainException;
-import org.openprofiles.store.table.Retry;
 
 /**
  * Runtime administration: domains, object types and templates. Object type definitions
  * are validated by the very code that validates the domain files ({@link DomainLoader#objectType});
  * the results are the service model's shapes, timestamps in epoch seconds. Every read and write is ended by the
- * request's deadline; a write that lost a race to another change is decided again with the store's one retry helper ({@link Retry}).
+ * request's deadline; a write that lost a race to another change is decided again ({@link ConfigWrites#decidingAgain}).
  */
 public final class DomainAdminService {
     static final String ERASURE_HINT = "GetDomain answers \"does not exist\" once it finished";
@@ -61,7 +58,7 @@ public final class DomainAdminService {
         String name = DomainNames.check(domainName);
         Map<String, Object> settings = DomainSettings.parse(RequestFields.parseBody(body), true);
         try {
-            return domainShape(retrying(deadline, () -> writes.createDomain(name, Json.write(settings), now(), deadline)));
+            return domainShape(ConfigWrites.decidingAgain(deadline, () -> writes.createDomain(name, Json.write(settings), now(), deadline)));
         } catch (RefusedException e) {
             if (e.refusal() == Refusal.DOMAIN_DELETING) {
                 throw ServiceException.badRequest("Domain '" + name + "' was deleted and its data is still being erased; "
@@ -81,7 +78,7 @@ public final class DomainAdminService {
         Map<String, Object> changes = DomainSettings.parse(body == null || body.isBlank() ? Map.of() : RequestFields.parseBody(body), false);
         try {
             // The changes go onto the settings as read; another change first: read them again.
-            return domainShape(retrying(deadline, () -> {
+            return domainShape(ConfigWrites.decidingAgain(deadline, () -> {
                 DomainItem current = liveDomain(name, reads.domain(name, deadline));
                 Map<String, Object> settings = settings(current);
                 settings.putAll(changes);
@@ -114,7 +111,7 @@ public final class DomainAdminService {
         String name = DomainNames.check(domainName);
         long now = now();
         try {
-            retrying(deadline, () -> {
+            ConfigWrites.decidingAgain(deadline, () -> {
                 writes.deleteDomain(name, now, now + erasureGrace.toSeconds(), deadline);
                 return null;
             });
@@ -142,7 +139,7 @@ public final class DomainAdminService {
         long now = now();
         long createdAt;
         try {
-            createdAt = retrying(deadline, () -> writes.putType(domain, typeName, json, now, DomainLoader.MAX_TYPES_PER_DOMAIN, deadline));
+            createdAt = ConfigWrites.decidingAgain(deadline, () -> writes.putType(domain, typeName, json, now, DomainLoader.MAX_TYPES_PER_DOMAIN, deadline));
         } catch (RefusedException e) {
             switch (e.refusal()) {
                 case TYPE_DELETING -> throw ServiceException.badRequest("Object type '" + typeName + "' of domain '" + domain
@@ -195,7 +192,7 @@ public final class DomainAdminService {
         String typeName = typeName(objectTypeName);
         long now = now();
         try {
-            retrying(deadline, () -> {
+            ConfigWrites.decidingAgain(deadline, () -> {
                 writes.deleteType(domain, typeName, now, now + erasureGrace.toSeconds(), deadline);
                 return null;
             });
@@ -261,7 +258,7 @@ public final class DomainAdminService {
             Map<String, Object> days = Map.of(DomainSettings.DEFAULT_EXPIRATION_DAYS,
                     new Json.JsonNumber(Integer.toString(parsed.domain().defaultExpirationDays())));
             try {
-                retrying(deadline, () -> {
+                ConfigWrites.decidingAgain(deadline, () -> {
                     applyDomain(file.getKey(), name, days, deadline);
                     return null;
                 });
@@ -270,7 +267,7 @@ public final class DomainAdminService {
             }
             for (Map.Entry<String, Object> type : parsed.typeDefinitions().entrySet()) {
                 try {
-                    retrying(deadline, () -> writes.putType(name, type.getKey(), Json.write(type.getValue()), now(),
+                    ConfigWrites.decidingAgain(deadline, () -> writes.putType(name, type.getKey(), Json.write(type.getValue()), now(),
                             DomainLoader.MAX_TYPES_PER_DOMAIN, deadline));
                 } catch (RefusedException e) {
                     throw new IllegalStateException(file.getKey() + ": object type '" + type.getKey() + "' could not be applied: "
@@ -298,7 +295,7 @@ public final class DomainAdminService {
             writes.updateDomain(name, current.get().version(), Json.write(settings), now(), deadline);
         } catch (RefusedException e) {
             // Created, or deleted, since it was read: read it again and decide again.
-            throw new DecideAgainException("the domain changed while the files were applied", false);
+            throw ConfigWrites.changedMeanwhile("the domain changed while the files were applied");
         }
     }
 
@@ -322,23 +319,6 @@ public final class DomainAdminService {
 
     private long now() {
         return clock.instant().getEpochSecond();
-    }
-
-    /**
-     * A configuration write that lost a race to another change (or was throttled) is decided again by the store's
-     * one retry helper: with backoff, bounded in attempts and by the deadline, then 429 with nothing written.
-     */
-    private static <T> T retrying(Deadline deadline, Supplier<T> write) {
-        try {
-            return Retry.run(Retry.DECIDE_AGAIN, deadline, attempt -> write.get());
-        } catch (ServiceException e) {
-            // Retry words a lost race for profile keys; here other administrators were changing the configuration.
-            if (e.getCause() instanceof DecideAgainException conflict && !conflict.throttled()) {
-                throw new ServiceException(ServiceException.Type.ThrottlingException,
-                        "The configuration is being changed concurrently; retry with backoff", conflict);
-            }
-            throw e;
-        }
     }
 
     private static String typeName(String objectTypeName) {

@@ -6,11 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.openprofiles.model.Deadline;
+import org.openprofiles.model.ServiceException;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.DynamoCalls.ItemWrite;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.DecideAgainException;
+import org.openprofiles.store.table.Retry;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
@@ -205,5 +208,28 @@ public final class ConfigWrites {
 
     private static DecideAgainException changed() {
         return new DecideAgainException("a concurrent configuration change came first", false);
+    }
+
+    /**
+     * Runs a read-decide-write of the configuration until it lands: a write that lost a race to another change (or was
+     * throttled) is decided again by the store's one retry helper, with backoff, bounded in attempts and by the
+     * deadline; then 429 with nothing written.
+     */
+    public static <T> T decidingAgain(Deadline deadline, Supplier<T> attempt) {
+        try {
+            return Retry.run(Retry.DECIDE_AGAIN, deadline, n -> attempt.get());
+        } catch (ServiceException e) {
+            // Retry words a lost race for profile keys; here other administrators were changing the configuration.
+            if (e.getCause() instanceof DecideAgainException conflict && !conflict.throttled()) {
+                throw new ServiceException(ServiceException.Type.ThrottlingException,
+                        "The configuration is being changed concurrently; retry with backoff", conflict);
+            }
+            throw e;
+        }
+    }
+
+    /** What a decision throws when what it read changed before it could write: {@link #decidingAgain} decides again. */
+    public static RuntimeException changedMeanwhile(String what) {
+        return new DecideAgainException(what, false);
     }
 }

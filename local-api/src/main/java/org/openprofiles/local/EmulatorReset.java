@@ -26,8 +26,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * streams) are gone, and exports nothing; then, before the domain files are applied again, the exporter's checkpoints
  * are moved to the stream's end ({@link DynamoDbStreamEventSource#skipToEnd}), so an event stream created right after
  * the reset never receives the reset's deletions from a lagging exporter. The caller holds every request, the erasure
- * worker and the contact-record consumer off while this runs, so nothing writes to the table meanwhile. Every call is ended by the reset's own deadline (a paginated Scan and 25-item
- * BatchWriteItems, through {@link DynamoCalls}): a reset that runs out of time fails and may be called again.
+ * worker and the contact-record consumer off while this runs, so nothing writes to the table meanwhile.
+ *
+ * <p>Every call is ended by the reset's own deadline (a paginated Scan and 25-item BatchWriteItems, through
+ * {@link DynamoCalls}): a reset that runs out of time fails and may be called again.
  */
 final class EmulatorReset {
     /** Items a Scan page reads (keys only). */

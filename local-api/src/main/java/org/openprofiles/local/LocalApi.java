@@ -30,6 +30,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import org.openprofiles.json.Json;
+import org.openprofiles.store.table.DynamoCalls;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import org.openprofiles.api.AddProfileKeyHandler;
 import org.openprofiles.api.EventExportHandler;
@@ -93,6 +98,11 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
  * With {@code OPENPROFILES_PRODUCTION_RULES} set, DynamoDB Local runs as a server (or the endpoint
  * above is used) behind a {@link ProductionLikeDynamo} proxy with those rules, reached with the
  * functions' own client configuration ({@link DynamoDbClients}).
+ *
+ * <p>Two routes exist here only, never behind API Gateway (the CDK stack routes the handlers' resources alone):
+ * {@code POST /_openprofiles/reset} ({@link EmulatorReset}: back to the seeded domains, nothing else) and
+ * {@code GET /_openprofiles/health}. A reset runs alone: every request, erasure run and contact-record batch holds the
+ * read side of one lock, the reset its write side.
  */
 public final class LocalApi implements AutoCloseable {
     public static final int DEFAULT_PORT = 3000;
@@ -128,8 +138,18 @@ public final class LocalApi implements AutoCloseable {
     public static final MappingSettings CONTACT_RECORD_MAPPING = MappingSettings.of(
             ContactRecordStreamHandler.BATCH_SIZE, ContactRecordStreamHandler.RETRY_ATTEMPTS, ContactRecordStreamHandler.TIMEOUT);
 
+    /** The local API's own routes (method, path): answered here, never by the handlers, never deployed. */
+    public static final String RESET_PATH = "/_openprofiles/reset";
+    public static final String HEALTH_PATH = "/_openprofiles/health";
+    public static final List<List<String>> LOCAL_ONLY_ROUTES = List.of(List.of("POST", RESET_PATH), List.of("GET", HEALTH_PATH));
+    /** A reset's bound: waiting for the requests in flight, deleting every item, applying the domain files again. */
+    static final Duration RESET_TIME = Duration.ofMinutes(2);
+
     private final HttpServer server;
     private final Router router;
+    /** Read side: a request, an erasure run, a contact-record batch. Write side: a reset. Fair: a waiting reset holds off new requests. */
+    private final ReentrantReadWriteLock resetLock;
+    private final EmulatorReset reset;
     private final ScheduledExecutorService erasures;
     private final DynamoDbStreamEventSource exporter;
     /** The latest erasure runs' reports, for tests to wait on (bounded: old reports are dropped). */
@@ -138,10 +158,13 @@ public final class LocalApi implements AutoCloseable {
     private final ProfileStore store;
     private final List<KinesisEventSource> eventSources = new CopyOnWriteArrayList<>();
 
-    private LocalApi(HttpServer server, Router router, ScheduledExecutorService erasures, DynamoDbStreamEventSource exporter,
-                     BlockingQueue<ErasureWorker.Report> erasureReports, PutProfileObjectService putProfileObject, ProfileStore store) {
+    private LocalApi(HttpServer server, Router router, ReentrantReadWriteLock resetLock, EmulatorReset reset, ScheduledExecutorService erasures,
+                     DynamoDbStreamEventSource exporter, BlockingQueue<ErasureWorker.Report> erasureReports,
+                     PutProfileObjectService putProfileObject, ProfileStore store) {
         this.server = server;
         this.router = router;
+        this.resetLock = resetLock;
+        this.reset = reset;
         this.erasures = erasures;
         this.exporter = exporter;
         this.erasureReports = erasureReports;
@@ -165,7 +188,9 @@ public final class LocalApi implements AutoCloseable {
         // As a deploy does: the repo's domain files are applied (create-or-replace of what they name).
         ConfigReads configuration = new ConfigReads(dynamo, tableName);
         DomainAdminService admin = new DomainAdminService(configuration, new ConfigWrites(dynamo, tableName), Clock.systemUTC(), erasureGrace);
-        admin.applyFiles(DomainLoader.classpathFiles(), Deadline.in(FILES_TIME));
+        Map<String, String> seedFiles = DomainLoader.classpathFiles();
+        admin.applyFiles(seedFiles, Deadline.in(FILES_TIME));
+        ReentrantReadWriteLock resetLock = new ReentrantReadWriteLock(true);
         Domains domains = new LiveDomains(configuration);
         ProfileStore store = new DynamoProfileStore(dynamo, tableName, Clock.systemUTC());
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
@@ -197,23 +222,35 @@ public final class LocalApi implements AutoCloseable {
             return thread;
         });
         BlockingQueue<ErasureWorker.Report> reports = new ArrayBlockingQueue<>(16);
-        erasures.scheduleWithFixedDelay(() -> runErasures(worker, erasureInterval, reports), erasureInterval.toMillis(),
+        erasures.scheduleWithFixedDelay(() -> underReadLock(resetLock, () -> runErasures(worker, erasureInterval, reports)), erasureInterval.toMillis(),
                 erasureInterval.toMillis(), TimeUnit.MILLISECONDS);
 
         // The event streams' exporter, as Lambda runs it over the table's change stream.
         EventExportHandler export = new EventExportHandler(new Exporter(configuration, store, new KinesisEventSink(backends.kinesis())));
         DynamoDbStreamEventSource exporter = DynamoDbStreamEventSource.start(backends.streams(), streamArn, "EventExporter", export, EVENT_EXPORT_MAPPING);
+        EmulatorReset reset = new EmulatorReset(new DynamoCalls(dynamo, tableName), admin, seedFiles, exporter);
 
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        LocalApi api = new LocalApi(server, router, erasures, exporter, reports, putProfileObject, store);
+        LocalApi api = new LocalApi(server, router, resetLock, reset, erasures, exporter, reports, putProfileObject, store);
         server.createContext("/", api::serve);
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.start();
         return api;
     }
 
+    /** What {@code work} returns, run while no reset runs. */
+    private static <T> T underReadLock(ReentrantReadWriteLock lock, Supplier<T> work) {
+        Lock read = lock.readLock();
+        read.lock();
+        try {
+            return work.get();
+        } finally {
+            read.unlock();
+        }
+    }
+
     /** One run of the worker, as the deployed schedule runs it; a failure is reported and the next run resumes. */
-    private static void runErasures(ErasureWorker worker, Duration budget, BlockingQueue<ErasureWorker.Report> reports) {
+    private static Void runErasures(ErasureWorker worker, Duration budget, BlockingQueue<ErasureWorker.Report> reports) {
         try {
             // The deployed function's timeout bounds the run's DynamoDB calls, as Lambda's would.
             ErasureWorker.Report report = worker.run(Instant.now().plus(budget), Deadline.in(ErasureHandler.TIMEOUT));
@@ -224,6 +261,7 @@ public final class LocalApi implements AutoCloseable {
         } catch (RuntimeException e) {
             System.out.println("{\"level\":\"ERROR\",\"event\":\"erasureRunFailed\",\"error\":\"" + e.getClass().getName() + "\"}");
         }
+        return null;
     }
 
     private static Duration seconds(String environmentVariable, Duration fallback) {
@@ -241,7 +279,8 @@ public final class LocalApi implements AutoCloseable {
     public KinesisEventSource readContactRecords(KinesisClient kinesis, String streamArn, String domainName, String objectTypeName) {
         ContactRecordStreamHandler consumer = new ContactRecordStreamHandler(new ContactRecordService(putProfileObject, store,
                 Clock.systemUTC(), domainName, objectTypeName == null ? ContactRecordService.DEFAULT_OBJECT_TYPE : objectTypeName));
-        KinesisEventSource source = KinesisEventSource.start(kinesis, streamArn, "ContactRecordConsumer", consumer, CONTACT_RECORD_MAPPING);
+        KinesisEventSource source = KinesisEventSource.start(kinesis, streamArn, "ContactRecordConsumer",
+                (event, context) -> underReadLock(resetLock, () -> consumer.handleRequest(event, context)), CONTACT_RECORD_MAPPING);
         eventSources.add(source);
         return source;
     }
@@ -367,17 +406,65 @@ public final class LocalApi implements AutoCloseable {
             String rawPath = exchange.getRequestURI().getRawPath();
             APIGatewayProxyResponseEvent response;
             if (method.equals("GET") && rawPath.equals("/")) {
-                response = new APIGatewayProxyResponseEvent().withStatusCode(200)
-                        .withHeaders(Map.of("Content-Type", "application/json"))
-                        .withBody("{\"service\":\"openprofiles local API\",\"status\":\"ok\"}");
+                response = json(200, "{\"service\":\"openprofiles local API\",\"status\":\"ok\"}");
+            } else if (method.equals("GET") && rawPath.equals(HEALTH_PATH)) {
+                response = json(200, "{\"status\":\"ok\"}");
+            } else if (method.equals("POST") && rawPath.equals(RESET_PATH)) {
+                exchange.getRequestBody().readAllBytes(); // any body is ignored
+                response = reset();
             } else {
-                response = router.dispatch(method, rawPath, request -> event(exchange, request));
+                response = underReadLock(resetLock, () -> router.dispatch(method, rawPath, request -> event(exchange, request)));
             }
             byte[] body = response.getBody() == null ? new byte[0] : response.getBody().getBytes(StandardCharsets.UTF_8);
             if (response.getHeaders() != null) response.getHeaders().forEach(exchange.getResponseHeaders()::set);
             exchange.sendResponseHeaders(response.getStatusCode(), body.length == 0 ? -1 : body.length);
             if (body.length > 0) exchange.getResponseBody().write(body);
         }
+    }
+
+    private static APIGatewayProxyResponseEvent json(int status, String body) {
+        return new APIGatewayProxyResponseEvent().withStatusCode(status).withHeaders(Map.of("Content-Type", "application/json")).withBody(body);
+    }
+
+    /**
+     * {@code POST /_openprofiles/reset}: waits for the requests in flight (new ones wait for the reset), then deletes
+     * every item and applies the domain files again, all within {@link #RESET_TIME}. 200 with what it did; 503 when the
+     * requests in flight did not finish in time (nothing was changed); 500 when the reset itself did not finish (call
+     * it again).
+     */
+    private APIGatewayProxyResponseEvent reset() {
+        Deadline deadline = Deadline.in(RESET_TIME);
+        long started = System.nanoTime();
+        Lock write = resetLock.writeLock();
+        try {
+            if (!write.tryLock(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS)) {
+                return json(503, fields("status", "busy",
+                        "message", "Requests in flight did not finish within " + RESET_TIME.toSeconds() + " s; nothing was reset"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return json(503, fields("status", "busy", "message", "Interrupted while waiting for requests in flight; nothing was reset"));
+        }
+        try {
+            EmulatorReset.Result result = reset.run(deadline);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            System.out.println(fields("level", "INFO", "event", "emulatorReset", "deletedItems", result.deleted(),
+                    "domains", result.domains(), "ms", millis));
+            return json(200, fields("status", "ok", "deletedItems", result.deleted(), "domains", result.domains()));
+        } catch (RuntimeException e) {
+            System.out.println(fields("level", "ERROR", "event", "emulatorResetFailed", "error", e.getClass().getName()));
+            return json(500, fields("status", "failed",
+                    "message", "The reset did not finish (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "); call it again"));
+        } finally {
+            write.unlock();
+        }
+    }
+
+    /** A JSON object of these names and values, in this order. */
+    private static String fields(Object... namesAndValues) {
+        Map<String, Object> object = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < namesAndValues.length; i += 2) object.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        return Json.write(object);
     }
 
     /** The proxy event API Gateway (REST API, payload 1.0) would send for this request. */

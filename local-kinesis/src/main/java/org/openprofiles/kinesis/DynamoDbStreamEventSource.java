@@ -4,14 +4,18 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
@@ -33,6 +37,9 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 public final class DynamoDbStreamEventSource implements AutoCloseable {
     /** What the source did so far. */
     public record Stats(long invocations, long records, long retries, long skippedBatches) {}
+
+    /** DynamoDB Streams' largest GetRecords page. */
+    private static final int MAX_RECORDS_PER_READ = 1000;
 
     /** Batches read from one shard in a pass before the next shard's turn. */
     private static final int BATCHES_PER_TURN = 100;
@@ -174,6 +181,59 @@ public final class DynamoDbStreamEventSource implements AutoCloseable {
             if (lowest == null || new BigInteger(id).compareTo(new BigInteger(lowest)) < 0) lowest = id;
         }
         return lowest;
+    }
+
+    /**
+     * Moves every shard's checkpoint past the records the stream holds now, delivering none of them to the handler (the
+     * local API's reset: its own deletions are no changes to export). Runs on the poller thread, after the pass in
+     * progress; the caller makes sure nothing writes to the table meanwhile, so "now" is the stream's end.
+     *
+     * @throws IllegalStateException when it did not finish within {@code timeout} (the next pass reads on from the
+     *                               checkpoints reached), or a read failed
+     */
+    public void skipToEnd(Duration timeout) {
+        long giveUp = System.nanoTime() + timeout.toNanos();
+        Future<?> skip = poller.submit(() -> skip(giveUp));
+        try {
+            skip.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            skip.cancel(true);
+            throw new IllegalStateException("the change stream was not skipped to its end within " + timeout.toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the change stream could not be skipped to its end: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            skip.cancel(true);
+            throw new IllegalStateException("interrupted while skipping the change stream to its end", e);
+        }
+    }
+
+    /** Each shard read to its end, pages of records checkpointed unread; bounded by {@code giveUp} (System.nanoTime). */
+    private void skip(long giveUp) {
+        try {
+            for (Shard shard : streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards()) {
+                String id = shard.shardId();
+                while (!finished.contains(id)) {
+                    if (System.nanoTime() - giveUp > 0) throw new IllegalStateException("out of time");
+                    String iterator = iterators.get(id);
+                    if (iterator == null) {
+                        String checkpoint = checkpoints.get(id);
+                        iterator = streams.getShardIterator(r -> r.streamArn(streamArn).shardId(id)
+                                .shardIteratorType(checkpoint == null ? ShardIteratorType.TRIM_HORIZON : ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                                .sequenceNumber(checkpoint)).shardIterator();
+                    }
+                    String current = iterator;
+                    GetRecordsResponse response = streams.getRecords(r -> r.shardIterator(current).limit(MAX_RECORDS_PER_READ));
+                    List<Record> page = response.records();
+                    if (!page.isEmpty()) done(id, page.get(page.size() - 1).dynamodb().sequenceNumber());
+                    moveOn(id, response.nextShardIterator());
+                    if (page.isEmpty()) break; // an open shard's end, for now
+                }
+            }
+        } catch (RuntimeException e) {
+            iterators.clear(); // the next pass reads on from the checkpoints
+            throw e;
+        }
     }
 
     /** A closed shard read to its end is finished; an open one is read on from the next iterator. */

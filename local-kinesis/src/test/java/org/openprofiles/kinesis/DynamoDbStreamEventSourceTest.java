@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +34,8 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 /**
  * The local DynamoDB Streams mapping does what Lambda's does with a handler's answers: a reported record and those after
  * it are delivered again, never those before it; a handler that throws fails its whole batch; a batch still failing after
- * the retries is skipped and the shard goes on. Over DynamoDB Local's own change stream.
+ * the retries is skipped and the shard goes on; {@link DynamoDbStreamEventSource#skipToEnd} moves past what the stream
+ * holds without delivering it. Over DynamoDB Local's own change stream.
  */
 class DynamoDbStreamEventSourceTest {
     static final Duration WAIT = Duration.ofSeconds(20);
@@ -140,6 +142,28 @@ class DynamoDbStreamEventSourceTest {
             put(table, "c");
             assertEquals(List.of("c"), next(delivered, 1));
             assertEquals(new DynamoDbStreamEventSource.Stats(4, 8, 2, 1), source.stats());
+        }
+    }
+
+    @Test
+    void skipToEndDeliversNothingTheStreamHoldsNowAndEverythingAfter() throws Exception {
+        String table = "skip-" + UUID.randomUUID();
+        String streamArn = tableWith(table, "a", "b");
+        BlockingQueue<String> delivered = new LinkedBlockingQueue<>();
+        AtomicBoolean failing = new AtomicBoolean(true);
+        // Every batch fails while failing: a and b wait for their retry (many retries: never given up during the test).
+        Recording handler = new Recording(delivered, records -> failing.get() ? records.get(0).getDynamodb().getSequenceNumber() : null);
+        MappingSettings manyRetries = MappingSettings.of(100, 1000, Duration.ofSeconds(30));
+        try (DynamoDbStreamEventSource source = DynamoDbStreamEventSource.start(dynamoLocal.dynamoDbStreamsClient(), streamArn, "test", handler, manyRetries)) {
+            assertEquals(List.of("a", "b"), next(delivered, 2), "read, and failed");
+            put(table, "c");
+            source.skipToEnd(WAIT);
+            delivered.clear(); // the handler runs on the poller thread, as the skip did: what it got before the skip ended
+            failing.set(false);
+            put(table, "d");
+            assertEquals(List.of("d"), next(delivered, 1), "a, b and c were skipped: the retry of a and b too");
+            put(table, "e");
+            assertEquals(List.of("e"), next(delivered, 1), "the shard goes on");
         }
     }
 }

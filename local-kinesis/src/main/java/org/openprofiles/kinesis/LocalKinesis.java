@@ -51,6 +51,11 @@ public final class LocalKinesis implements AutoCloseable {
         return startEmulator();
     }
 
+    /** The Kinesis at this endpoint (a user's own, or one a test started). */
+    public static LocalKinesis at(URI endpoint) {
+        return new LocalKinesis(endpoint, null);
+    }
+
     /** A new, empty kinesalite on a free port of 127.0.0.1. */
     public static LocalKinesis startEmulator() {
         return startEmulator(0);

@@ -56,10 +56,17 @@ class JavaSdkClientTest {
     static final String DOMAIN = "ExampleDomainName";
     static LocalApiProcess api;
     static CustomerProfilesClient client;
+    /** How this class's APIs are started ({@link JavaSdkClientJarTest}: the emulator jar). */
+    static LocalApiProcess.Mode mode;
 
     @BeforeAll
     static void start() throws IOException {
-        api = LocalApiProcess.start(Map.of());
+        start(LocalApiProcess.Mode.CLASSPATH);
+    }
+
+    static void start(LocalApiProcess.Mode how) throws IOException {
+        mode = how;
+        api = LocalApiProcess.start(mode, Map.of());
         client = client(api.endpoint);
     }
 
@@ -322,7 +329,7 @@ class JavaSdkClientTest {
     @Test
     void throttlingAndServerFaultsArriveAsTypedExceptions() throws Exception {
         HttpServer throttling = failingDynamo("ProvisionedThroughputExceededException", 400);
-        try (LocalApiProcess throttled = LocalApiProcess.start(Map.of("AWS_ENDPOINT_URL_DYNAMODB",
+        try (LocalApiProcess throttled = LocalApiProcess.start(mode, Map.of("AWS_ENDPOINT_URL_DYNAMODB",
                 "http://127.0.0.1:" + throttling.getAddress().getPort()))) {
             ThrottlingException e = assertThrows(ThrottlingException.class, () -> client(throttled.endpoint)
                     .putProfileObject(r -> r.domainName(DOMAIN).objectTypeName("CTR").object("{\"contactId\":\"t-1\"}")));
@@ -332,7 +339,7 @@ class JavaSdkClientTest {
             throttling.stop(0);
         }
         HttpServer broken = failingDynamo("InternalServerError", 500);
-        try (LocalApiProcess failing = LocalApiProcess.start(Map.of("AWS_ENDPOINT_URL_DYNAMODB",
+        try (LocalApiProcess failing = LocalApiProcess.start(mode, Map.of("AWS_ENDPOINT_URL_DYNAMODB",
                 "http://127.0.0.1:" + broken.getAddress().getPort()))) {
             InternalServerException e = assertThrows(InternalServerException.class, () -> client(failing.endpoint)
                     .putProfileObject(r -> r.domainName(DOMAIN).objectTypeName("CTR").object("{\"contactId\":\"f-1\"}")));

@@ -31,6 +31,9 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * its build are there, else off, said at start), applies the domain files and serves the local API.
  */
 public final class Emulator implements AutoCloseable {
+    /** DynamoDB Local's loader, made once per JVM: emulators started one after another in a JVM (a test suite) share its classes. */
+    private static ClassLoader fetchedDynamoDbLocal;
+
     private final LocalApi api;
     private final List<AutoCloseable> resources;
     private final String startLine;
@@ -136,7 +139,13 @@ public final class Emulator implements AutoCloseable {
             throw new IOException("DynamoDB Local is neither on the classpath nor listed in this jar: build the emulator with Maven,"
                     + " or name a DynamoDB endpoint (--dynamodb-endpoint)");
         }
-        return DynamoDbLocalLibrary.load(closure, options.mavenRepository(), options.cacheDir().resolve("maven"), options.mavenCentral(), progress);
+        synchronized (Emulator.class) {
+            if (fetchedDynamoDbLocal == null) {
+                fetchedDynamoDbLocal = DynamoDbLocalLibrary.load(closure, options.mavenRepository(), options.cacheDir().resolve("maven"),
+                        options.mavenCentral(), progress);
+            }
+            return fetchedDynamoDbLocal;
+        }
     }
 
     /** The shipped domain files, then those in {@code directory} (a file of the same name replaces the shipped one). */

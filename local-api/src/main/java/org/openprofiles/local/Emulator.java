@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import org.openprofiles.api.ContactRecordStreamHandler;
 import org.openprofiles.config.DomainLoader;
@@ -68,6 +70,11 @@ public final class Emulator implements AutoCloseable {
 
     private static Emulator startWith(EmulatorOptions options, PrintStream progress, List<AutoCloseable> resources) throws IOException {
         if (options.dataDir() != null) Files.createDirectories(options.dataDir());
+        // kinesalite (a Node.js process) starts while this JVM loads DynamoDB Local: the two overlap on the machine's cores.
+        CompletableFuture<LocalKinesis> ownKinesis = options.kinesisEndpoint() != null ? null
+                : CompletableFuture.supplyAsync(() -> LocalKinesis.startEmulator(options.kinesisPort()));
+        // Closed with the emulator, or when a later step of the start fails (then as soon as it is up).
+        if (ownKinesis != null) resources.add(() -> ownKinesis.thenAccept(LocalKinesis::close));
         Map<String, String> seedFiles = seedFiles(options.domainsDir());
         String productionRules = System.getenv(LocalApi.PRODUCTION_RULES_VARIABLE);
         DynamoDbClient dynamo;
@@ -106,12 +113,13 @@ public final class Emulator implements AutoCloseable {
             kinesis = LocalKinesis.at(options.kinesisEndpoint());
         } else {
             try {
-                kinesis = LocalKinesis.startEmulator(options.kinesisPort());
-            } catch (IllegalStateException | UncheckedIOException e) {
-                kinesisOff = e.getMessage();
+                kinesis = ownKinesis.join();
+            } catch (CompletionException e) {
+                if (!(e.getCause() instanceof IllegalStateException || e.getCause() instanceof UncheckedIOException)) throw e;
+                kinesisOff = e.getCause().getMessage();
             }
         }
-        if (kinesis != null) resources.add(kinesis);
+        if (kinesis != null && ownKinesis == null) resources.add(kinesis);
         LocalApi api = LocalApi.start(options.port(), new LocalApi.Backends(dynamo, streams, kinesis == null ? null : kinesis.client()),
                 ProfilesTable.tableName(), seedFiles, kinesisOff);
         resources.add(0, api);

@@ -51,8 +51,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *
  * <p>Run: {@code mvn -B -q -DskipTests -pl benchmark -am package exec:java}; one table only with
  * {@code -Dexec.args=warm} (the warm-request table), {@code contention}, {@code lifecycle-mix}, {@code contact-records},
- * {@code cost} or {@code event-streams}; {@code emulator-start} (the emulator jar's start and memory) needs the jar:
- * {@code -pl emulator,benchmark -am}.
+ * {@code cost} or {@code event-streams}; {@code emulator-start} (the emulator jar's start and memory) needs the jar,
+ * built first by {@code mvn -B -q -DskipTests -pl emulator -am package}.
  */
 public final class Benchmark {
     public static void main(String[] args) throws Exception {

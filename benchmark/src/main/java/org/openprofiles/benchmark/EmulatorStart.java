@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * The emulator jar as users start it: the time from {@code java -jar} to the first answered request (GET
  * /_openprofiles/health), median of {@value #RUNS} fresh JVMs, beside DynamoDB Local 2.6.1 started alone as a server
  * (to its first answered request: the baseline); then the emulator's resident memory after start and after 10,000
- * PutProfileObject records. Needs the jar: {@code mvn -B -q -DskipTests -pl emulator,benchmark -am package exec:java
- * -Dexec.args=emulator-start}.
+ * PutProfileObject records. Needs the jar, built first (exec:java must not run in local-api's reactor):
+ * {@code mvn -B -q -DskipTests -pl emulator -am package && mvn -B -q -DskipTests -pl benchmark -am package exec:java -Dexec.args=emulator-start}.
  */
 final class EmulatorStart {
     private EmulatorStart() {}
@@ -32,12 +32,12 @@ final class EmulatorStart {
     static final double TARGET_MS = 3000;
     static final int RECORDS = 10_000;
     static final Path EMULATOR_JAR = CLASSES.resolve("../../../emulator/target/openprofiles-emulator-0.1.0-SNAPSHOT.jar").normalize();
-    /** DynamoDB Local with everything it needs (the local API's runtime classpath), for the baseline. */
-    static final Path DYNAMODB_LOCAL_CLASSPATH = CLASSES.resolve("../../../local-api/target/classpath.txt").normalize();
+    /** DynamoDB Local with everything it needs (this module's runtime classpath), for the baseline. */
+    static final Path DYNAMODB_LOCAL_CLASSPATH = CLASSES.resolve("../classpath.txt").normalize();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     static boolean run() throws Exception {
-        if (!Files.isRegularFile(EMULATOR_JAR)) throw new IllegalStateException(EMULATOR_JAR + " is missing: build it (-pl emulator,benchmark -am)");
+        if (!Files.isRegularFile(EMULATOR_JAR)) throw new IllegalStateException(EMULATOR_JAR + " is missing: build it first (mvn -B -q -DskipTests -pl emulator -am package)");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String repository = System.getProperty("maven.repo.local", Path.of(System.getProperty("user.home"), ".m2", "repository").toString());
         Path noNode = Files.createTempDirectory("no-node");

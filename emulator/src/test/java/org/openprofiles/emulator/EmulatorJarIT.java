@@ -44,6 +44,8 @@ class EmulatorJarIT {
         }
         assertTrue(names.contains("org/openprofiles/local/Emulator.class"), "the emulator itself is there");
         assertTrue(names.contains("domains/ExampleDomainName.json"), "the shipped example domain is there");
+        assertTrue(names.contains("kinesalite/package-lock.json"), "what npm needs to install kinesalite is there");
+        assertFalse(names.contains("openprofiles-local-kinesis.properties"), "the build's own kinesalite path is not");
         for (String name : names) {
             assertFalse(name.startsWith("com/amazonaws/services/dynamodbv2/"), name);
             assertFalse(name.startsWith("com/almworks/"), name);
@@ -81,6 +83,9 @@ class EmulatorJarIT {
             List<String> options = List.of("--maven-repo", temp.resolve("empty-repo").toString(), "--cache-dir", temp.resolve("cache").toString(),
                     "--maven-central", "http://127.0.0.1:" + central.getAddress().getPort() + "/maven2");
             try (JarProcess first = JarProcess.start(options, Map.of())) {
+                // kinesalite too is installed once into the cache (npm, from the lock file the jar carries).
+                assertTrue(first.startOutput.contains("installing it with npm (first start only)"), first.startOutput);
+                assertTrue(first.startOutput.contains("Kinesis for event streams: http://127.0.0.1:"), first.startOutput);
                 int jars = closure().size();
                 assertTrue(first.startOutput.contains("fetching DynamoDBLocal-2.6.1.jar"), first.startOutput);
                 assertTrue(first.startOutput.contains("of " + jars + ", "), first.startOutput);
@@ -89,6 +94,7 @@ class EmulatorJarIT {
             }
             try (JarProcess second = JarProcess.start(options, Map.of())) {
                 assertFalse(second.startOutput.contains("fetching"), second.startOutput);
+                assertFalse(second.startOutput.contains("installing"), second.startOutput);
                 assertEquals(200, second.call("GET", "/_openprofiles/health", null).statusCode());
             }
             assertTrue(fetches.values().stream().allMatch(count -> count.get() == 1), "each file fetched once: " + fetches);
@@ -107,7 +113,9 @@ class EmulatorJarIT {
         });
         try {
             Path cache = temp.resolve("cache");
-            JarProcess.Started run = JarProcess.run(List.of("--maven-repo", temp.resolve("empty-repo").toString(), "--cache-dir", cache.toString(),
+            // A Kinesis of its own (never reached): no kinesalite installation into the cache either.
+            JarProcess.Started run = JarProcess.run(List.of("--kinesis-endpoint", "http://127.0.0.1:9",
+                    "--maven-repo", temp.resolve("empty-repo").toString(), "--cache-dir", cache.toString(),
                     "--maven-central", "http://127.0.0.1:" + central.getAddress().getPort() + "/maven2"), Map.of());
             assertEquals(1, run.exitCode(), run.output());
             assertTrue(run.output().contains("checksum mismatch"), run.output());

@@ -92,11 +92,25 @@ final class DynamoDbLocal {
         Object call() throws ReflectiveOperationException;
     }
 
-    /** Runs DynamoDB Local's code with its loader as the context loader (its logging and native library loading look there). */
+    /** Log4j's property naming its logger implementation: read once, when DynamoDB Local's Log4j initialises. */
+    static final String LOG4J_FACTORY = "log4j2.loggerContextFactory";
+    /**
+     * Log4j's simple logger (in log4j-api): ERROR and above to stderr. DynamoDB Local's own configuration (WARN to the
+     * console) costs about a second of start-up in log4j-core (XML, JMX, plugins) for lines it rarely prints.
+     */
+    static final String SIMPLE_LOGGER = "org.apache.logging.log4j.simple.SimpleLoggerContextFactory";
+
+    /**
+     * Runs DynamoDB Local's code with its loader as the context loader (its logging and native library loading look
+     * there), and with Log4j's simple logger unless the JVM names another; the property is restored at once, so a
+     * test JVM's own Log4j (the JUnit extension runs in-process) is not changed.
+     */
     private static Object withContextLoader(ClassLoader loader, Reflective call) throws IOException {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(loader);
+        boolean simpleLogger = System.getProperty(LOG4J_FACTORY) == null;
+        if (simpleLogger) System.setProperty(LOG4J_FACTORY, SIMPLE_LOGGER);
         try {
             return call.call();
         } catch (InvocationTargetException e) {
@@ -104,6 +118,7 @@ final class DynamoDbLocal {
         } catch (ReflectiveOperationException e) {
             throw new IOException("DynamoDB Local 2.6.1 was expected and is not what the class loader has: " + e, e);
         } finally {
+            if (simpleLogger) System.clearProperty(LOG4J_FACTORY);
             thread.setContextClassLoader(previous);
         }
     }

@@ -72,7 +72,7 @@ public final class Emulator implements AutoCloseable {
         if (options.dataDir() != null) Files.createDirectories(options.dataDir());
         // kinesalite (a Node.js process) starts while this JVM loads DynamoDB Local: the two overlap on the machine's cores.
         CompletableFuture<LocalKinesis> ownKinesis = options.kinesisEndpoint() != null ? null
-                : CompletableFuture.supplyAsync(() -> LocalKinesis.startEmulator(options.kinesisPort()));
+                : CompletableFuture.supplyAsync(() -> LocalKinesis.startEmulator(options.kinesisPort(), options.cacheDir(), progress));
         // Closed with the emulator, or when a later step of the start fails (then as soon as it is up).
         if (ownKinesis != null) resources.add(() -> ownKinesis.thenAccept(LocalKinesis::close));
         Map<String, String> seedFiles = seedFiles(options.domainsDir());

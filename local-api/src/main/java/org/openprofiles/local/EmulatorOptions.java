@@ -34,13 +34,14 @@ record EmulatorOptions(int port, Path dataDir, Path domainsDir, URI dynamoDbEndp
                     "use this DynamoDB (e.g. the amazon/dynamodb-local container) instead of DynamoDB Local in-process"),
             new Option("--kinesis-endpoint", "AWS_ENDPOINT_URL_KINESIS", "<url>",
                     "the Kinesis for event streams and the contact-record stream (default: start kinesalite when Node.js"
-                            + " and its build are there, else these features are off)"),
+                            + " is there, installed with npm into the cache at the first start; else these features are off)"),
             new Option("--kinesis-port", "OPENPROFILES_KINESIS_PORT", "<port>",
                     "port of the emulator's own kinesalite (default " + LocalApi.DEFAULT_KINESIS_PORT + "; 0 picks a free one)"),
             new Option("--maven-repo", "OPENPROFILES_MAVEN_REPO", "<dir>",
                     "the local Maven repository to take DynamoDB Local from (default: -Dmaven.repo.local, else ~/.m2/repository)"),
             new Option("--cache-dir", "OPENPROFILES_CACHE_DIR", "<dir>",
-                    "where DynamoDB Local is fetched to when the Maven repository lacks it (default ~/.cache/openprofiles-emulator)"),
+                    "where DynamoDB Local is fetched to when the Maven repository lacks it, and kinesalite installed"
+                            + " (default ~/.cache/openprofiles-emulator)"),
             new Option("--maven-central", "OPENPROFILES_MAVEN_CENTRAL", "<url>",
                     "the Maven Central (or mirror) to fetch DynamoDB Local from (default " + DEFAULT_CENTRAL + ")"),
             new Option("--help", null, null, "print this help and exit"));

@@ -208,7 +208,7 @@ public final class Emulator implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(emulator::close, "emulator-shutdown"));
             long millis = ProcessHandle.current().info().startInstant()
                     .map(started -> Duration.between(started, Instant.now()).toMillis()).orElse(-1L);
-            System.out.println(emulator.startLine() + (millis >= 0 ? "\nStarted in " + millis + " ms" : ""));
+            System.out.println(emulator.startLine() + (millis >= 0 ? "\nReady " + millis + " ms after this JVM started" : ""));
         } catch (IOException | RuntimeException e) {
             System.err.println("The emulator did not start: " + e.getMessage());
             System.exit(1);

@@ -138,7 +138,8 @@ public final class LocalKinesis implements AutoCloseable {
 
     /** kinesalite in {@code installDir}: installed there with {@code npm ci} the first time, in a directory of its own then moved into place. */
     private static Path installedLauncher(Path installDir, PrintStream progress) {
-        Path target = installDir.resolve("kinesalite");
+        // Named by the lock file's hash: a jar with other pinned versions installs beside, never over, an older one.
+        Path target = installDir.resolve("kinesalite-" + lockFileHash());
         if (Files.isDirectory(target.resolve("node_modules").resolve("kinesalite"))) return target.resolve("launch.js");
         Path staging;
         try {
@@ -188,6 +189,18 @@ public final class LocalKinesis implements AutoCloseable {
             }
         }
         return target.resolve("launch.js");
+    }
+
+    private static String lockFileHash() {
+        try (InputStream in = LocalKinesis.class.getResourceAsStream("/kinesalite/package-lock.json")) {
+            if (in == null) throw new IllegalStateException("kinesalite/package-lock.json is missing from this jar");
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes());
+            return java.util.HexFormat.of().formatHex(digest, 0, 6);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static final String BUILD_PROPERTIES = "/openprofiles-local-kinesis.properties";

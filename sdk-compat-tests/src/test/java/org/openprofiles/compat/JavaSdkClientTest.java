@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -56,16 +57,13 @@ class JavaSdkClientTest {
     static final String DOMAIN = "ExampleDomainName";
     static LocalApiProcess api;
     static CustomerProfilesClient client;
-    /** How this class's APIs are started ({@link JavaSdkClientJarTest}: the emulator jar). */
+    /** How this class's APIs are started: from the build's classpath, or the emulator jar for {@link JavaSdkClientJarTest}. */
     static LocalApiProcess.Mode mode;
 
+    /** One @BeforeAll for both classes (JUnit runs a superclass's static one for its subclass too): the class picks the mode. */
     @BeforeAll
-    static void start() throws IOException {
-        start(LocalApiProcess.Mode.CLASSPATH);
-    }
-
-    static void start(LocalApiProcess.Mode how) throws IOException {
-        mode = how;
+    static void start(TestInfo test) throws IOException {
+        mode = test.getTestClass().orElseThrow() == JavaSdkClientJarTest.class ? LocalApiProcess.Mode.JAR : LocalApiProcess.Mode.CLASSPATH;
         api = LocalApiProcess.start(mode, Map.of());
         client = client(api.endpoint);
     }

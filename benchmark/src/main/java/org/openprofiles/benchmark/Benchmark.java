@@ -51,7 +51,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *
  * <p>Run: {@code mvn -B -q -DskipTests -pl benchmark -am package exec:java}; one table only with
  * {@code -Dexec.args=warm} (the warm-request table), {@code contention}, {@code lifecycle-mix}, {@code contact-records},
- * {@code cost} or {@code event-streams}.
+ * {@code cost} or {@code event-streams}; {@code emulator-start} (the emulator jar's start and memory) needs the jar,
+ * built first by {@code mvn -B -q -DskipTests -pl emulator -am package}.
  */
 public final class Benchmark {
     public static void main(String[] args) throws Exception {
@@ -59,6 +60,7 @@ public final class Benchmark {
         teeTo(RESULTS.resolve((smoke ? "smoke-" : "") + (args.length > 0 ? args[0] : "full") + ".txt"));
         System.out.println("openprofiles benchmark " + java.time.Instant.now() + (args.length > 0 ? " " + String.join(" ", args) : "")
                 + ": Java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+        if (args.length > 0 && "emulator-start".equals(args[0])) System.exit(EmulatorStart.run() ? 0 : 1);
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();

@@ -1,9 +1,6 @@
 package org.openprofiles.local;
 
 import org.openprofiles.store.dynamo.DynamoProfileStore;
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.sun.net.httpserver.HttpExchange;
@@ -11,7 +8,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -35,7 +31,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.openprofiles.json.Json;
 import org.openprofiles.store.table.DynamoCalls;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import org.openprofiles.api.AddProfileKeyHandler;
 import org.openprofiles.api.EventExportHandler;
 import org.openprofiles.export.Exporter;
@@ -43,6 +38,7 @@ import org.openprofiles.export.KinesisDestinations;
 import org.openprofiles.export.KinesisEventSink;
 import org.openprofiles.kinesis.LocalKinesis;
 import org.openprofiles.service.EventStreamService;
+import org.openprofiles.service.EventDestinations;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
@@ -183,19 +179,32 @@ public final class LocalApi implements AutoCloseable {
      */
     public static LocalApi start(int port, Backends backends, String tableName, Duration erasureGrace, Duration erasureInterval)
             throws IOException {
+        return start(port, backends, tableName, DomainLoader.classpathFiles(), null, erasureGrace, erasureInterval);
+    }
+
+    /**
+     * @param seedFiles  the domain files applied at start and by every reset (file name to content)
+     * @param kinesisOff why there is no Kinesis ({@code backends.kinesis()} is null): CreateEventStream answers 400 with it
+     */
+    static LocalApi start(int port, Backends backends, String tableName, Map<String, String> seedFiles, String kinesisOff) throws IOException {
+        return start(port, backends, tableName, seedFiles, kinesisOff, seconds(ERASURE_GRACE_ENV, ErasureWorker.GRACE),
+                seconds(ERASURE_INTERVAL_ENV, Duration.ofSeconds(5)));
+    }
+
+    private static LocalApi start(int port, Backends backends, String tableName, Map<String, String> seedFiles, String kinesisOff,
+                                  Duration erasureGrace, Duration erasureInterval) throws IOException {
         DynamoDbClient dynamo = backends.dynamo();
         String streamArn = createTableIfMissing(dynamo, tableName);
         // As a deploy does: the repo's domain files are applied (create-or-replace of what they name).
         ConfigReads configuration = new ConfigReads(dynamo, tableName);
         DomainAdminService admin = new DomainAdminService(configuration, new ConfigWrites(dynamo, tableName), Clock.systemUTC(), erasureGrace);
-        Map<String, String> seedFiles = DomainLoader.classpathFiles();
         admin.applyFiles(seedFiles, Deadline.in(FILES_TIME));
         ReentrantReadWriteLock resetLock = new ReentrantReadWriteLock(true);
         Domains domains = new LiveDomains(configuration);
         ProfileStore store = new DynamoProfileStore(dynamo, tableName, Clock.systemUTC());
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
         AdminHandler adminHandler = new AdminHandler(admin,
-                new EventStreamService(configuration, new EventStreamWrites(dynamo, tableName), new KinesisDestinations(backends.kinesis()),
+                new EventStreamService(configuration, new EventStreamWrites(dynamo, tableName), backends.kinesis() == null ? kinesisOff(kinesisOff) : new KinesisDestinations(backends.kinesis()),
                         Clock.systemUTC()));
         PutProfileObjectService putProfileObject = new PutProfileObjectService(domains, store, Clock.systemUTC());
         Router router = new Router()
@@ -299,45 +308,16 @@ public final class LocalApi implements AutoCloseable {
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }
 
-    public static void main(String[] args) throws IOException {
-        int port = port(args);
-        String endpoint = System.getenv("AWS_ENDPOINT_URL_DYNAMODB");
-        String productionRules = System.getenv(PRODUCTION_RULES_VARIABLE);
-        DynamoDbClient dynamo;
-        DynamoDbStreamsClient streams;
-        String dynamoDescription;
-        if (productionRules != null) {
-            // Production-like: conflicts, throttles and lost responses at the wire, under the production client config.
-            Rules rules = Rules.parse(productionRules);
-            URI upstream = endpoint == null ? startDynamoDbLocalServer() : URI.create(endpoint);
-            ProductionLikeDynamo proxy = ProductionLikeDynamo.start(upstream, 0, rules);
-            dynamo = productionClient(proxy.endpoint());
-            streams = streamsClient(upstream); // the change stream is read as Lambda reads it, not through the table's faults
-            dynamoDescription = "production-like proxy " + proxy.endpoint() + " [" + rules + "] in front of "
-                    + (endpoint == null ? "DynamoDB Local, in memory, at " + upstream : endpoint);
-        } else if (endpoint == null) {
-            AmazonDynamoDBLocal embedded = DynamoDBEmbedded.create(true); // true: no telemetry, this tool never phones home
-            dynamo = embedded.dynamoDbClient();
-            streams = embedded.dynamoDbStreamsClient();
-            dynamoDescription = "embedded, in memory";
-        } else {
-            dynamo = productionClient(URI.create(endpoint));
-            streams = streamsClient(URI.create(endpoint));
-            dynamoDescription = endpoint;
-        }
-        LocalKinesis kinesis = System.getenv(LocalKinesis.ENDPOINT_ENV) == null
-                ? LocalKinesis.startEmulator(Integer.parseInt(envOr(KINESIS_PORT_ENV, Integer.toString(DEFAULT_KINESIS_PORT))))
-                : LocalKinesis.start();
-        LocalApi api = start(port, new Backends(dynamo, streams, kinesis.client()), ProfilesTable.tableName());
-        String stream = envOr(CONTACT_RECORDS_STREAM_ENV, DEFAULT_CONTACT_RECORDS_STREAM);
-        String domain = envOr(CONTACT_RECORDS_DOMAIN_ENV, DEFAULT_CONTACT_RECORDS_DOMAIN);
-        String objectType = envOr(ContactRecordStreamHandler.OBJECT_TYPE_ENV, ContactRecordService.DEFAULT_OBJECT_TYPE);
-        api.readContactRecords(kinesis.client(), kinesis.createStream(stream, 2), domain, objectType);
-        System.out.println("Local API on http://127.0.0.1:" + api.port() + " (DynamoDB: " + dynamoDescription
-                + ", table " + ProfilesTable.tableName() + "; Kinesis for event streams: " + kinesis.endpoint() + "); domains: "
-                + String.join(", ", DomainLoader.classpathFiles().keySet()));
-        System.out.println("Contact records: Kinesis stream " + stream + " at " + kinesis.endpoint() + " -> domain " + domain
-                + ", object type " + objectType);
+    /** The emulator's entry point ({@link Emulator}: options, DynamoDB Local, Kinesis), as {@code exec:java} runs it. */
+    public static void main(String[] args) {
+        Emulator.main(args);
+    }
+
+    /** Without a Kinesis no event stream can have a destination: CreateEventStream answers 400 with the reason. */
+    private static EventDestinations kinesisOff(String reason) {
+        String why = "cannot be used: this emulator runs without Kinesis (" + reason + "); start it with --kinesis-endpoint"
+                + " (AWS_ENDPOINT_URL_KINESIS) or with Node.js on the PATH to have event streams";
+        return streamArn -> why;
     }
 
     /** The client the functions build (timeouts, retries), at the given endpoint. */
@@ -358,28 +338,9 @@ public final class LocalApi implements AutoCloseable {
                         envOr("AWS_ACCESS_KEY_ID", "local"), envOr("AWS_SECRET_ACCESS_KEY", "local"))));
     }
 
-    /** DynamoDB Local as an in-memory server on a free port: the proxy needs an HTTP endpoint to forward to. */
+    /** DynamoDB Local (from the build's classpath) as an in-memory server on a free port: the proxy needs an HTTP endpoint to forward to. */
     static URI startDynamoDbLocalServer() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        try {
-            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
-                    new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
-            server.start();
-        } catch (Exception e) {
-            throw new IOException("DynamoDB Local did not start on port " + port, e);
-        }
-        return URI.create("http://127.0.0.1:" + port);
-    }
-
-    private static int port(String[] args) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals("--port")) return Integer.parseInt(args[i + 1]);
-        }
-        String fromEnv = System.getenv("PORT");
-        return fromEnv == null ? DEFAULT_PORT : Integer.parseInt(fromEnv);
+        return DynamoDbLocal.server(DynamoDbLocal.onClasspath(), null).endpoint();
     }
 
     private static String envOr(String name, String fallback) {

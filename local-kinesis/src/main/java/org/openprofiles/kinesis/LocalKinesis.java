@@ -4,12 +4,15 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -51,14 +54,30 @@ public final class LocalKinesis implements AutoCloseable {
         return startEmulator();
     }
 
+    /** The Kinesis at this endpoint (a user's own, or one a test started). */
+    public static LocalKinesis at(URI endpoint) {
+        return new LocalKinesis(endpoint, null);
+    }
+
     /** A new, empty kinesalite on a free port of 127.0.0.1. */
     public static LocalKinesis startEmulator() {
         return startEmulator(0);
     }
 
-    /** A new, empty kinesalite on this port of 127.0.0.1 (0: a free one). */
+    /** A new, empty kinesalite on this port of 127.0.0.1 (0: a free one), as this build installed it. */
     public static LocalKinesis startEmulator(int port) {
-        Path launcher = launcher();
+        return startEmulator(port, builtLauncher());
+    }
+
+    /**
+     * A new, empty kinesalite on this port of 127.0.0.1 (0: a free one): the one this build installed, else (a jar
+     * copied elsewhere) the launcher and lock file this jar carries, installed once with npm into {@code installDir}.
+     */
+    public static LocalKinesis startEmulator(int port, Path installDir, PrintStream progress) {
+        return startEmulator(port, hasBuild() ? builtLauncher() : installedLauncher(installDir, progress));
+    }
+
+    private static LocalKinesis startEmulator(int port, Path launcher) {
         Process process;
         try {
             process = new ProcessBuilder("node", launcher.toString(), Integer.toString(port))
@@ -109,9 +128,86 @@ public final class LocalKinesis implements AutoCloseable {
         }
     }
 
-    private static Path launcher() {
+    /** The kinesalite package files this jar carries (resources under kinesalite/), at the versions the lock file pins. */
+    private static final List<String> PACKAGE_FILES = List.of("launch.js", "package.json", "package-lock.json");
+    private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(5);
+
+    private static boolean hasBuild() {
+        return LocalKinesis.class.getResource(BUILD_PROPERTIES) != null;
+    }
+
+    /** kinesalite in {@code installDir}: installed there with {@code npm ci} the first time, in a directory of its own then moved into place. */
+    private static Path installedLauncher(Path installDir, PrintStream progress) {
+        // Named by the lock file's hash: a jar with other pinned versions installs beside, never over, an older one.
+        Path target = installDir.resolve("kinesalite-" + lockFileHash());
+        if (Files.isDirectory(target.resolve("node_modules").resolve("kinesalite"))) return target.resolve("launch.js");
+        Path staging;
+        try {
+            Files.createDirectories(installDir);
+            staging = Files.createTempDirectory(installDir, "kinesalite-install");
+            for (String file : PACKAGE_FILES) {
+                try (InputStream in = LocalKinesis.class.getResourceAsStream("/kinesalite/" + file)) {
+                    if (in == null) throw new IllegalStateException("kinesalite/" + file + " is missing from this jar");
+                    Files.copy(in, staging.resolve(file));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not prepare kinesalite's installation in " + installDir, e);
+        }
+        progress.println("kinesalite is not installed in " + target + ": installing it with npm (first start only)");
+        String output;
+        int exit;
+        try {
+            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error")
+                    .directory(staging.toFile()).redirectErrorStream(true).start();
+            CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return e.toString();
+                }
+            });
+            if (!npm.waitFor(INSTALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                npm.destroyForcibly();
+                throw new IllegalStateException("npm did not install kinesalite within " + INSTALL_TIMEOUT.toMinutes() + " minutes");
+            }
+            exit = npm.exitValue();
+            output = read.join();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not run npm to install kinesalite (Node.js 18+ with npm must be on the PATH)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while npm installed kinesalite", e);
+        }
+        if (exit != 0) throw new IllegalStateException("npm could not install kinesalite (exit " + exit + "): " + output.strip());
+        try {
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // Another emulator installed it meanwhile: use that one.
+            if (!Files.isDirectory(target.resolve("node_modules").resolve("kinesalite"))) {
+                throw new UncheckedIOException("could not move kinesalite into " + target, e);
+            }
+        }
+        return target.resolve("launch.js");
+    }
+
+    private static String lockFileHash() {
+        try (InputStream in = LocalKinesis.class.getResourceAsStream("/kinesalite/package-lock.json")) {
+            if (in == null) throw new IllegalStateException("kinesalite/package-lock.json is missing from this jar");
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes());
+            return java.util.HexFormat.of().formatHex(digest, 0, 6);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final String BUILD_PROPERTIES = "/openprofiles-local-kinesis.properties";
+
+    private static Path builtLauncher() {
         Properties properties = new Properties();
-        try (InputStream in = LocalKinesis.class.getResourceAsStream("/openprofiles-local-kinesis.properties")) {
+        try (InputStream in = LocalKinesis.class.getResourceAsStream(BUILD_PROPERTIES)) {
             if (in == null) throw new IllegalStateException("openprofiles-local-kinesis.properties is missing: build local-kinesis with Maven");
             properties.load(in);
         } catch (IOException e) {

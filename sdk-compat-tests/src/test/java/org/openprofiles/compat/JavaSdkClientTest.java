@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -56,10 +57,14 @@ class JavaSdkClientTest {
     static final String DOMAIN = "ExampleDomainName";
     static LocalApiProcess api;
     static CustomerProfilesClient client;
+    /** How this class's APIs are started: from the build's classpath, or the emulator jar for {@link JavaSdkClientJarTest}. */
+    static LocalApiProcess.Mode mode;
 
+    /** One @BeforeAll for both classes (JUnit runs a superclass's static one for its subclass too): the class picks the mode. */
     @BeforeAll
-    static void start() throws IOException {
-        api = LocalApiProcess.start(Map.of());
+    static void start(TestInfo test) throws IOException {
+        mode = test.getTestClass().orElseThrow() == JavaSdkClientJarTest.class ? LocalApiProcess.Mode.JAR : LocalApiProcess.Mode.CLASSPATH;
+        api = LocalApiProcess.start(mode, Map.of());
         client = client(api.endpoint);
     }
 
@@ -322,7 +327,7 @@ class JavaSdkClientTest {
     @Test
     void throttlingAndServerFaultsArriveAsTypedExceptions() throws Exception {
         HttpServer throttling = failingDynamo("ProvisionedThroughputExceededException", 400);
-        try (LocalApiProcess throttled = LocalApiProcess.start(Map.of("AWS_ENDPOINT_URL_DYNAMODB",
+        try (LocalApiProcess throttled = LocalApiProcess.start(mode, Map.of("AWS_ENDPOINT_URL_DYNAMODB",
                 "http://127.0.0.1:" + throttling.getAddress().getPort()))) {
             ThrottlingException e = assertThrows(ThrottlingException.class, () -> client(throttled.endpoint)
                     .putProfileObject(r -> r.domainName(DOMAIN).objectTypeName("CTR").object("{\"contactId\":\"t-1\"}")));
@@ -332,7 +337,7 @@ class JavaSdkClientTest {
             throttling.stop(0);
         }
         HttpServer broken = failingDynamo("InternalServerError", 500);
-        try (LocalApiProcess failing = LocalApiProcess.start(Map.of("AWS_ENDPOINT_URL_DYNAMODB",
+        try (LocalApiProcess failing = LocalApiProcess.start(mode, Map.of("AWS_ENDPOINT_URL_DYNAMODB",
                 "http://127.0.0.1:" + broken.getAddress().getPort()))) {
             InternalServerException e = assertThrows(InternalServerException.class, () -> client(failing.endpoint)
                     .putProfileObject(r -> r.domainName(DOMAIN).objectTypeName("CTR").object("{\"contactId\":\"f-1\"}")));

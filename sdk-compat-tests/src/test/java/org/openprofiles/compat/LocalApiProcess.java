@@ -28,13 +28,26 @@ final class LocalApiProcess implements AutoCloseable {
         this.kinesisEndpoint = kinesisEndpoint;
     }
 
+    /** How the API is started: from the build's classpath, or as users run it, {@code java -jar} on the emulator jar. */
+    enum Mode { CLASSPATH, JAR }
+
     /** @param environment extra environment, e.g. AWS_ENDPOINT_URL_DYNAMODB */
     static LocalApiProcess start(Map<String, String> environment) throws IOException {
-        String classpath = System.getProperty("localApi.jar") + java.io.File.pathSeparator
-                + Files.readString(Path.of(System.getProperty("localApi.classpath"))).strip();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
-                "org.openprofiles.local.LocalApi", "--port", "0")).redirectErrorStream(true);
+        return start(Mode.CLASSPATH, environment);
+    }
+
+    static LocalApiProcess start(Mode mode, Map<String, String> environment) throws IOException {
+        String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command;
+        if (mode == Mode.JAR) {
+            // DynamoDB Local from the Maven repository the build filled, as a user's machine would have it.
+            command = List.of(javaCommand, "-jar", System.getProperty("emulator.jar"), "--port", "0", "--maven-repo", System.getProperty("maven.repo"));
+        } else {
+            String classpath = System.getProperty("localApi.jar") + java.io.File.pathSeparator
+                    + Files.readString(Path.of(System.getProperty("localApi.classpath"))).strip();
+            command = List.of(javaCommand, "--enable-native-access=ALL-UNNAMED", "-cp", classpath, "org.openprofiles.local.LocalApi", "--port", "0");
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("OPENPROFILES_KINESIS_PORT", "0"); // its own local Kinesis: two APIs may run at once
         builder.environment().putAll(environment);
         Process process = builder.start();

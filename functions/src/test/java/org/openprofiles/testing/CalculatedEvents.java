@@ -1,0 +1,45 @@
+package org.openprofiles.testing;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import java.util.HashMap;
+import java.util.Map;
+
+/** API Gateway events of the eight calculated attribute operations, with their path parameters. */
+public final class CalculatedEvents {
+    public static final String DEFINITION = "/domains/{DomainName}/calculated-attributes/{CalculatedAttributeName}";
+    public static final String DEFINITIONS = "/domains/{DomainName}/calculated-attributes";
+    public static final String VALUE = "/domains/{DomainName}/profile/{ProfileId}/calculated-attributes/{CalculatedAttributeName}";
+    public static final String VALUES = "/domains/{DomainName}/profile/{ProfileId}/calculated-attributes";
+    public static final String BATCH = "/domains/{DomainName}/calculated-attributes/{CalculatedAttributeName}/batch-get-for-profiles";
+
+    private CalculatedEvents() {}
+
+    /** Create (POST), Get (GET), Update (PUT), Delete (DELETE) of a definition. */
+    public static APIGatewayProxyRequestEvent definition(String method, String domain, String name, String body) {
+        return event(method, DEFINITION, domain, body, Map.of("CalculatedAttributeName", name));
+    }
+
+    public static APIGatewayProxyRequestEvent listDefinitions(String domain, Map<String, String> query) {
+        return event("GET", DEFINITIONS, domain, null, Map.of()).withQueryStringParameters(query);
+    }
+
+    public static APIGatewayProxyRequestEvent value(String domain, String profileId, String name) {
+        return event("GET", VALUE, domain, null, Map.of("ProfileId", profileId, "CalculatedAttributeName", name));
+    }
+
+    public static APIGatewayProxyRequestEvent values(String domain, String profileId, Map<String, String> query) {
+        return event("GET", VALUES, domain, null, Map.of("ProfileId", profileId)).withQueryStringParameters(query);
+    }
+
+    public static APIGatewayProxyRequestEvent batch(String domain, String name, String body) {
+        return event("POST", BATCH, domain, body, Map.of("CalculatedAttributeName", name));
+    }
+
+    private static APIGatewayProxyRequestEvent event(String method, String resource, String domain, String body, Map<String, String> more) {
+        Map<String, String> parameters = new HashMap<>(more);
+        parameters.put("DomainName", domain);
+        String path = resource;
+        for (Map.Entry<String, String> p : parameters.entrySet()) path = path.replace("{" + p.getKey() + "}", p.getValue());
+        return Events.request(method, resource, domain, body).withPath(path).withPathParameters(parameters);
+    }
+}

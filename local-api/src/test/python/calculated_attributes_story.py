@@ -114,4 +114,13 @@ assert client.get_calculated_attribute_for_profile(DomainName=DOMAIN, ProfileId=
                                                    CalculatedAttributeName="_last_channel").get("Value") is None, \
     "created again, it covers data from its creation on"
 client.delete_domain(DomainName=DOMAIN)
+
+# 6. The README's "frequent caller" quick start, word for word but for the endpoint.
+readme = open(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "README.md"), encoding="utf-8").read()
+block = readme.split("<!-- quick-start-calculated -->")[1].split("```bash")[1].split("```")[0]
+done = subprocess.run(["bash", "-e", "-c", block.replace("http://127.0.0.1:3000", endpoint)], capture_output=True, text=True, env=cli_env)
+assert done.returncode == 0, done.stderr
+frequent_caller = json.loads(done.stdout)
+assert frequent_caller["CalculatedAttributeName"] == "_frequent_caller" and frequent_caller["Value"] == "true", frequent_caller
+assert frequent_caller["DisplayName"] == "Frequent caller" and frequent_caller["IsDataPartial"] == "false", frequent_caller
 print("calculated attributes story: ok")

@@ -128,6 +128,12 @@ final class CalculatedAttributeReads {
                 .withPathParameters(Map.of("DomainName", DOMAIN, "ProfileId", profileId, "CalculatedAttributeName", name));
     }
 
+    static APIGatewayProxyRequestEvent values(String profileId) {
+        return new APIGatewayProxyRequestEvent().withHttpMethod("GET")
+                .withResource(ReadProfilesHandler.CALCULATED_VALUE_ROUTES.get(1).get(1))
+                .withPathParameters(Map.of("DomainName", DOMAIN, "ProfileId", profileId));
+    }
+
     static APIGatewayProxyRequestEvent batch(String name, String body) {
         return new APIGatewayProxyRequestEvent().withHttpMethod("POST")
                 .withResource(ReadProfilesHandler.CALCULATED_VALUE_ROUTES.get(2).get(1))

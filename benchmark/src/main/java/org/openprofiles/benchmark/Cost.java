@@ -185,7 +185,7 @@ final class Cost {
                             ReadProfilesHandler.OBJECTS_RESOURCE, "{\"ObjectTypeName\":\"CTR\",\"ProfileId\":\"" + profileIds.get(i % CALLERS) + "\"}")),
                     new Operation("GetCalculatedAttributeForProfile, _frequent_caller", Handlers::read,
                             i -> CalculatedAttributeReads.value(profileIds.get(i % CALLERS), "_frequent_caller")),
-                    new Operation("ListCalculatedAttributesForProfile, all 8", Handlers::read,
+                    new Operation("ListCalculatedAttributesForProfile, every one", Handlers::read,
                             i -> CalculatedAttributeReads.values(profileIds.get(i % CALLERS))));
             List<Counted> counts = new ArrayList<>();
             for (Operation operation : operations) {

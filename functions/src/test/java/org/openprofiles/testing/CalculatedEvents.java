@@ -12,6 +12,17 @@ public final class CalculatedEvents {
     public static final String VALUES = "/domains/{DomainName}/profile/{ProfileId}/calculated-attributes";
     public static final String BATCH = "/domains/{DomainName}/calculated-attributes/{CalculatedAttributeName}/batch-get-for-profiles";
 
+    /** A domain file with a calculated attribute over its contact records (the README's example). */
+    public static final String DOMAIN_FILE = """
+            {"DomainName": "D", "ObjectTypes": {"CTR": {"Description": "contact records", "TemplateId": "CTR"}},
+             "CalculatedAttributes": {"_voice_calls_this_year": {
+               "DisplayName": "Voice calls this year", "Statistic": "COUNT", "UseHistoricalData": true,
+               "AttributeDetails": {"Attributes": [{"Name": "contactId"}], "Expression": "{CTR.contactId}"},
+               "Conditions": {"Range": {"Value": 365, "Unit": "DAYS"}},
+               "Filter": {"Include": "ALL", "Groups": [{"Type": "ALL", "Dimensions": [
+                 {"Attributes": {"channel": {"DimensionType": "INCLUSIVE", "Values": ["VOICE"]}}}]}]}}}}
+            """;
+
     private CalculatedEvents() {}
 
     /** Create (POST), Get (GET), Update (PUT), Delete (DELETE) of a definition. */

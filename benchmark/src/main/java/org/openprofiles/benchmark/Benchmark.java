@@ -51,8 +51,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *
  * <p>Run: {@code mvn -B -q -DskipTests -pl benchmark -am package exec:java}; one table only with
  * {@code -Dexec.args=warm} (the warm-request table), {@code contention}, {@code lifecycle-mix}, {@code contact-records},
- * {@code cost} or {@code event-streams}; {@code emulator-start} (the emulator jar's start and memory) needs the jar,
- * built first by {@code mvn -B -q -DskipTests -pl emulator -am package}.
+ * {@code cost}, {@code event-streams} or {@code calculated-attributes}; {@code emulator-start} (the emulator jar's
+ * start and memory) needs the jar, built first by {@code mvn -B -q -DskipTests -pl emulator -am package}.
  */
 public final class Benchmark {
     public static void main(String[] args) throws Exception {
@@ -97,6 +97,11 @@ public final class Benchmark {
         if (args.length > 0 && "contact-records".equals(args[0])) {
             try (java.io.PrintStream quiet = new java.io.PrintStream(Files.newOutputStream(requestLog), false, StandardCharsets.UTF_8)) {
                 System.exit(ContactRecordThroughput.run(endpoint, table, quiet) ? 0 : 1);
+            }
+        }
+        if (args.length > 0 && "calculated-attributes".equals(args[0])) {
+            try (java.io.PrintStream quiet = new java.io.PrintStream(Files.newOutputStream(requestLog), false, StandardCharsets.UTF_8)) {
+                System.exit(CalculatedAttributeReads.run(endpoint, table, System.out, quiet) ? 0 : 1);
             }
         }
         if (args.length > 0 && "cost".equals(args[0])) {
@@ -162,6 +167,12 @@ public final class Benchmark {
                 java.nio.file.StandardOpenOption.APPEND), false, StandardCharsets.UTF_8)) {
             progress("DeleteProfile and MergeProfiles by profile size");
             pass &= LifecycleAtScale.lifecycleAtScale(barePut, lifecycle, recorder, bare, table, console, quiet);
+        }
+
+        try (java.io.PrintStream quiet = new java.io.PrintStream(Files.newOutputStream(requestLog,
+                java.nio.file.StandardOpenOption.APPEND), false, StandardCharsets.UTF_8)) {
+            progress("calculated attribute reads by profile size, and BatchGet of 100 profiles");
+            pass &= CalculatedAttributeReads.run(endpoint, table, console, quiet);
         }
 
         progress("contention on one profile");

@@ -93,6 +93,8 @@ final class Cost {
     static final double RESENDS_PER_CALL = 1;
     static final double SEARCHES_PER_CALL = 1;
     static final double LISTS_PER_CALL = 1;
+    /** The flow's "Get calculated attributes" block (routing on _frequent_caller), once per call; ListCalculatedAttributesForProfile not counted. */
+    static final double CALCULATED_READS_PER_CALL = 1;
     /** Months of contact records kept: the example domain's DefaultExpirationDays (366) expires them after a year. */
     static final int MONTHS_KEPT = 12;
 
@@ -180,7 +182,11 @@ final class Cost {
                     new Operation("SearchProfiles, the caller's phone", Handlers::read, i -> request("POST", ReadProfilesHandler.SEARCH_RESOURCE,
                             "{\"KeyName\":\"_phone\",\"Values\":[\"" + caller(i % CALLERS) + "\"]}")),
                     new Operation("ListProfileObjects, the caller's records", Handlers::read, i -> request("POST",
-                            ReadProfilesHandler.OBJECTS_RESOURCE, "{\"ObjectTypeName\":\"CTR\",\"ProfileId\":\"" + profileIds.get(i % CALLERS) + "\"}")));
+                            ReadProfilesHandler.OBJECTS_RESOURCE, "{\"ObjectTypeName\":\"CTR\",\"ProfileId\":\"" + profileIds.get(i % CALLERS) + "\"}")),
+                    new Operation("GetCalculatedAttributeForProfile, _frequent_caller", Handlers::read,
+                            i -> CalculatedAttributeReads.value(profileIds.get(i % CALLERS), "_frequent_caller")),
+                    new Operation("ListCalculatedAttributesForProfile, every one", Handlers::read,
+                            i -> CalculatedAttributeReads.values(profileIds.get(i % CALLERS))));
             List<Counted> counts = new ArrayList<>();
             for (Operation operation : operations) {
                 progress("cost: counting " + operation.name());
@@ -300,14 +306,16 @@ final class Cost {
         // A month: every call's contact record (a share from new callers), re-sent; a search and a list by the agent's screen.
         double calls = (double) SEATS * CALLS_PER_SEAT_PER_DAY * WORKING_DAYS;
         double[] perMonth = {calls * NEW_CALLERS, calls * (1 - NEW_CALLERS), calls * RESENDS_PER_CALL, calls * SEARCHES_PER_CALL,
-                calls * LISTS_PER_CALL};
+                calls * LISTS_PER_CALL, calls * CALCULATED_READS_PER_CALL, 0};
         System.out.println();
         System.out.printf("== A month of a %,d-seat contact centre: %d calls a seat a day, %d days (%,.0f calls), %.0f%% from new callers; "
-                + "per call %.0f re-send, %.0f SearchProfiles, %.0f ListProfileObjects ==%n", SEATS, CALLS_PER_SEAT_PER_DAY, WORKING_DAYS,
-                calls, NEW_CALLERS * 100, RESENDS_PER_CALL, SEARCHES_PER_CALL, LISTS_PER_CALL);
+                + "per call %.0f re-send, %.0f SearchProfiles, %.0f ListProfileObjects, %.0f GetCalculatedAttributeForProfile ==%n", SEATS,
+                CALLS_PER_SEAT_PER_DAY, WORKING_DAYS, calls, NEW_CALLERS * 100, RESENDS_PER_CALL, SEARCHES_PER_CALL, LISTS_PER_CALL,
+                CALCULATED_READS_PER_CALL);
         double requests = 0, dynamo = 0, lambda = 0, api = 0, logs = 0;
         for (int o = 0; o < rows.size(); o++) {
             Measured m = rows.get(o);
+            if (perMonth[o] == 0) continue;
             System.out.printf("%-44s %,11.0f requests  $%.2f%n", m.name(), perMonth[o], perMonth[o] * m.total(LAMBDA_GB_SECOND_X86));
             requests += perMonth[o];
             dynamo += perMonth[o] * m.dynamo();

@@ -13,7 +13,7 @@ import org.openprofiles.service.EventStreamService;
 
 /**
  * The administration function (its own role, IAM-authorised like the rest): domains, object types,
- * event streams and templates. Each route is one line: path and query parameters and the body go to the service.
+ * event streams, templates and calculated attribute definitions. Each route is one line: path and query parameters and the body go to the service.
  */
 public final class AdminHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     public static final String DOMAINS = "/domains";
@@ -24,6 +24,8 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
     public static final String EVENT_STREAM = "/domains/{DomainName}/event-streams/{EventStreamName}";
     public static final String TEMPLATES = "/templates";
     public static final String TEMPLATE = "/templates/{TemplateId}";
+    public static final String CALCULATED_ATTRIBUTES = "/domains/{DomainName}/calculated-attributes";
+    public static final String CALCULATED_ATTRIBUTE = "/domains/{DomainName}/calculated-attributes/{CalculatedAttributeName}";
 
     /** Every route this handler serves: method, resource, operation. */
     public static final List<List<String>> ROUTES = List.of(
@@ -41,7 +43,12 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
             List.of("DELETE", EVENT_STREAM, "DeleteEventStream"),
             List.of("GET", EVENT_STREAMS, "ListEventStreams"),
             List.of("GET", TEMPLATES, "ListProfileObjectTypeTemplates"),
-            List.of("GET", TEMPLATE, "GetProfileObjectTypeTemplate"));
+            List.of("GET", TEMPLATE, "GetProfileObjectTypeTemplate"),
+            List.of("POST", CALCULATED_ATTRIBUTE, "CreateCalculatedAttributeDefinition"),
+            List.of("GET", CALCULATED_ATTRIBUTE, "GetCalculatedAttributeDefinition"),
+            List.of("PUT", CALCULATED_ATTRIBUTE, "UpdateCalculatedAttributeDefinition"),
+            List.of("DELETE", CALCULATED_ATTRIBUTE, "DeleteCalculatedAttributeDefinition"),
+            List.of("GET", CALCULATED_ATTRIBUTES, "ListCalculatedAttributeDefinitions"));
 
     private final DomainAdminService service;
     private final EventStreamService eventStreams;
@@ -75,6 +82,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
         String domain = Api.pathParameter(event, "DomainName");
         String type = Api.pathParameter(event, "ObjectTypeName");
         String eventStream = Api.pathParameter(event, "EventStreamName");
+        String calculated = Api.pathParameter(event, "CalculatedAttributeName");
         String maxResults = Api.queryParameter(event, "max-results");
         String nextToken = Api.queryParameter(event, "next-token");
         return switch (operation) {
@@ -93,6 +101,11 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
             case "ListEventStreams" -> eventStreams.list(domain, maxResults, nextToken, deadline);
             case "ListProfileObjectTypeTemplates" -> service.listTemplates(maxResults, nextToken);
             case "GetProfileObjectTypeTemplate" -> service.getTemplate(Api.pathParameter(event, "TemplateId"));
+            case "CreateCalculatedAttributeDefinition" -> service.calculatedAttributes().create(domain, calculated, Api.body(event), deadline);
+            case "GetCalculatedAttributeDefinition" -> service.calculatedAttributes().get(domain, calculated, deadline);
+            case "UpdateCalculatedAttributeDefinition" -> service.calculatedAttributes().update(domain, calculated, Api.body(event), deadline);
+            case "DeleteCalculatedAttributeDefinition" -> service.calculatedAttributes().delete(domain, calculated, deadline);
+            case "ListCalculatedAttributeDefinitions" -> service.calculatedAttributes().list(domain, maxResults, nextToken, deadline);
             default -> throw ServiceException.badRequest("Unsupported route " + event.getHttpMethod() + " " + event.getResource());
         };
     }

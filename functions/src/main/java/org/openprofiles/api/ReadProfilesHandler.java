@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.model.StandardProfile;
+import org.openprofiles.service.CalculatedValueService;
 import org.openprofiles.service.LifecycleRequests;
 import org.openprofiles.service.ListProfileObjectsRequest;
 import org.openprofiles.service.ProfileLifecycleService;
@@ -21,8 +22,9 @@ import org.openprofiles.store.ProfileStore.ObjectPage;
 import org.openprofiles.store.ProfileStore.StoredObject;
 
 /**
- * The read-only function: {@code POST /domains/{DomainName}/profiles/search} (SearchProfiles) and
- * {@code POST /domains/{DomainName}/profiles/objects} (ListProfileObjects).
+ * The read-only function: {@code POST /domains/{DomainName}/profiles/search} (SearchProfiles),
+ * {@code POST /domains/{DomainName}/profiles/objects} (ListProfileObjects), BatchGetProfile, and the calculated
+ * attribute reads ({@link #CALCULATED_VALUE_ROUTES}).
  */
 public final class ReadProfilesHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     public static final String SEARCH_RESOURCE = "/domains/{DomainName}/profiles/search";
@@ -33,6 +35,7 @@ public final class ReadProfilesHandler implements RequestHandler<APIGatewayProxy
     public static final String BATCH_GET_RESOURCE = "/domains/{DomainName}/batch-get-profiles";
 
     private final ProfileReadService service;
+    private final CalculatedValueService calculatedValues;
 
     /** Used by Lambda: the container's shared client, store and domains. */
     public ReadProfilesHandler() {
@@ -49,11 +52,20 @@ public final class ReadProfilesHandler implements RequestHandler<APIGatewayProxy
     }
 
     public ReadProfilesHandler(ProfileReadService service) {
-        this.service = service;
+        this(service, new CalculatedValueService(service.domains(), service.store(), java.time.Clock.systemUTC()));
     }
+
+    public ReadProfilesHandler(ProfileReadService service, CalculatedValueService calculatedValues) {
+        this.service = service;
+        this.calculatedValues = calculatedValues;
+    }
+
+    /** The calculated attribute reads this function serves too: method, resource, operation. */
+    public static final List<List<String>> CALCULATED_VALUE_ROUTES = CalculatedValueRoutes.ROUTES;
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+        if (CalculatedValueRoutes.serves(event)) return CalculatedValueRoutes.handle(calculatedValues, event, context);
         if (BATCH_GET_RESOURCE.equals(event.getResource())) {
             return Api.handle("BatchGetProfile", event, context, () -> batchGetResponse(service.batchGet(
                     LifecycleRequests.batchGet(Api.pathParameter(event, "DomainName"), Api.body(event)), Api.deadline(context))));

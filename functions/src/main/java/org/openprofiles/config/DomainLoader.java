@@ -53,15 +53,17 @@ public final class DomainLoader {
      * A domain file, validated, with each object type's definition as written: what the file
      * applies (create-or-replace) through the same path as a PutProfileObjectType request.
      *
-     * @param typeDefinitions object type name → its definition (the body of a PutProfileObjectType request)
+     * @param typeDefinitions       object type name → its definition (the body of a PutProfileObjectType request)
+     * @param calculatedDefinitions calculated attribute name → its definition (the body of a CreateCalculatedAttributeDefinition
+     *                              request); applied as create-or-replace, Amazon Connect's defaults left as they are
      */
-    public record DomainFile(Domain domain, Map<String, Object> typeDefinitions) {}
+    public record DomainFile(Domain domain, Map<String, Object> typeDefinitions, Map<String, Object> calculatedDefinitions) {}
 
     /** One domain file, with its object type definitions as written. */
     public static DomainFile parseFile(String fileName, String json) {
         if (!(parseJson(fileName, json) instanceof Map<?, ?> body)) throw new DomainConfigException(fileName + ": must be a JSON object");
         for (Object member : body.keySet()) {
-            if (!List.of("DomainName", "DefaultExpirationDays", "ObjectTypes").contains(member)) {
+            if (!List.of("DomainName", "DefaultExpirationDays", "ObjectTypes", "CalculatedAttributes").contains(member)) {
                 throw new DomainConfigException(fileName + ": unknown member '" + member + "'");
             }
         }
@@ -90,7 +92,31 @@ public final class DomainLoader {
             objectTypes.put(typeName, objectType);
             definitions.put(typeName, type.getValue());
         }
-        return new DomainFile(new Domain(name, defaultDays, objectTypes, Templates.builtIn()), Collections.unmodifiableMap(definitions));
+        Map<String, Object> calculatedDefinitions = new LinkedHashMap<>();
+        Map<String, org.openprofiles.calculated.Definition> calculated = new TreeMap<>(DefaultCalculatedAttributes.ALL);
+        Object section = body.get("CalculatedAttributes");
+        if (section != null) {
+            if (!(section instanceof Map<?, ?> entries)) {
+                throw new DomainConfigException(fileName + ": CalculatedAttributes must be a JSON object of calculated attribute definitions");
+            }
+            for (Map.Entry<?, ?> entry : entries.entrySet()) {
+                String attribute = (String) entry.getKey();
+                try {
+                    // The same rules as CreateCalculatedAttributeDefinition; the file's own types and the templates exist.
+                    calculated.put(attribute, CalculatedAttributeRules.create(attribute, entry.getValue(),
+                            type -> objectTypes.containsKey(type) || Templates.builtIn().containsKey(type), 0));
+                } catch (DomainConfigException e) {
+                    throw new DomainConfigException(fileName + ": calculated attribute '" + attribute + "': " + e.getMessage());
+                }
+                calculatedDefinitions.put(attribute, entry.getValue());
+            }
+            if (calculated.size() > CalculatedAttributeRules.MAX_PER_DOMAIN) {
+                throw new DomainConfigException(fileName + ": at most " + CalculatedAttributeRules.MAX_PER_DOMAIN
+                        + " calculated attributes per domain, Amazon Connect's " + DefaultCalculatedAttributes.ALL.size() + " defaults included");
+            }
+        }
+        return new DomainFile(new Domain(name, defaultDays, objectTypes, Templates.builtIn(), calculated),
+                Collections.unmodifiableMap(definitions), Collections.unmodifiableMap(calculatedDefinitions));
     }
 
     /**

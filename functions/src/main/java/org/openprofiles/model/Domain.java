@@ -2,6 +2,7 @@ package org.openprofiles.model;
 
 import java.util.Map;
 import java.util.Optional;
+import org.openprofiles.calculated.Definition;
 
 /**
  * A domain and its object types, loaded once per container from configuration files.
@@ -9,12 +10,19 @@ import java.util.Optional;
  * @param objectTypes           the explicitly defined types, by name
  * @param templates             the built-in templates, by TemplateId (usable as implicit types)
  * @param defaultExpirationDays days an object is kept when its type says nothing
+ * @param calculatedAttributes  the calculated attribute definitions, by name (Amazon Connect's defaults included)
  */
 public record Domain(String name, int defaultExpirationDays, Map<String, ObjectType> objectTypes,
-                     Map<String, ObjectType> templates) {
+                     Map<String, ObjectType> templates, Map<String, Definition> calculatedAttributes) {
     public Domain {
         objectTypes = Map.copyOf(objectTypes);
         templates = Map.copyOf(templates);
+        calculatedAttributes = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(calculatedAttributes));
+    }
+
+    /** A domain without calculated attributes. */
+    public Domain(String name, int defaultExpirationDays, Map<String, ObjectType> objectTypes, Map<String, ObjectType> templates) {
+        this(name, defaultExpirationDays, objectTypes, templates, Map.of());
     }
 
     /**

@@ -40,6 +40,7 @@ public final class DomainAdminService {
     private final ConfigWrites writes;
     private final Clock clock;
     private final Duration erasureGrace;
+    private final CalculatedAttributeAdmin calculatedAttributes;
 
     /**
      * @param erasureGrace how long after a deletion its erasure may start: longer than any request
@@ -50,6 +51,12 @@ public final class DomainAdminService {
         this.writes = writes;
         this.clock = clock;
         this.erasureGrace = erasureGrace;
+        this.calculatedAttributes = new CalculatedAttributeAdmin(reads, writes.calculatedAttributes(), clock);
+    }
+
+    /** The calculated attribute definitions' administration, over the same configuration. */
+    public CalculatedAttributeAdmin calculatedAttributes() {
+        return calculatedAttributes;
     }
 
     // ---- domains ------------------------------------------------------------------------------
@@ -246,7 +253,7 @@ public final class DomainAdminService {
     /**
      * Applies the domain files as create-or-replace of what they name (at deploy and at local
      * start): each domain is created, or its DefaultExpirationDays set; each of its object types is
-     * put. Domains and types the files do not name are left as they are.
+     * put, then each of its calculated attributes. Domains, types and attributes the files do not name are left as they are.
      *
      * @throws DomainConfigException when a file breaks a rule (nothing of that file is applied)
      * @throws IllegalStateException when a domain a file names is still being erased, or could not be applied
@@ -274,6 +281,7 @@ public final class DomainAdminService {
                             + (e.refusal() == Refusal.TYPE_DELETING ? "it was deleted and its objects are still being erased" : e.refusal()));
                 }
             }
+            calculatedAttributes.applyFile(file.getKey(), name, parsed.calculatedDefinitions(), deadline);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.openprofiles.config.DefaultCalculatedAttributes;
 import org.openprofiles.config.DomainConfigException;
 import org.openprofiles.config.DomainLoader;
 import org.openprofiles.config.Templates;
@@ -100,6 +101,16 @@ public final class LiveDomains implements Domains {
                 System.out.println(Json.write(line));
             }
         }
-        return new Domain(item.name(), DomainSettings.defaultExpirationDays(item.definition()), types, Templates.builtIn());
+        Map<String, org.openprofiles.calculated.Definition> calculated = DefaultCalculatedAttributes.effective(item.calculated(),
+                item.deletedDefaults(), (name, error) -> {
+                    Map<String, Object> line = new LinkedHashMap<>();
+                    line.put("level", "ERROR");
+                    line.put("event", "calculatedAttributeNoLongerValid");
+                    line.put("domain", item.name());
+                    line.put("calculatedAttribute", name);
+                    line.put("error", error);
+                    System.out.println(Json.write(line));
+                });
+        return new Domain(item.name(), DomainSettings.defaultExpirationDays(item.definition()), types, Templates.builtIn(), calculated);
     }
 }

@@ -37,6 +37,11 @@ public final class ProfileReadService {
         return domains;
     }
 
+    /** The store it reads (the calculated attribute reads share it). */
+    public ProfileStore store() {
+        return store;
+    }
+
     /** BatchGetProfile: one consistent BatchGetItem of the profiles. */
     public ProfileLifecycleService.BatchGet batchGet(LifecycleRequests.ProfileIds request, Deadline deadline) {
         return new ProfileLifecycleService(domains, store).batchGet(request, deadline);

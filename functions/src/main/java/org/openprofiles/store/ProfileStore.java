@@ -125,6 +125,24 @@ public interface ProfileStore {
     ObjectPage objects(String domain, String profileId, String objectTypeName, Collection<KeyValue> anyOf, int limit,
                        String nextToken, Deadline deadline);
 
+    /**
+     * A profile's object as a calculated attribute reads it.
+     *
+     * @param ingestedAt the server time of the object's last write (epoch seconds; a merge moving it keeps it)
+     */
+    record TimedObject(String objectTypeName, String profileObjectUniqueKey, String object, long ingestedAt) {}
+
+    /** A profile read with its objects of some types; {@code createdAt} in epoch seconds. */
+    record ProfileWithObjects(String profileId, long createdAt, List<TimedObject> objects) {}
+
+    /**
+     * A profile and its objects of the given types, strongly consistent (every write that returned before the call is
+     * seen), with {@code config} read in the first read. Empty when the profile does not exist, was deleted or merged
+     * away. Objects past their expiry are left out.
+     */
+    Optional<ProfileWithObjects> profileWithObjects(String domain, String profileId, Set<String> objectTypeNames, ConfigRead config,
+                                                    Deadline deadline);
+
     /** Keeps a stream record that can never be stored (the same record twice is one). */
     void setAside(DeadLetter letter, Deadline deadline);
 }

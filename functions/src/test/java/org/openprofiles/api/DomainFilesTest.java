@@ -67,6 +67,26 @@ class DomainFilesTest {
     }
 
     @Test
+    void aFilesCalculatedAttributesAreAppliedAsCreateOrReplaceAndDefaultsAreLeftAsTheyAre() {
+        Map<String, String> files = Map.of("D.json", org.openprofiles.testing.CalculatedEvents.DOMAIN_FILE);
+        admin.applyFiles(files, deadline());
+        var get = org.openprofiles.testing.CalculatedEvents.definition("GET", "D", "_voice_calls_this_year", null);
+        Map<String, Object> applied = Events.body(node.admin.handleRequest(get, null));
+        assertEquals("COUNT", applied.get("Statistic"));
+        assertEquals(200, node.admin.handleRequest(org.openprofiles.testing.CalculatedEvents.definition("PUT", "D",
+                "_voice_calls_this_year", "{\"DisplayName\":\"changed\"}"), null).getStatusCode());
+        assertEquals(200, node.admin.handleRequest(org.openprofiles.testing.CalculatedEvents.definition("DELETE", "D",
+                "_last_channel", null), null).getStatusCode());
+
+        admin.applyFiles(files, deadline());
+        Map<String, Object> again = Events.body(node.admin.handleRequest(get, null));
+        assertEquals("Voice calls this year", again.get("DisplayName"), "an attribute a file names is reset to the file");
+        assertEquals(applied.get("CreatedAt"), again.get("CreatedAt"));
+        assertEquals(404, node.admin.handleRequest(org.openprofiles.testing.CalculatedEvents.definition("GET", "D",
+                "_last_channel", null), null).getStatusCode(), "a deleted default stays deleted across deploys");
+    }
+
+    @Test
     void aBrokenFileIsRefusedWithTheRuleAndNothingOfItIsApplied() {
         Map<String, String> files = Map.of("Bad.json", "{\"DomainName\":\"Bad\",\"ObjectTypes\":{\"T\":{\"Description\":\"d\",\"Fields\":{},\"Keys\":{}}}}");
         DomainConfigException e = org.junit.jupiter.api.Assertions.assertThrows(DomainConfigException.class, () -> admin.applyFiles(files, deadline()));

@@ -87,6 +87,7 @@ class EventsReplayTest {
             routes.put("POST " + resource, lifecycle);
         }
         routes.put("PUT " + ProfileLifecycleHandler.PROFILES_RESOURCE, lifecycle);
+        for (List<String> route : ReadProfilesHandler.CALCULATED_VALUE_ROUTES) routes.put(route.get(0) + " " + route.get(1), read);
         // Administration over the same table: the shipped files applied, plus a domain and a type the delete events remove.
         ConfigReads config = new ConfigReads(LocalDynamo.client(), table);
         DomainAdminService admin = new DomainAdminService(config, new ConfigWrites(LocalDynamo.client(), table), Clock.systemUTC(),

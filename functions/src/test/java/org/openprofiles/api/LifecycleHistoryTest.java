@@ -95,7 +95,9 @@ import org.openprofiles.testing.TestContext;
  *     unless a removal of it answered 5xx (else every write to it answers 404 while reads show it); no profile
  *     is removed by two calls that both answered 200, one of them a merge;</li>
  *   <li>one inferred profile per new key value: a phone that no CreateProfile or UpdateProfile named
- *     is held by at most one profile.</li>
+ *     is held by at most one profile;</li>
+ *   <li>calculated attributes are the profile's objects: a COUNT attribute of the contact records, read through the API at
+ *     the end, equals the number of records on each existing (settled) profile; a removed profile's answers 404.</li>
  * </ol>
  * DeleteProfile and MergeProfiles that answered 5xx may have done part of their work (README: the
  * caller continues by calling again): they count as having acted, and the profiles they name are
@@ -122,6 +124,8 @@ class LifecycleHistoryTest {
     static final int THREADS = Integer.getInteger("history.threads", 8);
     static final int OPS = Integer.getInteger("history.ops", 14);
     static final int CUSTOMERS = 7;
+    /** A COUNT calculated attribute of the contact records (invariant 5). */
+    static final String RECORD_COUNT = "recordCount";
     static final int COUNT = Integer.getInteger("history.count", 1);
     static final long SEED = Long.getLong("history.seed", System.currentTimeMillis());
     /**
@@ -302,8 +306,13 @@ class LifecycleHistoryTest {
             this.faults = faults;
             ProfileStore store = new DynamoProfileStore(ProductionLike.client(), table, Clock.systemUTC());
             // The configuration lives in the table, as deployed: administration races the profile calls too.
-            new DomainAdminService(new ConfigReads(LocalDynamo.client(), table), new ConfigWrites(LocalDynamo.client(), table), Clock.systemUTC(),
-                    ErasureWorker.GRACE).applyFiles(DomainLoader.classpathFiles(), org.openprofiles.model.Deadline.in(java.time.Duration.ofSeconds(30)));
+            DomainAdminService setUp = new DomainAdminService(new ConfigReads(LocalDynamo.client(), table),
+                    new ConfigWrites(LocalDynamo.client(), table), Clock.systemUTC(), ErasureWorker.GRACE);
+            setUp.applyFiles(DomainLoader.classpathFiles(), org.openprofiles.model.Deadline.in(java.time.Duration.ofSeconds(30)));
+            // Invariant 5's attribute: how many contact records the profile holds, computed when read.
+            setUp.calculatedAttributes().create(DOMAIN, RECORD_COUNT, "{\"Statistic\":\"COUNT\",\"UseHistoricalData\":true,"
+                    + "\"AttributeDetails\":{\"Attributes\":[{\"Name\":\"contactId\"}],\"Expression\":\"{CTR.contactId}\"}}",
+                    org.openprofiles.model.Deadline.in(java.time.Duration.ofSeconds(30)));
             ConfigReads config = new ConfigReads(ProductionLike.client(), table);
             Domains domains = new LiveDomains(config);
             admin = new AdminHandler(new DomainAdminService(config, new ConfigWrites(ProductionLike.client(), table), Clock.systemUTC(), ErasureWorker.GRACE),
@@ -699,6 +708,7 @@ class LifecycleHistoryTest {
             profilesThatVanished();
             refusedCallsChangedNothing();
             oneProfilePerPhone();
+            calculatedAttributes();
             return violations;
         }
 
@@ -1097,6 +1107,33 @@ class LifecycleHistoryTest {
                 violation(refused.isEmpty() ? 1 : 3, "profile " + shortId(id) + " is gone, but " + (refused.isEmpty() ? "no call removed it"
                         : "every DeleteProfile/MergeProfiles of it answered only 4xx/429: " + refused.stream()
                         .map(c -> "#" + c.id + " " + c.op + " " + c.statuses).toList()), Set.of(id), Set.of());
+            }
+        }
+
+        // 5. a calculated attribute is its profile's objects
+        void calculatedAttributes() {
+            Map<String, Integer> records = new HashMap<>();
+            for (TableScan.ObjectRow object : scan.objects) {
+                if (object.profileId() != null && object.pk().contains("#O#CTR#")) records.merge(object.profileId(), 1, Integer::sum);
+            }
+            for (String id : scan.profiles) {
+                if (unsettled.contains(id)) continue;
+                var response = h.read.handleRequest(org.openprofiles.testing.CalculatedEvents.value(DOMAIN, id, RECORD_COUNT), null);
+                String expected = Integer.toString(records.getOrDefault(id, 0));
+                Object value = response.getStatusCode() == 200 ? Events.body(response).get("Value") : response.getStatusCode();
+                if (!expected.equals(value)) {
+                    violation(5, "profile " + shortId(id) + " holds " + expected + " contact record(s) but its COUNT calculated attribute answered "
+                            + value, Set.of(id), Set.of());
+                }
+            }
+            for (Call c : calls) {
+                if (!c.acked() || !removal(c)) continue;
+                for (String id : c.op.equals("DeleteProfile") ? List.of(c.target) : c.merged) {
+                    if (scan.profiles.contains(id)) continue;
+                    int status = h.read.handleRequest(org.openprofiles.testing.CalculatedEvents.value(DOMAIN, id, RECORD_COUNT), null).getStatusCode();
+                    if (status != 404) violation(5, "profile " + shortId(id) + " was removed but its calculated attribute answered " + status,
+                            Set.of(id), Set.of());
+                }
             }
         }
 

@@ -90,6 +90,21 @@ class DomainLoaderTest {
     }
 
     @Test
+    void aDomainFileDefinesCalculatedAttributesBesideConnectsDefaults() {
+        assertEquals(7, DomainLoader.loadFromClasspath().get("ExampleDomainName").calculatedAttributes().size(), "Connect's defaults");
+        Domain file = DomainLoader.parse("D.json", org.openprofiles.testing.CalculatedEvents.DOMAIN_FILE);
+        assertEquals(8, file.calculatedAttributes().size(), "the seven defaults and the file's own");
+        assertEquals("Voice calls this year", file.calculatedAttributes().get("_voice_calls_this_year").displayName());
+        StringBuilder many = new StringBuilder("{\"DomainName\":\"D\",\"ObjectTypes\":{},\"CalculatedAttributes\":{");
+        for (int i = 0; i < 44; i++) {
+            many.append(i == 0 ? "" : ",").append("\"n").append(i).append("\":{\"Statistic\":\"COUNT\",")
+                    .append("\"AttributeDetails\":{\"Attributes\":[{\"Name\":\"a\"}],\"Expression\":\"{CTR.a}\"}}");
+        }
+        DomainConfigException e = assertThrows(DomainConfigException.class, () -> DomainLoader.parse("D.json", many + "}}"));
+        assertTrue(e.getMessage().contains("at most 50 calculated attributes per domain"), e.getMessage());
+    }
+
+    @Test
     void theClasspathHoldsTheShippedDomain() {
         assertTrue(DomainLoader.classpathFiles().containsKey("ExampleDomainName.json"));
         assertTrue(DomainLoader.loadFromClasspath().containsKey("ExampleDomainName"));
@@ -115,6 +130,10 @@ class DomainLoaderTest {
             D.json    | {"DomainName":"D","DefaultExpirationDays":"30","ObjectTypes":{}} | DefaultExpirationDays
             D.json    | {"DomainName":"D"}                                           | ObjectTypes must be
             D.json    | {"DomainName":"D","ObjectTypes":{},"Tagz":{}}                | unknown member 'Tagz'
+            D.json    | {"DomainName":"D","ObjectTypes":{},"CalculatedAttributes":[]} | CalculatedAttributes must be a JSON object
+            D.json    | {"DomainName":"D","ObjectTypes":{},"CalculatedAttributes":{"n":{"Statistic":"COUNT","AttributeDetails":{"Attributes":[{"Name":"a"}],"Expression":"{Orders.a}"}}}} | calculated attribute 'n': AttributeDetails.Expression reads object type 'Orders'
+            D.json    | {"DomainName":"D","ObjectTypes":{},"CalculatedAttributes":{"n":{"Statistic":"MODE","AttributeDetails":{"Attributes":[{"Name":"a"}],"Expression":"{CTR.a}"}}}} | calculated attribute 'n': Statistic must be one of
+            D.json    | {"DomainName":"D","ObjectTypes":{},"CalculatedAttributes":{"n":{"Statistic":"SUM","AttributeDetails":{"Attributes":[{"Name":"a"}],"Expression":"{CTR.a}"},"Conditions":{"Range":{"Unit":"DAYS"}}}}} | calculated attribute 'n': Conditions.Range must have exactly one of Value and ValueRange
             """)
     void aBrokenFileStopsLoadingNamingTheFile(String fileName, String json, String problem) {
         DomainConfigException e = assertThrows(DomainConfigException.class, () -> DomainLoader.parse(fileName, json));

@@ -101,7 +101,8 @@ public final class ApiStack extends Stack {
         // AddProfileKey: PutItem for a full value's spill and a spilled value's holder items (KeyValueHolders.spill/add).
         Alias addKey = function("AddProfileKey", AddProfileKeyHandler.class, code, table,
                 statement(List.of("dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem"), tableArn));
-        // Read-only: SearchProfiles, ListProfileObjects, BatchGetProfile.
+        // Read-only: SearchProfiles, ListProfileObjects, BatchGetProfile, and the calculated attribute reads (a profile's
+        // shards and objects, consistently: BatchGetItem).
         Alias read = function("ReadProfiles", ReadProfilesHandler.class, code, table,
                 statement(List.of("dynamodb:BatchGetItem"), tableArn),
                 statement(List.of("dynamodb:Query"), indexArn));
@@ -199,6 +200,22 @@ public final class ApiStack extends Stack {
         eventStream.addMethod("DELETE", administration);
         templates.addMethod("GET", administration);
         templates.addResource("{TemplateId}").addMethod("GET", administration);
+
+        // Calculated attributes: definitions are configuration (the administration function); values are reads of a
+        // profile's objects (the read-only function). Note the model's singular /profile/ in the per-profile paths.
+        IResource calculatedAttributes = domain.addResource("calculated-attributes");
+        calculatedAttributes.addMethod("GET", administration);
+        IResource calculatedAttribute = calculatedAttributes.addResource("{CalculatedAttributeName}");
+        calculatedAttribute.addMethod("POST", administration);
+        calculatedAttribute.addMethod("GET", administration);
+        calculatedAttribute.addMethod("PUT", administration);
+        calculatedAttribute.addMethod("DELETE", administration);
+        LambdaIntegration reads = new LambdaIntegration(read);
+        calculatedAttribute.addResource("batch-get-for-profiles").addMethod("POST", reads, body(api, validator,
+                "BatchGetCalculatedAttributeForProfileRequest", Map.of("ProfileIds", strings()), List.of("ProfileIds")));
+        IResource profileValues = domain.addResource("profile").addResource("{ProfileId}").addResource("calculated-attributes");
+        profileValues.addMethod("GET", reads);
+        profileValues.addResource("{CalculatedAttributeName}").addMethod("GET", reads);
 
         Monitoring monitoring = new Monitoring(this, "Monitoring", table, alarmEmail);
         export.monitor(monitoring.topic);

@@ -134,6 +134,10 @@ final class Monitoring extends Construct {
         // These two work through all of a profile's objects (up to 1000 records: about 1 s measured locally).
         limits.put("DeleteProfile", 10_000);
         limits.put("MergeProfiles", 10_000);
+        // Calculated attribute reads: one profile's objects (up to 1000: 11 reads), or 100 profiles' (read 8 at a time).
+        limits.put("GetCalculatedAttributeForProfile", 3000);
+        limits.put("ListCalculatedAttributesForProfile", 3000);
+        limits.put("BatchGetCalculatedAttributeForProfile", 10_000);
         return limits;
     }
 

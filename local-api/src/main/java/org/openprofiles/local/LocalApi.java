@@ -214,6 +214,7 @@ public final class LocalApi implements AutoCloseable {
                 .route("POST", ReadProfilesHandler.SEARCH_RESOURCE, read)
                 .route("POST", ReadProfilesHandler.OBJECTS_RESOURCE, read)
                 .route("POST", ReadProfilesHandler.BATCH_GET_RESOURCE, read);
+        for (List<String> route : ReadProfilesHandler.CALCULATED_VALUE_ROUTES) router.route(route.get(0), route.get(1), read);
         ProfileLifecycleHandler lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));
         for (String resource : List.of(ProfileLifecycleHandler.PROFILES_RESOURCE, ProfileLifecycleHandler.DELETE_RESOURCE,
                 ProfileLifecycleHandler.DELETE_KEY_RESOURCE, ProfileLifecycleHandler.DELETE_OBJECT_RESOURCE,

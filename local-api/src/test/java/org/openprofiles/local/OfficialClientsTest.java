@@ -71,6 +71,12 @@ class OfficialClientsTest {
         assertEquals(0, python.exitValue(), output);
     }
 
+    /** Issue 25: the eight calculated attribute operations through boto3 and the AWS CLI. */
+    @Test
+    void calculatedAttributesStoryRunsThroughBoto3AndTheCli() throws Exception {
+        runPython("calculated_attributes_story.py");
+    }
+
     /** The README's recipe for the deployed API: boto3 and the CLI plugin sign for execute-api. */
     @Test
     void boto3AndTheCliCanSignForApiGateway() throws Exception {

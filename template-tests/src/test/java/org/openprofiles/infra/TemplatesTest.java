@@ -94,7 +94,7 @@ class TemplatesTest {
         apiTemplate.resourceCountIs("AWS::Lambda::Alias", 5);
         apiTemplate.resourceCountIs("AWS::ApiGateway::RestApi", 1);
         apiTemplate.resourceCountIs("AWS::ApiGateway::Method", PROFILE_ROUTES + AdminHandler.ROUTES.size());
-        apiTemplate.resourceCountIs("AWS::ApiGateway::Model", 13);
+        apiTemplate.resourceCountIs("AWS::ApiGateway::Model", 14);
         apiTemplate.resourceCountIs("AWS::ApiGateway::RequestValidator", 1);
         apiTemplate.resourceCountIs("AWS::Events::Rule", 1);
         apiTemplate.resourceCountIs("Custom::DomainFiles", 1);
@@ -194,8 +194,8 @@ class TemplatesTest {
         return routes;
     }
 
-    /** The profile routes: ingestion, keys, the three reads, the six lifecycle operations. */
-    static final int PROFILE_ROUTES = 11;
+    /** The profile routes: ingestion, keys, the three reads, the six lifecycle operations, the three calculated attribute reads. */
+    static final int PROFILE_ROUTES = 14;
 
     @Test
     void everyRouteReachesItsFunctionAliasWithIamAuthorisation() {
@@ -214,6 +214,10 @@ class TemplatesTest {
                 "POST /domains/{DomainName}/profiles/keys/delete", lifecycle,
                 "POST /domains/{DomainName}/profiles/objects/delete", lifecycle,
                 "POST /domains/{DomainName}/profiles/objects/merge", lifecycle));
+        expected.putAll(Map.of(
+                "GET /domains/{DomainName}/profile/{ProfileId}/calculated-attributes/{CalculatedAttributeName}", read,
+                "GET /domains/{DomainName}/profile/{ProfileId}/calculated-attributes", read,
+                "POST /domains/{DomainName}/calculated-attributes/{CalculatedAttributeName}/batch-get-for-profiles", read));
         assertEquals(PROFILE_ROUTES, expected.size());
         for (List<String> route : AdminHandler.ROUTES) {
             expected.put(route.get(0) + " " + route.get(1), AdminHandler.class.getName() + "::handleRequest");

@@ -47,6 +47,10 @@ public final class ConfigItems {
     static final String STREAM_NAME = "name";
     static final String STREAM_URI = "uri";
     static final String STREAM_TAGS = "tags";
+    /** The domain's calculated attribute definitions, a map on the domain item (name → definition JSON): they go with the domain. */
+    static final String CALCULATED = "calculatedAttributes";
+    /** Amazon Connect's default calculated attributes deleted from the domain (and not created again). */
+    static final String DELETED_DEFAULTS = "deletedDefaults";
     static final String ACTIVE = "ACTIVE";
     static final String DELETING = "DELETING";
 
@@ -68,7 +72,15 @@ public final class ConfigItems {
 
     static DomainItem domainItem(Map<String, AttributeValue> item) {
         return new DomainItem(item.get(DOMAIN_NAME).s(), item.get(VERSION).s(), string(item, DEFINITION), number(item, CREATED_AT),
-                number(item, UPDATED_AT), strings(item, TYPES), erasure(item), eventStream(item));
+                number(item, UPDATED_AT), strings(item, TYPES), erasure(item), eventStream(item), calculated(item), strings(item, DELETED_DEFAULTS));
+    }
+
+    private static Map<String, String> calculated(Map<String, AttributeValue> item) {
+        AttributeValue value = item.get(CALCULATED);
+        if (value == null || !value.hasM()) return Map.of();
+        Map<String, String> definitions = new java.util.TreeMap<>();
+        value.m().forEach((name, json) -> definitions.put(name, json.s()));
+        return definitions;
     }
 
     static TypeItem typeItem(Map<String, AttributeValue> item) {

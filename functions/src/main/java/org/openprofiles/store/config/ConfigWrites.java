@@ -37,6 +37,11 @@ public final class ConfigWrites {
         this.reads = new ConfigReads(calls);
     }
 
+    /** The writes of calculated attribute definitions, through the same call layer. */
+    public CalculatedAttributeWrites calculatedAttributes() {
+        return new CalculatedAttributeWrites(calls);
+    }
+
     // ---- domains --------------------------------------------------------------------------------------------------
 
     /** @throws RefusedException DOMAIN_EXISTS or DOMAIN_DELETING */

@@ -20,6 +20,7 @@ import org.openprofiles.store.kernel.ConsistentReads;
 import org.openprofiles.store.kernel.KeyValueHolders;
 import org.openprofiles.store.kernel.ProfileDeletion;
 import org.openprofiles.store.kernel.ProfileMerge;
+import org.openprofiles.store.kernel.ProfileObjectsRead;
 import org.openprofiles.store.kernel.ProfileShards;
 import org.openprofiles.store.kernel.ProfileSources;
 import org.openprofiles.store.kernel.ProfileWriter;
@@ -49,6 +50,7 @@ public final class DynamoProfileStore implements ProfileStore {
     private final ProfileWriter profiles;
     private final RecordedOperations operations;
     private final DeadLetters deadLetters;
+    private final ProfileObjectsRead profileObjects;
 
     public DynamoProfileStore(DynamoDbClient dynamo, String tableName, Clock clock) {
         this(dynamo, tableName, clock, KeyValueHolders.DEFAULT_INLINE_LIMIT);
@@ -67,6 +69,7 @@ public final class DynamoProfileStore implements ProfileStore {
         this.profiles = new ProfileWriter(sources, clock);
         this.operations = new RecordedOperations(calls, reads, new ProfileDeletion(sources), new ProfileMerge(sources), clock);
         this.deadLetters = new DeadLetters(calls);
+        this.profileObjects = new ProfileObjectsRead(calls, clock);
     }
 
     @Override
@@ -154,6 +157,12 @@ public final class DynamoProfileStore implements ProfileStore {
     public ObjectPage objects(String domain, String profileId, String objectTypeName, Collection<KeyValue> anyOf, int limit,
                               String nextToken, Deadline deadline) {
         return queries.objects(domain, profileId, objectTypeName, anyOf, limit, nextToken, deadline);
+    }
+
+    @Override
+    public java.util.Optional<ProfileWithObjects> profileWithObjects(String domain, String profileId, Set<String> objectTypeNames,
+                                                                     ConfigRead config, Deadline deadline) {
+        return profileObjects.read(domain, profileId, objectTypeNames, config, deadline);
     }
 
     @Override

@@ -56,6 +56,8 @@ class EventsReplayTest {
 
     /** The profile the events name (the API reference's sample id, made valid hex). */
     static final String SEEDED_PROFILE = "3991a7d959d248bba82546b2d0c0ffee";
+    /** Who the seeded data's history names, and how long it is kept. */
+    static final org.openprofiles.store.ProfileStore.Audit SEEDING = new org.openprofiles.store.ProfileStore.Audit("arn:aws:iam::000000000000:user/seed", 30);
     /** The profile delete-profile-200 erases, and the one merge-profiles-200 merges into the seeded profile. */
     static final String PROFILE_TO_DELETE = "3991a7d959d248bba82546b2d0c0de1e";
     static final String PROFILE_TO_MERGE = "3991a7d959d248bba82546b2d0c0a11e";
@@ -104,17 +106,17 @@ class EventsReplayTest {
                 List.of(phone), null, SEEDED_PROFILE, true, Map.of("PhoneNumber", "+1 206-555-0100"),
                 List.of(phone, new KeyValue("_ctrContactId", "seeded")), null, null);
         store.putObject("ExampleDomainName", List.of(), "CTR", "seeded-record", null, List.of("CTR"), seen -> seeded,
-                Deadline.in(Duration.ofSeconds(5)));
+                SEEDING, Deadline.in(Duration.ofSeconds(5)));
         // What the lifecycle events act on: a second record and a loyalty key on the seeded profile, two more profiles.
         KeyValue contact = new KeyValue("_ctrContactId", "events-delete");
         ObjectPut second = new ObjectPut("ExampleDomainName", "CTR", "events-record-to-delete", "{\"contactId\":\"events-delete\"}",
                 List.of(contact), null, SEEDED_PROFILE, false, Map.of(), List.of(contact), null, null);
         store.putObject("ExampleDomainName", List.of(), "CTR", "events-record-to-delete", null, List.of("CTR"), seen -> second,
-                Deadline.in(Duration.ofSeconds(5)));
-        store.addKeys("ExampleDomainName", SEEDED_PROFILE, Set.of(new KeyValue("loyalty", "L-100")), Deadline.in(Duration.ofSeconds(5)));
-        store.createProfile("ExampleDomainName", PROFILE_TO_DELETE, Map.of("FirstName", "Erase"), Deadline.in(Duration.ofSeconds(5)));
+                SEEDING, Deadline.in(Duration.ofSeconds(5)));
+        store.addKeys("ExampleDomainName", SEEDED_PROFILE, Set.of(new KeyValue("loyalty", "L-100")), SEEDING, Deadline.in(Duration.ofSeconds(5)));
+        store.createProfile("ExampleDomainName", PROFILE_TO_DELETE, Map.of("FirstName", "Erase"), SEEDING, Deadline.in(Duration.ofSeconds(5)));
         store.createProfile("ExampleDomainName", PROFILE_TO_MERGE, Map.of("FirstName", "Merge", "LastName", "Me"),
-                Deadline.in(Duration.ofSeconds(5)));
+                SEEDING, Deadline.in(Duration.ofSeconds(5)));
         return routes;
     }
 

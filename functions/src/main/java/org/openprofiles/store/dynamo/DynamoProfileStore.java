@@ -17,6 +17,7 @@ import org.openprofiles.store.ingest.ObjectWriter;
 import org.openprofiles.store.ingest.ProfileKeyWriter;
 import org.openprofiles.store.kernel.ClosedProfiles;
 import org.openprofiles.store.kernel.ConsistentReads;
+import org.openprofiles.store.kernel.History;
 import org.openprofiles.store.kernel.KeyValueHolders;
 import org.openprofiles.store.kernel.ProfileDeletion;
 import org.openprofiles.store.kernel.ProfileMerge;
@@ -27,6 +28,7 @@ import org.openprofiles.store.kernel.ReadRequest;
 import org.openprofiles.store.kernel.RecordedOperations;
 import org.openprofiles.store.kernel.RecordedOperations.PendingOperation;
 import org.openprofiles.store.kernel.Snapshot;
+import org.openprofiles.store.read.HistoryQueries;
 import org.openprofiles.store.read.ProfileQueries;
 import org.openprofiles.store.table.DecideAgainException;
 import org.openprofiles.store.table.DynamoCalls;
@@ -49,6 +51,8 @@ public final class DynamoProfileStore implements ProfileStore {
     private final ProfileWriter profiles;
     private final RecordedOperations operations;
     private final DeadLetters deadLetters;
+    private final HistoryQueries history;
+    private final Clock clock;
 
     public DynamoProfileStore(DynamoDbClient dynamo, String tableName, Clock clock) {
         this(dynamo, tableName, clock, KeyValueHolders.DEFAULT_INLINE_LIMIT);
@@ -67,11 +71,14 @@ public final class DynamoProfileStore implements ProfileStore {
         this.profiles = new ProfileWriter(sources, clock);
         this.operations = new RecordedOperations(calls, reads, new ProfileDeletion(sources), new ProfileMerge(sources), clock);
         this.deadLetters = new DeadLetters(calls);
+        this.history = new HistoryQueries(calls, clock);
+        this.clock = clock;
     }
 
     @Override
     public boolean putObject(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, ConfigRead config,
-                             Collection<String> typeNames, PutDecision decide, Deadline deadline) {
+                             Collection<String> typeNames, PutDecision decide, Audit audit, Deadline deadline) {
+        History.Change change = History.Change.of(audit, clock);
         ReadRequest read = ReadRequest.keys(domain, keys).andObject(objectTypeName, uniqueKey).andConfig(config);
         ClosedProfiles closed = new ClosedProfiles();
         return Retry.run(Retry.DECIDE_AGAIN, deadline, attempt -> {
@@ -79,7 +86,7 @@ public final class DynamoProfileStore implements ProfileStore {
             ObjectPut put = decide.decide(closed.view(seen));
             if (put == null) return false;
             try {
-                objects.write(put, seen, closed.standIns(), deadline);
+                objects.write(put, seen, closed.standIns(), change, deadline);
             } catch (ObjectWriter.ProfileClosedException e) {
                 ProfileShards.Closed state = shards.closed(domain, e.profileId(), e.shard(), deadline);
                 if (state == null) throw new DecideAgainException("a value this put relied on was removed; decide again", false);
@@ -93,34 +100,39 @@ public final class DynamoProfileStore implements ProfileStore {
     }
 
     @Override
-    public void addKeys(String domain, String profileId, Set<KeyValue> values, Deadline deadline) {
-        Retry.run(Retry.DECIDE_AGAIN, deadline, () -> keys.addKeys(domain, profileId, values, deadline));
+    public void addKeys(String domain, String profileId, Set<KeyValue> values, Audit audit, Deadline deadline) {
+        History.Change change = History.Change.of(audit, clock);
+        Retry.run(Retry.DECIDE_AGAIN, deadline, () -> keys.addKeys(domain, profileId, values, change, deadline));
     }
 
     @Override
-    public void createProfile(String domain, String profileId, Map<String, String> fields, Deadline deadline) {
-        Retry.run(Retry.DECIDE_AGAIN, deadline, () -> profiles.create(domain, profileId, fields, deadline));
+    public void createProfile(String domain, String profileId, Map<String, String> fields, Audit audit, Deadline deadline) {
+        History.Change change = History.Change.of(audit, clock);
+        Retry.run(Retry.DECIDE_AGAIN, deadline, () -> profiles.create(domain, profileId, fields, change, deadline));
     }
 
     @Override
     public void updateProfile(String domain, String profileId, Map<String, String> set, Set<String> remove, ConfigRead config,
-                              Runnable afterRead, Collection<String> typeNames, Deadline deadline) {
+                              Runnable afterRead, Collection<String> typeNames, Audit audit, Deadline deadline) {
+        History.Change change = History.Change.of(audit, clock);
         Retry.run(Retry.DECIDE_AGAIN, deadline, () -> finishingPending(domain, typeNames, deadline,
-                () -> profiles.update(domain, profileId, set, remove, config, afterRead, deadline)));
+                () -> profiles.update(domain, profileId, set, remove, config, afterRead, change, deadline)));
     }
 
     @Override
     public void deleteKeys(String domain, String profileId, Set<KeyValue> values, ConfigRead config, Runnable afterRead,
-                           Collection<String> typeNames, Deadline deadline) {
+                           Collection<String> typeNames, Audit audit, Deadline deadline) {
+        History.Change change = History.Change.of(audit, clock);
         Retry.run(Retry.DECIDE_AGAIN, deadline, () -> finishingPending(domain, typeNames, deadline,
-                () -> keys.deleteKeys(domain, profileId, values, config, afterRead, deadline)));
+                () -> keys.deleteKeys(domain, profileId, values, config, afterRead, change, deadline)));
     }
 
     @Override
     public void deleteObject(String domain, String profileId, String objectTypeName, String uniqueKey, Collection<String> typeNames,
-                             Deadline deadline) {
+                             Audit audit, Deadline deadline) {
+        History.Change change = History.Change.of(audit, clock);
         Retry.run(Retry.DECIDE_AGAIN, deadline, () -> finishingPending(domain, typeNames, deadline,
-                () -> profiles.deleteObject(domain, profileId, objectTypeName, uniqueKey, deadline)));
+                () -> profiles.deleteObject(domain, profileId, objectTypeName, uniqueKey, change, deadline)));
     }
 
     @Override
@@ -130,8 +142,8 @@ public final class DynamoProfileStore implements ProfileStore {
 
     @Override
     public void mergeProfiles(String domain, String mainId, List<String> mergedIds, Map<String, String> fieldSources,
-                              Collection<String> typeNames, Deadline deadline) {
-        operations.merge(domain, mainId, mergedIds, fieldSources, typeNames, deadline);
+                              Collection<String> typeNames, Audit audit, Deadline deadline) {
+        operations.merge(domain, mainId, mergedIds, fieldSources, typeNames, audit, deadline);
     }
 
     @Override
@@ -154,6 +166,16 @@ public final class DynamoProfileStore implements ProfileStore {
     public ObjectPage objects(String domain, String profileId, String objectTypeName, Collection<KeyValue> anyOf, int limit,
                               String nextToken, Deadline deadline) {
         return queries.objects(domain, profileId, objectTypeName, anyOf, limit, nextToken, deadline);
+    }
+
+    @Override
+    public HistoryPage history(String domain, String profileId, HistoryFilter filter, int limit, String nextToken, Deadline deadline) {
+        return history.list(domain, profileId, filter, limit, nextToken, deadline);
+    }
+
+    @Override
+    public HistoryRecord historyRecord(String domain, String profileId, String recordId, Deadline deadline) {
+        return history.get(domain, profileId, recordId, deadline);
     }
 
     @Override

@@ -160,6 +160,15 @@ public interface ProfileStore {
     /** One history record of the profile, with its content. 404 for an unknown profile or an id not among its records. */
     HistoryRecord historyRecord(String domain, String profileId, String recordId, Deadline deadline);
 
+    /** One step of bringing objects of earlier versions into ListProfileObjects' order; {@code nextCursor} null: done. */
+    record ReorderStep(int reordered, String nextCursor) {}
+
+    /**
+     * Gives the objects written by earlier versions (listed after every newer one, in key order) the newest-first sort
+     * key of their last write: one page of the table from {@code cursor} (null: the start) per call.
+     */
+    ReorderStep reorderObjects(String cursor, int pageSize, Deadline deadline);
+
     /** Keeps a stream record that can never be stored (the same record twice is one). */
     void setAside(DeadLetter letter, Deadline deadline);
 }

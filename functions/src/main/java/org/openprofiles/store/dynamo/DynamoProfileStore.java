@@ -13,6 +13,7 @@ import org.openprofiles.store.ObjectPut;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.config.ConfigRead;
 import org.openprofiles.store.ingest.DeadLetters;
+import org.openprofiles.store.ingest.ObjectOrder;
 import org.openprofiles.store.ingest.ObjectWriter;
 import org.openprofiles.store.ingest.ProfileKeyWriter;
 import org.openprofiles.store.kernel.ClosedProfiles;
@@ -52,6 +53,7 @@ public final class DynamoProfileStore implements ProfileStore {
     private final RecordedOperations operations;
     private final DeadLetters deadLetters;
     private final HistoryQueries history;
+    private final ObjectOrder objectOrder;
     private final Clock clock;
 
     public DynamoProfileStore(DynamoDbClient dynamo, String tableName, Clock clock) {
@@ -72,6 +74,7 @@ public final class DynamoProfileStore implements ProfileStore {
         this.operations = new RecordedOperations(calls, reads, new ProfileDeletion(sources), new ProfileMerge(sources), clock);
         this.deadLetters = new DeadLetters(calls);
         this.history = new HistoryQueries(calls, clock);
+        this.objectOrder = new ObjectOrder(calls);
         this.clock = clock;
     }
 
@@ -176,6 +179,11 @@ public final class DynamoProfileStore implements ProfileStore {
     @Override
     public HistoryRecord historyRecord(String domain, String profileId, String recordId, Deadline deadline) {
         return history.get(domain, profileId, recordId, deadline);
+    }
+
+    @Override
+    public ReorderStep reorderObjects(String cursor, int pageSize, Deadline deadline) {
+        return objectOrder.step(cursor, pageSize, deadline);
     }
 
     @Override

@@ -51,6 +51,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import org.openprofiles.api.AdminHandler;
 import org.openprofiles.api.ContactRecordStreamHandler;
 import org.openprofiles.api.ErasureHandler;
+import org.openprofiles.api.ProfileHistoryHandler;
 import org.openprofiles.kinesis.KinesisEventSource;
 import org.openprofiles.kinesis.DynamoDbStreamEventSource;
 import org.openprofiles.kinesis.MappingSettings;
@@ -70,6 +71,8 @@ import org.openprofiles.service.DomainAdminService;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.AbandonedOperations;
 import org.openprofiles.service.ErasureWorker;
+import org.openprofiles.service.ObjectOrderMigration;
+import org.openprofiles.service.ProfileHistoryService;
 import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
@@ -212,6 +215,14 @@ public final class LocalApi implements AutoCloseable {
             router.route("POST", resource, lifecycle);
         }
         router.route("PUT", ProfileLifecycleHandler.PROFILES_RESOURCE, lifecycle);
+        ProfileHistoryHandler history = new ProfileHistoryHandler(new ProfileHistoryService(domains, store));
+        router.route("POST", ProfileHistoryHandler.LIST_RESOURCE, history).route("GET", ProfileHistoryHandler.GET_RESOURCE, history);
+        // A table written by an earlier version: its objects are brought into ListProfileObjects' order (newest first).
+        ObjectOrderMigration objectOrder = new ObjectOrderMigration(store, Clock.systemUTC());
+        String cursor = null;
+        do {
+            cursor = objectOrder.run(cursor, Instant.now().plus(FILES_TIME), Deadline.in(FILES_TIME)).cursor();
+        } while (cursor != null);
         for (List<String> route : AdminHandler.ROUTES) router.route(route.get(0), route.get(1), adminHandler);
 
         ErasureWorker worker = new ErasureWorker(new ErasureLedger(dynamo, tableName), new DataEraser(dynamo, tableName),
@@ -467,6 +478,20 @@ public final class LocalApi implements AutoCloseable {
         return Json.write(object);
     }
 
+    /**
+     * Who the local API says called, as profile history records name it (PerformedBy): nothing checks signatures here,
+     * so the caller is the access key id a SigV4-signed request names ({@code Credential=<key id>/...}), as the IAM
+     * user ARN {@code arn:aws:iam::000000000000:user/<key id>}; an unsigned request names nobody.
+     */
+    static String caller(HttpExchange exchange) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (authorization == null) return null;
+        java.util.regex.Matcher credential = SIGV4_CREDENTIAL.matcher(authorization);
+        return credential.find() ? "arn:aws:iam::000000000000:user/" + credential.group(1) : null;
+    }
+
+    private static final java.util.regex.Pattern SIGV4_CREDENTIAL = java.util.regex.Pattern.compile("Credential=([A-Za-z0-9_+=,.@-]{1,128})/");
+
     /** The proxy event API Gateway (REST API, payload 1.0) would send for this request. */
     private static APIGatewayProxyRequestEvent event(HttpExchange exchange, Router.Match match) {
         byte[] bytes;
@@ -483,6 +508,7 @@ public final class LocalApi implements AutoCloseable {
                 .withQueryStringParameters(query(exchange.getRequestURI().getRawQuery()))
                 .withHeaders(headers(exchange))
                 .withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext()
+                        .withIdentity(new APIGatewayProxyRequestEvent.RequestIdentity().withUserArn(caller(exchange)))
                         .withRequestId(UUID.randomUUID().toString())
                         .withStage("local")
                         .withResourcePath(match.resource())

@@ -23,6 +23,8 @@ import org.openprofiles.api.AdminHandler;
 import org.openprofiles.api.DomainFilesHandler;
 import org.openprofiles.api.ErasureHandler;
 import org.openprofiles.api.EventExportHandler;
+import org.openprofiles.api.ObjectOrderHandler;
+import org.openprofiles.api.ProfileHistoryHandler;
 import org.openprofiles.api.ProfileLifecycleHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.api.ReadProfilesHandler;
@@ -194,8 +196,8 @@ class TemplatesTest {
         return routes;
     }
 
-    /** The profile routes: ingestion, keys, the three reads, the six lifecycle operations. */
-    static final int PROFILE_ROUTES = 11;
+    /** The profile routes: ingestion, keys, the three reads, the six lifecycle operations, the two history reads. */
+    static final int PROFILE_ROUTES = 13;
 
     @Test
     void everyRouteReachesItsFunctionAliasWithIamAuthorisation() {
@@ -214,6 +216,9 @@ class TemplatesTest {
                 "POST /domains/{DomainName}/profiles/keys/delete", lifecycle,
                 "POST /domains/{DomainName}/profiles/objects/delete", lifecycle,
                 "POST /domains/{DomainName}/profiles/objects/merge", lifecycle));
+        String history = ProfileHistoryHandler.class.getName() + "::handleRequest";
+        expected.put("POST /domains/{DomainName}/profiles/history-records", history);
+        expected.put("GET /domains/{DomainName}/profiles/{ProfileId}/history-records/{Id}", history);
         assertEquals(PROFILE_ROUTES, expected.size());
         for (List<String> route : AdminHandler.ROUTES) {
             expected.put(route.get(0) + " " + route.get(1), AdminHandler.class.getName() + "::handleRequest");
@@ -341,6 +346,10 @@ class TemplatesTest {
         assertEquals(Set.of("dynamodb:BatchGetItem on table", "dynamodb:PutItem on table", "dynamodb:UpdateItem on table",
                 "dynamodb:DeleteItem on table", "dynamodb:ConditionCheckItem on table", "dynamodb:BatchWriteItem on table",
                 "dynamodb:Query on index"), byRole.get(roleOf(ProfileLifecycleHandler.class.getName())));
+        assertEquals(Set.of("dynamodb:BatchGetItem on table", "dynamodb:Query on index"), byRole.get(roleOf(ProfileHistoryHandler.class.getName())),
+                "the history function (ListProfileHistoryRecords, GetProfileHistoryRecord) cannot write");
+        assertEquals(Set.of("dynamodb:Scan on table", "dynamodb:UpdateItem on table"), byRole.get(roleOf(ObjectOrderHandler.class.getName())),
+                "the object-order migration only rewrites index keys");
         for (String handler : List.of(AddProfileKeyHandler.class.getName(), ReadProfilesHandler.class.getName())) {
             assertFalse(byRole.get(roleOf(handler)).stream().anyMatch(a -> a.startsWith("dynamodb:DeleteItem")
                     || a.startsWith("dynamodb:BatchWriteItem")), handler + " never deletes profile data");

@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.openprofiles.config.DomainLoader;
@@ -59,6 +60,8 @@ class EventsReplayTest {
     /** Who the seeded data's history names, and how long it is kept. */
     static final org.openprofiles.store.ProfileStore.Audit SEEDING = new org.openprofiles.store.ProfileStore.Audit("arn:aws:iam::000000000000:user/seed", 30);
     /** The profile delete-profile-200 erases, and the one merge-profiles-200 merges into the seeded profile. */
+    /** The history record get-profile-history-record-200 reads. */
+    static final String SEEDED_RECORD = "5eededc0ffee00005eededc0ffee0000";
     static final String PROFILE_TO_DELETE = "3991a7d959d248bba82546b2d0c0de1e";
     static final String PROFILE_TO_MERGE = "3991a7d959d248bba82546b2d0c0a11e";
 
@@ -89,6 +92,9 @@ class EventsReplayTest {
             routes.put("POST " + resource, lifecycle);
         }
         routes.put("PUT " + ProfileLifecycleHandler.PROFILES_RESOURCE, lifecycle);
+        ProfileHistoryHandler history = new ProfileHistoryHandler(new org.openprofiles.service.ProfileHistoryService(domains, store));
+        routes.put("POST " + ProfileHistoryHandler.LIST_RESOURCE, history);
+        routes.put("GET " + ProfileHistoryHandler.GET_RESOURCE, history);
         // Administration over the same table: the shipped files applied, plus a domain and a type the delete events remove.
         ConfigReads config = new ConfigReads(LocalDynamo.client(), table);
         DomainAdminService admin = new DomainAdminService(config, new ConfigWrites(LocalDynamo.client(), table), Clock.systemUTC(),
@@ -117,6 +123,15 @@ class EventsReplayTest {
         store.createProfile("ExampleDomainName", PROFILE_TO_DELETE, Map.of("FirstName", "Erase"), SEEDING, Deadline.in(Duration.ofSeconds(5)));
         store.createProfile("ExampleDomainName", PROFILE_TO_MERGE, Map.of("FirstName", "Merge", "LastName", "Me"),
                 SEEDING, Deadline.in(Duration.ofSeconds(5)));
+        // A history record with the id get-profile-history-record-200 names (a record's id is otherwise derived from its request).
+        long at = System.currentTimeMillis() - 60_000;
+        LocalDynamo.client().putItem(r -> r.tableName(table).item(Map.of("pk", AttributeValue.fromS("D#ExampleDomainName#H#" + SEEDED_RECORD),
+                "recordId", AttributeValue.fromS(SEEDED_RECORD), "profileId", AttributeValue.fromS(SEEDED_PROFILE),
+                "actionType", AttributeValue.fromS("CREATED"), "objectTypeName", AttributeValue.fromS("_profile"),
+                "createdAt", AttributeValue.fromN(Long.toString(at)), "performedBy", AttributeValue.fromS(SEEDING.performedBy()),
+                "content", AttributeValue.fromS("{\"ProfileId\":\"" + SEEDED_PROFILE + "\",\"PhoneNumber\":\"+1 206-555-0100\"}"),
+                "gsi1pk", AttributeValue.fromS("D#ExampleDomainName#P#" + SEEDED_PROFILE + "#H"),
+                "gsi1sk", AttributeValue.fromS(org.openprofiles.store.table.StoreKeys.newestFirst(at, SEEDED_RECORD)))));
         return routes;
     }
 

@@ -92,11 +92,11 @@ class TemplatesTest {
     void resourceCounts() {
         dataTemplate.resourceCountIs("AWS::DynamoDB::Table", 1);
         assertEquals(List.of("AWS::DynamoDB::Table"), resourcesTypes(data), "the data stack holds the table and nothing else");
-        apiTemplate.resourceCountIs("AWS::Lambda::Function", 8);
-        apiTemplate.resourceCountIs("AWS::Lambda::Alias", 5);
+        apiTemplate.resourceCountIs("AWS::Lambda::Function", 10);
+        apiTemplate.resourceCountIs("AWS::Lambda::Alias", 6);
         apiTemplate.resourceCountIs("AWS::ApiGateway::RestApi", 1);
         apiTemplate.resourceCountIs("AWS::ApiGateway::Method", PROFILE_ROUTES + AdminHandler.ROUTES.size());
-        apiTemplate.resourceCountIs("AWS::ApiGateway::Model", 13);
+        apiTemplate.resourceCountIs("AWS::ApiGateway::Model", 14);
         apiTemplate.resourceCountIs("AWS::ApiGateway::RequestValidator", 1);
         apiTemplate.resourceCountIs("AWS::Events::Rule", 1);
         apiTemplate.resourceCountIs("Custom::DomainFiles", 1);
@@ -260,7 +260,8 @@ class TemplatesTest {
     @SuppressWarnings("unchecked")
     void functionsRunJava25WithSnapStartTimeoutsAndSamMetadata() {
         Set<String> apiHandlers = Set.of(PutProfileObjectHandler.class.getName(), AddProfileKeyHandler.class.getName(),
-                ReadProfilesHandler.class.getName(), ProfileLifecycleHandler.class.getName(), AdminHandler.class.getName());
+                ReadProfilesHandler.class.getName(), ProfileLifecycleHandler.class.getName(), AdminHandler.class.getName(),
+                ProfileHistoryHandler.class.getName());
         for (Map<String, Object> function : resources(api, "AWS::Lambda::Function").values()) {
             Map<String, Object> p = props(function);
             assertEquals("java25", p.get("Runtime"));
@@ -365,9 +366,10 @@ class TemplatesTest {
         assertEquals(Set.of("dynamodb:BatchGetItem on domain and profile items", "dynamodb:DescribeStream on the table's stream",
                 "dynamodb:GetRecords on the table's stream", "dynamodb:GetShardIterator on the table's stream", "dynamodb:ListStreams on table"),
                 byRole.get(roleOf(EventExportHandler.class.getName())));
-        assertEquals(8, Set.copyOf(List.of(roleOf(PutProfileObjectHandler.class.getName()), roleOf(AddProfileKeyHandler.class.getName()),
+        assertEquals(10, Set.copyOf(List.of(roleOf(PutProfileObjectHandler.class.getName()), roleOf(AddProfileKeyHandler.class.getName()),
                 roleOf(ReadProfilesHandler.class.getName()), roleOf(ProfileLifecycleHandler.class.getName()), roleOf(AdminHandler.class.getName()), roleOf(DomainFilesHandler.class.getName()),
-                roleOf(ErasureHandler.class.getName()), roleOf(EventExportHandler.class.getName()))).size(), "one role per function");
+                roleOf(ErasureHandler.class.getName()), roleOf(EventExportHandler.class.getName()), roleOf(ProfileHistoryHandler.class.getName()),
+                roleOf(ObjectOrderHandler.class.getName()))).size(), "one role per function");
     }
 
     /** Each role's Kinesis actions and their resources. */

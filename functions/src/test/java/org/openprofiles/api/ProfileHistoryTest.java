@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openprofiles.json.Json;
 import org.openprofiles.service.AddProfileKeyService;
+import org.openprofiles.service.ContactRecordService;
 import org.openprofiles.service.Domains;
 import org.openprofiles.service.ProfileHistoryService;
 import org.openprofiles.service.ProfileLifecycleService;
@@ -27,8 +28,10 @@ import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.dynamo.DynamoProfileStore;
+import org.openprofiles.testing.ContactRecords;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
+import org.openprofiles.testing.TestContext;
 import org.openprofiles.testing.TestDomains;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -42,6 +45,8 @@ class ProfileHistoryTest {
     static final String ALICE = "arn:aws:iam::111122223333:user/alice";
     static final String BOB = "arn:aws:iam::111122223333:role/bob";
     static String table;
+    static ProfileStore store;
+    static PutProfileObjectService puts;
     static PutProfileObjectHandler put;
     static AddProfileKeyHandler addKey;
     static ProfileLifecycleHandler lifecycle;
@@ -50,9 +55,10 @@ class ProfileHistoryTest {
     @BeforeAll
     static void setUp() {
         table = LocalDynamo.newTable();
-        ProfileStore store = new DynamoProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
+        store = new DynamoProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
         Domains domains = TestDomains.all();
-        put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
+        puts = new PutProfileObjectService(domains, store, Clock.systemUTC());
+        put = new PutProfileObjectHandler(puts);
         addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
         lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));
         history = new ProfileHistoryHandler(new ProfileHistoryService(domains, store));
@@ -183,6 +189,22 @@ class ProfileHistoryTest {
         List<String> actions = actions(list(id));
         assertEquals(Set.of("INGESTED", "UPDATED"), Set.copyOf(actions.subList(0, 2)), actions.toString());
         assertEquals(4, actions.size());
+    }
+
+    @Test
+    void aContactRecordFromTheStreamIsRecordedAsIngestedByTheConsumer() {
+        ContactRecordStreamHandler stream = new ContactRecordStreamHandler(new ContactRecordService(puts, store, Clock.systemUTC(),
+                DOMAIN, "CTR"));
+        stream.handleRequest(ContactRecords.batch(ContactRecords.bytes(ContactRecords.voice("stream-hist-1", "+1 206 555 0977",
+                "2026-12-01T10:00:00Z"))), TestContext.remaining(15_000));
+        String id = profileOf("+12065550977");
+        List<Map<String, Object>> records = list(Map.of("ProfileId", id, "ActionType", "INGESTED"));
+        assertEquals(1, records.size(), records.toString());
+        assertEquals(TestContext.FUNCTION_ARN, records.get(0).get("PerformedBy"), "the consumer's own principal");
+        // The same record delivered again changes nothing, and records nothing.
+        stream.handleRequest(ContactRecords.batch(ContactRecords.bytes(ContactRecords.voice("stream-hist-1", "+1 206 555 0977",
+                "2026-12-01T10:00:00Z"))), TestContext.remaining(15_000));
+        assertEquals(1, list(Map.of("ProfileId", id, "ActionType", "INGESTED")).size());
     }
 
     @SuppressWarnings("unchecked")

@@ -5,6 +5,7 @@ import static org.openprofiles.store.table.DynamoCalls.n;
 import static org.openprofiles.store.table.DynamoCalls.s;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +33,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * for a profile that does not exist or is being deleted or merged away, as every read of a profile does.
  */
 public final class HistoryQueries {
+    /** Time left below which a filtered listing answers with what it has rather than read another index page. */
+    static final Duration PAGE_TIME = Duration.ofSeconds(1);
+
     private final DynamoCalls calls;
     private final Clock clock;
 
@@ -41,8 +45,9 @@ public final class HistoryQueries {
     }
 
     /**
-     * Up to {@code limit} records, newest first. With filters, the index pages are read on until the page is full or
-     * the partition ends (each call bounded by the deadline); the token is the position of the last record evaluated.
+     * Up to {@code limit} records, newest first. With filters, the index pages are read on until the page is full, the
+     * partition ends, or the request's time runs short (a shorter page with its token, as DynamoDB's own pages are); the
+     * token is the position of the last record evaluated.
      */
     public HistoryPage list(String domain, String profileId, HistoryFilter filter, int limit, String nextToken, Deadline deadline) {
         requireProfile(domain, profileId, deadline);
@@ -79,7 +84,7 @@ public final class HistoryQueries {
                     .exclusiveStartKey(start), deadline);
             for (Map<String, AttributeValue> item : page.items()) records.add(record(item, false));
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null && records.size() < limit);
+        } while (start != null && records.size() < limit && deadline.remaining().compareTo(PAGE_TIME) > 0);
         return new HistoryPage(records, PageTokens.encode(start));
     }
 

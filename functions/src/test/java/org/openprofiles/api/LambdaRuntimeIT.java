@@ -89,7 +89,7 @@ class LambdaRuntimeIT {
             assertNotNull(handler, "no function for the route of " + file);
             byFunction.computeIfAbsent(handler.getClass().getName(), k -> new ArrayList<>()).add(file);
         }
-        assertEquals(5, byFunction.size(), "the API's five functions: " + byFunction.keySet());
+        assertEquals(6, byFunction.size(), "the API's six functions: " + byFunction.keySet());
         for (Map.Entry<String, List<Path>> function : byFunction.entrySet()) {
             try (RuntimeApi api = new RuntimeApi()) {
                 Path log = start(function.getKey(), api, true);

@@ -217,12 +217,6 @@ public final class LocalApi implements AutoCloseable {
         router.route("PUT", ProfileLifecycleHandler.PROFILES_RESOURCE, lifecycle);
         ProfileHistoryHandler history = new ProfileHistoryHandler(new ProfileHistoryService(domains, store));
         router.route("POST", ProfileHistoryHandler.LIST_RESOURCE, history).route("GET", ProfileHistoryHandler.GET_RESOURCE, history);
-        // A table written by an earlier version: its objects are brought into ListProfileObjects' order (newest first).
-        ObjectOrderMigration objectOrder = new ObjectOrderMigration(store, Clock.systemUTC());
-        String cursor = null;
-        do {
-            cursor = objectOrder.run(cursor, Instant.now().plus(FILES_TIME), Deadline.in(FILES_TIME)).cursor();
-        } while (cursor != null);
         for (List<String> route : AdminHandler.ROUTES) router.route(route.get(0), route.get(1), adminHandler);
 
         ErasureWorker worker = new ErasureWorker(new ErasureLedger(dynamo, tableName), new DataEraser(dynamo, tableName),
@@ -235,6 +229,10 @@ public final class LocalApi implements AutoCloseable {
         BlockingQueue<ErasureWorker.Report> reports = new ArrayBlockingQueue<>(16);
         erasures.scheduleWithFixedDelay(() -> underReadLock(resetLock, () -> runErasures(worker, erasureInterval, reports)), erasureInterval.toMillis(),
                 erasureInterval.toMillis(), TimeUnit.MILLISECONDS);
+        // A table written by an earlier version: its objects are brought into ListProfileObjects' order (newest first), once,
+        // in the background as the deployed migration function is run by hand; a failure is reported, the next start resumes.
+        ObjectOrderMigration objectOrder = new ObjectOrderMigration(store, Clock.systemUTC());
+        erasures.execute(() -> underReadLock(resetLock, () -> migrateObjectOrder(objectOrder)));
 
         // The event streams' exporter, as Lambda runs it over the table's change stream.
         EventExportHandler export = new EventExportHandler(new Exporter(configuration, store, new KinesisEventSink(backends.kinesis())));
@@ -271,6 +269,19 @@ public final class LocalApi implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             System.out.println("{\"level\":\"ERROR\",\"event\":\"erasureRunFailed\",\"error\":\"" + e.getClass().getName() + "\"}");
+        }
+        return null;
+    }
+
+    /** The whole table, page by page (each run bounded as the deployed function's is). */
+    private static Void migrateObjectOrder(ObjectOrderMigration migration) {
+        try {
+            String cursor = null;
+            do {
+                cursor = migration.run(cursor, Instant.now().plus(FILES_TIME), Deadline.in(FILES_TIME.multipliedBy(2))).cursor();
+            } while (cursor != null);
+        } catch (RuntimeException e) {
+            System.out.println("{\"level\":\"ERROR\",\"event\":\"objectOrderMigrationFailed\",\"error\":\"" + e.getClass().getName() + "\"}");
         }
         return null;
     }

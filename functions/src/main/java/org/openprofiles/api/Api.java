@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.openprofiles.json.Json;
+import org.openprofiles.model.Caller;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.ServiceException;
 import org.openprofiles.store.table.CallCounter;
@@ -35,7 +36,7 @@ public final class Api {
         APIGatewayProxyResponseEvent response;
         String errorType = null;
         try {
-            response = respond(200, requestId, null, Json.write(operationCall.get()));
+            response = respond(200, requestId, null, Json.write(Caller.as(performedBy(event), operationCall)));
         } catch (ServiceException e) {
             errorType = e.type().name();
             if (e.type().status >= 500) RequestLog.failure(requestId, operation, e);
@@ -69,6 +70,15 @@ public final class Api {
             return event.getRequestContext().getRequestId();
         }
         return UUID.randomUUID().toString();
+    }
+
+    /**
+     * Who called, as a profile history record's PerformedBy: the caller's IAM identity that API Gateway authenticated
+     * (the request context's {@code identity.userArn}), or null when there is none.
+     */
+    static String performedBy(APIGatewayProxyRequestEvent event) {
+        if (event == null || event.getRequestContext() == null || event.getRequestContext().getIdentity() == null) return null;
+        return event.getRequestContext().getIdentity().getUserArn();
     }
 
     /** Kept back from the function's remaining time for answering (writing the response, the log line). */

@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.openprofiles.model.Deadline;
+import org.openprofiles.model.Caller;
 import org.openprofiles.service.ContactRecordService;
 import org.openprofiles.store.table.CallCounter;
 
@@ -66,7 +67,8 @@ public final class ContactRecordStreamHandler implements RequestHandler<KinesisE
             boolean done = false;
             if (deadline.remaining().compareTo(RECORD_RESERVE) >= 0) {
                 try {
-                    counts.merge(service.ingest(recordId(record), bytes(record.getKinesis().getData()), deadline), 1, Integer::sum);
+                    counts.merge(Caller.as(performedBy(context), () -> service.ingest(recordId(record), bytes(record.getKinesis().getData()),
+                            deadline)), 1, Integer::sum);
                     done = true;
                 } catch (RuntimeException e) {
                     RequestLog.failure(requestId, OPERATION, e);
@@ -82,6 +84,11 @@ public final class ContactRecordStreamHandler implements RequestHandler<KinesisE
                 counts.getOrDefault(ContactRecordService.Outcome.STORED, 0), counts.getOrDefault(ContactRecordService.Outcome.UNCHANGED, 0),
                 counts.getOrDefault(ContactRecordService.Outcome.SET_ASIDE, 0), failed, System.nanoTime() - started, CallCounter.counts());
         return response;
+    }
+
+    /** The consumer's own principal, which contact records' history names: this function's ARN (null outside Lambda). */
+    static String performedBy(Context context) {
+        return context == null ? null : context.getInvokedFunctionArn();
     }
 
     /** Unique per record and the same on every delivery of it: the stream, the shard and the sequence number. */

@@ -84,6 +84,14 @@ final class Container {
         return new ProfileReadService(DOMAINS, STORE);
     }
 
+    static org.openprofiles.service.ProfileHistoryService profileHistoryService() {
+        return new org.openprofiles.service.ProfileHistoryService(DOMAINS, STORE);
+    }
+
+    static org.openprofiles.service.ObjectOrderMigration objectOrderMigration() {
+        return new org.openprofiles.service.ObjectOrderMigration(STORE, Clock.systemUTC());
+    }
+
     static DomainAdminService domainAdminService() {
         return new DomainAdminService(CONFIG, new ConfigWrites(DYNAMO, ProfilesTable.tableName()), Clock.systemUTC(), ErasureWorker.GRACE);
     }

@@ -44,6 +44,6 @@ public final class AddProfileKeyService {
             }
             keys.add(new KeyValue(request.keyName(), normalised));
         }
-        store.addKeys(domain.name(), request.profileId(), keys, deadline);
+        store.addKeys(domain.name(), request.profileId(), keys, Audits.of(domain), deadline);
     }
 }

@@ -38,7 +38,7 @@ public final class ProfileLifecycleService {
     public String create(LifecycleRequests.ProfileFields request, Deadline deadline) {
         Domain domain = domains.get(request.domainName(), deadline);
         String profileId = UUID.randomUUID().toString().replace("-", "");
-        store.createProfile(domain.name(), profileId, request.set(), deadline);
+        store.createProfile(domain.name(), profileId, request.set(), Audits.of(domain), deadline);
         return profileId;
     }
 
@@ -51,7 +51,8 @@ public final class ProfileLifecycleService {
         ConfigRead probe = domains.probe(request.domainName());
         try {
             store.updateProfile(request.domainName(), request.profileId(), request.set(), request.remove(), probe,
-                    ConfigurationChanges.confirm(domains, configured, probe, configurations, deadline), typeNames(configured.domain()), deadline);
+                    ConfigurationChanges.confirm(domains, configured, probe, configurations, deadline), typeNames(configured.domain()),
+                    Audits.of(configured.domain()), deadline);
         } catch (ConfigurationChanges.Changed changed) {
             update(request, changed.current, configurations + 1, deadline);
         }
@@ -98,7 +99,8 @@ public final class ProfileLifecycleService {
         ConfigRead probe = domains.probe(request.domainName());
         try {
             store.deleteKeys(request.domainName(), request.profileId(), keys, probe,
-                    ConfigurationChanges.confirm(domains, configured, probe, configurations, deadline), typeNames(configured.domain()), deadline);
+                    ConfigurationChanges.confirm(domains, configured, probe, configurations, deadline), typeNames(configured.domain()),
+                    Audits.of(configured.domain()), deadline);
         } catch (ConfigurationChanges.Changed changed) {
             deleteKey(request, changed.current, configurations + 1, deadline);
         }
@@ -106,14 +108,15 @@ public final class ProfileLifecycleService {
 
     public void deleteObject(LifecycleRequests.ObjectRef request, Deadline deadline) {
         Domain domain = domains.get(request.domainName(), deadline);
-        store.deleteObject(domain.name(), request.profileId(), request.objectTypeName(), request.uniqueKey(), typeNames(domain), deadline);
+        store.deleteObject(domain.name(), request.profileId(), request.objectTypeName(), request.uniqueKey(), typeNames(domain), Audits.of(domain),
+                deadline);
     }
 
     /** As {@link #delete}. */
     public void merge(LifecycleRequests.Merge request, Deadline deadline) {
         Domain domain = domains.get(request.domainName(), deadline);
         store.mergeProfiles(domain.name(), request.mainProfileId(), request.mergedIds(), request.fieldSources(), typeNames(domain),
-                deadline);
+                Audits.of(domain), deadline);
     }
 
     /** Every object type a profile of the domain can hold objects of: explicit types and templates used as types. */

@@ -113,7 +113,7 @@ public final class PutProfileObjectService {
                         return null;
                     }
                     return decide(request, domain.name(), type, mapped, uniqueKey, inferredFields, objectKeys, expiresAt, sourceUpdatedAt, seen);
-                }, deadline);
+                }, Audits.of(domain), deadline);
         if (changedTo[0] != null) return put(request, changedTo[0], configurations + 1, sourceUpdatedAt, deadline);
         return new Outcome(uniqueKey, written);
     }

@@ -46,6 +46,32 @@ public interface ProfileStore {
         }
     }
 
+    /**
+     * Who makes a change, for the profile history records it writes (in the same transaction as the change).
+     *
+     * @param performedBy   the caller's identity (the IAM ARN API Gateway saw; the consumer's own for stream records), or null
+     * @param retentionDays how long the records are kept (the domain's DefaultExpirationDays), in days
+     */
+    record Audit(String performedBy, int retentionDays) {}
+
+    /** What a history record says happened (the service model's ActionType). */
+    enum HistoryAction { ADDED_PROFILE_KEY, DELETED_PROFILE_KEY, CREATED, UPDATED, INGESTED, DELETED_BY_CUSTOMER, EXPIRED, MERGED, DELETED_BY_MERGE }
+
+    /**
+     * One profile history record; append-only (its LastUpdatedAt is its CreatedAt).
+     *
+     * @param profileObjectUniqueKey the object's key for object records, else null
+     * @param content                the JSON recorded (the profile, object or key as changed), or null
+     */
+    record HistoryRecord(String id, String objectTypeName, Instant createdAt, HistoryAction actionType, String profileObjectUniqueKey,
+                         String performedBy, String content) {}
+
+    /** One page of a profile's history, newest first; {@code nextToken} opaque, null on the last page. */
+    record HistoryPage(List<HistoryRecord> records, String nextToken) {}
+
+    /** Filters of a history listing, all of them applying (null: any). */
+    record HistoryFilter(HistoryAction actionType, String objectTypeName, String performedBy) {}
+
     /** What a PutProfileObject decides on: one consistent read, closed profiles replaced by those standing for them. */
     interface PutView {
         /** The object as stored, or null (none, or past its expiry). */
@@ -81,32 +107,32 @@ public interface ProfileStore {
      * @return whether a write landed (false: the decision was to write nothing)
      */
     boolean putObject(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, ConfigRead config,
-                      Collection<String> typeNames, PutDecision decide, Deadline deadline);
+                      Collection<String> typeNames, PutDecision decide, Audit audit, Deadline deadline);
 
     /** AddProfileKey: the profile joins the holders of each value. 404 for an unknown or removed profile. */
-    void addKeys(String domain, String profileId, Set<KeyValue> keys, Deadline deadline);
+    void addKeys(String domain, String profileId, Set<KeyValue> keys, Audit audit, Deadline deadline);
 
     /** CreateProfile, with a new id the caller minted. */
-    void createProfile(String domain, String profileId, Map<String, String> fields, Deadline deadline);
+    void createProfile(String domain, String profileId, Map<String, String> fields, Audit audit, Deadline deadline);
 
     /** UpdateProfile: {@code set} paths set (manual values), {@code remove} paths removed. */
     void updateProfile(String domain, String profileId, Map<String, String> set, Set<String> remove, ConfigRead config,
-                       Runnable afterRead, Collection<String> typeNames, Deadline deadline);
+                       Runnable afterRead, Collection<String> typeNames, Audit audit, Deadline deadline);
 
     /** DeleteProfileKey: the profile stops holding each value. 404 for an unknown profile or a value it does not hold. */
     void deleteKeys(String domain, String profileId, Set<KeyValue> keys, ConfigRead config, Runnable afterRead,
-                    Collection<String> typeNames, Deadline deadline);
+                    Collection<String> typeNames, Audit audit, Deadline deadline);
 
     /** DeleteProfileObject. 404 when the object is not on that profile. */
     void deleteObject(String domain, String profileId, String objectTypeName, String uniqueKey, Collection<String> typeNames,
-                      Deadline deadline);
+                      Audit audit, Deadline deadline);
 
-    /** DeleteProfile: the profile and everything it holds. */
+    /** DeleteProfile: the profile and everything it holds, its history included. */
     void deleteProfile(String domain, String profileId, Collection<String> typeNames, Deadline deadline);
 
     /** MergeProfiles. {@code fieldSources}: field path or group → the profile whose value wins, even an absent one. */
     void mergeProfiles(String domain, String mainId, List<String> mergedIds, Map<String, String> fieldSources,
-                       Collection<String> typeNames, Deadline deadline);
+                       Collection<String> typeNames, Audit audit, Deadline deadline);
 
     /** Finishes the domain's DeleteProfile and MergeProfiles whose function died and that no request met; how many. */
     int finishAbandoned(String domain, Collection<String> typeNames, Deadline deadline);
@@ -142,6 +168,24 @@ public interface ProfileStore {
      */
     Optional<ProfileWithObjects> profileWithObjects(String domain, String profileId, Set<String> objectTypeNames, ConfigRead config,
                                                     Deadline deadline);
+
+    /**
+     * One page of a profile's history records, newest first, with the filters applied. 404 for an unknown or removed
+     * profile. Records carry no content here.
+     */
+    HistoryPage history(String domain, String profileId, HistoryFilter filter, int limit, String nextToken, Deadline deadline);
+
+    /** One history record of the profile, with its content. 404 for an unknown profile or an id not among its records. */
+    HistoryRecord historyRecord(String domain, String profileId, String recordId, Deadline deadline);
+
+    /** One step of bringing objects of earlier versions into ListProfileObjects' order; {@code nextCursor} null: done. */
+    record ReorderStep(int reordered, String nextCursor) {}
+
+    /**
+     * Gives the objects written by earlier versions (listed after every newer one, in key order) the newest-first sort
+     * key of their last write: one page of the table from {@code cursor} (null: the start) per call.
+     */
+    ReorderStep reorderObjects(String cursor, int pageSize, Deadline deadline);
 
     /** Keeps a stream record that can never be stored (the same record twice is one). */
     void setAside(DeadLetter letter, Deadline deadline);

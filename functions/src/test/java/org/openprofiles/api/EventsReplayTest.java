@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.openprofiles.config.DomainLoader;
@@ -56,7 +57,11 @@ class EventsReplayTest {
 
     /** The profile the events name (the API reference's sample id, made valid hex). */
     static final String SEEDED_PROFILE = "3991a7d959d248bba82546b2d0c0ffee";
+    /** Who the seeded data's history names, and how long it is kept. */
+    static final org.openprofiles.store.ProfileStore.Audit SEEDING = new org.openprofiles.store.ProfileStore.Audit("arn:aws:iam::000000000000:user/seed", 30);
     /** The profile delete-profile-200 erases, and the one merge-profiles-200 merges into the seeded profile. */
+    /** The history record get-profile-history-record-200 reads. */
+    static final String SEEDED_RECORD = "5eededc0ffee00005eededc0ffee0000";
     static final String PROFILE_TO_DELETE = "3991a7d959d248bba82546b2d0c0de1e";
     static final String PROFILE_TO_MERGE = "3991a7d959d248bba82546b2d0c0a11e";
 
@@ -88,6 +93,9 @@ class EventsReplayTest {
         }
         routes.put("PUT " + ProfileLifecycleHandler.PROFILES_RESOURCE, lifecycle);
         for (List<String> route : ReadProfilesHandler.CALCULATED_VALUE_ROUTES) routes.put(route.get(0) + " " + route.get(1), read);
+        ProfileHistoryHandler history = new ProfileHistoryHandler(new org.openprofiles.service.ProfileHistoryService(domains, store));
+        routes.put("POST " + ProfileHistoryHandler.LIST_RESOURCE, history);
+        routes.put("GET " + ProfileHistoryHandler.GET_RESOURCE, history);
         // Administration over the same table: the shipped files applied, plus a domain and a type the delete events remove.
         ConfigReads config = new ConfigReads(LocalDynamo.client(), table);
         DomainAdminService admin = new DomainAdminService(config, new ConfigWrites(LocalDynamo.client(), table), Clock.systemUTC(),
@@ -105,17 +113,26 @@ class EventsReplayTest {
                 List.of(phone), null, SEEDED_PROFILE, true, Map.of("PhoneNumber", "+1 206-555-0100"),
                 List.of(phone, new KeyValue("_ctrContactId", "seeded")), null, null);
         store.putObject("ExampleDomainName", List.of(), "CTR", "seeded-record", null, List.of("CTR"), seen -> seeded,
-                Deadline.in(Duration.ofSeconds(5)));
+                SEEDING, Deadline.in(Duration.ofSeconds(5)));
         // What the lifecycle events act on: a second record and a loyalty key on the seeded profile, two more profiles.
         KeyValue contact = new KeyValue("_ctrContactId", "events-delete");
         ObjectPut second = new ObjectPut("ExampleDomainName", "CTR", "events-record-to-delete", "{\"contactId\":\"events-delete\"}",
                 List.of(contact), null, SEEDED_PROFILE, false, Map.of(), List.of(contact), null, null);
         store.putObject("ExampleDomainName", List.of(), "CTR", "events-record-to-delete", null, List.of("CTR"), seen -> second,
-                Deadline.in(Duration.ofSeconds(5)));
-        store.addKeys("ExampleDomainName", SEEDED_PROFILE, Set.of(new KeyValue("loyalty", "L-100")), Deadline.in(Duration.ofSeconds(5)));
-        store.createProfile("ExampleDomainName", PROFILE_TO_DELETE, Map.of("FirstName", "Erase"), Deadline.in(Duration.ofSeconds(5)));
+                SEEDING, Deadline.in(Duration.ofSeconds(5)));
+        store.addKeys("ExampleDomainName", SEEDED_PROFILE, Set.of(new KeyValue("loyalty", "L-100")), SEEDING, Deadline.in(Duration.ofSeconds(5)));
+        store.createProfile("ExampleDomainName", PROFILE_TO_DELETE, Map.of("FirstName", "Erase"), SEEDING, Deadline.in(Duration.ofSeconds(5)));
         store.createProfile("ExampleDomainName", PROFILE_TO_MERGE, Map.of("FirstName", "Merge", "LastName", "Me"),
-                Deadline.in(Duration.ofSeconds(5)));
+                SEEDING, Deadline.in(Duration.ofSeconds(5)));
+        // A history record with the id get-profile-history-record-200 names (a record's id is otherwise derived from its request).
+        long at = System.currentTimeMillis() - 60_000;
+        LocalDynamo.client().putItem(r -> r.tableName(table).item(Map.of("pk", AttributeValue.fromS("D#ExampleDomainName#H#" + SEEDED_RECORD),
+                "recordId", AttributeValue.fromS(SEEDED_RECORD), "profileId", AttributeValue.fromS(SEEDED_PROFILE),
+                "actionType", AttributeValue.fromS("CREATED"), "objectTypeName", AttributeValue.fromS("_profile"),
+                "createdAt", AttributeValue.fromN(Long.toString(at)), "performedBy", AttributeValue.fromS(SEEDING.performedBy()),
+                "content", AttributeValue.fromS("{\"ProfileId\":\"" + SEEDED_PROFILE + "\",\"PhoneNumber\":\"+1 206-555-0100\"}"),
+                "gsi1pk", AttributeValue.fromS("D#ExampleDomainName#P#" + SEEDED_PROFILE + "#H"),
+                "gsi1sk", AttributeValue.fromS(org.openprofiles.store.table.StoreKeys.newestFirst(at, SEEDED_RECORD)))));
         return routes;
     }
 

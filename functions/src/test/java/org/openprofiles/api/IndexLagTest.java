@@ -149,7 +149,9 @@ class IndexLagTest {
         for (int i = 1; i < 5; i++) putCtr("legacy-" + i, "+1 206 555 0740");
         int forgotten = 0;
         for (Map<String, AttributeValue> item : LocalDynamo.client().scanPaginator(r -> r.tableName(table).consistentRead(true)).items()) {
-            if (item.get("pk").s().startsWith("D#" + DOMAIN + "#S#" + victim + "#")) {
+            // Such tables predate profile history too: no record of the victim exists.
+            boolean history = item.get("pk").s().startsWith("D#" + DOMAIN + "#H#") && victim.equals(item.get("profileId").s());
+            if (history || item.get("pk").s().startsWith("D#" + DOMAIN + "#S#" + victim + "#")) {
                 LocalDynamo.client().deleteItem(r -> r.tableName(table).key(Map.of("pk", item.get("pk"))));
                 forgotten++;
             }

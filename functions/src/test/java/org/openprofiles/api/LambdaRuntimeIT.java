@@ -89,7 +89,7 @@ class LambdaRuntimeIT {
             assertNotNull(handler, "no function for the route of " + file);
             byFunction.computeIfAbsent(handler.getClass().getName(), k -> new ArrayList<>()).add(file);
         }
-        assertEquals(5, byFunction.size(), "the API's five functions: " + byFunction.keySet());
+        assertEquals(6, byFunction.size(), "the API's six functions: " + byFunction.keySet());
         for (Map.Entry<String, List<Path>> function : byFunction.entrySet()) {
             try (RuntimeApi api = new RuntimeApi()) {
                 Path log = start(function.getKey(), api, true);
@@ -188,7 +188,8 @@ class LambdaRuntimeIT {
                 .create("ExampleDomainName", "crm", Json.write(Map.of("Uri", streamArn)), setUp);
         String profileId = "6a1f0c2e9b8d4f7a8c3e5d2b1a0f9e8d"; // the profile of the sample batch: it exists, so its events are whole
         new DynamoProfileStore(LocalDynamo.client(), exportTable, Clock.systemUTC())
-                .createProfile("ExampleDomainName", profileId, Map.of("PhoneNumber", "+12065550100"), Deadline.in(Duration.ofSeconds(5)));
+                .createProfile("ExampleDomainName", profileId, Map.of("PhoneNumber", "+12065550100"),
+                        new org.openprofiles.store.ProfileStore.Audit(null, 30), Deadline.in(Duration.ofSeconds(5)));
         try (RuntimeApi api = new RuntimeApi()) {
             start(EventExportHandler.class.getName(), api, false, Map.of(ProfilesTable.TABLE_NAME_ENV, exportTable,
                     "AWS_ENDPOINT_URL_KINESIS", TestKinesis.get().endpoint().toString(),

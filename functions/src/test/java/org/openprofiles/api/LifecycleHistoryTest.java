@@ -98,6 +98,10 @@ import org.openprofiles.testing.TestContext;
  *     is held by at most one profile;</li>
  *   <li>calculated attributes are the profile's objects: a COUNT attribute of the contact records, read through the API at
  *     the end, equals the number of records on each existing (settled) profile; a removed profile's answers 404.</li>
+ *   <li>profile history: a put leaves at most one INGESTED record per attempt that may have written (a request sent
+ *     again by the store after a lost answer still leaves one), an object on a settled profile has an INGESTED record
+ *     listed under that profile (merges re-point them), a call that answered only 4xx/429 left no record holding its
+ *     value, and no record is listed under a profile that does not exist (checked with 2).</li>
  * </ol>
  * DeleteProfile and MergeProfiles that answered 5xx may have done part of their work (README: the
  * caller continues by calling again): they count as having acted, and the profiles they name are
@@ -709,6 +713,7 @@ class LifecycleHistoryTest {
             refusedCallsChangedNothing();
             oneProfilePerPhone();
             calculatedAttributes();
+            history();
             return violations;
         }
 
@@ -736,6 +741,51 @@ class LifecycleHistoryTest {
                         .append(", its contact id names ").append(shortIds(scan.holders("_ctrContactId", t))).append('\n'));
             }
             return out.toString();
+        }
+
+        // 6. profile history: one record per change that happened (a request sent again after a lost answer included), none
+        // for a call that answered only 4xx/429; records listed under a missing profile are reported as dangling (2)
+        void history() {
+            Map<String, Integer> ingestedByContact = new HashMap<>();
+            for (TableScan.HistoryRow row : scan.history) {
+                if ("INGESTED".equals(row.actionType()) && row.content() != null && Json.parse(row.content()) instanceof Map<?, ?> json
+                        && json.get("contactId") instanceof String contact) {
+                    ingestedByContact.merge(contact, 1, Integer::sum);
+                }
+            }
+            for (Call put : ops("PutProfileObject")) {
+                // Each attempt is one request: at most one INGESTED record each, and none from an attempt answered 4xx/429.
+                long mayHaveWritten = put.statuses.stream().filter(status -> status == 200 || status >= 500 || status < 0).count();
+                int records = ingestedByContact.getOrDefault(put.token, 0);
+                if (records > mayHaveWritten) {
+                    violation(put.refused() ? 3 : 6, "put #" + put.id + " answered " + put.statuses + " but " + records
+                            + " INGESTED records hold its record", profilesOf(objectByContact.get(put.token)), Set.of(put.token));
+                }
+            }
+            for (TableScan.ObjectRow object : scan.objects) {
+                // An object on a profile got there by a put recorded on it, or a merge that re-pointed its records there.
+                if (object.profileId() == null || !scan.profiles.contains(object.profileId()) || unsettled.contains(object.profileId())) continue;
+                boolean recorded = scan.history.stream().anyMatch(row -> "INGESTED".equals(row.actionType())
+                        && object.uniqueKey().equals(row.uniqueKey()) && object.profileId().equals(row.profileId()));
+                if (!recorded) {
+                    String contact = objectByContact.entrySet().stream().filter(e -> e.getValue() == object).map(Map.Entry::getKey)
+                            .findFirst().orElse(object.uniqueKey());
+                    violation(6, "record " + contact + " is on " + shortId(object.profileId()) + " but no INGESTED record of it is listed there",
+                            Set.of(object.profileId()), Set.of(contact));
+                }
+            }
+            Set<String> writes = Set.of("PutProfileObject", "AddProfileKey", "CreateProfile", "UpdateProfile", "DeleteProfileKey");
+            for (Call c : calls) {
+                if (!c.refused() || c.token == null || !writes.contains(c.op)) continue;
+                if (calls.stream().anyMatch(o -> o != c && c.token.equals(o.token) && o.mayHaveActed())) continue;
+                String needle = c.token.toLowerCase(java.util.Locale.ROOT);
+                for (TableScan.HistoryRow row : scan.history) {
+                    if (row.content() != null && row.content().toLowerCase(java.util.Locale.ROOT).contains(needle)) {
+                        violation(3, c.op + " #" + c.id + " answered " + c.statuses + " but history record " + row.pk() + " ("
+                                + row.actionType() + ") holds its value " + c.token, c.profiles, Set.of(c.token));
+                    }
+                }
+            }
         }
 
         // 2. erased means erased

@@ -46,7 +46,7 @@ class ExporterTest {
     /** Three object changes for each of {@code profiles} existing profiles, interleaved as a shard's batch would be. */
     List<Change> changes(String domain, int profiles) {
         for (int p = 0; p < profiles; p++) {
-            node.store.createProfile(domain, id(p), Map.of("FirstName", "P" + p), Deadline.in(Duration.ofSeconds(5)));
+            node.store.createProfile(domain, id(p), Map.of("FirstName", "P" + p), new org.openprofiles.store.ProfileStore.Audit(null, 30), Deadline.in(Duration.ofSeconds(5)));
         }
         List<Change> changes = new ArrayList<>();
         for (int step = 0; step < 3; step++) {

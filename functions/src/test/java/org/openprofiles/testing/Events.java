@@ -68,6 +68,10 @@ public final class Events {
             event.withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext()
                     .withRequestId(string(context.get("requestId")))
                     .withStage(string(context.get("stage"))));
+            if (context.get("identity") instanceof Map<?, ?> identity) {
+                event.getRequestContext().withIdentity(new APIGatewayProxyRequestEvent.RequestIdentity()
+                        .withUserArn(string(identity.get("userArn"))).withAccessKey(string(identity.get("accessKey"))));
+            }
         }
         return event;
     }

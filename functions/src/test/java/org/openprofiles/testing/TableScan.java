@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * One strongly consistent scan of a test table, read by the item formats of docs/data-model.md only
  * (never the store's classes): profiles, key value holders (inline or spilled), objects, and the
- * profiles' shards (membership and close marks). For invariant checks that must survive changes of the store's protocol.
+ * profiles' shards (membership and close marks), profile history records. For invariant checks that must survive changes of the store's protocol.
  */
 public final class TableScan {
     /** An item that names a profile whose item does not exist. */
@@ -27,6 +27,12 @@ public final class TableScan {
     /** A profile object item. */
     public record ObjectRow(String pk, String uniqueKey, String profileId, String object, Set<String> objectKeys) {}
 
+    /**
+     * A profile history record: the profile it is listed under, what it records, about which object (null: the
+     * profile), and the JSON it keeps (null: none).
+     */
+    public record HistoryRow(String pk, String profileId, String actionType, String objectTypeName, String uniqueKey, String content) {}
+
     /** What a shard of a profile that is gone may hold (a bare marker): its id, the operation, its expiry and (merged) the main profile. */
     public static final Set<String> CLOSED_GATE = Set.of("pk", "profileId", "expiresAt", "mergedInto", "closedBy", "closedAt", "n");
 
@@ -36,6 +42,7 @@ public final class TableScan {
     /** {@code keyName#value} → the profiles holding it. */
     public final Map<String, Set<String>> holders = new HashMap<>();
     public final List<ObjectRow> objects = new ArrayList<>();
+    public final List<HistoryRow> history = new ArrayList<>();
     /** Profile id → the main profiles its shards name ({@code mergedInto}). */
     public final Map<String, Set<String>> mergedInto = new HashMap<>();
     /** Profiles with a closed shard (one with {@code closedBy}): DeleteProfile or MergeProfiles began closing them. */
@@ -55,6 +62,10 @@ public final class TableScan {
             if (kind.equals("O")) {
                 objects.add(new ObjectRow(pk(item), item.get("uniqueKey").s(), string(item, "profileId"), string(item, "object"),
                         item.containsKey("objectKeys") ? Set.copyOf(item.get("objectKeys").ss()) : Set.of()));
+            }
+            if (kind.equals("H")) {
+                history.add(new HistoryRow(pk(item), string(item, "profileId"), string(item, "actionType"), string(item, "objectTypeName"),
+                        string(item, "uniqueKey"), string(item, "content")));
             }
             if (kind.equals("S") && item.containsKey("closedBy")) closed.add(idIn(item));
             if (kind.equals("S") && item.containsKey("mergedInto")) {
@@ -94,6 +105,10 @@ public final class TableScan {
                         found.add(new Dangling(pk(item), idIn(item), "shard holding " + item.keySet() + " of missing profile"));
                     }
                 }
+                case "H" -> {
+                    String id = string(item, "profileId");
+                    if (!profiles.contains(id)) found.add(new Dangling(pk(item), id, "history record listed under missing profile"));
+                }
                 default -> { }
             }
         }
@@ -102,13 +117,16 @@ public final class TableScan {
 
     /**
      * Items whose text holds {@code text} (case-insensitive), bare shard markers ({@link #CLOSED_GATE})
-     * (of any profile: a merged profile's marker names its main profile) excepted. Each as "pk: item".
+     * (of any profile: a merged profile's marker names its main profile) and history records excepted (a merged
+     * profile's history lives on under its main profile; records are checked by {@link #history} and {@link #dangling}).
+     * Each as "pk: item".
      */
     public List<String> mentioning(String text) {
         String needle = text.toLowerCase(Locale.ROOT);
         List<String> found = new ArrayList<>();
         for (Map<String, AttributeValue> item : items) {
             if (kind(item).equals("S") && CLOSED_GATE.containsAll(item.keySet()) && item.containsKey("expiresAt")) continue;
+            if (kind(item).equals("H")) continue;
             if (item.toString().toLowerCase(Locale.ROOT).contains(needle)) found.add(pk(item) + ": " + item);
         }
         return found;

@@ -7,6 +7,8 @@ import org.openprofiles.api.AddProfileKeyHandler;
 import org.openprofiles.api.AdminHandler;
 import org.openprofiles.api.DomainFilesHandler;
 import org.openprofiles.api.ErasureHandler;
+import org.openprofiles.api.ObjectOrderHandler;
+import org.openprofiles.api.ProfileHistoryHandler;
 import org.openprofiles.api.ProfileLifecycleHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.api.ReadProfilesHandler;
@@ -106,6 +108,10 @@ public final class ApiStack extends Stack {
         Alias read = function("ReadProfiles", ReadProfilesHandler.class, code, table,
                 statement(List.of("dynamodb:BatchGetItem"), tableArn),
                 statement(List.of("dynamodb:Query"), indexArn));
+        // Read-only: ListProfileHistoryRecords (the profile item, then its records' index partition), GetProfileHistoryRecord.
+        Alias historyReads = function("ProfileHistory", ProfileHistoryHandler.class, code, table,
+                statement(List.of("dynamodb:BatchGetItem"), tableArn),
+                statement(List.of("dynamodb:Query"), indexArn));
         // The profile lifecycle: DeleteItem (erasing a profile, objects, key values, holders, in transactions and alone) and
         // BatchWriteItem (a closed profile's shards become bare markers); Query finds on the index the objects of tables
         // older than the shards. No GetItem, Scan or configuration writes.
@@ -119,6 +125,7 @@ public final class ApiStack extends Stack {
                 PolicyStatement.Builder.create().actions(List.of("kinesis:DescribeStreamSummary")).resources(eventStreamArns).build());
 
         erasureWorker(code, table, tableArn);
+        objectOrderMigration(code, table, tableArn);
         EventExport export = new EventExport(this, "EventExport", table, code, eventStreamArns);
         CfnOutput.Builder.create(this, "EventExportFailureQueue").value(export.failures.getQueueUrl())
                 .description("Change-stream batches the event exporter gave up on: shard and sequence numbers to replay").build();
@@ -158,6 +165,12 @@ public final class ApiStack extends Stack {
                 Map.of("KeyName", string(), "Values", strings()), List.of("KeyName", "Values")));
         profiles.getParentResource().addResource("batch-get-profiles").addMethod("POST", new LambdaIntegration(read),
                 body(api, validator, "BatchGetProfileRequest", Map.of("ProfileIds", strings()), List.of("ProfileIds")));
+
+        // Profile history: its own read-only function.
+        LambdaIntegration history = new LambdaIntegration(historyReads);
+        profiles.addResource("history-records").addMethod("POST", history, body(api, validator, "ListProfileHistoryRecordsRequest",
+                Map.of("ProfileId", string()), List.of("ProfileId")));
+        profiles.addResource("{ProfileId}").addResource("history-records").addResource("{Id}").addMethod("GET", history);
 
         // The profile lifecycle: its own function and role.
         LambdaIntegration manage = new LambdaIntegration(lifecycle);
@@ -277,6 +290,17 @@ public final class ApiStack extends Stack {
                 .schedule(Schedule.rate(ERASURE_SCHEDULE))
                 .targets(List.of(LambdaFunction.Builder.create(worker).retryAttempts(2).build()))
                 .build();
+    }
+
+    /**
+     * The one-time migration after an upgrade from a version that listed objects in key order (README, "Upgrading"):
+     * invoked by hand until it answers {@code "done": true}. Scan finds the objects, UpdateItem gives each its new index key.
+     */
+    private void objectOrderMigration(Code code, ITable table, String tableArn) {
+        Function migration = backgroundFunction("ObjectOrderMigration", ObjectOrderHandler.class, code, table,
+                Duration.seconds(ObjectOrderHandler.TIMEOUT.toSeconds()), statement(List.of("dynamodb:Scan", "dynamodb:UpdateItem"), tableArn));
+        CfnOutput.Builder.create(this, "ObjectOrderMigrationFunction").value(migration.getFunctionName())
+                .description("Invoke until it answers done:true after upgrading a table written by a version before newest-first listing").build();
     }
 
     /** Applies the domain files on every deploy that changes them (create-or-replace), with the administration's code and rights. */

@@ -128,7 +128,8 @@ final class Monitoring extends Construct {
     private static Map<String, Integer> p99Thresholds() {
         Map<String, Integer> limits = new LinkedHashMap<>();
         for (String operation : List.of("PutProfileObject", "AddProfileKey", "SearchProfiles", "ListProfileObjects", "BatchGetProfile",
-                "CreateProfile", "UpdateProfile", "DeleteProfileKey", "DeleteProfileObject")) {
+                "CreateProfile", "UpdateProfile", "DeleteProfileKey", "DeleteProfileObject", "ListProfileHistoryRecords",
+                "GetProfileHistoryRecord")) {
             limits.put(operation, 3000);
         }
         // These two work through all of a profile's objects (up to 1000 records: about 1 s measured locally).

@@ -59,6 +59,12 @@ class OfficialClientsTest {
         runPython("profile_lifecycle_story.py");
     }
 
+    /** Issue 26: profile history and the newest-first ListProfileObjects, through boto3 and the AWS CLI. */
+    @Test
+    void profileHistoryStoryRunsThroughBoto3AndTheCli() throws Exception {
+        runPython("profile_history_story.py");
+    }
+
     /** Issue 17: create-event-stream with the CLI, ingestion, the events read back from the local Kinesis with boto3. */
     @Test
     void eventStreamStoryRunsThroughTheCliAndBoto3() throws Exception {

@@ -28,7 +28,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.services.customerprofiles.CustomerProfilesClient;
 import software.amazon.awssdk.services.customerprofiles.auth.scheme.CustomerProfilesAuthSchemeProvider;
+import software.amazon.awssdk.services.customerprofiles.model.ActionType;
 import software.amazon.awssdk.services.customerprofiles.model.AddProfileKeyResponse;
+import software.amazon.awssdk.services.customerprofiles.model.GetProfileHistoryRecordResponse;
+import software.amazon.awssdk.services.customerprofiles.model.ProfileHistoryRecord;
 import software.amazon.awssdk.services.customerprofiles.model.BadRequestException;
 import software.amazon.awssdk.services.customerprofiles.model.BatchGetProfileError;
 import software.amazon.awssdk.services.customerprofiles.model.BatchGetProfileResponse;
@@ -116,6 +119,41 @@ class JavaSdkClientTest {
         Profile ada = client.searchProfiles(r -> r.domainName(DOMAIN).keyName("_fullName").values("ada byron")).items().get(0);
         assertEquals("Ada", ada.firstName());
         assertEquals("London", ada.address().city());
+    }
+
+    /** Issue 26: the profile's history, newest first, and ListProfileObjects' most recent object first. */
+    @Test
+    void theProfileHistoryThroughTheJavaClient() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String phone = "+1 (646) 555-0" + (100 + Math.abs(run.hashCode() % 900));
+        for (int n = 0; n < 3; n++) {
+            String record = "{\"contactId\":\"java-history-" + run + "-" + n + "\",\"customerEndpoint\":{\"address\":\"" + phone + "\"}}";
+            client.putProfileObject(r -> r.domainName(DOMAIN).objectTypeName("CTR").object(record));
+        }
+        String profileId = client.searchProfiles(r -> r.domainName(DOMAIN).keyName("_phone").values(phone)).items().get(0).profileId();
+        List<ListProfileObjectsItem> objects = client.listProfileObjects(r -> r.domainName(DOMAIN).objectTypeName("CTR").profileId(profileId))
+                .items();
+        assertTrue(objects.get(0).object().contains("java-history-" + run + "-2"), "the most recent record first: " + objects);
+        client.addProfileKey(r -> r.domainName(DOMAIN).profileId(profileId).keyName("loyalty").values("J-" + run));
+
+        List<ProfileHistoryRecord> records = client.listProfileHistoryRecords(r -> r.domainName(DOMAIN).profileId(profileId))
+                .profileHistoryRecords();
+        assertEquals(ActionType.ADDED_PROFILE_KEY, records.get(0).actionType());
+        assertEquals(5, records.size(), records.toString());
+        assertEquals("arn:aws:iam::000000000000:user/local", records.get(0).performedBy());
+        assertTrue(records.get(0).createdAt().isAfter(Instant.now().minusSeconds(300)), records.get(0).toString());
+        List<ProfileHistoryRecord> ingested = client.listProfileHistoryRecords(r -> r.domainName(DOMAIN).profileId(profileId)
+                .actionType(ActionType.INGESTED).objectTypeName("CTR")).profileHistoryRecords();
+        assertEquals(objects.stream().map(ListProfileObjectsItem::profileObjectUniqueKey).collect(Collectors.toSet()),
+                ingested.stream().map(ProfileHistoryRecord::profileObjectUniqueKey).collect(Collectors.toSet()));
+
+        GetProfileHistoryRecordResponse key = client.getProfileHistoryRecord(r -> r.domainName(DOMAIN).profileId(profileId)
+                .id(records.get(0).id()));
+        assertEquals("{\"KeyName\":\"loyalty\",\"Values\":[\"J-" + run + "\"]}", key.content());
+        assertEquals("_profile", key.objectTypeName());
+        assertThrows(ResourceNotFoundException.class, () -> client.getProfileHistoryRecord(r -> r.domainName(DOMAIN).profileId(profileId)
+                .id("0123456789abcdef0123456789abcdef")));
+        assertThrows(BadRequestException.class, () -> client.listProfileHistoryRecords(r -> r.domainName(DOMAIN).profileId("nope")));
     }
 
     @Test

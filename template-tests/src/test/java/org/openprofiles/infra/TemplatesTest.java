@@ -23,6 +23,8 @@ import org.openprofiles.api.AdminHandler;
 import org.openprofiles.api.DomainFilesHandler;
 import org.openprofiles.api.ErasureHandler;
 import org.openprofiles.api.EventExportHandler;
+import org.openprofiles.api.ObjectOrderHandler;
+import org.openprofiles.api.ProfileHistoryHandler;
 import org.openprofiles.api.ProfileLifecycleHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
 import org.openprofiles.api.ReadProfilesHandler;
@@ -90,8 +92,8 @@ class TemplatesTest {
     void resourceCounts() {
         dataTemplate.resourceCountIs("AWS::DynamoDB::Table", 1);
         assertEquals(List.of("AWS::DynamoDB::Table"), resourcesTypes(data), "the data stack holds the table and nothing else");
-        apiTemplate.resourceCountIs("AWS::Lambda::Function", 8);
-        apiTemplate.resourceCountIs("AWS::Lambda::Alias", 5);
+        apiTemplate.resourceCountIs("AWS::Lambda::Function", 10);
+        apiTemplate.resourceCountIs("AWS::Lambda::Alias", 6);
         apiTemplate.resourceCountIs("AWS::ApiGateway::RestApi", 1);
         apiTemplate.resourceCountIs("AWS::ApiGateway::Method", PROFILE_ROUTES + AdminHandler.ROUTES.size());
         apiTemplate.resourceCountIs("AWS::ApiGateway::Model", 14);
@@ -194,8 +196,9 @@ class TemplatesTest {
         return routes;
     }
 
-    /** The profile routes: ingestion, keys, the three reads, the six lifecycle operations, the three calculated attribute reads. */
-    static final int PROFILE_ROUTES = 14;
+    /** The profile routes: ingestion, keys, the three reads, the six lifecycle operations, the three calculated attribute
+     * reads, the two history reads. */
+    static final int PROFILE_ROUTES = 16;
 
     @Test
     void everyRouteReachesItsFunctionAliasWithIamAuthorisation() {
@@ -218,6 +221,9 @@ class TemplatesTest {
                 "GET /domains/{DomainName}/profile/{ProfileId}/calculated-attributes/{CalculatedAttributeName}", read,
                 "GET /domains/{DomainName}/profile/{ProfileId}/calculated-attributes", read,
                 "POST /domains/{DomainName}/calculated-attributes/{CalculatedAttributeName}/batch-get-for-profiles", read));
+        String history = ProfileHistoryHandler.class.getName() + "::handleRequest";
+        expected.put("POST /domains/{DomainName}/profiles/history-records", history);
+        expected.put("GET /domains/{DomainName}/profiles/{ProfileId}/history-records/{Id}", history);
         assertEquals(PROFILE_ROUTES, expected.size());
         for (List<String> route : AdminHandler.ROUTES) {
             expected.put(route.get(0) + " " + route.get(1), AdminHandler.class.getName() + "::handleRequest");
@@ -259,7 +265,8 @@ class TemplatesTest {
     @SuppressWarnings("unchecked")
     void functionsRunJava25WithSnapStartTimeoutsAndSamMetadata() {
         Set<String> apiHandlers = Set.of(PutProfileObjectHandler.class.getName(), AddProfileKeyHandler.class.getName(),
-                ReadProfilesHandler.class.getName(), ProfileLifecycleHandler.class.getName(), AdminHandler.class.getName());
+                ReadProfilesHandler.class.getName(), ProfileLifecycleHandler.class.getName(), AdminHandler.class.getName(),
+                ProfileHistoryHandler.class.getName());
         for (Map<String, Object> function : resources(api, "AWS::Lambda::Function").values()) {
             Map<String, Object> p = props(function);
             assertEquals("java25", p.get("Runtime"));
@@ -345,6 +352,10 @@ class TemplatesTest {
         assertEquals(Set.of("dynamodb:BatchGetItem on table", "dynamodb:PutItem on table", "dynamodb:UpdateItem on table",
                 "dynamodb:DeleteItem on table", "dynamodb:ConditionCheckItem on table", "dynamodb:BatchWriteItem on table",
                 "dynamodb:Query on index"), byRole.get(roleOf(ProfileLifecycleHandler.class.getName())));
+        assertEquals(Set.of("dynamodb:BatchGetItem on table", "dynamodb:Query on index"), byRole.get(roleOf(ProfileHistoryHandler.class.getName())),
+                "the history function (ListProfileHistoryRecords, GetProfileHistoryRecord) cannot write");
+        assertEquals(Set.of("dynamodb:Scan on table", "dynamodb:UpdateItem on table"), byRole.get(roleOf(ObjectOrderHandler.class.getName())),
+                "the object-order migration only rewrites index keys");
         for (String handler : List.of(AddProfileKeyHandler.class.getName(), ReadProfilesHandler.class.getName())) {
             assertFalse(byRole.get(roleOf(handler)).stream().anyMatch(a -> a.startsWith("dynamodb:DeleteItem")
                     || a.startsWith("dynamodb:BatchWriteItem")), handler + " never deletes profile data");
@@ -360,9 +371,10 @@ class TemplatesTest {
         assertEquals(Set.of("dynamodb:BatchGetItem on domain and profile items", "dynamodb:DescribeStream on the table's stream",
                 "dynamodb:GetRecords on the table's stream", "dynamodb:GetShardIterator on the table's stream", "dynamodb:ListStreams on table"),
                 byRole.get(roleOf(EventExportHandler.class.getName())));
-        assertEquals(8, Set.copyOf(List.of(roleOf(PutProfileObjectHandler.class.getName()), roleOf(AddProfileKeyHandler.class.getName()),
+        assertEquals(10, Set.copyOf(List.of(roleOf(PutProfileObjectHandler.class.getName()), roleOf(AddProfileKeyHandler.class.getName()),
                 roleOf(ReadProfilesHandler.class.getName()), roleOf(ProfileLifecycleHandler.class.getName()), roleOf(AdminHandler.class.getName()), roleOf(DomainFilesHandler.class.getName()),
-                roleOf(ErasureHandler.class.getName()), roleOf(EventExportHandler.class.getName()))).size(), "one role per function");
+                roleOf(ErasureHandler.class.getName()), roleOf(EventExportHandler.class.getName()), roleOf(ProfileHistoryHandler.class.getName()),
+                roleOf(ObjectOrderHandler.class.getName()))).size(), "one role per function");
     }
 
     /** Each role's Kinesis actions and their resources. */

@@ -13,10 +13,12 @@ import org.openprofiles.store.ObjectPut;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.config.ConfigRead;
 import org.openprofiles.store.ingest.DeadLetters;
+import org.openprofiles.store.ingest.ObjectOrder;
 import org.openprofiles.store.ingest.ObjectWriter;
 import org.openprofiles.store.ingest.ProfileKeyWriter;
 import org.openprofiles.store.kernel.ClosedProfiles;
 import org.openprofiles.store.kernel.ConsistentReads;
+import org.openprofiles.store.kernel.History;
 import org.openprofiles.store.kernel.KeyValueHolders;
 import org.openprofiles.store.kernel.ProfileDeletion;
 import org.openprofiles.store.kernel.ProfileMerge;
@@ -28,6 +30,7 @@ import org.openprofiles.store.kernel.ReadRequest;
 import org.openprofiles.store.kernel.RecordedOperations;
 import org.openprofiles.store.kernel.RecordedOperations.PendingOperation;
 import org.openprofiles.store.kernel.Snapshot;
+import org.openprofiles.store.read.HistoryQueries;
 import org.openprofiles.store.read.ProfileQueries;
 import org.openprofiles.store.table.DecideAgainException;
 import org.openprofiles.store.table.DynamoCalls;
@@ -51,6 +54,9 @@ public final class DynamoProfileStore implements ProfileStore {
     private final RecordedOperations operations;
     private final DeadLetters deadLetters;
     private final ProfileObjectsRead profileObjects;
+    private final HistoryQueries history;
+    private final ObjectOrder objectOrder;
+    private final Clock clock;
 
     public DynamoProfileStore(DynamoDbClient dynamo, String tableName, Clock clock) {
         this(dynamo, tableName, clock, KeyValueHolders.DEFAULT_INLINE_LIMIT);
@@ -70,11 +76,15 @@ public final class DynamoProfileStore implements ProfileStore {
         this.operations = new RecordedOperations(calls, reads, new ProfileDeletion(sources), new ProfileMerge(sources), clock);
         this.deadLetters = new DeadLetters(calls);
         this.profileObjects = new ProfileObjectsRead(calls, clock);
+        this.history = new HistoryQueries(calls, clock);
+        this.objectOrder = new ObjectOrder(calls);
+        this.clock = clock;
     }
 
     @Override
     public boolean putObject(String domain, Collection<KeyValue> keys, String objectTypeName, String uniqueKey, ConfigRead config,
-                             Collection<String> typeNames, PutDecision decide, Deadline deadline) {
+                             Collection<String> typeNames, PutDecision decide, Audit audit, Deadline deadline) {
+        History.Change change = History.Change.of(audit, clock);
         ReadRequest read = ReadRequest.keys(domain, keys).andObject(objectTypeName, uniqueKey).andConfig(config);
         ClosedProfiles closed = new ClosedProfiles();
         return Retry.run(Retry.DECIDE_AGAIN, deadline, attempt -> {
@@ -82,7 +92,7 @@ public final class DynamoProfileStore implements ProfileStore {
             ObjectPut put = decide.decide(closed.view(seen));
             if (put == null) return false;
             try {
-                objects.write(put, seen, closed.standIns(), deadline);
+                objects.write(put, seen, closed.standIns(), change, deadline);
             } catch (ObjectWriter.ProfileClosedException e) {
                 ProfileShards.Closed state = shards.closed(domain, e.profileId(), e.shard(), deadline);
                 if (state == null) throw new DecideAgainException("a value this put relied on was removed; decide again", false);
@@ -96,34 +106,39 @@ public final class DynamoProfileStore implements ProfileStore {
     }
 
     @Override
-    public void addKeys(String domain, String profileId, Set<KeyValue> values, Deadline deadline) {
-        Retry.run(Retry.DECIDE_AGAIN, deadline, () -> keys.addKeys(domain, profileId, values, deadline));
+    public void addKeys(String domain, String profileId, Set<KeyValue> values, Audit audit, Deadline deadline) {
+        History.Change change = History.Change.of(audit, clock);
+        Retry.run(Retry.DECIDE_AGAIN, deadline, () -> keys.addKeys(domain, profileId, values, change, deadline));
     }
 
     @Override
-    public void createProfile(String domain, String profileId, Map<String, String> fields, Deadline deadline) {
-        Retry.run(Retry.DECIDE_AGAIN, deadline, () -> profiles.create(domain, profileId, fields, deadline));
+    public void createProfile(String domain, String profileId, Map<String, String> fields, Audit audit, Deadline deadline) {
+        History.Change change = History.Change.of(audit, clock);
+        Retry.run(Retry.DECIDE_AGAIN, deadline, () -> profiles.create(domain, profileId, fields, change, deadline));
     }
 
     @Override
     public void updateProfile(String domain, String profileId, Map<String, String> set, Set<String> remove, ConfigRead config,
-                              Runnable afterRead, Collection<String> typeNames, Deadline deadline) {
+                              Runnable afterRead, Collection<String> typeNames, Audit audit, Deadline deadline) {
+        History.Change change = History.Change.of(audit, clock);
         Retry.run(Retry.DECIDE_AGAIN, deadline, () -> finishingPending(domain, typeNames, deadline,
-                () -> profiles.update(domain, profileId, set, remove, config, afterRead, deadline)));
+                () -> profiles.update(domain, profileId, set, remove, config, afterRead, change, deadline)));
     }
 
     @Override
     public void deleteKeys(String domain, String profileId, Set<KeyValue> values, ConfigRead config, Runnable afterRead,
-                           Collection<String> typeNames, Deadline deadline) {
+                           Collection<String> typeNames, Audit audit, Deadline deadline) {
+        History.Change change = History.Change.of(audit, clock);
         Retry.run(Retry.DECIDE_AGAIN, deadline, () -> finishingPending(domain, typeNames, deadline,
-                () -> keys.deleteKeys(domain, profileId, values, config, afterRead, deadline)));
+                () -> keys.deleteKeys(domain, profileId, values, config, afterRead, change, deadline)));
     }
 
     @Override
     public void deleteObject(String domain, String profileId, String objectTypeName, String uniqueKey, Collection<String> typeNames,
-                             Deadline deadline) {
+                             Audit audit, Deadline deadline) {
+        History.Change change = History.Change.of(audit, clock);
         Retry.run(Retry.DECIDE_AGAIN, deadline, () -> finishingPending(domain, typeNames, deadline,
-                () -> profiles.deleteObject(domain, profileId, objectTypeName, uniqueKey, deadline)));
+                () -> profiles.deleteObject(domain, profileId, objectTypeName, uniqueKey, change, deadline)));
     }
 
     @Override
@@ -133,8 +148,8 @@ public final class DynamoProfileStore implements ProfileStore {
 
     @Override
     public void mergeProfiles(String domain, String mainId, List<String> mergedIds, Map<String, String> fieldSources,
-                              Collection<String> typeNames, Deadline deadline) {
-        operations.merge(domain, mainId, mergedIds, fieldSources, typeNames, deadline);
+                              Collection<String> typeNames, Audit audit, Deadline deadline) {
+        operations.merge(domain, mainId, mergedIds, fieldSources, typeNames, audit, deadline);
     }
 
     @Override
@@ -163,6 +178,21 @@ public final class DynamoProfileStore implements ProfileStore {
     public java.util.Optional<ProfileWithObjects> profileWithObjects(String domain, String profileId, Set<String> objectTypeNames,
                                                                      ConfigRead config, Deadline deadline) {
         return profileObjects.read(domain, profileId, objectTypeNames, config, deadline);
+    }
+
+    @Override
+    public HistoryPage history(String domain, String profileId, HistoryFilter filter, int limit, String nextToken, Deadline deadline) {
+        return history.list(domain, profileId, filter, limit, nextToken, deadline);
+    }
+
+    @Override
+    public HistoryRecord historyRecord(String domain, String profileId, String recordId, Deadline deadline) {
+        return history.get(domain, profileId, recordId, deadline);
+    }
+
+    @Override
+    public ReorderStep reorderObjects(String cursor, int pageSize, Deadline deadline) {
+        return objectOrder.step(cursor, pageSize, deadline);
     }
 
     @Override

@@ -14,7 +14,11 @@ import java.util.Optional;
 import java.util.Set;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
+import org.openprofiles.json.Json;
+import org.openprofiles.model.StandardProfile;
 import org.openprofiles.store.ObjectPut;
+import org.openprofiles.store.ProfileStore.HistoryAction;
+import org.openprofiles.store.kernel.History;
 import org.openprofiles.store.kernel.ProfileShards;
 import org.openprofiles.store.kernel.Shards;
 import org.openprofiles.store.kernel.KeyValueHolders;
@@ -79,7 +83,7 @@ public final class ObjectWriter {
      * @throws ProfileClosedException when a shard of the profile it attaches to (or moves the object from) refused it:
      *                                 the profile is closed, or a value the put relied on was removed
      */
-    public void write(ObjectPut put, Snapshot seen, Map<String, Optional<String>> closedHolders, Deadline deadline) {
+    public void write(ObjectPut put, Snapshot seen, Map<String, Optional<String>> closedHolders, History.Change change, Deadline deadline) {
         if (put.profileId() != null && holders.spillFirst(calls, put.domainName(), put.profileKeys(), seen, put.profileId(), deadline)) {
             throw new DecideAgainException("a key value was spilled; read again", false);
         }
@@ -111,18 +115,23 @@ public final class ObjectWriter {
             boolean joins = !alreadyOnProfile || !seen.object().profileKeys().containsAll(put.profileKeys());
             Shards.Member member = new Shards.Member(put.objectTypeName(), put.uniqueKey(),
                     new LinkedHashSet<>(put.profileKeys()));
+            // The records of this put, listed on the shard it updates (the profile's erasure finds them there).
+            List<History.Entry> records = records(put, change);
             if (put.createProfile()) {
-                actions.add(shards.add(put.domainName(), put.profileId(), List.of(member), Map.of()));
-            } else if (joins || !(alreadyOnProfile && adds.isEmpty())) {
-                // Adds to an existing profile: one shard, refused once the profile is closed or a value
-                // this put relies on was removed since its read (docs/data-model.md).
+                actions.add(ProfileShards.listing(shards.add(put.domainName(), put.profileId(), List.of(member), Map.of()), ids(records)));
+            } else {
+                // Adds to an existing profile (an object, values, fields, or at least its history): one shard, refused
+                // once the profile is closed or a value this put relies on was removed since its read (docs/data-model.md).
+                if (!joins && alreadyOnProfile && adds.isEmpty() && put.keptProfileId() == null) {
+                    // Only the object changes, in place: it must still be on its profile (an erasure deletes it after).
+                    actions.set(0, objectPut(put, now, put.profileId()));
+                }
                 refusedBy.put(actions.size(), put.profileId());
-                actions.add(shards.add(put.domainName(), put.profileId(), joins ? List.of(member) : List.of(), relied(put, seen)));
-            } else if (put.keptProfileId() == null) {
-                // Only the object changes, in place: it must still be on its profile (an erasure deletes it after).
-                actions.set(0, objectPut(put, now, put.profileId()));
+                actions.add(ProfileShards.listing(shards.add(put.domainName(), put.profileId(), joins ? List.of(member) : List.of(),
+                        relied(put, seen)), ids(records)));
             }
             actions.addAll(adds);
+            for (History.Entry record : records) actions.add(History.put(calls.tableName, put.domainName(), record));
         }
         if (refusedBy.isEmpty()) {
             calls.commit(actions, deadline);
@@ -135,6 +144,28 @@ public final class ObjectWriter {
             }
             return null;
         });
+    }
+
+    /**
+     * The history a put writes on its profile: INGESTED (the object as stored, expiring with it), and CREATED for a
+     * profile it infers or UPDATED when its mapping sets profile fields (the profile as the put leaves it where it
+     * creates it; the fields it set otherwise: the put does not read the profile).
+     */
+    private static List<History.Entry> records(ObjectPut put, History.Change change) {
+        List<History.Entry> records = new ArrayList<>();
+        records.add(change.record(HistoryAction.INGESTED, put.profileId(), put.objectTypeName(), put.uniqueKey(), put.object(),
+                put.expiresAt()));
+        if (put.createProfile() || !put.profileFields().isEmpty()) {
+            records.add(change.record(put.createProfile() ? HistoryAction.CREATED : HistoryAction.UPDATED, put.profileId(),
+                    History.PROFILE_TYPE, null, Json.write(StandardProfile.shape(put.profileId(), put.profileFields()))));
+        }
+        return records;
+    }
+
+    private static List<String> ids(List<History.Entry> records) {
+        List<String> ids = new ArrayList<>();
+        for (History.Entry record : records) ids.add(record.id());
+        return ids;
     }
 
     /**
@@ -181,7 +212,7 @@ public final class ObjectWriter {
         if (put.profileId() != null) for (KeyValue key : put.profileKeys()) profileKeys.add(StoreKeys.keyValueEntry(key));
         ObjectItem item = new ObjectItem(StoreKeys.object(put.domainName(), put.objectTypeName(), put.uniqueKey()),
                 put.objectTypeName(), put.uniqueKey(), put.profileId(), put.object(), objectKeys, profileKeys,
-                now, put.expiresAt(), gsi1pk, put.uniqueKey(), put.sourceUpdatedAt());
+                now, put.expiresAt(), gsi1pk, StoreKeys.newestFirst(clock.millis(), put.uniqueKey()), put.sourceUpdatedAt());
         Put.Builder p = Put.builder().tableName(calls.tableName).item(ObjectItem.SCHEMA.itemToMap(item, true));
         List<String> conditions = new ArrayList<>();
         Map<String, String> names = new HashMap<>();

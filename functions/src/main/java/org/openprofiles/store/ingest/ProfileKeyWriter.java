@@ -6,14 +6,18 @@ import static org.openprofiles.store.table.DynamoCalls.s;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.openprofiles.json.Json;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
+import org.openprofiles.store.ProfileStore.HistoryAction;
 import org.openprofiles.store.config.ConfigRead;
+import org.openprofiles.store.kernel.History;
 import org.openprofiles.store.kernel.RecordedOperations.PendingOperation;
 import org.openprofiles.store.kernel.ProfileShards;
 import org.openprofiles.store.kernel.ConsistentReads;
@@ -51,21 +55,23 @@ public final class ProfileKeyWriter {
      * @throws ServiceException ResourceNotFoundException when the profile does not exist (or is closed)
      * @throws DecideAgainException when a concurrent transaction touched the same items or DynamoDB throttled
      */
-    public void addKeys(String domain, String profileId, Collection<KeyValue> keys, Deadline deadline) {
+    public void addKeys(String domain, String profileId, Collection<KeyValue> keys, History.Change change, Deadline deadline) {
         List<KeyValue> values = List.copyOf(new LinkedHashSet<>(keys));
+        History.Entry record = record(HistoryAction.ADDED_PROFILE_KEY, profileId, values, change);
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(profileRecordsManualKeys(domain, profileId, values, "ADD"));
-        actions.add(shards.add(domain, profileId, List.of(), Map.of()));
+        actions.add(ProfileShards.listing(shards.add(domain, profileId, List.of(), Map.of()), List.of(record.id())));
         for (KeyValue key : values) actions.add(holders.addWhileItFits(domain, key, profileId));
+        actions.add(History.put(calls.tableName, domain, record));
         try {
             shards.transact(actions, Set.of(1), deadline, reasons -> {
                 if (DynamoCalls.conditionFailed(reasons, 0)) return ServiceException.profileNotFound(domain, profileId);
                 if (DynamoCalls.conditionFailed(reasons, 1)) return shards.refusal(domain, profileId, actions.get(1), deadline);
-                for (int i = 2; i < reasons.size(); i++) if (DynamoCalls.conditionFailed(reasons, i)) return new FullValue();
+                for (int i = 2; i < reasons.size() - 1; i++) if (DynamoCalls.conditionFailed(reasons, i)) return new FullValue();
                 return null;
             });
         } catch (FullValue e) {
-            addReadingFirst(domain, profileId, values, deadline);
+            addReadingFirst(domain, profileId, values, record, deadline);
         }
     }
 
@@ -78,7 +84,7 @@ public final class ProfileKeyWriter {
      * @throws ServiceException ResourceNotFoundException for an unknown profile or a value it does not hold
      */
     public void deleteKeys(String domain, String profileId, Collection<KeyValue> keys, ConfigRead config, Runnable afterRead,
-                           Deadline deadline) {
+                           History.Change change, Deadline deadline) {
         List<KeyValue> values = List.copyOf(new LinkedHashSet<>(keys));
         Snapshot seen = reader.read(ReadRequest.keys(domain, values).andConfig(config).andProfile(profileId), deadline);
         afterRead.run();
@@ -95,15 +101,31 @@ public final class ProfileKeyWriter {
             }
             actions.addAll(holders.remove(domain, key, state, profileId));
         }
-        calls.transact(actions, deadline, reasons -> {
+        // The record is listed on a shard like any add: a profile closed meanwhile refuses it (404), and its erasure finds it.
+        History.Entry record = record(HistoryAction.DELETED_PROFILE_KEY, profileId, values, change);
+        int at = actions.size();
+        actions.add(ProfileShards.listing(shards.add(domain, profileId, List.of(), Map.of()), List.of(record.id())));
+        actions.add(History.put(calls.tableName, domain, record));
+        shards.transact(actions, Set.of(at), deadline, reasons -> {
             if (DynamoCalls.conditionFailed(reasons, 0)) return ServiceException.profileNotFound(domain, profileId);
-            for (int i = 1; i < reasons.size(); i++) {
+            if (DynamoCalls.conditionFailed(reasons, at)) return shards.refusal(domain, profileId, actions.get(at), deadline);
+            for (int i = 1; i < at; i++) {
                 if (DynamoCalls.conditionFailed(reasons, i) && actions.get(i).delete() != null && actions.get(i).delete().conditionExpression() == null) {
                     return ServiceException.notFound("Profile '" + profileId + "' does not hold one of the values given");
                 }
             }
             return null;
         });
+    }
+
+    /** AddProfileKey's or DeleteProfileKey's record: the key as given, {"KeyName","Values"} (the values normalised). */
+    private static History.Entry record(HistoryAction action, String profileId, List<KeyValue> values, History.Change change) {
+        List<String> strings = new ArrayList<>();
+        for (KeyValue key : values) strings.add(key.value());
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("KeyName", values.get(0).keyName());
+        content.put("Values", strings);
+        return change.record(action, profileId, History.PROFILE_TYPE, null, Json.write(content));
     }
 
     /** Records (ADD) or forgets (DELETE) AddProfileKey as a source of the values, on the profile item, which must exist. */
@@ -128,15 +150,16 @@ public final class ProfileKeyWriter {
     }
 
     /** For values that are full or spilled: read them, spill what must spill, then add in one transaction. */
-    private void addReadingFirst(String domain, String profileId, List<KeyValue> values, Deadline deadline) {
+    private void addReadingFirst(String domain, String profileId, List<KeyValue> values, History.Entry record, Deadline deadline) {
         Snapshot seen = reader.read(ReadRequest.keys(domain, values), deadline);
         if (holders.spillFirst(calls, domain, values, seen, profileId, deadline)) {
             throw new DecideAgainException("a key value was spilled; read again", false);
         }
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(profileRecordsManualKeys(domain, profileId, values, "ADD"));
-        actions.add(shards.add(domain, profileId, List.of(), Map.of()));
+        actions.add(ProfileShards.listing(shards.add(domain, profileId, List.of(), Map.of()), List.of(record.id())));
         for (KeyValue key : values) actions.addAll(holders.add(domain, key, seen.keys().get(key), profileId));
+        actions.add(History.put(calls.tableName, domain, record));
         shards.transact(actions, Set.of(1), deadline, reasons -> DynamoCalls.conditionFailed(reasons, 0) ? ServiceException.profileNotFound(domain, profileId)
                 : DynamoCalls.conditionFailed(reasons, 1) ? shards.refusal(domain, profileId, actions.get(1), deadline) : null);
     }

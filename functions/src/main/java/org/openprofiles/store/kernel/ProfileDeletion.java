@@ -13,18 +13,24 @@ import org.openprofiles.model.KeyValue;
 import org.openprofiles.store.table.OperationRecord;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
+import org.openprofiles.store.table.DynamoCalls;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * Finishes a recorded DeleteProfile, from wherever it stopped: close the profile's shards
  * (nothing is added to it after), read what it holds (its item and the objects its shards list), take
  * its id from every key value (a value left with no holder is deleted), delete its objects, reduce its
- * shards to bare expiring markers and, last, delete its item with the record. Every step is
+ * shards to bare expiring markers and, last, delete its item with the record. Its history records (and those
+ * merged into it) go before the markers, which no longer list them. Every step is
  * conditioned or idempotent, so two finishers (the call and a request that met the record) may run at
  * once. Work grows with the profile's objects and keys, never with the domain.
  */
 public final class ProfileDeletion {
+    /** Rounds of a batch of history deletions DynamoDB leaves unprocessed (then the call fails; a finisher deletes them again). */
+    private static final int HISTORY_ROUNDS = 6;
     private final ProfileSources writes;
 
     public ProfileDeletion(ProfileSources writes) {
@@ -49,6 +55,13 @@ public final class ProfileDeletion {
         // Keys first: an object is deleted only once the key values it brought no longer name this profile.
         writes.changeHolders(domain, keys, (key, state) -> writes.holders.remove(domain, key, state, profileId), deadline);
         writes.commitInChunks(deletes, deadline);
+        // Its history, with the records merged into it: every one is listed on its shards, which nothing adds to any more.
+        List<WriteRequest> history = new ArrayList<>();
+        for (String id : seen.shards().history()) {
+            history.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
+                    .key(itemKey(StoreKeys.historyRecord(domain, id))).build()).build());
+        }
+        writes.calls.batchWrite(history, deadline, HISTORY_ROUNDS, DynamoCalls.UNPROCESSED_BACKOFF);
         writes.shards.leaveMarkers(domain, profileId, op.id(), null, op.atMillis(), deadline);
         writes.calls.delete(StoreKeys.profile(domain, profileId), deadline);
     }

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.openprofiles.json.Json;
 import org.openprofiles.model.Deadline;
+import org.openprofiles.model.StandardProfile;
+import org.openprofiles.store.ProfileStore.HistoryAction;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.resolution.StandardKeys;
 import org.openprofiles.store.table.OperationRecord;
@@ -24,6 +27,7 @@ import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
 import org.openprofiles.store.table.DecideAgainException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -39,7 +43,9 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  *   <li>make each of those values name the main profile instead;</li>
  *   <li>move the objects onto the main profile, 25 per transaction, each transaction adding them to
  *     one of the main profile's shards like any attach;</li>
+ *   <li>re-point their history records to the main profile, 90 per transaction, each listed on one of its shards;</li>
  *   <li>merge the fields onto the main profile (conditioned on its version);</li>
+ *   <li>write MERGED on the main profile and DELETED_BY_MERGE for each merged one (while the merge is recorded);</li>
  *   <li>reduce the merged profiles' shards to bare markers and delete their items;</li>
  *   <li>remove the record from the main profile.</li>
  * </ol>
@@ -52,6 +58,8 @@ public final class ProfileMerge {
      * the main profile, which must stay far below DynamoDB's 400 KB item size.
      */
     static final int MOVES_PER_TRANSACTION = 25;
+    /** History records re-pointed per transaction: with the main profile's shard, within DynamoDB's 100 actions. */
+    static final int HISTORY_PER_TRANSACTION = 90;
 
     private final ProfileSources writes;
 
@@ -100,7 +108,9 @@ public final class ProfileMerge {
             List<String> from = new ArrayList<>(merged.keySet());
             writes.changeHolders(domain, keys, (key, state) -> writes.holders.move(domain, key, state, from, mainId), deadline);
             for (String id : from) moveObjects(domain, id, mainId, objectsOf.get(id), deadline);
+            for (String id : from) repointHistory(domain, id, mainId, merged.get(id).shards().history(), deadline);
             mergeFieldsOntoMain(domain, op, from, manualKeys, retainedKeys, deadline);
+            recordMerge(domain, op, deadline);
             for (String id : from) {
                 writes.shards.leaveMarkers(domain, id, op.id(), mainId, op.atMillis(), deadline);
                 writes.calls.delete(StoreKeys.profile(domain, id), deadline);
@@ -141,6 +151,94 @@ public final class ProfileMerge {
                 .expressionAttributeValues(Map.of(":main", s(mainId), ":from", s(fromId),
                         ":g", s(StoreKeys.profileObjects(domain, mainId, object.objectTypeName()))))
                 .build()).build();
+    }
+
+    /**
+     * The merged profile's history stays readable under the main profile: each record is re-pointed to it (its index
+     * partition and profile) and listed on one of its shards, {@link #HISTORY_PER_TRANSACTION} per transaction. A chunk
+     * that fails (another finisher re-pointed some, or TTL deleted one) is read again and what is still under the merged
+     * profile is re-pointed.
+     */
+    private void repointHistory(String domain, String fromId, String mainId, Set<String> recordIds, Deadline deadline) {
+        List<String> all = new ArrayList<>(recordIds);
+        for (int from = 0; from < all.size(); from += HISTORY_PER_TRANSACTION) {
+            List<String> remaining = new ArrayList<>(all.subList(from, Math.min(all.size(), from + HISTORY_PER_TRANSACTION)));
+            Retry.run(Retry.WRITE_AGAIN, deadline, attempt -> {
+                if (attempt > 1) remaining.retainAll(historyUnder(domain, fromId, remaining, deadline));
+                if (remaining.isEmpty()) return null;
+                List<TransactWriteItem> actions = new ArrayList<>();
+                actions.add(ProfileShards.listing(writes.shards.add(domain, mainId, List.of(), Map.of()), remaining));
+                for (String id : remaining) {
+                    actions.add(TransactWriteItem.builder().update(Update.builder().tableName(writes.calls.tableName)
+                            .key(itemKey(StoreKeys.historyRecord(domain, id)))
+                            .updateExpression("SET #p = :main, #g = :g")
+                            .conditionExpression("#p = :from")
+                            .expressionAttributeNames(Map.of("#p", History.PROFILE_ID, "#g", ProfilesTable.INDEX_PARTITION_KEY))
+                            .expressionAttributeValues(Map.of(":main", s(mainId), ":from", s(fromId),
+                                    ":g", s(StoreKeys.profileHistory(domain, mainId))))
+                            .build()).build());
+                }
+                writes.shards.transact(actions, Set.of(0), deadline, reasons -> null);
+                return null;
+            });
+        }
+    }
+
+    /** Which of the records are still listed under the profile (one consistent read). */
+    private List<String> historyUnder(String domain, String profileId, List<String> recordIds, Deadline deadline) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (String id : recordIds) keys.add(itemKey(StoreKeys.historyRecord(domain, id)));
+        List<String> under = new ArrayList<>();
+        for (Map<String, AttributeValue> item : writes.calls.batchGet(keys, "#r, #p", Map.of("#r", History.RECORD_ID, "#p", History.PROFILE_ID),
+                deadline)) {
+            if (profileId.equals(item.get(History.PROFILE_ID).s())) under.add(item.get(History.RECORD_ID).s());
+        }
+        return under;
+    }
+
+    /**
+     * MERGED on the main profile (the profile as merged, and the merged ids) and DELETED_BY_MERGE for each merged
+     * profile (listed under the main one, where its history now is), in one transaction, only while the merge is still
+     * recorded on the main profile: a finisher that comes late writes nothing after the main profile's own erasure.
+     * Their ids derive from the operation's, so every finisher writes the same records.
+     */
+    private void recordMerge(String domain, OperationRecord op, Deadline deadline) {
+        String mainId = op.main();
+        History.Change change = new History.Change(op.id(), op.by(), op.retain() == null ? History.DEFAULT_RETENTION_DAYS : op.retain(),
+                op.atMillis());
+        Snapshot.ProfileState main = writes.reader.read(ReadRequest.profile(domain, mainId), deadline).profile();
+        if (main == null || main.op() == null || !main.op().id().equals(op.id())) return; // finished by another
+        Map<String, Object> merged = StandardProfile.shape(mainId, main.fields());
+        merged.put("MergedProfileIds", op.merged());
+        List<History.Entry> records = new ArrayList<>();
+        records.add(change.record(HistoryAction.MERGED, mainId, History.PROFILE_TYPE, null, Json.write(merged)));
+        for (String id : op.merged()) {
+            records.add(change.record(HistoryAction.DELETED_BY_MERGE, id, History.PROFILE_TYPE, null,
+                    Json.write(Map.of("MergedIntoProfileId", mainId))).under(mainId));
+        }
+        List<String> ids = new ArrayList<>();
+        for (History.Entry record : records) ids.add(record.id());
+        Retry.run(Retry.WRITE_AGAIN, deadline, () -> {
+            List<TransactWriteItem> actions = new ArrayList<>();
+            actions.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(writes.calls.tableName)
+                    .key(itemKey(StoreKeys.profile(domain, mainId)))
+                    .conditionExpression("#op = :op")
+                    .expressionAttributeNames(Map.of("#op", ProfileItem.OP))
+                    .expressionAttributeValues(Map.of(":op", s(op.json()))).build()).build());
+            actions.add(ProfileShards.listing(writes.shards.add(domain, mainId, List.of(), Map.of()), ids));
+            for (History.Entry record : records) actions.add(History.put(writes.calls.tableName, domain, record));
+            try {
+                writes.shards.transact(actions, Set.of(1), deadline, reasons -> DynamoCalls.conditionFailed(reasons, 0) ? new FinishedByAnother() : null);
+            } catch (FinishedByAnother e) {
+                // The record is gone from the main profile: another finisher wrote these records and ended the merge.
+            }
+        });
+    }
+
+    private static final class FinishedByAnother extends RuntimeException {
+        FinishedByAnother() {
+            super(null, null, false, false);
+        }
     }
 
     /**

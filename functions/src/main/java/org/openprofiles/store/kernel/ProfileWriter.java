@@ -12,9 +12,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.openprofiles.json.Json;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.model.ServiceException;
+import org.openprofiles.model.StandardProfile;
+import org.openprofiles.store.ProfileStore.HistoryAction;
 import org.openprofiles.resolution.StandardKeys;
 import org.openprofiles.store.config.ConfigRead;
 import org.openprofiles.store.kernel.RecordedOperations.PendingOperation;
@@ -46,7 +49,7 @@ public final class ProfileWriter {
     }
 
     /** One transaction: the new profile and its standard keys (a full or spilled value: read first, then commit). */
-    public void create(String domain, String profileId, Map<String, String> fields, Deadline deadline) {
+    public void create(String domain, String profileId, Map<String, String> fields, History.Change change, Deadline deadline) {
         long now = clock.instant().getEpochSecond();
         ProfileItem item = new ProfileItem(StoreKeys.profile(domain, profileId), profileId, now, now, Map.of(), Map.copyOf(fields),
                 Set.of(), Set.of(), 1, null);
@@ -55,9 +58,16 @@ public final class ProfileWriter {
                 .conditionExpression("attribute_not_exists(#pk)")
                 .expressionAttributeNames(Map.of("#pk", ProfilesTable.PARTITION_KEY)).build()).build();
         List<KeyValue> keys = StandardKeys.of(fields);
+        // CREATED, listed on one of the new profile's shards (nothing else writes them yet).
+        History.Entry record = change.record(HistoryAction.CREATED, profileId, History.PROFILE_TYPE, null,
+                Json.write(StandardProfile.shape(profileId, fields)));
+        List<TransactWriteItem> history = List.of(
+                ProfileShards.listing(writes.shards.add(domain, profileId, List.of(), Map.of()), List.of(record.id())),
+                History.put(writes.calls.tableName, domain, record));
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(put);
         for (KeyValue key : keys) actions.add(writes.holders.addWhileItFits(domain, key, profileId));
+        actions.addAll(history);
         try {
             writes.calls.transact(actions, deadline);
         } catch (DecideAgainException e) {
@@ -68,6 +78,7 @@ public final class ProfileWriter {
             List<TransactWriteItem> again = new ArrayList<>();
             again.add(put);
             for (KeyValue key : keys) again.addAll(writes.holders.add(domain, key, seen.keys().get(key), profileId));
+            again.addAll(history);
             writes.calls.transact(again, deadline);
         }
     }
@@ -81,7 +92,7 @@ public final class ProfileWriter {
      * @throws PendingOperation when a DeleteProfile or MergeProfiles recorded on the profile is to be finished first
      */
     public void update(String domain, String profileId, Map<String, String> set, Set<String> remove,
-                       ConfigRead config, Runnable afterRead, Deadline deadline) {
+                       ConfigRead config, Runnable afterRead, History.Change change, Deadline deadline) {
         Snapshot first = writes.reader.read(ReadRequest.keys(domain, StandardKeys.of(set)).andConfig(config).andProfile(profileId), deadline);
         afterRead.run();
         Snapshot.ProfileState profile = first.profile();
@@ -104,8 +115,12 @@ public final class ProfileWriter {
         Set<KeyValue> dropped = new LinkedHashSet<>(before);
         dropped.removeAll(after);
 
+        // UPDATED: the profile as this update leaves it.
+        History.Entry record = change.record(HistoryAction.UPDATED, profileId, History.PROFILE_TYPE, null,
+                Json.write(StandardProfile.shape(profileId, effective)));
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(profileUpdate(domain, profileId, manual, ingestedToRemove, profile.version()));
+        actions.add(History.put(writes.calls.tableName, domain, record));
         Map<KeyValue, Snapshot.KeyState> relied = new LinkedHashMap<>();
         for (KeyValue key : gained) {
             Snapshot.KeyState state = first.keys().get(key);
@@ -118,7 +133,7 @@ public final class ProfileWriter {
         }
         if (dropped.isEmpty()) {
             int at = actions.size();
-            actions.add(writes.shards.add(domain, profileId, List.of(), relied));
+            actions.add(ProfileShards.listing(writes.shards.add(domain, profileId, List.of(), relied), List.of(record.id())));
             writes.shards.transact(actions, Set.of(at), deadline,
                     reasons -> DynamoCalls.conditionFailed(reasons, at) ? writes.shards.refusal(domain, profileId, actions.get(at), deadline) : null);
             return;
@@ -130,7 +145,7 @@ public final class ProfileWriter {
         lost.removeAll(profile.manualKeys());
         lost.removeAll(profile.retainedKeys());
         lost.removeAll(writes.otherSources(domain, profileId, shardsAndValues.shards(), lost, null, null, deadline));
-        commitRemoval(domain, profileId, actions, lost, shardsAndValues, shardsAndValues.shards(), deadline);
+        commitRemoval(domain, profileId, actions, lost, shardsAndValues, shardsAndValues.shards(), record, deadline);
     }
 
     /**
@@ -138,7 +153,7 @@ public final class ProfileWriter {
      * {@code values} read it), and every shard as read is bumped and records what was removed.
      */
     private void commitRemoval(String domain, String profileId, List<TransactWriteItem> actions, Set<KeyValue> lost, Snapshot values,
-                               Shards shards, Deadline deadline) {
+                               Shards shards, History.Entry record, Deadline deadline) {
         Map<KeyValue, Snapshot.KeyState> removing = new LinkedHashMap<>();
         for (KeyValue key : lost) {
             Snapshot.KeyState state = values.keys().get(key);
@@ -146,7 +161,10 @@ public final class ProfileWriter {
             actions.addAll(removal);
             if (!removal.isEmpty() && !state.spilled()) removing.put(key, state);
         }
-        actions.addAll(writes.shards.removal(domain, profileId, shards, removing));
+        // The record is listed on the first shard: every shard is in this transaction.
+        List<TransactWriteItem> removal = writes.shards.removal(domain, profileId, shards, removing);
+        removal.set(0, ProfileShards.listing(removal.get(0), List.of(record.id())));
+        actions.addAll(removal);
         writes.calls.transact(actions, deadline);
     }
 
@@ -182,7 +200,8 @@ public final class ProfileWriter {
      * @throws ServiceException ResourceNotFoundException when the object is not on that profile
      * @throws PendingOperation when a DeleteProfile or MergeProfiles recorded on the profile is to be finished first
      */
-    public void deleteObject(String domain, String profileId, String objectTypeName, String uniqueKey, Deadline deadline) {
+    public void deleteObject(String domain, String profileId, String objectTypeName, String uniqueKey, History.Change change,
+                             Deadline deadline) {
         Snapshot seen = writes.reader.read(ReadRequest.profile(domain, profileId).andObject(objectTypeName, uniqueKey).andShards(), deadline);
         if (seen.profile() == null) throw ServiceException.profileNotFound(domain, profileId);
         if (seen.profile().op() != null) throw new PendingOperation(seen.profile().op());
@@ -196,9 +215,15 @@ public final class ProfileWriter {
                 .conditionExpression("#profileId = :p")
                 .expressionAttributeNames(Map.of("#profileId", "profileId"))
                 .expressionAttributeValues(Map.of(":p", s(profileId))).build()).build());
+        History.Entry record = change.record(HistoryAction.DELETED_BY_CUSTOMER, profileId, objectTypeName, uniqueKey, null);
+        actions.add(History.put(writes.calls.tableName, domain, record));
         Set<KeyValue> brought = seen.object().profileKeys();
         if (brought.isEmpty()) {
-            writes.calls.commit(actions, deadline);
+            // Its record is listed on one shard, like an add: a profile closed meanwhile refuses it.
+            int at = actions.size();
+            actions.add(ProfileShards.listing(writes.shards.add(domain, profileId, List.of(), Map.of()), List.of(record.id())));
+            writes.shards.transact(actions, Set.of(at), deadline,
+                    reasons -> DynamoCalls.conditionFailed(reasons, at) ? writes.shards.refusal(domain, profileId, actions.get(at), deadline) : null);
             return;
         }
         Set<KeyValue> lost = new LinkedHashSet<>(brought);
@@ -206,6 +231,6 @@ public final class ProfileWriter {
         lost.removeAll(writes.otherSources(domain, profileId, seen.shards(), lost, objectTypeName, uniqueKey, deadline));
         Snapshot values = lost.isEmpty() ? seen : writes.reader.read(ReadRequest.keys(domain, lost), deadline);
         // Even when nothing is lost: another removal deciding that this object is the source it keeps must fail.
-        commitRemoval(domain, profileId, actions, lost, values, seen.shards(), deadline);
+        commitRemoval(domain, profileId, actions, lost, values, seen.shards(), record, deadline);
     }
 }

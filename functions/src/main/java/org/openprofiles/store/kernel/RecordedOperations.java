@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.model.ServiceException;
+import org.openprofiles.store.ProfileStore.Audit;
 import org.openprofiles.store.table.OperationRecord;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.Retry;
@@ -111,8 +112,9 @@ public final class RecordedOperations {
      *                          as {@link #delete}
      */
     public void merge(String domain, String mainId, List<String> mergedIds, Map<String, String> fieldSources,
-                      Collection<String> objectTypeNames, Deadline deadline) {
-        OperationRecord wanted = OperationRecord.merge(mainId, mergedIds, fieldSources, clock.millis());
+                      Collection<String> objectTypeNames, Audit audit, Deadline deadline) {
+        OperationRecord wanted = OperationRecord.merge(mainId, mergedIds, fieldSources, clock.millis(), audit.performedBy(),
+                audit.retentionDays());
         List<String> tried = new ArrayList<>();
         Retry.run(Retry.WRITE_AGAIN, deadline, () -> {
             Map<String, Snapshot.ProfileState> profiles = read(domain, wanted.profiles(), deadline);
@@ -133,7 +135,8 @@ public final class RecordedOperations {
                 if (!missing.isEmpty() && !finishedByOthers(domain, missing, tried, deadline)) {
                     throw ServiceException.notFound("Profiles do not exist in domain '" + domain + "': " + String.join(", ", missing));
                 }
-                OperationRecord op = OperationRecord.merge(mainId, mergedIds, fieldSources, clock.millis());
+                OperationRecord op = OperationRecord.merge(mainId, mergedIds, fieldSources, clock.millis(), audit.performedBy(),
+                        audit.retentionDays());
                 tried.add(op.id());
                 if (record(domain, op, deadline)) {
                     finishRecorded(domain, op, objectTypeNames, deadline);

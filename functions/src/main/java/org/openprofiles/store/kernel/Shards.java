@@ -20,12 +20,19 @@ public record Shards(List<Shard> all) {
 
     /** One shard as read: absent ({@code exists} false), open, or closed by {@code closedBy}. */
     record Shard(int index, boolean exists, long n, String closedBy, String mergedInto, long closedAtMillis,
-                 Map<String, Removed> removed, Map<String, Member> objects) {}
+                 Map<String, Removed> removed, Map<String, Member> objects, Set<String> history) {}
 
     /** The operation that closed the profile, or null while open. */
     String closedBy() {
         for (Shard shard : all) if (shard.closedBy() != null) return shard.closedBy();
         return null;
+    }
+
+    /** The ids of every history record listed under the profile ({@link History}). */
+    Set<String> history() {
+        Set<String> ids = new LinkedHashSet<>();
+        for (Shard shard : all) ids.addAll(shard.history());
+        return ids;
     }
 
     /** Every object the shards list, each once, with every key value it was ever recorded to bring. */

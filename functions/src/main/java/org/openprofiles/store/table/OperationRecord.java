@@ -19,16 +19,20 @@ import org.openprofiles.json.Json;
  * @param merged   a merge's merged profiles (empty for a deletion)
  * @param sources  a merge's FieldSourceProfileIds (field path or group → the profile whose value wins)
  * @param atMillis when it was recorded (epoch ms): only tells how long it has been waiting, never decides a write
+ * @param by       who asked for a merge (its history records say so, whoever finishes it), or null
+ * @param retain   how many days a merge's history records are kept (the domain's expiration), or null
  */
-public record OperationRecord(String id, Kind kind, String main, List<String> merged, Map<String, String> sources, long atMillis) {
+public record OperationRecord(String id, Kind kind, String main, List<String> merged, Map<String, String> sources, long atMillis,
+                              String by, Integer retain) {
     public enum Kind { DELETE, MERGE }
 
     public static OperationRecord delete(String profileId, long nowMillis) {
-        return new OperationRecord(newId(), Kind.DELETE, profileId, List.of(), Map.of(), nowMillis);
+        return new OperationRecord(newId(), Kind.DELETE, profileId, List.of(), Map.of(), nowMillis, null, null);
     }
 
-    public static OperationRecord merge(String mainId, List<String> mergedIds, Map<String, String> sources, long nowMillis) {
-        return new OperationRecord(newId(), Kind.MERGE, mainId, List.copyOf(mergedIds), Map.copyOf(sources), nowMillis);
+    public static OperationRecord merge(String mainId, List<String> mergedIds, Map<String, String> sources, long nowMillis, String by,
+                                        int retain) {
+        return new OperationRecord(newId(), Kind.MERGE, mainId, List.copyOf(mergedIds), Map.copyOf(sources), nowMillis, by, retain);
     }
 
     private static String newId() {
@@ -62,6 +66,8 @@ public record OperationRecord(String id, Kind kind, String main, List<String> me
         out.put("merged", merged);
         out.put("sources", sources);
         out.put("at", Long.toString(atMillis));
+        if (by != null) out.put("by", by);
+        if (retain != null) out.put("retain", Integer.toString(retain));
         return Json.write(out);
     }
 
@@ -73,6 +79,7 @@ public record OperationRecord(String id, Kind kind, String main, List<String> me
         Map<String, String> sources = new LinkedHashMap<>();
         ((Map<String, Object>) in.get("sources")).forEach((k, v) -> sources.put(k, (String) v));
         return new OperationRecord((String) in.get("id"), Kind.valueOf((String) in.get("kind")), (String) in.get("main"), List.copyOf(merged),
-                Map.copyOf(sources), Long.parseLong((String) in.get("at")));
+                Map.copyOf(sources), Long.parseLong((String) in.get("at")), (String) in.get("by"),
+                in.get("retain") == null ? null : Integer.valueOf((String) in.get("retain")));
     }
 }

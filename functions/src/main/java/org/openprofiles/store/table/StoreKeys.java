@@ -61,6 +61,31 @@ public final class StoreKeys {
         return profile(domain, profileId) + "#T#" + objectTypeName;
     }
 
+    /**
+     * A profile history record, under its own id (32 hex, unique per record): no two writes ever share a history item,
+     * so recording history adds no hot item. The profile it belongs to is an attribute (a merge re-points it).
+     */
+    public static String historyRecord(String domain, String recordId) { return "D#" + domain + "#H#" + recordId; }
+
+    /** Index partition of a profile's history records (sort key: {@link #newestFirst}). */
+    public static String profileHistory(String domain, String profileId) { return profile(domain, profileId) + "#H"; }
+
+    /** Larger than any epoch millisecond this table will see (year 2286): what {@link #newestFirst} counts down from. */
+    private static final long LAST_MILLIS = 9_999_999_999_999L;
+
+    /**
+     * The index sort key that lists a partition newest first: {@code -<13 digits: LAST_MILLIS - written at>#<id>}, so
+     * an ascending Query returns the most recently written item first, and two items written in the same millisecond
+     * in the order of their ids. The leading '-' sorts before every hex digit: the sort keys of objects written by
+     * earlier versions (the bare unique key) come after every object written or rewritten since, and keep working.
+     */
+    public static String newestFirst(long writtenAtMillis, String id) {
+        return "-" + String.format("%013d", LAST_MILLIS - writtenAtMillis) + "#" + id;
+    }
+
+    /** Whether an index sort key of an object is in the format of earlier versions (the bare unique key). */
+    public static boolean unordered(String objectSortKey) { return !objectSortKey.startsWith("-"); }
+
     /** Index partition listing the profiles that carry a DeleteProfile or MergeProfiles not yet finished (their main profile). */
     public static String pendingOperations(String domain) { return "D#" + domain + "#OPS"; }
 

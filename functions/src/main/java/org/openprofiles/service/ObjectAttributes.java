@@ -35,7 +35,7 @@ final class ObjectAttributes {
             if (value == null && contactRecord) value = ContactRecordAttributes.fromStreamShape(name, path);
             return value;
         };
-        return new Observation(stored.profileObjectUniqueKey(), stored.ingestedAt() * 1000, attribute);
+        return new Observation(stored.profileObjectUniqueKey(), stored.ingestedAtMillis(), attribute);
     }
 
     @SuppressWarnings("unchecked")

@@ -154,9 +154,9 @@ public interface ProfileStore {
     /**
      * A profile's object as a calculated attribute reads it.
      *
-     * @param ingestedAt the server time of the object's last write (epoch seconds; a merge moving it keeps it)
+     * @param ingestedAtMillis the server time of the object's last write (epoch milliseconds; a merge moving it keeps it)
      */
-    record TimedObject(String objectTypeName, String profileObjectUniqueKey, String object, long ingestedAt) {}
+    record TimedObject(String objectTypeName, String profileObjectUniqueKey, String object, long ingestedAtMillis) {}
 
     /** A profile read with its objects of some types; {@code createdAt} in epoch seconds. */
     record ProfileWithObjects(String profileId, long createdAt, List<TimedObject> objects) {}

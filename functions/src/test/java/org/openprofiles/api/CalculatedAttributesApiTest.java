@@ -16,6 +16,7 @@ import org.openprofiles.json.Json;
 import org.openprofiles.testing.CalculatedEvents;
 import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
+import org.openprofiles.testing.MutableClock;
 import org.openprofiles.testing.Node;
 
 /**
@@ -210,6 +211,23 @@ class CalculatedAttributesApiTest {
                 Json.write(Map.of("ProfileId", ann))), null));
         assertEquals(404, read(CalculatedEvents.value(DOMAIN, ann, "orders")).getStatusCode(), "DeleteProfile leaves nothing");
         assertEquals(404, read(CalculatedEvents.values(DOMAIN, ann, null)).getStatusCode());
+    }
+
+    @Test
+    void firstAndLastFollowTheOrderOfPutsWithinOneSecond() {
+        create("firstAmount", definition("FIRST_OCCURRENCE", "{Order.amount}", AMOUNT, ",\"UseHistoricalData\":true"));
+        create("lastAmount", definition("LAST_OCCURRENCE", "{Order.amount}", AMOUNT, ",\"UseHistoricalData\":true"));
+        // Eight puts within one second, a millisecond apart: the order of ingestion, not of the unique keys, decides.
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2030-01-01T00:00:00.100Z"));
+        Node timed = new Node(table, clock);
+        for (int i = 1; i <= 8; i++) {
+            assertEquals(200, timed.putObject(DOMAIN, "Order", Map.of("orderId", "t-" + i, "email", "tia@example.com",
+                    "total", Integer.toString(i))).getStatusCode());
+            clock.advance(java.time.Duration.ofMillis(1));
+        }
+        String tia = profileOf("tia@example.com");
+        assertEquals("1", ok(timed.read.handleRequest(CalculatedEvents.value(DOMAIN, tia, "firstAmount"), null)).get("Value"));
+        assertEquals("8", ok(timed.read.handleRequest(CalculatedEvents.value(DOMAIN, tia, "lastAmount"), null)).get("Value"));
     }
 
     @Test

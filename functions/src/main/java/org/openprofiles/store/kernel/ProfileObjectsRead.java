@@ -67,7 +67,11 @@ public final class ProfileObjectsRead {
         for (Map<String, AttributeValue> item : calls.batchGet(objectKeys, deadline)) {
             ObjectItem object = ObjectItem.SCHEMA.mapToItem(item);
             if (!profileId.equals(object.profileId()) || object.expiredAt(now)) continue;
-            objects.add(new TimedObject(object.objectTypeName(), object.uniqueKey(), object.object(), object.updatedAt()));
+            // The sort key has the write's millisecond (two records of one second keep their order); objects of earlier versions
+            // have only updatedAt's second.
+            Long writtenAt = object.gsi1sk() == null ? null : StoreKeys.writtenAtMillis(object.gsi1sk());
+            objects.add(new TimedObject(object.objectTypeName(), object.uniqueKey(), object.object(),
+                    writtenAt != null ? writtenAt : object.updatedAt() * 1000));
         }
         AttributeValue createdAt = profile.get("createdAt");
         return Optional.of(new ProfileWithObjects(profileId, createdAt == null ? 0 : Long.parseLong(createdAt.n()), objects));

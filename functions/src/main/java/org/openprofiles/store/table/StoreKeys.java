@@ -83,6 +83,11 @@ public final class StoreKeys {
         return "-" + String.format("%013d", LAST_MILLIS - writtenAtMillis) + "#" + id;
     }
 
+    /** When the object was last written (epoch ms), from a {@link #newestFirst} sort key; null for one of earlier versions. */
+    public static Long writtenAtMillis(String objectSortKey) {
+        return unordered(objectSortKey) ? null : LAST_MILLIS - Long.parseLong(objectSortKey.substring(1, 14));
+    }
+
     /** Whether an index sort key of an object is in the format of earlier versions (the bare unique key). */
     public static boolean unordered(String objectSortKey) { return !objectSortKey.startsWith("-"); }
 

@@ -96,7 +96,7 @@ class TemplatesTest {
         apiTemplate.resourceCountIs("AWS::Lambda::Alias", 6);
         apiTemplate.resourceCountIs("AWS::ApiGateway::RestApi", 1);
         apiTemplate.resourceCountIs("AWS::ApiGateway::Method", PROFILE_ROUTES + AdminHandler.ROUTES.size());
-        apiTemplate.resourceCountIs("AWS::ApiGateway::Model", 14);
+        apiTemplate.resourceCountIs("AWS::ApiGateway::Model", 15);
         apiTemplate.resourceCountIs("AWS::ApiGateway::RequestValidator", 1);
         apiTemplate.resourceCountIs("AWS::Events::Rule", 1);
         apiTemplate.resourceCountIs("Custom::DomainFiles", 1);

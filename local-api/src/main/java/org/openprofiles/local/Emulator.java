@@ -203,7 +203,7 @@ public final class Emulator implements AutoCloseable {
             System.out.print(EmulatorOptions.usage());
             return;
         }
-        try {
+        try (StartupCompiler compiler = StartupCompiler.holdBackC2()) {
             Emulator emulator = start(options, System.out);
             Runtime.getRuntime().addShutdownHook(new Thread(emulator::close, "emulator-shutdown"));
             long millis = ProcessHandle.current().info().startInstant()

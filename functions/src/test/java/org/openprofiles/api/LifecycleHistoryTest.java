@@ -101,7 +101,8 @@ import org.openprofiles.testing.TestContext;
  *   <li>profile history: a put leaves at most one INGESTED record per attempt that may have written (a request sent
  *     again by the store after a lost answer still leaves one), an object on a settled profile has an INGESTED record
  *     listed under that profile (merges re-point them), a call that answered only 4xx/429 left no record holding its
- *     value, and no record is listed under a profile that does not exist (checked with 2).</li>
+ *     value, and no record is listed under a profile that does not exist (checked with 2); an object on a settled profile
+ *     names its EXPIRED record there, dated at its expiry, and no EXPIRED record waits for an object that is not there.</li>
  * </ol>
  * DeleteProfile and MergeProfiles that answered 5xx may have done part of their work (README: the
  * caller continues by calling again): they count as having acted, and the profiles they name are
@@ -773,6 +774,27 @@ class LifecycleHistoryTest {
                     violation(6, "record " + contact + " is on " + shortId(object.profileId()) + " but no INGESTED record of it is listed there",
                             Set.of(object.profileId()), Set.of(contact));
                 }
+            }
+            // An object ends once, on the profile it is on: the record its item names is that profile's EXPIRED, dated at its
+            // expiry (until then not listed); and no EXPIRED record waits for an object that is not there to expire.
+            Map<String, TableScan.HistoryRow> recordsById = new HashMap<>();
+            for (TableScan.HistoryRow row : scan.history) recordsById.put(row.recordId(), row);
+            Set<String> named = new HashSet<>();
+            for (TableScan.ObjectRow object : scan.objects) {
+                if (object.endRecord() != null) named.add(object.endRecord());
+                if (object.profileId() == null || !scan.profiles.contains(object.profileId()) || unsettled.contains(object.profileId())) continue;
+                TableScan.HistoryRow end = object.endRecord() == null ? null : recordsById.get(object.endRecord());
+                if (end == null || !"EXPIRED".equals(end.actionType()) || !object.profileId().equals(end.profileId())
+                        || end.createdAt() != object.expiresAt() * 1000) {
+                    violation(6, "object " + object.uniqueKey() + " on " + shortId(object.profileId()) + " expiring at " + object.expiresAt()
+                            + " names end record " + object.endRecord() + ", which is " + end, Set.of(object.profileId()), Set.of(object.uniqueKey()));
+                }
+            }
+            for (TableScan.HistoryRow row : scan.history) {
+                if (!"EXPIRED".equals(row.actionType()) || named.contains(row.recordId())) continue;
+                if (!scan.profiles.contains(row.profileId()) || unsettled.contains(row.profileId())) continue;
+                violation(6, "EXPIRED record " + row.recordId() + " on " + shortId(row.profileId()) + " waits for object " + row.uniqueKey()
+                        + ", which no object names as its end", Set.of(row.profileId()), Set.of(row.uniqueKey()));
             }
             Set<String> writes = Set.of("PutProfileObject", "AddProfileKey", "CreateProfile", "UpdateProfile", "DeleteProfileKey");
             for (Call c : calls) {

@@ -25,7 +25,7 @@ class ChangeEventsTest {
     }
 
     static ObjectItem object(String profileId, String json) {
-        return new ObjectItem("D#Shop#O#CTR#k1", "CTR", "k1", profileId, json, Set.of(), Set.of(), 1, null, null, null, null);
+        return new ObjectItem("D#Shop#O#CTR#k1", "CTR", "k1", profileId, json, Set.of(), Set.of(), 1, null, null, null, null, null);
     }
 
     static Change profileChange(ProfileItem before, ProfileItem after) {

@@ -53,7 +53,7 @@ class ExporterTest {
             for (int p = 0; p < profiles; p++) {
                 String key = "k" + p;
                 ObjectItem item = new ObjectItem("D#" + domain + "#O#CTR#" + key, "CTR", key, id(p), "{\"step\":" + step + "}", Set.of(),
-                        Set.of(), 1, null, null, null, null);
+                        Set.of(), 1, null, null, null, null, null);
                 changes.add(Change.object(Integer.toString(1000 + changes.size()), "record-" + changes.size(), Instant.now(), domain,
                         step == 0 ? null : item, item));
             }

@@ -24,14 +24,16 @@ public final class TableScan {
         }
     }
 
-    /** A profile object item. */
-    public record ObjectRow(String pk, String uniqueKey, String profileId, String object, Set<String> objectKeys) {}
+    /** A profile object item, with its expiry (epoch seconds) and the id of the record that ends it on its profile. */
+    public record ObjectRow(String pk, String uniqueKey, String profileId, String object, Set<String> objectKeys, Long expiresAt,
+                            String endRecord) {}
 
     /**
      * A profile history record: the profile it is listed under, what it records, about which object (null: the
      * profile), and the JSON it keeps (null: none).
      */
-    public record HistoryRow(String pk, String profileId, String actionType, String objectTypeName, String uniqueKey, String content) {}
+    public record HistoryRow(String pk, String recordId, String profileId, String actionType, String objectTypeName, String uniqueKey,
+                             String content, long createdAt) {}
 
     /** What a shard of a profile that is gone may hold (a bare marker): its id, the operation, its expiry and (merged) the main profile. */
     public static final Set<String> CLOSED_GATE = Set.of("pk", "profileId", "expiresAt", "mergedInto", "closedBy", "closedAt", "n");
@@ -61,11 +63,12 @@ public final class TableScan {
             }
             if (kind.equals("O")) {
                 objects.add(new ObjectRow(pk(item), item.get("uniqueKey").s(), string(item, "profileId"), string(item, "object"),
-                        item.containsKey("objectKeys") ? Set.copyOf(item.get("objectKeys").ss()) : Set.of()));
+                        item.containsKey("objectKeys") ? Set.copyOf(item.get("objectKeys").ss()) : Set.of(),
+                        item.containsKey("expiresAt") ? Long.valueOf(item.get("expiresAt").n()) : null, string(item, "endRecord")));
             }
             if (kind.equals("H")) {
-                history.add(new HistoryRow(pk(item), string(item, "profileId"), string(item, "actionType"), string(item, "objectTypeName"),
-                        string(item, "uniqueKey"), string(item, "content")));
+                history.add(new HistoryRow(pk(item), string(item, "recordId"), string(item, "profileId"), string(item, "actionType"),
+                        string(item, "objectTypeName"), string(item, "uniqueKey"), string(item, "content"), Long.parseLong(item.get("createdAt").n())));
             }
             if (kind.equals("S") && item.containsKey("closedBy")) closed.add(idIn(item));
             if (kind.equals("S") && item.containsKey("mergedInto")) {

@@ -88,9 +88,10 @@ public final class ObjectWriter {
             throw new DecideAgainException("a key value was spilled; read again", false);
         }
         long now = clock.instant().getEpochSecond();
+        History.Entry ending = ending(put, seen, change);
         List<TransactWriteItem> actions = new ArrayList<>();
         Map<Integer, String> refusedBy = new HashMap<>(); // action index of a shard add → its profile
-        actions.add(objectPut(put, now));
+        actions.add(objectPut(put, seen, ending, now, put.keptProfileId()));
         String movedFrom = seen.object() == null || seen.object().profileId() == null
                 || seen.object().profileId().equals(put.profileId()) ? null : seen.object().profileId();
         if (movedFrom != null) {
@@ -99,6 +100,8 @@ public final class ObjectWriter {
             refusedBy.put(actions.size(), movedFrom);
             actions.add(shards.add(put.domainName(), movedFrom, List.of(), Map.of()));
             if (!seen.object().profileKeys().isEmpty()) actions.add(retainKeys(put.domainName(), movedFrom, seen.object().profileKeys()));
+            // It will not expire there: the record dated at its expiry on the old profile goes.
+            if (seen.object().endRecord() != null) actions.add(History.delete(calls.tableName, put.domainName(), seen.object().endRecord()));
         }
         if (put.profileId() != null) {
             List<TransactWriteItem> adds = new ArrayList<>();
@@ -117,6 +120,7 @@ public final class ObjectWriter {
                     new LinkedHashSet<>(put.profileKeys()));
             // The records of this put, listed on the shard it updates (the profile's erasure finds them there).
             List<History.Entry> records = records(put, change);
+            if (ending != null) records.add(ending);
             if (put.createProfile()) {
                 actions.add(ProfileShards.listing(shards.add(put.domainName(), put.profileId(), List.of(member), Map.of()), ids(records)));
             } else {
@@ -124,7 +128,7 @@ public final class ObjectWriter {
                 // once the profile is closed or a value this put relies on was removed since its read (docs/data-model.md).
                 if (!joins && alreadyOnProfile && adds.isEmpty() && put.keptProfileId() == null) {
                     // Only the object changes, in place: it must still be on its profile (an erasure deletes it after).
-                    actions.set(0, objectPut(put, now, put.profileId()));
+                    actions.set(0, objectPut(put, seen, ending, now, put.profileId()));
                 }
                 refusedBy.put(actions.size(), put.profileId());
                 actions.add(ProfileShards.listing(shards.add(put.domainName(), put.profileId(), joins ? List.of(member) : List.of(),
@@ -160,6 +164,16 @@ public final class ObjectWriter {
                     History.PROFILE_TYPE, null, Json.write(StandardProfile.shape(put.profileId(), put.profileFields()))));
         }
         return records;
+    }
+
+    /**
+     * The record that ends the object on its profile ({@link History.Change#expiry}): the one it has there when it stays
+     * on the profile it was read on, else a new one; null for an object that joins no profile.
+     */
+    private static History.Entry ending(ObjectPut put, Snapshot seen, History.Change change) {
+        if (put.profileId() == null || put.expiresAt() == null) return null;
+        boolean stays = seen.object() != null && put.profileId().equals(seen.object().profileId());
+        return change.expiry(stays ? seen.object().endRecord() : null, put.profileId(), put.objectTypeName(), put.uniqueKey(), put.expiresAt());
     }
 
     private static List<String> ids(List<History.Entry> records) {
@@ -198,11 +212,7 @@ public final class ObjectWriter {
      * an older copy, so that of two copies racing the newer stays whatever the order of the commits.
      * A decision to keep the object where it was also rests on where it is.
      */
-    private TransactWriteItem objectPut(ObjectPut put, long now) {
-        return objectPut(put, now, put.keptProfileId());
-    }
-
-    private TransactWriteItem objectPut(ObjectPut put, long now, String mustBeOn) {
+    private TransactWriteItem objectPut(ObjectPut put, Snapshot seen, History.Entry ending, long now, String mustBeOn) {
         Set<String> objectKeys = new LinkedHashSet<>();
         for (KeyValue key : put.objectKeys()) objectKeys.add(StoreKeys.keyValueEntry(key));
         String gsi1pk = put.profileId() == null
@@ -212,11 +222,28 @@ public final class ObjectWriter {
         if (put.profileId() != null) for (KeyValue key : put.profileKeys()) profileKeys.add(StoreKeys.keyValueEntry(key));
         ObjectItem item = new ObjectItem(StoreKeys.object(put.domainName(), put.objectTypeName(), put.uniqueKey()),
                 put.objectTypeName(), put.uniqueKey(), put.profileId(), put.object(), objectKeys, profileKeys,
-                now, put.expiresAt(), gsi1pk, StoreKeys.newestFirst(clock.millis(), put.uniqueKey()), put.sourceUpdatedAt());
+                now, put.expiresAt(), gsi1pk, StoreKeys.newestFirst(clock.millis(), put.uniqueKey()), put.sourceUpdatedAt(),
+                ending == null ? null : ending.id());
         Put.Builder p = Put.builder().tableName(calls.tableName).item(ObjectItem.SCHEMA.itemToMap(item, true));
         List<String> conditions = new ArrayList<>();
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
+        // The object's life as read: a put that found none (or one past its expiry) starts one with an end record of its
+        // own, one that found it keeps its end record. Two puts racing to start it would otherwise leave an end record
+        // that no object names (an EXPIRED that never happens): the second decides again.
+        if (seen.object() == null) {
+            conditions.add("(attribute_not_exists(#pk) OR #exp <= :now)");
+            names.put("#pk", ProfilesTable.PARTITION_KEY);
+            names.put("#exp", ProfilesTable.TTL_ATTRIBUTE);
+            values.put(":now", n(now));
+        } else if (seen.object().endRecord() == null) {
+            conditions.add("attribute_not_exists(#end)");
+            names.put("#end", ObjectItem.END_RECORD);
+        } else {
+            conditions.add("#end = :end");
+            names.put("#end", ObjectItem.END_RECORD);
+            values.put(":end", s(seen.object().endRecord()));
+        }
         if (mustBeOn != null) {
             conditions.add("#profileId = :kept");
             names.put("#profileId", "profileId");
@@ -230,9 +257,8 @@ public final class ObjectWriter {
             values.put(":su", n(put.sourceUpdatedAt()));
             values.put(":now", n(now));
         }
-        if (!conditions.isEmpty()) {
-            p.conditionExpression(String.join(" AND ", conditions)).expressionAttributeNames(names).expressionAttributeValues(values);
-        }
+        p.conditionExpression(String.join(" AND ", conditions)).expressionAttributeNames(names);
+        if (!values.isEmpty()) p.expressionAttributeValues(values);
         return TransactWriteItem.builder().put(p.build()).build();
     }
 

@@ -84,7 +84,7 @@ public final class ConsistentReads {
     static Snapshot.ObjectState objectState(ObjectItem object) {
         java.util.Set<KeyValue> keys = new java.util.LinkedHashSet<>();
         for (String k : object.profileKeys()) keys.add(StoreKeys.parseKeyValueEntry(k));
-        return new Snapshot.ObjectState(object.profileId(), keys, object.sourceUpdatedAt());
+        return new Snapshot.ObjectState(object.profileId(), keys, object.sourceUpdatedAt(), object.endRecord());
     }
 
     public static Snapshot.ProfileState profileState(ProfileItem item) {

@@ -1,5 +1,6 @@
 package org.openprofiles.store.kernel;
 
+import static org.openprofiles.store.table.DynamoCalls.itemKey;
 import static org.openprofiles.store.table.DynamoCalls.n;
 import static org.openprofiles.store.table.DynamoCalls.s;
 
@@ -16,6 +17,7 @@ import org.openprofiles.store.ProfileStore.HistoryAction;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
@@ -61,6 +63,18 @@ public final class History {
             return record(action, profileId, objectTypeName, uniqueKey, content, atMillis / 1000 + 86_400L * retentionDays);
         }
 
+        /**
+         * The record that ends an object on its profile: EXPIRED, dated at the object's expiry and hidden until then, as
+         * the object is shown until then. Under {@code id} when the object on this profile already has one (a put again
+         * moves its date), else a new one. A DeleteProfileObject records itself under the same id ({@link Entry#as}),
+         * so an object ends once: deleted or expired, never both.
+         */
+        public Entry expiry(String id, String profileId, String objectTypeName, String uniqueKey, long objectExpiresAt) {
+            String recordId = id != null ? id : id(token, HistoryAction.EXPIRED.name(), profileId, objectTypeName, uniqueKey);
+            return new Entry(recordId, profileId, HistoryAction.EXPIRED, objectTypeName, uniqueKey, null, null,
+                    objectExpiresAt * 1000, objectExpiresAt + 86_400L * retentionDays);
+        }
+
         /** A record expiring at {@code expiresAt} (epoch seconds; an object's records expire with it). */
         public Entry record(HistoryAction action, String profileId, String objectTypeName, String uniqueKey, String content, Long expiresAt) {
             String id = id(token, action.name(), profileId, objectTypeName, uniqueKey == null ? "" : uniqueKey);
@@ -71,6 +85,11 @@ public final class History {
     /** A record to write: listed under {@code profileId}. */
     public record Entry(String id, String profileId, HistoryAction action, String objectTypeName, String uniqueKey, String content,
                         String performedBy, long atMillis, Long expiresAt) {
+        /** The same record under another id (a deletion under the id of the expiry it replaces). */
+        public Entry as(String otherId) {
+            return new Entry(otherId, profileId, action, objectTypeName, uniqueKey, content, performedBy, atMillis, expiresAt);
+        }
+
         /** The same record, listed under another profile (a merged profile's records live on under the main one). */
         public Entry under(String otherProfileId) {
             return new Entry(id, otherProfileId, action, objectTypeName, uniqueKey, content, performedBy, atMillis, expiresAt);
@@ -85,6 +104,12 @@ public final class History {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
+    }
+
+    /** The Delete of a record that will not happen: the expiry of an object that moved to another profile. */
+    public static TransactWriteItem delete(String tableName, String domain, String recordId) {
+        return TransactWriteItem.builder().delete(Delete.builder().tableName(tableName)
+                .key(itemKey(StoreKeys.historyRecord(domain, recordId))).build()).build();
     }
 
     /** The record's Put: unconditional, so writing it again (a resend, another finisher) leaves the one item. */

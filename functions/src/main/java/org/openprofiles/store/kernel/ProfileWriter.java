@@ -216,6 +216,8 @@ public final class ProfileWriter {
                 .expressionAttributeNames(Map.of("#profileId", "profileId"))
                 .expressionAttributeValues(Map.of(":p", s(profileId))).build()).build());
         History.Entry record = change.record(HistoryAction.DELETED_BY_CUSTOMER, profileId, objectTypeName, uniqueKey, null);
+        // Under the id of the EXPIRED record dated at its expiry, which it replaces: the object ends once.
+        if (seen.object().endRecord() != null) record = record.as(seen.object().endRecord());
         actions.add(History.put(writes.calls.tableName, domain, record));
         Set<KeyValue> brought = seen.object().profileKeys();
         if (brought.isEmpty()) {

@@ -56,8 +56,9 @@ public record Snapshot(Map<KeyValue, KeyState> keys, ObjectState object, Profile
      * A stored object's profile (null when unattached) and the key values it brought to that profile.
      *
      * @param sourceUpdatedAt the stored copy's {@code ObjectItem#sourceUpdatedAt}, or null
+     * @param endRecord       the id of the history record that ends it on its profile ({@code ObjectItem#endRecord}), or null
      */
-    public record ObjectState(String profileId, Set<KeyValue> profileKeys, Long sourceUpdatedAt) {
+    public record ObjectState(String profileId, Set<KeyValue> profileKeys, Long sourceUpdatedAt, String endRecord) {
         /** Whether a copy of the object last changed at {@code sourceUpdatedAt} is newer than this stored one. */
         public boolean olderThan(long sourceUpdatedAt) {
             return this.sourceUpdatedAt == null || this.sourceUpdatedAt < sourceUpdatedAt;

@@ -52,8 +52,12 @@ public final class HistoryQueries {
     public HistoryPage list(String domain, String profileId, HistoryFilter filter, int limit, String nextToken, Deadline deadline) {
         requireProfile(domain, profileId, deadline);
         String partition = StoreKeys.profileHistory(domain, profileId);
-        Map<String, String> names = new HashMap<>(Map.of("#g", ProfilesTable.INDEX_PARTITION_KEY, "#exp", ProfilesTable.TTL_ATTRIBUTE));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":g", s(partition), ":now", n(clock.instant().getEpochSecond())));
+        Map<String, String> names = new HashMap<>(Map.of("#g", ProfilesTable.INDEX_PARTITION_KEY, "#s", ProfilesTable.INDEX_SORT_KEY,
+                "#exp", ProfilesTable.TTL_ATTRIBUTE));
+        Instant now = clock.instant();
+        // Records dated later (an object's EXPIRED, dated at its expiry) have not happened yet: the key condition skips them.
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":g", s(partition), ":from", s(StoreKeys.writtenBy(now.toEpochMilli())),
+                ":now", n(now.getEpochSecond())));
         // Past its expiry: gone, even before DynamoDB's TTL deletes it.
         List<String> filters = new ArrayList<>(List.of("(attribute_not_exists(#exp) OR #exp > :now)"));
         if (filter.actionType() != null) {
@@ -76,7 +80,7 @@ public final class HistoryQueries {
         do {
             QueryResponse page = calls.query(QueryRequest.builder()
                     .indexName(ProfilesTable.OBJECTS_BY_PROFILE_INDEX)
-                    .keyConditionExpression("#g = :g")
+                    .keyConditionExpression("#g = :g AND #s >= :from")
                     .filterExpression(String.join(" AND ", filters))
                     .expressionAttributeNames(names).expressionAttributeValues(values)
                     // Never more evaluated than the page still needs: the token then marks exactly the last one returned.
@@ -100,8 +104,10 @@ public final class HistoryQueries {
         }
         if (!shown(profile, profileId)) throw ServiceException.profileNotFound(domain, profileId);
         AttributeValue expires = record == null ? null : record.get(ProfilesTable.TTL_ATTRIBUTE);
+        Instant now = clock.instant();
         if (record == null || !profileId.equals(record.get(History.PROFILE_ID).s())
-                || expires != null && Long.parseLong(expires.n()) <= clock.instant().getEpochSecond()) {
+                || expires != null && Long.parseLong(expires.n()) <= now.getEpochSecond()
+                || Long.parseLong(record.get(History.CREATED_AT).n()) > now.toEpochMilli()) {
             throw ServiceException.notFound("Profile '" + profileId + "' has no history record with Id '" + recordId + "'");
         }
         return record(record, true);

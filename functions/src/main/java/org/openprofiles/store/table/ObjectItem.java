@@ -13,11 +13,15 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchem
  * @param sourceUpdatedAt when the source last changed the object (a contact record's LastUpdateTimestamp, epoch
  *                        milliseconds): a copy not newer than this one is never written over it; null for an object
  *                        put without one (PutProfileObject), which any later put replaces
+ * @param endRecord       the id of the history record that ends this object on its profile: EXPIRED, dated at the
+ *                        expiry, until a DeleteProfileObject records itself under the same id; null for an unattached
+ *                        object and for one stored by a version without it
  */
 public record ObjectItem(String pk, String objectTypeName, String uniqueKey, String profileId, String object,
                   Set<String> objectKeys, Set<String> profileKeys, long updatedAt, Long expiresAt, String gsi1pk, String gsi1sk,
-                  Long sourceUpdatedAt) {
+                  Long sourceUpdatedAt, String endRecord) {
     public static final String SOURCE_UPDATED_AT = "sourceUpdatedAt";
+    public static final String END_RECORD = "endRecord";
 
     public static final StaticImmutableTableSchema<ObjectItem, Builder> SCHEMA =
             StaticImmutableTableSchema.builder(ObjectItem.class, Builder.class)
@@ -39,6 +43,7 @@ public record ObjectItem(String pk, String objectTypeName, String uniqueKey, Str
                     .addAttribute(String.class, a -> a.name(ProfilesTable.INDEX_SORT_KEY).getter(ObjectItem::gsi1sk)
                             .setter(Builder::gsi1sk).tags(StaticAttributeTags.secondarySortKey(ProfilesTable.OBJECTS_BY_PROFILE_INDEX)))
                     .addAttribute(Long.class, a -> a.name(SOURCE_UPDATED_AT).getter(ObjectItem::sourceUpdatedAt).setter(Builder::sourceUpdatedAt))
+                    .addAttribute(String.class, a -> a.name(END_RECORD).getter(ObjectItem::endRecord).setter(Builder::endRecord))
                     .build();
 
     /** Past its expiry: gone for the API even before DynamoDB's TTL deletes it (which can take days). */
@@ -59,6 +64,7 @@ public record ObjectItem(String pk, String objectTypeName, String uniqueKey, Str
         private String gsi1pk;
         private String gsi1sk;
         private Long sourceUpdatedAt;
+        private String endRecord;
 
         void pk(String v) { pk = v; }
         void objectTypeName(String v) { objectTypeName = v; }
@@ -72,9 +78,10 @@ public record ObjectItem(String pk, String objectTypeName, String uniqueKey, Str
         void gsi1pk(String v) { gsi1pk = v; }
         void gsi1sk(String v) { gsi1sk = v; }
         void sourceUpdatedAt(Long v) { sourceUpdatedAt = v; }
+        void endRecord(String v) { endRecord = v; }
         ObjectItem build() {
             return new ObjectItem(pk, objectTypeName, uniqueKey, profileId, object, Set.copyOf(objectKeys),
-                    Set.copyOf(profileKeys), updatedAt, expiresAt, gsi1pk, gsi1sk, sourceUpdatedAt);
+                    Set.copyOf(profileKeys), updatedAt, expiresAt, gsi1pk, gsi1sk, sourceUpdatedAt, endRecord);
         }
     }
 }

@@ -83,6 +83,11 @@ public final class StoreKeys {
         return "-" + String.format("%013d", LAST_MILLIS - writtenAtMillis) + "#" + id;
     }
 
+    /** The least {@link #newestFirst} sort key of an item written at or before {@code millis}: a Query from it skips later ones. */
+    public static String writtenBy(long millis) {
+        return "-" + String.format("%013d", LAST_MILLIS - millis);
+    }
+
     /** When the object was last written (epoch ms), from a {@link #newestFirst} sort key; null for one of earlier versions. */
     public static Long writtenAtMillis(String objectSortKey) {
         return unordered(objectSortKey) ? null : LAST_MILLIS - Long.parseLong(objectSortKey.substring(1, 14));

@@ -3,6 +3,7 @@ package org.openprofiles.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
@@ -24,6 +25,7 @@ import org.openprofiles.testing.Events;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.MutableClock;
 import org.openprofiles.testing.TestDomains;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The EXPIRED record of an object that reached its expiry (the example domain keeps objects 366 days): dated at the
@@ -36,6 +38,8 @@ class ObjectExpiryHistoryTest {
     static final Duration RETENTION = Duration.ofDays(366);
 
     MutableClock clock;
+    String table;
+    AddProfileKeyHandler addKey;
     PutProfileObjectHandler put;
     ProfileLifecycleHandler lifecycle;
     ProfileHistoryHandler history;
@@ -44,11 +48,13 @@ class ObjectExpiryHistoryTest {
     @BeforeEach
     void setUp() {
         clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        DynamoProfileStore store = new DynamoProfileStore(LocalDynamo.client(), LocalDynamo.newTable(), clock);
+        table = LocalDynamo.newTable();
+        DynamoProfileStore store = new DynamoProfileStore(LocalDynamo.client(), table, clock);
         Domains domains = TestDomains.all();
         put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, clock));
         lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));
         history = new ProfileHistoryHandler(new ProfileHistoryService(domains, store));
+        addKey = new AddProfileKeyHandler(new org.openprofiles.service.AddProfileKeyService(domains, store));
         read = new ReadProfilesHandler(new org.openprofiles.service.ProfileReadService(domains, store));
     }
 
@@ -127,6 +133,55 @@ class ObjectExpiryHistoryTest {
         List<Map<String, Object>> expired = list(second).stream().filter(r -> "EXPIRED".equals(r.get("ActionType"))).toList();
         assertEquals(1, expired.size(), list(second).toString());
         assertEquals(key, expired.get(0).get("ProfileObjectUniqueKey"));
+    }
+
+    /**
+     * What a profile's shards list for its erasure follows the records still kept: a write that lists records on a shard
+     * drops that shard's lists of records that expired a month or more ago (TTL has deleted them), so the shards (read
+     * whole by every DeleteProfile, merge and calculated attribute) do not grow with every record a profile ever had.
+     */
+    @Test
+    void aShardListsTheRecordsStillKeptNotEveryRecordEver() {
+        String profile = create("+1 206 555 0304");
+        for (int i = 0; i < 150; i++) ok(addKey.handleRequest(Events.addProfileKey(DOMAIN, profile, "loyalty", "old-" + i), null));
+        clock.advance(RETENTION.plusDays(62)); // the 151 records expired two months ago or more
+        Map<String, Map<String, AttributeValue>> before = shards(profile);
+        for (int i = 0; i < 150; i++) ok(addKey.handleRequest(Events.addProfileKey(DOMAIN, profile, "loyalty", "new-" + i), null));
+        Map<String, Map<String, AttributeValue>> after = shards(profile);
+
+        int droppedIds = 0;
+        for (Map.Entry<String, Map<String, AttributeValue>> shard : after.entrySet()) {
+            Map<String, AttributeValue> was = before.get(shard.getKey());
+            boolean written = was == null || !was.get("n").n().equals(shard.getValue().get("n").n());
+            if (!written || was == null) continue;
+            for (Map.Entry<String, AttributeValue> list : was.entrySet()) {
+                if (list.getKey().matches("h[0-9]+")) {
+                    assertFalse(shard.getValue().containsKey(list.getKey()), "the expired records' list " + list.getKey() + " is dropped");
+                    droppedIds += list.getValue().ss().size();
+                }
+            }
+        }
+        assertTrue(droppedIds > 0, "some shard held a list of expired records and was written again");
+        int listed = 0;
+        for (Map<String, AttributeValue> shard : after.values()) {
+            for (Map.Entry<String, AttributeValue> list : shard.entrySet()) if (list.getKey().matches("h[0-9]+")) listed += list.getValue().ss().size();
+        }
+        assertEquals(151 + 150 - droppedIds, listed, "every record still kept stays listed");
+        // The profile's erasure still finds every record kept: none is left in the table.
+        ok(lifecycle.handleRequest(call("POST", ProfileLifecycleHandler.DELETE_RESOURCE, Map.of("ProfileId", profile)), null));
+        long left = LocalDynamo.client().scanPaginator(r -> r.tableName(table).consistentRead(true)).items().stream()
+                .filter(item -> item.get("pk").s().contains("#H#") && item.containsKey("createdAt")
+                        && Long.parseLong(item.get("expiresAt").n()) > clock.instant().getEpochSecond())
+                .count();
+        assertEquals(0, left, "no record kept outlives DeleteProfile");
+    }
+
+    Map<String, Map<String, AttributeValue>> shards(String profileId) {
+        Map<String, Map<String, AttributeValue>> shards = new java.util.TreeMap<>();
+        for (Map<String, AttributeValue> item : LocalDynamo.client().scanPaginator(r -> r.tableName(table).consistentRead(true)).items()) {
+            if (item.get("pk").s().startsWith("D#" + DOMAIN + "#S#" + profileId + "#")) shards.put(item.get("pk").s(), item);
+        }
+        return shards;
     }
 
     String create(String phone) {

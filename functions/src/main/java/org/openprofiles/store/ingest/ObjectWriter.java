@@ -122,7 +122,7 @@ public final class ObjectWriter {
             List<History.Entry> records = records(put, change);
             if (ending != null) records.add(ending);
             if (put.createProfile()) {
-                actions.add(ProfileShards.listing(shards.add(put.domainName(), put.profileId(), List.of(member), Map.of()), ids(records)));
+                actions.add(History.listing(shards.add(put.domainName(), put.profileId(), List.of(member), Map.of()), records));
             } else {
                 // Adds to an existing profile (an object, values, fields, or at least its history): one shard, refused
                 // once the profile is closed or a value this put relies on was removed since its read (docs/data-model.md).
@@ -131,8 +131,8 @@ public final class ObjectWriter {
                     actions.set(0, objectPut(put, seen, ending, now, put.profileId()));
                 }
                 refusedBy.put(actions.size(), put.profileId());
-                actions.add(ProfileShards.listing(shards.add(put.domainName(), put.profileId(), joins ? List.of(member) : List.of(),
-                        relied(put, seen)), ids(records)));
+                actions.add(History.listing(shards.add(put.domainName(), put.profileId(), joins ? List.of(member) : List.of(),
+                        relied(put, seen)), records));
             }
             actions.addAll(adds);
             for (History.Entry record : records) actions.add(History.put(calls.tableName, put.domainName(), record));
@@ -174,12 +174,6 @@ public final class ObjectWriter {
         if (put.profileId() == null || put.expiresAt() == null) return null;
         boolean stays = seen.object() != null && put.profileId().equals(seen.object().profileId());
         return change.expiry(stays ? seen.object().endRecord() : null, put.profileId(), put.objectTypeName(), put.uniqueKey(), put.expiresAt());
-    }
-
-    private static List<String> ids(List<History.Entry> records) {
-        List<String> ids = new ArrayList<>();
-        for (History.Entry record : records) ids.add(record.id());
-        return ids;
     }
 
     /**

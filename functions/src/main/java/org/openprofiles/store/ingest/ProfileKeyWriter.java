@@ -60,7 +60,7 @@ public final class ProfileKeyWriter {
         History.Entry record = record(HistoryAction.ADDED_PROFILE_KEY, profileId, values, change);
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(profileRecordsManualKeys(domain, profileId, values, "ADD"));
-        actions.add(ProfileShards.listing(shards.add(domain, profileId, List.of(), Map.of()), List.of(record.id())));
+        actions.add(History.listing(shards.add(domain, profileId, List.of(), Map.of()), List.of(record)));
         for (KeyValue key : values) actions.add(holders.addWhileItFits(domain, key, profileId));
         actions.add(History.put(calls.tableName, domain, record));
         try {
@@ -104,7 +104,7 @@ public final class ProfileKeyWriter {
         // The record is listed on a shard like any add: a profile closed meanwhile refuses it (404), and its erasure finds it.
         History.Entry record = record(HistoryAction.DELETED_PROFILE_KEY, profileId, values, change);
         int at = actions.size();
-        actions.add(ProfileShards.listing(shards.add(domain, profileId, List.of(), Map.of()), List.of(record.id())));
+        actions.add(History.listing(shards.add(domain, profileId, List.of(), Map.of()), List.of(record)));
         actions.add(History.put(calls.tableName, domain, record));
         shards.transact(actions, Set.of(at), deadline, reasons -> {
             if (DynamoCalls.conditionFailed(reasons, 0)) return ServiceException.profileNotFound(domain, profileId);
@@ -157,7 +157,7 @@ public final class ProfileKeyWriter {
         }
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(profileRecordsManualKeys(domain, profileId, values, "ADD"));
-        actions.add(ProfileShards.listing(shards.add(domain, profileId, List.of(), Map.of()), List.of(record.id())));
+        actions.add(History.listing(shards.add(domain, profileId, List.of(), Map.of()), List.of(record)));
         for (KeyValue key : values) actions.addAll(holders.add(domain, key, seen.keys().get(key), profileId));
         actions.add(History.put(calls.tableName, domain, record));
         shards.transact(actions, Set.of(1), deadline, reasons -> DynamoCalls.conditionFailed(reasons, 0) ? ServiceException.profileNotFound(domain, profileId)

@@ -8,9 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.openprofiles.store.ProfileStore.Audit;
 import org.openprofiles.store.ProfileStore.HistoryAction;
@@ -20,11 +26,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * Profile history records: written by the kernel in the same transaction as the change they record (one more Put),
  * so a change DynamoDB refused leaves none. Each is its own item (no two writes share one) and is listed on a shard
- * of its profile by the same transaction ({@link ProfileShards#listing}), so a DeleteProfile finds every record of
+ * of its profile by the same transaction ({@link #listing}), so a DeleteProfile finds every record of
  * the profile in its strongly consistent read of the shards, and a merge re-points them to the main profile.
  *
  * <p>A record's id is derived from the request ({@link Change#token}) and what it records, never from the attempt:
@@ -44,6 +51,20 @@ public final class History {
     public static final String CONTENT = "content";
     /** Retention of a merge's records when its operation was recorded by a version that did not record one. */
     static final int DEFAULT_RETENTION_DAYS = 366;
+    /** The shard attribute listing record ids before the month lists (string set): read, never dropped. */
+    static final String LISTED = "history";
+    /** Prefix of a shard's month lists: {@code h<month>} lists the records that expire in that month (months since 1970, UTC). */
+    private static final String LISTED_IN_MONTH = "h";
+    /** The month of an id listed in {@link #LISTED}, whose expiry the shard does not say. */
+    static final int UNKNOWN_MONTH = -1;
+    /**
+     * A write that lists records on a shard also drops its month lists of the {@code DROPPED_MONTHS} months that ended a
+     * month or more before the write's month began: their records expired at least a month ago, and DynamoDB's TTL
+     * deletes an expired item within days. So what a profile's shards list (and every read of them costs) follows the
+     * records still kept, not every record the profile ever had. A shard no write reaches for a year keeps older lists,
+     * which then no longer grow.
+     */
+    static final int DROPPED_MONTHS = 12;
 
     private History() {}
 
@@ -94,6 +115,78 @@ public final class History {
         public Entry under(String otherProfileId) {
             return new Entry(id, otherProfileId, action, objectTypeName, uniqueKey, content, performedBy, atMillis, expiresAt);
         }
+    }
+
+    /**
+     * The same shard update (an add or the first of a removal's), also listing records under the profile in the lists of
+     * the months they expire in, and dropping the lists of records long expired ({@link #DROPPED_MONTHS}). What is
+     * listed is what the profile's erasure deletes; a transaction a closed shard refuses lists and writes nothing.
+     */
+    public static TransactWriteItem listing(TransactWriteItem shardUpdate, Collection<Entry> records) {
+        Map<String, Integer> months = new LinkedHashMap<>();
+        long requestMillis = Long.MAX_VALUE; // the request's time: the earliest of its records (an expiry is dated later)
+        for (Entry e : records) {
+            months.merge(e.id(), e.expiresAt() == null ? UNKNOWN_MONTH : month(e.expiresAt()), Math::max);
+            requestMillis = Math.min(requestMillis, e.atMillis());
+        }
+        return records.isEmpty() ? shardUpdate : listing(shardUpdate, months, requestMillis);
+    }
+
+    /** The same for ids already listed elsewhere, with the months of their lists (a merge re-points them). */
+    static TransactWriteItem listing(TransactWriteItem shardUpdate, Map<String, Integer> monthById, long nowMillis) {
+        int lastDropped = lastDroppedMonth(nowMillis);
+        Map<Integer, List<String>> byMonth = new TreeMap<>();
+        monthById.forEach((id, m) -> {
+            if (m == UNKNOWN_MONTH || m > lastDropped) byMonth.computeIfAbsent(m, k -> new ArrayList<>()).add(id);
+        });
+        Update update = shardUpdate.update();
+        Map<String, String> names = new HashMap<>(update.expressionAttributeNames());
+        Map<String, AttributeValue> values = new HashMap<>(update.expressionAttributeValues());
+        List<String> adds = new ArrayList<>();
+        for (Map.Entry<Integer, List<String>> listed : byMonth.entrySet()) {
+            String at = "h" + adds.size();
+            names.put("#" + at, listed.getKey() == UNKNOWN_MONTH ? LISTED : LISTED_IN_MONTH + listed.getKey());
+            values.put(":" + at, AttributeValue.fromSs(listed.getValue()));
+            adds.add("#" + at + " :" + at);
+        }
+        List<String> drops = new ArrayList<>();
+        for (int m = lastDropped - DROPPED_MONTHS + 1; m <= lastDropped; m++) {
+            String at = "#x" + drops.size();
+            names.put(at, LISTED_IN_MONTH + m);
+            drops.add(at);
+        }
+        String expression = update.updateExpression();
+        if (!adds.isEmpty()) {
+            // An add's expression is "ADD #n :one..."; a removal's is "SET ...": the ids join the ADD clause, or start one.
+            String add = String.join(", ", adds);
+            expression = expression.startsWith("ADD ") ? "ADD " + add + ", " + expression.substring(4) : expression + " ADD " + add;
+        }
+        expression += " REMOVE " + String.join(", ", drops);
+        return TransactWriteItem.builder().update(update.toBuilder().updateExpression(expression)
+                .expressionAttributeNames(names).expressionAttributeValues(values).build()).build();
+    }
+
+    /** The ids a shard item lists, with the month of the list each is in (the latest, when in several). */
+    static Map<String, Integer> listed(Map<String, AttributeValue> shard) {
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        shard.forEach((name, value) -> {
+            int month = name.equals(LISTED) ? UNKNOWN_MONTH
+                    : name.startsWith(LISTED_IN_MONTH) && name.length() > 1 && name.substring(1).chars().allMatch(Character::isDigit)
+                    ? Integer.parseInt(name.substring(1)) : Integer.MIN_VALUE;
+            if (month != Integer.MIN_VALUE && value.hasSs()) for (String id : value.ss()) ids.merge(id, month, Math::max);
+        });
+        return ids;
+    }
+
+    /** The last month whose list a write at {@code nowMillis} drops: the month before the previous one. */
+    static int lastDroppedMonth(long nowMillis) {
+        return month(Math.floorDiv(nowMillis, 1000)) - 2;
+    }
+
+    /** Months since January 1970 (UTC) of an epoch second. */
+    static int month(long epochSecond) {
+        LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(epochSecond, 86_400L));
+        return (day.getYear() - 1970) * 12 + day.getMonthValue() - 1;
     }
 
     /** The record's id: 32 hex characters of a SHA-256 over the request's token and what the record is about. */

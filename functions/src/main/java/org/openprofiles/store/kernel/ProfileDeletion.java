@@ -57,7 +57,7 @@ public final class ProfileDeletion {
         writes.commitInChunks(deletes, deadline);
         // Its history, with the records merged into it: every one is listed on its shards, which nothing adds to any more.
         List<WriteRequest> history = new ArrayList<>();
-        for (String id : seen.shards().history()) {
+        for (String id : seen.shards().history().keySet()) {
             history.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
                     .key(itemKey(StoreKeys.historyRecord(domain, id))).build()).build());
         }

@@ -108,7 +108,7 @@ public final class ProfileMerge {
             List<String> from = new ArrayList<>(merged.keySet());
             writes.changeHolders(domain, keys, (key, state) -> writes.holders.move(domain, key, state, from, mainId), deadline);
             for (String id : from) moveObjects(domain, id, mainId, objectsOf.get(id), deadline);
-            for (String id : from) repointHistory(domain, id, mainId, merged.get(id).shards().history(), deadline);
+            for (String id : from) repointHistory(domain, id, mainId, merged.get(id).shards().history(), op.atMillis(), deadline);
             mergeFieldsOntoMain(domain, op, from, manualKeys, retainedKeys, deadline);
             recordMerge(domain, op, deadline);
             for (String id : from) {
@@ -159,15 +159,21 @@ public final class ProfileMerge {
      * that fails (another finisher re-pointed some, or TTL deleted one) is read again and what is still under the merged
      * profile is re-pointed.
      */
-    private void repointHistory(String domain, String fromId, String mainId, Set<String> recordIds, Deadline deadline) {
-        List<String> all = new ArrayList<>(recordIds);
+    private void repointHistory(String domain, String fromId, String mainId, Map<String, Integer> listed, long atMillis, Deadline deadline) {
+        // Records of lists already dropped expired long ago (TTL deletes them): nothing to re-point.
+        List<String> all = new ArrayList<>();
+        listed.forEach((id, month) -> {
+            if (month == History.UNKNOWN_MONTH || month > History.lastDroppedMonth(atMillis)) all.add(id);
+        });
         for (int from = 0; from < all.size(); from += HISTORY_PER_TRANSACTION) {
             List<String> remaining = new ArrayList<>(all.subList(from, Math.min(all.size(), from + HISTORY_PER_TRANSACTION)));
             Retry.run(Retry.WRITE_AGAIN, deadline, attempt -> {
                 if (attempt > 1) remaining.retainAll(historyUnder(domain, fromId, remaining, deadline));
                 if (remaining.isEmpty()) return null;
                 List<TransactWriteItem> actions = new ArrayList<>();
-                actions.add(ProfileShards.listing(writes.shards.add(domain, mainId, List.of(), Map.of()), remaining));
+                Map<String, Integer> months = new LinkedHashMap<>();
+                for (String id : remaining) months.put(id, listed.get(id));
+                actions.add(History.listing(writes.shards.add(domain, mainId, List.of(), Map.of()), months, atMillis));
                 for (String id : remaining) {
                     actions.add(TransactWriteItem.builder().update(Update.builder().tableName(writes.calls.tableName)
                             .key(itemKey(StoreKeys.historyRecord(domain, id)))
@@ -216,8 +222,6 @@ public final class ProfileMerge {
             records.add(change.record(HistoryAction.DELETED_BY_MERGE, id, History.PROFILE_TYPE, null,
                     Json.write(Map.of("MergedIntoProfileId", mainId))).under(mainId));
         }
-        List<String> ids = new ArrayList<>();
-        for (History.Entry record : records) ids.add(record.id());
         Retry.run(Retry.WRITE_AGAIN, deadline, () -> {
             List<TransactWriteItem> actions = new ArrayList<>();
             actions.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(writes.calls.tableName)
@@ -225,7 +229,7 @@ public final class ProfileMerge {
                     .conditionExpression("#op = :op")
                     .expressionAttributeNames(Map.of("#op", ProfileItem.OP))
                     .expressionAttributeValues(Map.of(":op", s(op.json()))).build()).build());
-            actions.add(ProfileShards.listing(writes.shards.add(domain, mainId, List.of(), Map.of()), ids));
+            actions.add(History.listing(writes.shards.add(domain, mainId, List.of(), Map.of()), records));
             for (History.Entry record : records) actions.add(History.put(writes.calls.tableName, domain, record));
             try {
                 writes.shards.transact(actions, Set.of(1), deadline, reasons -> DynamoCalls.conditionFailed(reasons, 0) ? new FinishedByAnother() : null);

@@ -81,8 +81,6 @@ public final class ProfileShards {
     static final String REMOVED_AT = "removedAt";
     static final String OBJECTS = "objects";
     static final String CLAIMS = "claims";
-    /** The ids of the history records listed under the profile (string set). */
-    static final String HISTORY = "history";
     /** Shards closed in one transaction: few enough that an attach in flight rarely cancels it. */
     private static final int CLOSE_CHUNK = 16;
     private static final Backoff CLOSE_BACKOFF = new Backoff(Duration.ofMillis(5), Duration.ofMillis(100));
@@ -148,25 +146,6 @@ public final class ProfileShards {
                 .conditionExpression(condition.toString())
                 .expressionAttributeNames(names).expressionAttributeValues(values)
                 .build()).build();
-    }
-
-    /**
-     * The same shard update (an {@link #add} or one of a {@link #removal}'s), also listing history records under the
-     * profile: the records its transaction writes, or records a merge re-points to it. What is listed is what the
-     * profile's erasure deletes; a transaction a closed shard refuses lists and writes nothing.
-     */
-    public static TransactWriteItem listing(TransactWriteItem shardUpdate, java.util.Collection<String> recordIds) {
-        if (recordIds.isEmpty()) return shardUpdate;
-        Update update = shardUpdate.update();
-        String expression = update.updateExpression();
-        // An add's expression is "ADD #n :one..."; a removal's is "SET ...": the ids join the ADD clause, or start one.
-        expression = expression.startsWith("ADD ") ? "ADD #hs :hs, " + expression.substring(4) : expression + " ADD #hs :hs";
-        Map<String, String> names = new HashMap<>(update.expressionAttributeNames());
-        names.put("#hs", HISTORY);
-        Map<String, AttributeValue> values = new HashMap<>(update.expressionAttributeValues());
-        values.put(":hs", AttributeValue.fromSs(List.copyOf(new LinkedHashSet<>(recordIds))));
-        return TransactWriteItem.builder().update(update.toBuilder().updateExpression(expression)
-                .expressionAttributeNames(names).expressionAttributeValues(values).build()).build();
     }
 
     /**
@@ -243,7 +222,7 @@ public final class ProfileShards {
         }
         List<Shards.Shard> all = new ArrayList<>();
         for (int i = 0; i < COUNT; i++) {
-            all.add(shards[i] != null ? shards[i] : new Shards.Shard(i, false, 0, null, null, 0, Map.of(), Map.of(), Set.of()));
+            all.add(shards[i] != null ? shards[i] : new Shards.Shard(i, false, 0, null, null, 0, Map.of(), Map.of(), Map.of()));
         }
         return new Shards(all);
     }
@@ -260,7 +239,6 @@ public final class ProfileShards {
                 member(objects, claim.substring(0, keyStart)).profileKeys().add(StoreKeys.parseKeyValueEntry(claim.substring(keyStart + 1)));
             }
         }
-        AttributeValue history = item.getOrDefault(HISTORY, AttributeValue.fromSs(List.of()));
         Map<String, Shards.Removed> removed = new LinkedHashMap<>();
         AttributeValue born = item.get(REMOVED_BORN);
         AttributeValue rev = item.get(REMOVED_REV);
@@ -273,7 +251,7 @@ public final class ProfileShards {
             });
         }
         return new Shards.Shard(index, true, number(item.get(N)), string(item.get(CLOSED_BY)), string(item.get(MERGED_INTO)),
-                number(item.get(CLOSED_AT)), removed, objects, history.hasSs() ? Set.copyOf(history.ss()) : Set.of());
+                number(item.get(CLOSED_AT)), removed, objects, History.listed(item));
     }
 
     private static Shards.Member member(Map<String, Shards.Member> objects, String entry) {
@@ -423,6 +401,6 @@ public final class ProfileShards {
     /** One shard, strongly consistent: why an add to it was refused. */
     Shards.Shard one(String domain, String profileId, int shard, Deadline deadline) {
         List<Map<String, AttributeValue>> found = calls.batchGet(List.of(itemKey(StoreKeys.shard(domain, profileId, shard))), deadline);
-        return found.isEmpty() ? new Shards.Shard(shard, false, 0, null, null, 0, Map.of(), Map.of(), Set.of()) : shard(shard, found.get(0));
+        return found.isEmpty() ? new Shards.Shard(shard, false, 0, null, null, 0, Map.of(), Map.of(), Map.of()) : shard(shard, found.get(0));
     }
 }

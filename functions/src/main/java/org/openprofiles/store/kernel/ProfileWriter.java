@@ -62,7 +62,7 @@ public final class ProfileWriter {
         History.Entry record = change.record(HistoryAction.CREATED, profileId, History.PROFILE_TYPE, null,
                 Json.write(StandardProfile.shape(profileId, fields)));
         List<TransactWriteItem> history = List.of(
-                ProfileShards.listing(writes.shards.add(domain, profileId, List.of(), Map.of()), List.of(record.id())),
+                History.listing(writes.shards.add(domain, profileId, List.of(), Map.of()), List.of(record)),
                 History.put(writes.calls.tableName, domain, record));
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(put);
@@ -133,7 +133,7 @@ public final class ProfileWriter {
         }
         if (dropped.isEmpty()) {
             int at = actions.size();
-            actions.add(ProfileShards.listing(writes.shards.add(domain, profileId, List.of(), relied), List.of(record.id())));
+            actions.add(History.listing(writes.shards.add(domain, profileId, List.of(), relied), List.of(record)));
             writes.shards.transact(actions, Set.of(at), deadline,
                     reasons -> DynamoCalls.conditionFailed(reasons, at) ? writes.shards.refusal(domain, profileId, actions.get(at), deadline) : null);
             return;
@@ -163,7 +163,7 @@ public final class ProfileWriter {
         }
         // The record is listed on the first shard: every shard is in this transaction.
         List<TransactWriteItem> removal = writes.shards.removal(domain, profileId, shards, removing);
-        removal.set(0, ProfileShards.listing(removal.get(0), List.of(record.id())));
+        removal.set(0, History.listing(removal.get(0), List.of(record)));
         actions.addAll(removal);
         writes.calls.transact(actions, deadline);
     }
@@ -223,7 +223,7 @@ public final class ProfileWriter {
         if (brought.isEmpty()) {
             // Its record is listed on one shard, like an add: a profile closed meanwhile refuses it.
             int at = actions.size();
-            actions.add(ProfileShards.listing(writes.shards.add(domain, profileId, List.of(), Map.of()), List.of(record.id())));
+            actions.add(History.listing(writes.shards.add(domain, profileId, List.of(), Map.of()), List.of(record)));
             writes.shards.transact(actions, Set.of(at), deadline,
                     reasons -> DynamoCalls.conditionFailed(reasons, at) ? writes.shards.refusal(domain, profileId, actions.get(at), deadline) : null);
             return;

@@ -20,7 +20,7 @@ public record Shards(List<Shard> all) {
 
     /** One shard as read: absent ({@code exists} false), open, or closed by {@code closedBy}. */
     record Shard(int index, boolean exists, long n, String closedBy, String mergedInto, long closedAtMillis,
-                 Map<String, Removed> removed, Map<String, Member> objects, Set<String> history) {}
+                 Map<String, Removed> removed, Map<String, Member> objects, Map<String, Integer> history) {}
 
     /** The operation that closed the profile, or null while open. */
     String closedBy() {
@@ -28,10 +28,10 @@ public record Shards(List<Shard> all) {
         return null;
     }
 
-    /** The ids of every history record listed under the profile ({@link History}). */
-    Set<String> history() {
-        Set<String> ids = new LinkedHashSet<>();
-        for (Shard shard : all) ids.addAll(shard.history());
+    /** The ids of every history record listed under the profile, with the month of the list each is in ({@link History#listed}). */
+    Map<String, Integer> history() {
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        for (Shard shard : all) shard.history().forEach((id, month) -> ids.merge(id, month, Math::max));
         return ids;
     }
 

@@ -104,7 +104,7 @@ public final class Emulator implements AutoCloseable {
         // kinesalite (a Node.js process) starts while this JVM loads DynamoDB Local; nothing below waits for it.
         CompletableFuture<LocalKinesis> started = CompletableFuture.supplyAsync(() -> options.kinesisEndpoint() != null
                 ? LocalKinesis.at(options.kinesisEndpoint()) : LocalKinesis.startEmulator(options.kinesisPort(), options.cacheDir(), progress),
-                Emulator::kinesisThread);
+                Emulator::daemon);
         // Closed with the emulator, or when a later step of the start fails (then as soon as it is up).
         resources.add(() -> started.thenAccept(LocalKinesis::close));
         Map<String, String> seedFiles = seedFiles(options.domainsDir());
@@ -142,7 +142,7 @@ public final class Emulator implements AutoCloseable {
         EmulatorKinesis kinesis = EmulatorKinesis.starting(EmulatorKinesis.WAIT);
         LocalApi api = LocalApi.start(options.port(), new LocalApi.Backends(dynamo, streams, null), ProfilesTable.tableName(), seedFiles, kinesis);
         resources.add(0, api);
-        CompletableFuture<String> joined = started.thenApplyAsync(own -> join(api, own, kinesis), Emulator::kinesisThread)
+        CompletableFuture<String> joined = started.thenApplyAsync(own -> join(api, own, kinesis), Emulator::daemon)
                 .exceptionally(failure -> {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                     kinesis.off(cause.getMessage());
@@ -172,9 +172,9 @@ public final class Emulator implements AutoCloseable {
                 + "\nContact records: Kinesis stream " + stream + " at " + kinesis.endpoint() + " -> domain " + domain + ", object type " + objectType;
     }
 
-    /** A daemon thread per task: Kinesis joins off the start's path, and never keeps the JVM alive. */
-    private static void kinesisThread(Runnable task) {
-        Thread thread = new Thread(task, "emulator-kinesis");
+    /** A daemon thread per task: off the start's path, and never keeping the JVM alive. */
+    private static void daemon(Runnable task) {
+        Thread thread = new Thread(task, "emulator-start");
         thread.setDaemon(true);
         thread.start();
     }
@@ -249,16 +249,23 @@ public final class Emulator implements AutoCloseable {
             System.out.print(EmulatorOptions.usage());
             return;
         }
-        try (StartupCompiler compiler = StartupCompiler.holdBackC2()) {
-            Emulator emulator = start(options, System.out);
-            Runtime.getRuntime().addShutdownHook(new Thread(emulator::close, "emulator-shutdown"));
-            System.out.println(emulator.startLine() + "\nReady " + uptimeMillis() + " ms after this JVM started");
-            emulator.kinesisLater().thenAccept(line -> {
-                if (line != null) System.out.println(line);
-            });
+        // C2 is held back from the start's first few hundred milliseconds on: the JVM's management beans it needs load
+        // on another thread meanwhile, instead of before everything else.
+        CompletableFuture<StartupCompiler> compiler = CompletableFuture.supplyAsync(StartupCompiler::holdBackC2, Emulator::daemon);
+        Emulator emulator;
+        try {
+            emulator = start(options, System.out);
         } catch (IOException | RuntimeException e) {
             System.err.println("The emulator did not start: " + e.getMessage());
             System.exit(1);
+            return;
+        } finally {
+            compiler.join().close();
         }
+        Runtime.getRuntime().addShutdownHook(new Thread(emulator::close, "emulator-shutdown"));
+        System.out.println(emulator.startLine() + "\nReady " + uptimeMillis() + " ms after this JVM started");
+        emulator.kinesisLater().thenAccept(line -> {
+            if (line != null) System.out.println(line);
+        });
     }
 }

@@ -40,6 +40,8 @@ public final class Emulator implements AutoCloseable {
 
     /** What {@link #start(String[], PrintStream)} waits for Kinesis to join: its npm installation and its start, bounded by LocalKinesis. */
     static final Duration KINESIS_JOIN_TIME = Duration.ofMinutes(6);
+    /** How long C2 stays held back after the API serves while Kinesis joins (about half a second on a quiet machine). */
+    static final Duration C2_HELD_FOR_KINESIS = Duration.ofSeconds(5);
 
     private final LocalApi api;
     private final List<AutoCloseable> resources;
@@ -256,16 +258,24 @@ public final class Emulator implements AutoCloseable {
         try {
             emulator = start(options, System.out);
         } catch (IOException | RuntimeException e) {
+            compiler.join().close();
             System.err.println("The emulator did not start: " + e.getMessage());
             System.exit(1);
             return;
-        } finally {
-            compiler.join().close();
         }
         Runtime.getRuntime().addShutdownHook(new Thread(emulator::close, "emulator-shutdown"));
         System.out.println(emulator.startLine() + "\nReady " + uptimeMillis() + " ms after this JVM started");
         emulator.kinesisLater().thenAccept(line -> {
             if (line != null) System.out.println(line);
         });
+        // Kinesis joining is run-once start code too: C2 stays held back until it has joined, for a bounded time (kinesalite
+        // installed with npm at the first start takes longer: the API's requests then get C2 as usual meanwhile).
+        try {
+            emulator.kinesisLater().get(C2_HELD_FOR_KINESIS.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException stillJoining) {
+            // compiled as usual from now on; the line about Kinesis comes when it has joined
+        } finally {
+            compiler.join().close();
+        }
     }
 }

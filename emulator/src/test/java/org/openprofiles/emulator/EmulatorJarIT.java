@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -83,9 +84,10 @@ class EmulatorJarIT {
             List<String> options = List.of("--maven-repo", temp.resolve("empty-repo").toString(), "--cache-dir", temp.resolve("cache").toString(),
                     "--maven-central", "http://127.0.0.1:" + central.getAddress().getPort() + "/maven2");
             try (JarProcess first = JarProcess.start(options, Map.of())) {
-                // kinesalite too is installed once into the cache (npm, from the lock file the jar carries).
-                assertTrue(first.startOutput.contains("installing it with npm (first start only)"), first.startOutput);
-                assertTrue(first.startOutput.contains("Kinesis for event streams: http://127.0.0.1:"), first.startOutput);
+                // kinesalite too is installed once into the cache (npm, from the lock file the jar carries), while the API serves.
+                String kinesis = first.kinesisLine(Duration.ofMinutes(6));
+                assertTrue(kinesis.startsWith("Kinesis for event streams: http://127.0.0.1:"), first.output());
+                assertTrue(first.output().contains("installing it with npm (first start only)"), first.output());
                 int jars = closure().size();
                 assertTrue(first.startOutput.contains("fetching DynamoDBLocal-2.6.1.jar"), first.startOutput);
                 assertTrue(first.startOutput.contains("of " + jars + ", "), first.startOutput);
@@ -93,8 +95,9 @@ class EmulatorJarIT {
                 assertEquals(jars, fetches.keySet().stream().filter(path -> path.endsWith(".jar")).count(), fetches.toString());
             }
             try (JarProcess second = JarProcess.start(options, Map.of())) {
-                assertFalse(second.startOutput.contains("fetching"), second.startOutput);
-                assertFalse(second.startOutput.contains("installing"), second.startOutput);
+                assertTrue(second.kinesisLine(Duration.ofSeconds(60)).startsWith("Kinesis for event streams: http://127.0.0.1:"), second.output());
+                assertFalse(second.output().contains("fetching"), second.output());
+                assertFalse(second.output().contains("installing"), second.output());
                 assertEquals(200, second.call("GET", "/_openprofiles/health", null).statusCode());
             }
             assertTrue(fetches.values().stream().allMatch(count -> count.get() == 1), "each file fetched once: " + fetches);
@@ -183,12 +186,36 @@ class EmulatorJarIT {
         }
     }
 
+    /**
+     * The default start: the API serves at once, the start output saying Kinesis is starting (or how it settled, when it
+     * was quicker); kinesalite then joins, a line says so with its endpoint, and health turns from "starting" to "ready".
+     * From then on CreateEventStream checks its stream in that Kinesis.
+     */
+    @Test
+    void kinesisJoinsAfterTheApiServesAndSaysSo() throws Exception {
+        try (JarProcess emulator = JarProcess.start(List.of("--maven-repo", JarProcess.MAVEN_REPO.toString()), Map.of())) {
+            assertTrue(emulator.startOutput.contains("Kinesis: starting (kinesalite, Node.js); event streams and the contact-record stream join"
+                    + " when it is ready") || emulator.startOutput.contains("Kinesis for event streams: "), emulator.startOutput);
+            HttpResponse<String> health = emulator.call("GET", "/_openprofiles/health", null);
+            assertEquals(200, health.statusCode());
+            assertTrue(health.body().matches("\\{\"status\":\"ok\",\"kinesis\":\"(starting|ready)\"}"), health.body());
+            String kinesis = emulator.kinesisLine(Duration.ofSeconds(60));
+            assertTrue(kinesis.matches("Kinesis for event streams: http://127\\.0\\.0\\.1:\\d+ \\(ready \\d+ ms after this JVM started\\)"), kinesis);
+            assertEquals("{\"status\":\"ok\",\"kinesis\":\"ready\"}", emulator.call("GET", "/_openprofiles/health", null).body());
+            HttpResponse<String> missing = emulator.call("POST", "/domains/ExampleDomainName/event-streams/out",
+                    "{\"Uri\":\"arn:aws:kinesis:us-east-1:000000000000:stream/not-created\"}");
+            assertEquals(400, missing.statusCode(), missing.body());
+            assertTrue(missing.body().contains("does not exist in this account and region"), missing.body());
+        }
+    }
+
     /** Neither a Kinesis endpoint nor Node.js: the start line says Kinesis is off and CreateEventStream answers 400 saying why. */
     @Test
     void withoutKinesisStreamFeaturesAreOffAndSaySo() throws Exception {
         try (JarProcess emulator = JarProcess.start(List.of("--maven-repo", JarProcess.MAVEN_REPO.toString()),
                 Map.of("PATH", temp.resolve("no-node-here").toString()))) {
-            assertTrue(emulator.startOutput.contains("Kinesis: off, so event streams and the contact-record stream are off"), emulator.startOutput);
+            // Settled long before the API serves (node is not found at once), so the start output says it.
+            assertTrue(emulator.startOutput.contains("\nKinesis: off, so event streams and the contact-record stream are off: "), emulator.startOutput);
             HttpResponse<String> refused = emulator.call("POST", "/domains/ExampleDomainName/event-streams/out",
                     "{\"Uri\":\"arn:aws:kinesis:us-east-1:123456789012:stream/out\"}");
             assertEquals(400, refused.statusCode(), refused.body());

@@ -52,7 +52,7 @@ class EmulatorReadmeIT {
         // bash -e: a failing line fails the test. The emulator's own Kinesis gets a free port: tests may hold 4567.
         String script = "set -e\n" + block.replace("3100", Integer.toString(port));
         String output = run(List.of("bash", "-c", script), Map.of("OPENPROFILES_KINESIS_PORT", "0", "AWS_MAX_ATTEMPTS", "1"));
-        assertTrue(output.contains("{\"status\":\"ok\"}"), output);
+        assertTrue(output.contains("{\"status\":\"ok\",\"kinesis\":\""), output);
         assertTrue(output.contains("\"ProfileObjectUniqueKey\""), output);
         assertTrue(output.contains("\"PhoneNumber\": \"+1 206-555-0100\""), output);
         assertTrue(output.contains("\"deletedItems\""), output);

@@ -78,14 +78,13 @@ record EmulatorOptions(int port, Path dataDir, Path domainsDir, URI dynamoDbEndp
         String repoProperty = System.getProperty("maven.repo.local");
         return new EmulatorOptions(
                 port(given, "--port", LocalApi.DEFAULT_PORT),
-                path(given.get("--data-dir")),
-                path(given.get("--domains")),
+                path(given, "--data-dir", null),
+                path(given, "--domains", null),
                 uri(given, "--dynamodb-endpoint", null),
                 uri(given, "--kinesis-endpoint", null),
                 port(given, "--kinesis-port", LocalApi.DEFAULT_KINESIS_PORT),
-                given.containsKey("--maven-repo") ? Path.of(given.get("--maven-repo"))
-                        : repoProperty != null ? Path.of(repoProperty) : home.resolve(".m2").resolve("repository"),
-                given.containsKey("--cache-dir") ? Path.of(given.get("--cache-dir")) : home.resolve(".cache").resolve("openprofiles-emulator"),
+                path(given, "--maven-repo", repoProperty != null ? Path.of(repoProperty) : home.resolve(".m2").resolve("repository")),
+                path(given, "--cache-dir", home.resolve(".cache").resolve("openprofiles-emulator")),
                 uri(given, "--maven-central", DEFAULT_CENTRAL),
                 given.containsKey("--help"));
     }
@@ -107,23 +106,22 @@ record EmulatorOptions(int port, Path dataDir, Path domainsDir, URI dynamoDbEndp
         throw new IllegalArgumentException(flag + " must be a port number from 0 to 65535, not '" + value + "'");
     }
 
-    private static Path path(String value) {
-        return value == null ? null : Path.of(value).toAbsolutePath();
+    /** The directory given, made absolute (the start line and the data files name it so), else {@code fallback}. */
+    private static Path path(Map<String, String> given, String flag, Path fallback) {
+        String value = given.get(flag);
+        return value == null ? fallback : Path.of(value).toAbsolutePath();
     }
 
     private static URI uri(Map<String, String> given, String flag, String fallback) {
         String value = given.getOrDefault(flag, fallback);
         if (value == null) return null;
-        URI uri;
         try {
-            uri = URI.create(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(flag + " must be a URL such as http://127.0.0.1:8000, not '" + value + "'");
+            URI uri = URI.create(value);
+            if (uri.getScheme() != null && uri.getHost() != null) return uri;
+        } catch (IllegalArgumentException notAUri) {
+            // the message below says what is expected
         }
-        if (uri.getScheme() == null || uri.getHost() == null) {
-            throw new IllegalArgumentException(flag + " must be a URL such as http://127.0.0.1:8000, not '" + value + "'");
-        }
-        return uri;
+        throw new IllegalArgumentException(flag + " must be a URL such as http://127.0.0.1:8000, not '" + value + "'");
     }
 
     /** The help text: usage and every option with its variable. */

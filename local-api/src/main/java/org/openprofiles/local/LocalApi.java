@@ -34,11 +34,8 @@ import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.api.AddProfileKeyHandler;
 import org.openprofiles.api.EventExportHandler;
 import org.openprofiles.export.Exporter;
-import org.openprofiles.export.KinesisDestinations;
-import org.openprofiles.export.KinesisEventSink;
 import org.openprofiles.kinesis.LocalKinesis;
 import org.openprofiles.service.EventStreamService;
-import org.openprofiles.service.EventDestinations;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
@@ -51,9 +48,7 @@ import org.openprofiles.api.ProfileHistoryHandler;
 import org.openprofiles.kinesis.KinesisEventSource;
 import org.openprofiles.kinesis.DynamoDbStreamEventSource;
 import org.openprofiles.kinesis.MappingSettings;
-import org.openprofiles.kinesis.LocalKinesis;
 import org.openprofiles.service.ContactRecordService;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.openprofiles.api.ProfileLifecycleHandler;
 import org.openprofiles.api.PutProfileObjectHandler;
@@ -156,10 +151,14 @@ public final class LocalApi implements AutoCloseable {
     private final PutProfileObjectService putProfileObject;
     private final ProfileStore store;
     private final List<KinesisEventSource> eventSources = new CopyOnWriteArrayList<>();
+    /** Starting, ready or off: the health route says which. */
+    private final EmulatorKinesis kinesis;
+    /** Set by close: a contact-record stream that joins later (the emulator's Kinesis starts in the background) is not read. */
+    private boolean closed;
 
     private LocalApi(HttpServer server, Router router, ReentrantReadWriteLock resetLock, EmulatorReset reset, ScheduledExecutorService erasures,
                      DynamoDbStreamEventSource exporter, BlockingQueue<ErasureWorker.Report> erasureReports,
-                     PutProfileObjectService putProfileObject, ProfileStore store) {
+                     PutProfileObjectService putProfileObject, ProfileStore store, EmulatorKinesis kinesis) {
         this.server = server;
         this.router = router;
         this.resetLock = resetLock;
@@ -169,6 +168,7 @@ public final class LocalApi implements AutoCloseable {
         this.erasureReports = erasureReports;
         this.putProfileObject = putProfileObject;
         this.store = store;
+        this.kinesis = kinesis;
     }
 
     /** Starts the API on 127.0.0.1:{@code port} (0 picks a free port) over the given DynamoDB and Kinesis. */
@@ -182,19 +182,20 @@ public final class LocalApi implements AutoCloseable {
      */
     public static LocalApi start(int port, Backends backends, String tableName, Duration erasureGrace, Duration erasureInterval)
             throws IOException {
-        return start(port, backends, tableName, DomainLoader.classpathFiles(), null, erasureGrace, erasureInterval);
+        return start(port, backends, tableName, DomainLoader.classpathFiles(), EmulatorKinesis.of(backends.kinesis(), "no Kinesis client was given"),
+                erasureGrace, erasureInterval);
     }
 
     /**
      * @param seedFiles  the domain files applied at start and by every reset (file name to content)
      * @param kinesisOff why there is no Kinesis ({@code backends.kinesis()} is null): CreateEventStream answers 400 with it
      */
-    static LocalApi start(int port, Backends backends, String tableName, Map<String, String> seedFiles, String kinesisOff) throws IOException {
-        return start(port, backends, tableName, seedFiles, kinesisOff, seconds(ERASURE_GRACE_ENV, ErasureWorker.GRACE),
+    static LocalApi start(int port, Backends backends, String tableName, Map<String, String> seedFiles, EmulatorKinesis kinesis) throws IOException {
+        return start(port, backends, tableName, seedFiles, kinesis, seconds(ERASURE_GRACE_ENV, ErasureWorker.GRACE),
                 seconds(ERASURE_INTERVAL_ENV, Duration.ofSeconds(5)));
     }
 
-    private static LocalApi start(int port, Backends backends, String tableName, Map<String, String> seedFiles, String kinesisOff,
+    private static LocalApi start(int port, Backends backends, String tableName, Map<String, String> seedFiles, EmulatorKinesis kinesis,
                                   Duration erasureGrace, Duration erasureInterval) throws IOException {
         DynamoDbClient dynamo = backends.dynamo();
         String streamArn = createTableIfMissing(dynamo, tableName);
@@ -207,7 +208,7 @@ public final class LocalApi implements AutoCloseable {
         ProfileStore store = new DynamoProfileStore(dynamo, tableName, Clock.systemUTC());
         ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
         AdminHandler adminHandler = new AdminHandler(admin,
-                new EventStreamService(configuration, new EventStreamWrites(dynamo, tableName), backends.kinesis() == null ? kinesisOff(kinesisOff) : new KinesisDestinations(backends.kinesis()),
+                new EventStreamService(configuration, new EventStreamWrites(dynamo, tableName), kinesis.destinations(),
                         Clock.systemUTC()));
         PutProfileObjectService putProfileObject = new PutProfileObjectService(domains, store, Clock.systemUTC());
         Router router = new Router()
@@ -245,12 +246,12 @@ public final class LocalApi implements AutoCloseable {
         erasures.execute(() -> underReadLock(resetLock, () -> migrateObjectOrder(objectOrder)));
 
         // The event streams' exporter, as Lambda runs it over the table's change stream.
-        EventExportHandler export = new EventExportHandler(new Exporter(configuration, store, new KinesisEventSink(backends.kinesis())));
+        EventExportHandler export = new EventExportHandler(new Exporter(configuration, store, kinesis.sink()));
         DynamoDbStreamEventSource exporter = DynamoDbStreamEventSource.start(backends.streams(), streamArn, "EventExporter", export, EVENT_EXPORT_MAPPING);
         EmulatorReset reset = new EmulatorReset(new DynamoCalls(dynamo, tableName), admin, seedFiles, exporter);
 
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        LocalApi api = new LocalApi(server, router, resetLock, reset, erasures, exporter, reports, putProfileObject, store);
+        LocalApi api = new LocalApi(server, router, resetLock, reset, erasures, exporter, reports, putProfileObject, store, kinesis);
         server.createContext("/", api::serve);
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.start();
@@ -308,7 +309,8 @@ public final class LocalApi implements AutoCloseable {
      * event source mapping runs the consumer function: the same handler class, batch size and retries. Stops with
      * the API.
      */
-    public KinesisEventSource readContactRecords(KinesisClient kinesis, String streamArn, String domainName, String objectTypeName) {
+    public synchronized KinesisEventSource readContactRecords(KinesisClient kinesis, String streamArn, String domainName, String objectTypeName) {
+        if (closed) throw new IllegalStateException("the local API is closed");
         ContactRecordStreamHandler consumer = new ContactRecordStreamHandler(new ContactRecordService(putProfileObject, store,
                 Clock.systemUTC(), domainName, objectTypeName == null ? ContactRecordService.DEFAULT_OBJECT_TYPE : objectTypeName));
         KinesisEventSource source = KinesisEventSource.start(kinesis, streamArn, "ContactRecordConsumer",
@@ -323,7 +325,8 @@ public final class LocalApi implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         exporter.close();
         eventSources.forEach(KinesisEventSource::close);
         erasures.shutdownNow();
@@ -334,13 +337,6 @@ public final class LocalApi implements AutoCloseable {
     /** The emulator's entry point ({@link Emulator}: options, DynamoDB Local, Kinesis), as {@code exec:java} runs it. */
     public static void main(String[] args) {
         Emulator.main(args);
-    }
-
-    /** Without a Kinesis no event stream can have a destination: CreateEventStream answers 400 with the reason. */
-    private static EventDestinations kinesisOff(String reason) {
-        String why = "cannot be used: this emulator runs without Kinesis (" + reason + "); start it with --kinesis-endpoint"
-                + " (AWS_ENDPOINT_URL_KINESIS) or with Node.js on the PATH to have event streams";
-        return streamArn -> why;
     }
 
     /** The client the functions build (timeouts, retries), at the given endpoint. */
@@ -392,7 +388,7 @@ public final class LocalApi implements AutoCloseable {
             if (method.equals("GET") && rawPath.equals("/")) {
                 response = json(200, "{\"service\":\"openprofiles local API\",\"status\":\"ok\"}");
             } else if (method.equals("GET") && rawPath.equals(HEALTH_PATH)) {
-                response = json(200, "{\"status\":\"ok\"}");
+                response = json(200, fields("status", "ok", "kinesis", kinesis.stateName()));
             } else if (method.equals("POST") && rawPath.equals(RESET_PATH)) {
                 exchange.getRequestBody().readAllBytes(); // any body is ignored
                 response = reset();

@@ -20,6 +20,8 @@ final class StartupCompiler implements AutoCloseable {
     private static final String DIAGNOSTIC_COMMAND = "com.sun.management:type=DiagnosticCommand";
     /** Compiler directives (JSON5): no method is compiled by C2 while this directive is on the directive stack. */
     static final String NO_C2 = "[{ match: \"*.*\", c2: { Exclude: true } }]";
+    /** How the command answers when it took the directive ("1 compiler directives added"). */
+    private static final String ADDED = "compiler directives added";
 
     private final MBeanServer server;
 
@@ -32,13 +34,16 @@ final class StartupCompiler implements AutoCloseable {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             Path directive = Files.createTempFile("openprofiles-start", ".json");
+            Object answer;
             try {
                 Files.writeString(directive, NO_C2, StandardCharsets.UTF_8);
-                invoke(server, "compilerDirectivesAdd", directive.toString());
+                answer = invoke(server, "compilerDirectivesAdd", directive.toString());
             } finally {
                 Files.deleteIfExists(directive); // the command reads the file when it runs
             }
-            return new StartupCompiler(server);
+            // A refusal (e.g. the JVM's directive stack is full) is an answer, not an exception: then nothing is held
+            // back, and close must not remove a directive someone else added.
+            return new StartupCompiler(String.valueOf(answer).contains(ADDED) ? server : null);
         } catch (Exception | LinkageError unavailable) {
             return new StartupCompiler(null);
         }
@@ -55,7 +60,7 @@ final class StartupCompiler implements AutoCloseable {
         }
     }
 
-    private static void invoke(MBeanServer server, String operation, String... arguments) throws JMException {
-        server.invoke(new ObjectName(DIAGNOSTIC_COMMAND), operation, new Object[] {arguments}, new String[] {String[].class.getName()});
+    private static Object invoke(MBeanServer server, String operation, String... arguments) throws JMException {
+        return server.invoke(new ObjectName(DIAGNOSTIC_COMMAND), operation, new Object[] {arguments}, new String[] {String[].class.getName()});
     }
 }

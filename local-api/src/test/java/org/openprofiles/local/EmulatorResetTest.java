@@ -288,7 +288,7 @@ class EmulatorResetTest {
             HttpResponse<String> health = send(api, "GET", LocalApi.HEALTH_PATH, null);
             assertEquals(200, health.statusCode());
             assertEquals("application/json", health.headers().firstValue("Content-Type").orElse(null));
-            assertEquals(Map.of("status", "ok"), Json.parse(health.body()));
+            assertEquals(Map.of("status", "ok", "kinesis", "ready"), Json.parse(health.body()));
             // Another method is an unknown route, answered as API Gateway answers one.
             for (List<String> route : List.of(List.of("GET", LocalApi.RESET_PATH), List.of("POST", LocalApi.HEALTH_PATH),
                     List.of("GET", "/_openprofiles/other"))) {

@@ -39,12 +39,13 @@ public final class LocalKinesis implements AutoCloseable {
 
     private final URI endpoint;
     private final Process emulator;
-    private final KinesisClient client;
+    /** Built at its first use: the emulator starts kinesalite early and builds the client once its API serves. */
+    private KinesisClient client;
 
     private LocalKinesis(URI endpoint, Process emulator) {
         this.endpoint = endpoint;
         this.emulator = emulator;
-        this.client = client(endpoint);
+        disableCbor(); // now, as before the client: clients built elsewhere in this JVM speak JSON to it too
     }
 
     /** The Kinesis at {@code AWS_ENDPOINT_URL_KINESIS} when set, else a new kinesalite. */
@@ -253,10 +254,14 @@ public final class LocalKinesis implements AutoCloseable {
     public URI endpoint() { return endpoint; }
 
     /** A client for this Kinesis, shared: do not close it. */
-    public KinesisClient client() { return client; }
+    public synchronized KinesisClient client() {
+        if (client == null) client = client(endpoint);
+        return client;
+    }
 
     /** Creates the stream unless it exists, waits until it is ACTIVE, and returns its ARN. */
     public String createStream(String name, int shards) {
+        KinesisClient client = client();
         try {
             client.createStream(r -> r.streamName(name).shardCount(shards));
         } catch (ResourceInUseException exists) {
@@ -274,7 +279,9 @@ public final class LocalKinesis implements AutoCloseable {
 
     @Override
     public void close() {
-        client.close();
+        synchronized (this) {
+            if (client != null) client.close();
+        }
         if (emulator != null) {
             emulator.destroy();
             try {

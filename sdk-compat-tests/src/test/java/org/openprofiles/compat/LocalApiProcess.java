@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /** The local API in its own JVM (its own SDK version), on a free port. */
 final class LocalApiProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("Local API on (http://127\\.0\\.0\\.1:\\d+)");
-    private static final Pattern KINESIS = Pattern.compile("Kinesis for event streams: (http://[^)]+)\\)");
+    /** How its Kinesis joined (the endpoint) or that it is off: in the start output, or printed a moment after it. */
+    private static final Pattern KINESIS = Pattern.compile("^Kinesis for event streams: (http://\\S+)|^Kinesis: off");
 
     private final Process process;
     final String endpoint;
@@ -53,15 +54,18 @@ final class LocalApiProcess implements AutoCloseable {
         Process process = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
+        String endpoint = null;
+        // Up to the line about Kinesis, so the tests find every stream feature ready.
         for (String line; (line = out.readLine()) != null; ) {
             seen.append(line).append('\n');
             Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
+            if (m.find()) endpoint = m.group(1);
+            Matcher kinesis = KINESIS.matcher(line);
+            if (endpoint != null && kinesis.find()) {
                 Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
                 drain.setDaemon(true);
                 drain.start();
-                Matcher kinesis = KINESIS.matcher(line);
-                return new LocalApiProcess(process, m.group(1), kinesis.find() ? kinesis.group(1) : null);
+                return new LocalApiProcess(process, endpoint, kinesis.group(1));
             }
         }
         throw new IllegalStateException("the local API did not start:\n" + seen);

@@ -171,7 +171,20 @@ final class Harness {
     }
 
     static String tautology(String condition) {
-        return "(" + condition + ") OR NOT (" + condition + ")";
+        String c = enclosed(condition) ? condition : "(" + condition + ")";
+        return c + " OR NOT " + c; // DynamoDB refuses redundant parentheses: a condition already enclosed is not wrapped again
+    }
+
+    /** Whether one pair of parentheses encloses the whole expression. */
+    static boolean enclosed(String expression) {
+        if (!expression.startsWith("(") || !expression.endsWith(")")) return false;
+        int depth = 0;
+        for (int i = 0; i < expression.length(); i++) {
+            if (expression.charAt(i) == '(') depth++;
+            if (expression.charAt(i) == ')') depth--;
+            if (depth == 0 && i < expression.length() - 1) return false;
+        }
+        return true;
     }
 
     static double median(double[] values) {

@@ -21,6 +21,7 @@ import org.openprofiles.store.config.ConfigReads;
 import org.openprofiles.store.config.ConfigWrites;
 import org.openprofiles.store.config.EventStreamWrites;
 import org.openprofiles.testing.Events;
+import org.openprofiles.testing.FunctionRoles;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.ProductionLike;
 import org.openprofiles.testing.TestContext;
@@ -39,7 +40,7 @@ class AdminFaultsTest {
     void setUp() {
         proxy = ProductionLike.proxy(Rules.defaults());
         String table = LocalDynamo.newTable();
-        DynamoDbClient client = ProductionLike.client();
+        DynamoDbClient client = ProductionLike.clientAs(FunctionRoles.ADMINISTRATION);
         ConfigReads reads = new ConfigReads(client, table);
         admin = new AdminHandler(new DomainAdminService(reads, new ConfigWrites(client, table), Clock.systemUTC(), ErasureWorker.GRACE),
                 new EventStreamService(reads, new EventStreamWrites(client, table), TestKinesis.destinations(), Clock.systemUTC()));

@@ -10,6 +10,7 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +21,23 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openprofiles.config.DomainLoader;
+import org.openprofiles.model.Deadline;
 import org.openprofiles.model.KeyValue;
 import org.openprofiles.prodlike.ProductionLikeDynamo;
 import org.openprofiles.prodlike.Rules;
 import org.openprofiles.resolution.ProfileObjectUniqueKeys;
 import org.openprofiles.service.ContactRecordService;
+import org.openprofiles.service.DomainAdminService;
+import org.openprofiles.service.ErasureWorker;
+import org.openprofiles.service.LiveDomains;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
+import org.openprofiles.store.config.ConfigReads;
+import org.openprofiles.store.config.ConfigWrites;
 import org.openprofiles.store.ProfileStore.StoredObject;
 import org.openprofiles.testing.ContactRecords;
+import org.openprofiles.testing.FunctionRoles;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.ProductionLike;
 import org.openprofiles.testing.StoredData;
@@ -63,6 +72,9 @@ class ContactRecordRaceTest {
         proxy = ProductionLike.proxy(Rules.defaults().conflictWindowMs(25));
         table = LocalDynamo.newTable();
         stored = new StoredData(LocalDynamo.client(), table);
+        // The configuration in the table, as deployed: each consumer reads its domain's items within its role's leading keys.
+        new DomainAdminService(new ConfigReads(LocalDynamo.client(), table), new ConfigWrites(LocalDynamo.client(), table), Clock.systemUTC(),
+                ErasureWorker.GRACE).applyFiles(DomainLoader.classpathFiles(), Deadline.in(Duration.ofSeconds(30)));
     }
 
     @AfterAll
@@ -72,8 +84,9 @@ class ContactRecordRaceTest {
 
     /** One consumer: a container of its own (its own store and domain cache) on the shared table. */
     ContactRecordStreamHandler consumer() {
-        ProfileStore store = new DynamoProfileStore(ProductionLike.client(), table, Clock.systemUTC());
-        PutProfileObjectService puts = new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC());
+        DynamoDbClient dynamo = ProductionLike.clientAs(FunctionRoles.CONTACT_RECORDS + DOMAIN);
+        ProfileStore store = new DynamoProfileStore(dynamo, table, Clock.systemUTC());
+        PutProfileObjectService puts = new PutProfileObjectService(new LiveDomains(new ConfigReads(dynamo, table)), store, Clock.systemUTC());
         return new ContactRecordStreamHandler(new ContactRecordService(puts, store, Clock.systemUTC(), DOMAIN,
                 ContactRecordService.DEFAULT_OBJECT_TYPE));
     }

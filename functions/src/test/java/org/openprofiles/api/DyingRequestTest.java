@@ -26,6 +26,7 @@ import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.testing.Events;
+import org.openprofiles.testing.FunctionRoles;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.MutableClock;
 import org.openprofiles.testing.ProductionLike;
@@ -68,17 +69,19 @@ class DyingRequestTest {
         final PutProfileObjectHandler put;
         final ReadProfilesHandler read;
         final ProfileLifecycleHandler lifecycle;
-        final ProfileStore store;
+        /** The erasure worker's store, in its function's role: its sweep finishes what no request meets. */
+        final ProfileStore sweeper;
         final String a;
         final String b;
         final List<String> bContacts = new ArrayList<>();
         final Map<String, String> uniqueKeys = new java.util.HashMap<>();
 
         World() {
-            store = new DynamoProfileStore(ProductionLike.client(), table, clock);
-            put = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, clock));
-            read = new ReadProfilesHandler(new ProfileReadService(TestDomains.all(), store));
-            lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(TestDomains.all(), store));
+            // Each function with its own store, in its own role: a path needing a right its role lacks is denied.
+            put = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store(FunctionRoles.PUT_PROFILE_OBJECT), clock));
+            read = new ReadProfilesHandler(new ProfileReadService(TestDomains.all(), store(FunctionRoles.READ_PROFILES)));
+            lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(TestDomains.all(), store(FunctionRoles.PROFILE_LIFECYCLE)));
+            sweeper = store(FunctionRoles.ERASURE);
             for (int i = 0; i < 3; i++) putCtr("a-" + i, PHONE_A);
             a = only(found("_phone", PHONE_A));
             b = (String) ok(lifecycle.handleRequest(call("POST", ProfileLifecycleHandler.PROFILES_RESOURCE,
@@ -88,6 +91,10 @@ class DyingRequestTest {
                 bContacts.add("b-" + i);
                 uniqueKeys.put("b-" + i, putCtr("b-" + i, PHONE_B));
             }
+        }
+
+        ProfileStore store(String role) {
+            return new DynamoProfileStore(ProductionLike.clientAs(role), table, clock);
         }
 
         String putCtr(String contactId, String phone) {
@@ -173,10 +180,11 @@ class DyingRequestTest {
             world.clock.advance(Duration.ofSeconds(20));
             world.putCtr("next", PHONE_B);
             // And the worker's scheduled sweep of the domain (for what no request meets: a profile whose values are gone).
-            world.store.finishAbandoned(DOMAIN, ProfileLifecycleService.typeNames(TestDomains.all().get(DOMAIN, org.openprofiles.model.Deadline.in(Duration.ofSeconds(5)))),
+            world.sweeper.finishAbandoned(DOMAIN, ProfileLifecycleService.typeNames(TestDomains.all().get(DOMAIN, org.openprofiles.model.Deadline.in(Duration.ofSeconds(5)))),
                     org.openprofiles.model.Deadline.in(Duration.ofSeconds(15)));
             if (check(op, world, "died after call " + k + " of " + calls)) done++;
             TableContents.checked(LocalDynamo.client(), world.table);
+            assertEquals(Map.of(), proxy.stats().denied(), "every call within its function's rights");
         }
         System.out.printf("%s: %d calls; died after each of 1..%d: %d found done by the next request, %d undone%n",
                 op, calls, calls - 1, done, calls - 1 - done);

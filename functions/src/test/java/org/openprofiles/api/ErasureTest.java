@@ -26,6 +26,7 @@ import org.openprofiles.store.config.ConfigReads;
 import org.openprofiles.store.config.DataEraser;
 import org.openprofiles.store.config.ErasureLedger;
 import org.openprofiles.testing.Events;
+import org.openprofiles.testing.FunctionRoles;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.MutableClock;
 import org.openprofiles.testing.Node;
@@ -45,7 +46,7 @@ class ErasureTest {
     final ProductionLikeDynamo dynamo = ProductionLike.proxy(Rules.defaults());
 
     ErasureWorker worker(int pageSize) {
-        DynamoDbClient client = ProductionLike.client();
+        DynamoDbClient client = ProductionLike.clientAs(FunctionRoles.ERASURE);
         ConfigReads config = new ConfigReads(client, table);
         return new ErasureWorker(new ErasureLedger(client, table), new DataEraser(client, table),
                 new AbandonedOperations(config, new LiveDomains(config), new DynamoProfileStore(client, table, clock), clock), clock, pageSize);

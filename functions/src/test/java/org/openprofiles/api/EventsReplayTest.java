@@ -17,10 +17,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,7 +41,10 @@ import org.openprofiles.store.config.ConfigWrites;
 import org.openprofiles.store.config.EventStreamWrites;
 import org.openprofiles.store.ObjectPut;
 import org.openprofiles.store.ProfileStore;
+import org.openprofiles.prodlike.Rules;
 import org.openprofiles.testing.Events;
+import org.openprofiles.testing.FunctionRoles;
+import org.openprofiles.testing.ProductionLike;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.TestKinesis;
 import org.openprofiles.service.EventStreamService;
@@ -75,17 +80,21 @@ class EventsReplayTest {
      * and the profiles the lifecycle events remove) and returns each route's handler over it.
      */
     static Map<String, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> seededRoutes(String table) {
-        ProfileStore store = new DynamoProfileStore(LocalDynamo.client(), table, Clock.systemUTC());
+        ProfileStore store = new DynamoProfileStore(LocalDynamo.client(), table, Clock.systemUTC()); // seeds what the events act on
         Domains domains = TestDomains.all();
-        ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, store));
+        // Each function's handler over the production-like DynamoDB, in its own IAM role's rights (FunctionRights).
+        ProductionLike.proxy(Rules.none());
+        Function<String, ProfileStore> in = role -> new DynamoProfileStore(ProductionLike.clientAs(role), table, Clock.systemUTC());
+        ReadProfilesHandler read = new ReadProfilesHandler(new ProfileReadService(domains, in.apply(FunctionRoles.READ_PROFILES)));
         Map<String, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> routes = new HashMap<>(Map.of(
                 "PUT /domains/{DomainName}/profiles/objects",
-                new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC())),
-                "POST /domains/{DomainName}/profiles/keys", new AddProfileKeyHandler(new AddProfileKeyService(domains, store)),
+                new PutProfileObjectHandler(new PutProfileObjectService(domains, in.apply(FunctionRoles.PUT_PROFILE_OBJECT), Clock.systemUTC())),
+                "POST /domains/{DomainName}/profiles/keys",
+                new AddProfileKeyHandler(new AddProfileKeyService(domains, in.apply(FunctionRoles.ADD_PROFILE_KEY))),
                 "POST " + ReadProfilesHandler.SEARCH_RESOURCE, read,
                 "POST " + ReadProfilesHandler.OBJECTS_RESOURCE, read,
                 "POST " + ReadProfilesHandler.BATCH_GET_RESOURCE, read));
-        ProfileLifecycleHandler lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));
+        ProfileLifecycleHandler lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, in.apply(FunctionRoles.PROFILE_LIFECYCLE)));
         for (String resource : List.of(ProfileLifecycleHandler.PROFILES_RESOURCE, ProfileLifecycleHandler.DELETE_RESOURCE,
                 ProfileLifecycleHandler.DELETE_KEY_RESOURCE, ProfileLifecycleHandler.DELETE_OBJECT_RESOURCE,
                 ProfileLifecycleHandler.MERGE_RESOURCE)) {
@@ -93,18 +102,20 @@ class EventsReplayTest {
         }
         routes.put("PUT " + ProfileLifecycleHandler.PROFILES_RESOURCE, lifecycle);
         for (List<String> route : ReadProfilesHandler.CALCULATED_VALUE_ROUTES) routes.put(route.get(0) + " " + route.get(1), read);
-        ProfileHistoryHandler history = new ProfileHistoryHandler(new org.openprofiles.service.ProfileHistoryService(domains, store));
+        ProfileHistoryHandler history = new ProfileHistoryHandler(new org.openprofiles.service.ProfileHistoryService(domains,
+                in.apply(FunctionRoles.PROFILE_HISTORY)));
         routes.put("POST " + ProfileHistoryHandler.LIST_RESOURCE, history);
         routes.put("GET " + ProfileHistoryHandler.GET_RESOURCE, history);
         // Administration over the same table: the shipped files applied, plus a domain and a type the delete events remove.
-        ConfigReads config = new ConfigReads(LocalDynamo.client(), table);
-        DomainAdminService admin = new DomainAdminService(config, new ConfigWrites(LocalDynamo.client(), table), Clock.systemUTC(),
+        DynamoDbClient administration = ProductionLike.clientAs(FunctionRoles.ADMINISTRATION);
+        ConfigReads config = new ConfigReads(administration, table);
+        DomainAdminService admin = new DomainAdminService(config, new ConfigWrites(administration, table), Clock.systemUTC(),
                 ErasureWorker.GRACE);
         Deadline setUp = Deadline.in(Duration.ofSeconds(30));
         admin.applyFiles(DomainLoader.classpathFiles(), setUp);
         admin.createDomain("EventsDomainToDelete", "{\"DefaultExpirationDays\":30}", setUp);
         admin.putObjectType("ExampleDomainName", "EventsTypeToDelete", "{\"Description\":\"d\",\"TemplateId\":\"CTR\"}", setUp);
-        AdminHandler adminHandler = new AdminHandler(admin, new EventStreamService(config, new EventStreamWrites(LocalDynamo.client(), table),
+        AdminHandler adminHandler = new AdminHandler(admin, new EventStreamService(config, new EventStreamWrites(administration, table),
                 TestKinesis.destinations(), Clock.systemUTC()));
         for (List<String> route : AdminHandler.ROUTES) routes.put(route.get(0) + " " + route.get(1), adminHandler);
         // A profile with a known id, holding a contact record from +1 206-555-0100.

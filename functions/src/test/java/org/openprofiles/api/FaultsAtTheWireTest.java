@@ -23,6 +23,7 @@ import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.table.DynamoDbClients;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.testing.Events;
+import org.openprofiles.testing.FunctionRoles;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.ProductionLike;
 import org.openprofiles.testing.StoredData;
@@ -47,9 +48,10 @@ class FaultsAtTheWireTest {
     void setUp() {
         proxy = ProductionLike.proxy(Rules.defaults());
         table = LocalDynamo.newTable();
-        ProfileStore store = new DynamoProfileStore(ProductionLike.client(), table, Clock.systemUTC());
-        put = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(), store, Clock.systemUTC()));
-        addKey = new AddProfileKeyHandler(new AddProfileKeyService(TestDomains.all(), store));
+        put = new PutProfileObjectHandler(new PutProfileObjectService(TestDomains.all(),
+                new DynamoProfileStore(ProductionLike.clientAs(FunctionRoles.PUT_PROFILE_OBJECT), table, Clock.systemUTC()), Clock.systemUTC()));
+        addKey = new AddProfileKeyHandler(new AddProfileKeyService(TestDomains.all(),
+                new DynamoProfileStore(ProductionLike.clientAs(FunctionRoles.ADD_PROFILE_KEY), table, Clock.systemUTC())));
         stored = new StoredData(LocalDynamo.client(), table);
     }
 

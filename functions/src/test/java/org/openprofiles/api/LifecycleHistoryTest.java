@@ -52,11 +52,13 @@ import org.openprofiles.store.config.ConfigReads;
 import org.openprofiles.store.config.ConfigWrites;
 import org.openprofiles.store.config.EventStreamWrites;
 import org.openprofiles.testing.Events;
+import org.openprofiles.testing.FunctionRoles;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.ProductionLike;
 import org.openprofiles.testing.TableItems;
 import org.openprofiles.testing.TableScan;
 import org.openprofiles.testing.TestContext;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Seeded random histories, Jepsen style: 8 threads ({@code history.threads}) each make 14 random calls
@@ -182,6 +184,7 @@ class LifecycleHistoryTest {
         long overlapped = 0;
         long conflicts = 0;
         long faultsInjected = 0;
+        Map<String, Long> denied = new TreeMap<>();
         for (int i = 0; i < COUNT; i++) {
             long seed = SEED + i;
             ProductionLikeDynamo proxy = ProductionLike.proxy(faults.rules.get());
@@ -189,6 +192,7 @@ class LifecycleHistoryTest {
             long started = System.nanoTime();
             history.run();
             Stats stats = proxy.stats();
+            stats.denied().forEach((access, times) -> denied.merge(access, times, Long::sum));
             proxy.rules(Rules.none()); // the check reads without faults: no rule hides or ages index items any more
             Checker checker = new Checker(history);
             List<Violation> violations = checker.check();
@@ -215,6 +219,7 @@ class LifecycleHistoryTest {
             problems.add(failedHistories + " of " + COUNT + " histories broke invariants (histories per invariant: "
                     + failedHistoriesByInvariant + "), base seed " + SEED + "\n" + String.join("\n", failures));
         }
+        if (!denied.isEmpty()) problems.add("calls beyond their function's IAM rights (FunctionRights): " + denied);
         if (overlapped < 3L * COUNT) problems.add("lifecycle calls overlapped others on the same profile only " + overlapped + " times");
         if (faults.conflicts && conflicts == 0) problems.add("no transaction conflict in any history: the calls did not race");
         if (Set.of(Faults.THROTTLING, Faults.LOST_RESPONSES, Faults.ALL).contains(faults) && faultsInjected == 0) problems.add("no fault was injected");
@@ -309,7 +314,6 @@ class LifecycleHistoryTest {
         History(long seed, Faults faults) {
             this.seed = seed;
             this.faults = faults;
-            ProfileStore store = new DynamoProfileStore(ProductionLike.client(), table, Clock.systemUTC());
             // The configuration lives in the table, as deployed: administration races the profile calls too.
             DomainAdminService setUp = new DomainAdminService(new ConfigReads(LocalDynamo.client(), table),
                     new ConfigWrites(LocalDynamo.client(), table), Clock.systemUTC(), ErasureWorker.GRACE);
@@ -318,17 +322,28 @@ class LifecycleHistoryTest {
             setUp.calculatedAttributes().create(DOMAIN, RECORD_COUNT, "{\"Statistic\":\"COUNT\",\"UseHistoricalData\":true,"
                     + "\"AttributeDetails\":{\"Attributes\":[{\"Name\":\"contactId\"}],\"Expression\":\"{CTR.contactId}\"}}",
                     org.openprofiles.model.Deadline.in(java.time.Duration.ofSeconds(30)));
-            ConfigReads config = new ConfigReads(ProductionLike.client(), table);
-            Domains domains = new LiveDomains(config);
-            admin = new AdminHandler(new DomainAdminService(config, new ConfigWrites(ProductionLike.client(), table), Clock.systemUTC(), ErasureWorker.GRACE),
-                    new org.openprofiles.service.EventStreamService(config, new EventStreamWrites(ProductionLike.client(), table),
+            // Each function as deployed: its own container (store, configuration cache) and its own IAM role's rights.
+            DynamoDbClient administration = ProductionLike.clientAs(FunctionRoles.ADMINISTRATION);
+            ConfigReads config = new ConfigReads(administration, table);
+            admin = new AdminHandler(new DomainAdminService(config, new ConfigWrites(administration, table), Clock.systemUTC(), ErasureWorker.GRACE),
+                    new org.openprofiles.service.EventStreamService(config, new EventStreamWrites(administration, table),
                             org.openprofiles.testing.TestKinesis.destinations(), Clock.systemUTC()));
-            put = new PutProfileObjectHandler(new PutProfileObjectService(domains, store, Clock.systemUTC()));
-            addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains, store));
-            lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains, store));
-            read = new ReadProfilesHandler(new ProfileReadService(domains, store));
+            put = new PutProfileObjectHandler(new PutProfileObjectService(domains(FunctionRoles.PUT_PROFILE_OBJECT),
+                    store(FunctionRoles.PUT_PROFILE_OBJECT), Clock.systemUTC()));
+            addKey = new AddProfileKeyHandler(new AddProfileKeyService(domains(FunctionRoles.ADD_PROFILE_KEY), store(FunctionRoles.ADD_PROFILE_KEY)));
+            lifecycle = new ProfileLifecycleHandler(new ProfileLifecycleService(domains(FunctionRoles.PROFILE_LIFECYCLE),
+                    store(FunctionRoles.PROFILE_LIFECYCLE)));
+            read = new ReadProfilesHandler(new ProfileReadService(domains(FunctionRoles.READ_PROFILES), store(FunctionRoles.READ_PROFILES)));
             items = new TableItems(LocalDynamo.client(), table, DOMAIN);
             for (int i = 0; i < CUSTOMERS; i++) customers.add(String.format("+1 206 555 %04d", 100 + i));
+        }
+
+        ProfileStore store(String role) {
+            return new DynamoProfileStore(ProductionLike.clientAs(role), table, Clock.systemUTC());
+        }
+
+        Domains domains(String role) {
+            return new LiveDomains(new ConfigReads(ProductionLike.clientAs(role), table));
         }
 
         void run() throws Exception {

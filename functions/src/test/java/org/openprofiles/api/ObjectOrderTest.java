@@ -17,7 +17,10 @@ import org.openprofiles.service.ProfileReadService;
 import org.openprofiles.service.PutProfileObjectService;
 import org.openprofiles.store.ProfileStore;
 import org.openprofiles.store.dynamo.DynamoProfileStore;
+import org.openprofiles.prodlike.Rules;
 import org.openprofiles.testing.Events;
+import org.openprofiles.testing.FunctionRoles;
+import org.openprofiles.testing.ProductionLike;
 import org.openprofiles.testing.LocalDynamo;
 import org.openprofiles.testing.StoredData;
 import org.openprofiles.testing.TestDomains;
@@ -94,7 +97,11 @@ class ObjectOrderTest {
         assertEquals("new-1", before.get(0), "written since the upgrade: first " + before);
         assertEquals(4, before.size(), "every object of the earlier version is still listed: " + before);
 
-        ObjectOrderHandler migration = new ObjectOrderHandler(new ObjectOrderMigration(store, Clock.systemUTC()), Clock.systemUTC());
+        // The migration function over the production-like DynamoDB, in its own IAM role's rights.
+        ProductionLike.proxy(Rules.none());
+        ObjectOrderHandler migration = new ObjectOrderHandler(new ObjectOrderMigration(
+                new DynamoProfileStore(ProductionLike.clientAs(FunctionRoles.OBJECT_ORDER), table, Clock.systemUTC()), Clock.systemUTC()),
+                Clock.systemUTC());
         Map<String, Object> done = migration.handleRequest(Map.of(), null);
         assertEquals(Map.of("reordered", 3L, "done", true), done);
         assertEquals(List.of("new-1", "legacy-b", "legacy-c", "legacy-a"), listed(profileId, 3));

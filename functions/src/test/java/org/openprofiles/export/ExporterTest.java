@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,12 +23,18 @@ import org.openprofiles.api.EventExportHandler;
 import org.openprofiles.json.Json;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.store.table.ObjectItem;
+import org.openprofiles.prodlike.Rules;
+import org.openprofiles.store.config.ConfigReads;
+import org.openprofiles.store.dynamo.DynamoProfileStore;
+import org.openprofiles.testing.FunctionRoles;
 import org.openprofiles.testing.LocalDynamo;
+import org.openprofiles.testing.ProductionLike;
 import org.openprofiles.testing.Node;
 import org.openprofiles.testing.TestKinesis;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
@@ -37,7 +44,16 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  */
 class ExporterTest {
     static final String DOMAIN = "Export";
-    final Node node = new Node(LocalDynamo.newTable());
+    final String table = LocalDynamo.newTable();
+    final Node node = new Node(table);
+
+    /** The exporter function: over the production-like DynamoDB in its own IAM role's rights, writing through {@code kinesis}. */
+    Exporter exporter(KinesisClient kinesis) {
+        ProductionLike.proxy(Rules.none());
+        DynamoDbClient dynamo = ProductionLike.clientAs(FunctionRoles.EVENT_EXPORT);
+        return new Exporter(new ConfigReads(dynamo, table), new DynamoProfileStore(dynamo, table, Clock.systemUTC()),
+                new KinesisEventSink(kinesis));
+    }
 
     static String id(int n) {
         return String.format("%032x", n + 1);
@@ -82,7 +98,7 @@ class ExporterTest {
         String stream = streamFor(DOMAIN);
         List<Change> changes = changes(DOMAIN, 5);
         try (ThrottlingKinesis proxy = new ThrottlingKinesis(TestKinesis.get().endpoint(), 3, 3, 1)) {
-            Exporter exporter = new Exporter(node.config, node.store, new KinesisEventSink(through(proxy)));
+            Exporter exporter = exporter(through(proxy));
             Exporter.Result result = exporter.export(changes, Deadline.in(Duration.ofSeconds(30)));
             assertNull(result.firstUndelivered(), result.toString());
             assertEquals(15, result.exported());
@@ -105,7 +121,7 @@ class ExporterTest {
         String stream = streamFor("Refused");
         List<Change> changes = changes("Refused", 2);
         try (ThrottlingKinesis proxy = new ThrottlingKinesis(TestKinesis.get().endpoint(), 1, Integer.MAX_VALUE, 0)) {
-            Exporter exporter = new Exporter(node.config, node.store, new KinesisEventSink(through(proxy)));
+            Exporter exporter = exporter(through(proxy));
             long started = System.nanoTime();
             Exporter.Result result = exporter.export(changes, Deadline.in(Duration.ofSeconds(20)));
             assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos(), "bounded attempts, not the whole deadline");

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.openprofiles.store.config.ConfigItems;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -51,8 +52,9 @@ public record TableContents(int profiles, int keyValues, int objects) {
         return new TableContents(kinds.getOrDefault("P", 0), kinds.getOrDefault("K", 0), kinds.getOrDefault("O", 0));
     }
 
-    /** The kind letter of a pk: D#<domain>#<kind>#... */
+    /** The kind letter of a pk: D#<domain>#<kind>#...; "CONFIG" for the configuration's items (no profile data). */
     private static String kind(String pk) {
+        if (pk.startsWith(ConfigItems.PREFIX)) return "CONFIG";
         String[] parts = pk.split("#", 4);
         return parts[2];
     }

@@ -7,6 +7,7 @@ import org.openprofiles.api.AddProfileKeyHandler;
 import org.openprofiles.api.AdminHandler;
 import org.openprofiles.api.DomainFilesHandler;
 import org.openprofiles.api.ErasureHandler;
+import org.openprofiles.api.FunctionRights;
 import org.openprofiles.api.ObjectOrderHandler;
 import org.openprofiles.api.ProfileHistoryHandler;
 import org.openprofiles.api.ProfileLifecycleHandler;
@@ -72,8 +73,6 @@ public final class ApiStack extends Stack {
     public static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
     /** The custom resource property that changes with the domain files, so a deploy applies them again. */
     public static final String DOMAIN_FILES_DIGEST = "DomainsSha256";
-    /** Configuration items only: administration can never read or write a profile, key value or object. */
-    static final String CONFIG_ITEMS = "CONFIG#*";
     /** How often the erasure worker looks for deletions to erase. */
     public static final Duration ERASURE_SCHEDULE = Duration.minutes(1);
 
@@ -88,48 +87,24 @@ public final class ApiStack extends Stack {
         super(scope, NAME, props);
         Code code = Code.fromAsset(lambdaJar.toString());
         List<String> eventStreamArns = EventExport.destinationArns(this);
-        String tableArn = table.getTableArn();
-        String indexArn = tableArn + "/index/" + ProfilesTable.OBJECTS_BY_PROFILE_INDEX;
 
-        // Every function reads the domain's configuration item with BatchGetItem (folded into its own read where it has one).
-        // PutProfileObject: UpdateItem (in its transaction) sets profile fields and records the object on one of the
-        // profile's shards; a shard that refused a write is read with BatchGetItem too. A put that meets the closed shards
-        // of a DeleteProfile or MergeProfiles whose function died finishes it (RecordedOperations.finishIfAbandoned), hence the
-        // lifecycle's DeleteItem, BatchWriteItem and Query: it only ever finishes an operation a lifecycle call recorded.
-        Alias put = function("PutProfileObject", PutProfileObjectHandler.class, code, table,
-                statement(List.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem",
-                        "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"), tableArn),
-                statement(List.of("dynamodb:Query"), indexArn));
-        // AddProfileKey: PutItem for a full value's spill and a spilled value's holder items (KeyValueHolders.spill/add).
-        Alias addKey = function("AddProfileKey", AddProfileKeyHandler.class, code, table,
-                statement(List.of("dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem"), tableArn));
-        // Read-only: SearchProfiles, ListProfileObjects, BatchGetProfile, and the calculated attribute reads (a profile's
-        // shards and objects, consistently: BatchGetItem).
-        Alias read = function("ReadProfiles", ReadProfilesHandler.class, code, table,
-                statement(List.of("dynamodb:BatchGetItem"), tableArn),
-                statement(List.of("dynamodb:Query"), indexArn));
-        // Read-only: ListProfileHistoryRecords (the profile item, then its records' index partition), GetProfileHistoryRecord.
-        Alias historyReads = function("ProfileHistory", ProfileHistoryHandler.class, code, table,
-                statement(List.of("dynamodb:BatchGetItem"), tableArn),
-                statement(List.of("dynamodb:Query"), indexArn));
-        // The profile lifecycle: DeleteItem (erasing a profile, objects, key values, holders, in transactions and alone) and
-        // BatchWriteItem (a closed profile's shards become bare markers); Query finds on the index the objects of tables
-        // older than the shards. No GetItem, Scan or configuration writes.
-        Alias lifecycle = function("ProfileLifecycle", ProfileLifecycleHandler.class, code, table,
-                statement(List.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                        "dynamodb:ConditionCheckItem", "dynamodb:BatchWriteItem"), tableArn),
-                statement(List.of("dynamodb:Query"), indexArn));
-        // Administration: its own function and role, confined to the configuration items; CreateEventStream checks that its
-        // Uri's stream exists (and Get/ListEventStreams report its health): DescribeStreamSummary on the account's streams.
-        Alias admin = function("Admin", AdminHandler.class, code, table, configurationOnly(tableArn),
+        // Each function's rights on the table are its FunctionRights (written once, next to the handlers, and enforced at
+        // the wire by the tests). Administration also checks that an event stream's Uri names a stream that exists (and
+        // Get/ListEventStreams report its health): DescribeStreamSummary on the account's streams.
+        Alias put = function("PutProfileObject", PutProfileObjectHandler.class, code, table, FunctionRights.PUT_PROFILE_OBJECT);
+        Alias addKey = function("AddProfileKey", AddProfileKeyHandler.class, code, table, FunctionRights.ADD_PROFILE_KEY);
+        Alias read = function("ReadProfiles", ReadProfilesHandler.class, code, table, FunctionRights.READ_PROFILES);
+        Alias historyReads = function("ProfileHistory", ProfileHistoryHandler.class, code, table, FunctionRights.PROFILE_HISTORY);
+        Alias lifecycle = function("ProfileLifecycle", ProfileLifecycleHandler.class, code, table, FunctionRights.PROFILE_LIFECYCLE);
+        Alias admin = function("Admin", AdminHandler.class, code, table, FunctionRights.ADMINISTRATION,
                 PolicyStatement.Builder.create().actions(List.of("kinesis:DescribeStreamSummary")).resources(eventStreamArns).build());
 
-        erasureWorker(code, table, tableArn);
-        objectOrderMigration(code, table, tableArn);
+        erasureWorker(code, table);
+        objectOrderMigration(code, table);
         EventExport export = new EventExport(this, "EventExport", table, code, eventStreamArns);
         CfnOutput.Builder.create(this, "EventExportFailureQueue").value(export.failures.getQueueUrl())
                 .description("Change-stream batches the event exporter gave up on: shard and sequence numbers to replay").build();
-        applyDomainFiles(code, table, tableArn, domainFilesDigest);
+        applyDomainFiles(code, table, domainFilesDigest);
 
         LogGroup accessLogs = LogGroup.Builder.create(this, "ApiAccessLogs")
                 .retention(RetentionDays.ONE_YEAR).removalPolicy(RemovalPolicy.RETAIN).build();
@@ -239,7 +214,8 @@ public final class ApiStack extends Stack {
                 .description("Endpoint for the AWS SDKs and CLI (sign with service name execute-api)").build();
     }
 
-    private Alias function(String name, Class<?> handler, Code code, ITable table, PolicyStatement... grants) {
+    private Alias function(String name, Class<?> handler, Code code, ITable table, List<FunctionRights.Grant> rights,
+            PolicyStatement... grants) {
         LogGroup logs = LogGroup.Builder.create(this, name + "Logs")
                 .retention(RetentionDays.ONE_MONTH).removalPolicy(RemovalPolicy.DESTROY).build();
         Function function = Function.Builder.create(this, name)
@@ -252,6 +228,7 @@ public final class ApiStack extends Stack {
                 .environment(Map.of(ProfilesTable.TABLE_NAME_ENV, table.getTableName(), "JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS))
                 .logGroup(logs)
                 .build();
+        Grants.give(function, rights, table.getTableArn());
         for (PolicyStatement grant : grants) function.addToRolePolicy(grant);
         Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
                 "the API calls the published version behind the alias, never $LATEST");
@@ -259,7 +236,8 @@ public final class ApiStack extends Stack {
     }
 
     /** A background function (no API, no SnapStart): the erasure worker and the domain files' custom resource. */
-    private Function backgroundFunction(String name, Class<?> handler, Code code, ITable table, Duration timeout, PolicyStatement... grants) {
+    private Function backgroundFunction(String name, Class<?> handler, Code code, ITable table, Duration timeout,
+            List<FunctionRights.Grant> rights) {
         LogGroup logs = LogGroup.Builder.create(this, name + "Logs")
                 .retention(RetentionDays.ONE_MONTH).removalPolicy(RemovalPolicy.DESTROY).build();
         Function function = Function.Builder.create(this, name)
@@ -271,7 +249,7 @@ public final class ApiStack extends Stack {
                 .environment(Map.of(ProfilesTable.TABLE_NAME_ENV, table.getTableName(), "JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS))
                 .logGroup(logs)
                 .build();
-        for (PolicyStatement grant : grants) function.addToRolePolicy(grant);
+        Grants.give(function, rights, table.getTableArn());
         return function;
     }
 
@@ -279,12 +257,9 @@ public final class ApiStack extends Stack {
      * The erasure worker: a schedule invokes it every minute; each run erases due deletions in
      * bounded steps and records its progress, so the next run (or a retry after a failure) resumes.
      */
-    private void erasureWorker(Code code, ITable table, String tableArn) {
+    private void erasureWorker(Code code, ITable table) {
         Function worker = backgroundFunction("ErasureWorker", ErasureHandler.class, code, table,
-                Duration.seconds(ErasureHandler.TIMEOUT.toSeconds()),
-                // Finding a deleted domain's items takes a Scan (no index by domain), and erasing them BatchWriteItem deletes.
-                statement(List.of("dynamodb:Scan", "dynamodb:BatchWriteItem"), tableArn),
-                configurationOnly(tableArn, "dynamodb:BatchGetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"));
+                Duration.seconds(ErasureHandler.TIMEOUT.toSeconds()), FunctionRights.ERASURE);
         Rule.Builder.create(this, "ErasureSchedule")
                 .description("Runs the openprofiles erasure worker: deleted domains and object types are erased in bounded steps")
                 .schedule(Schedule.rate(ERASURE_SCHEDULE))
@@ -296,35 +271,22 @@ public final class ApiStack extends Stack {
      * The one-time migration after an upgrade from a version that listed objects in key order (README, "Upgrading"):
      * invoked by hand until it answers {@code "done": true}. Scan finds the objects, UpdateItem gives each its new index key.
      */
-    private void objectOrderMigration(Code code, ITable table, String tableArn) {
+    private void objectOrderMigration(Code code, ITable table) {
         Function migration = backgroundFunction("ObjectOrderMigration", ObjectOrderHandler.class, code, table,
-                Duration.seconds(ObjectOrderHandler.TIMEOUT.toSeconds()), statement(List.of("dynamodb:Scan", "dynamodb:UpdateItem"), tableArn));
+                Duration.seconds(ObjectOrderHandler.TIMEOUT.toSeconds()), FunctionRights.OBJECT_ORDER);
         CfnOutput.Builder.create(this, "ObjectOrderMigrationFunction").value(migration.getFunctionName())
                 .description("Invoke until it answers done:true after upgrading a table written by a version before newest-first listing").build();
     }
 
     /** Applies the domain files on every deploy that changes them (create-or-replace), with the administration's code and rights. */
-    private void applyDomainFiles(Code code, ITable table, String tableArn, String digest) {
+    private void applyDomainFiles(Code code, ITable table, String digest) {
         Function apply = backgroundFunction("ApplyDomainFiles", DomainFilesHandler.class, code, table, Duration.minutes(5),
-                configurationOnly(tableArn));
+                FunctionRights.ADMINISTRATION);
         CustomResource.Builder.create(this, "DomainFiles")
                 .resourceType("Custom::DomainFiles")
                 .serviceToken(apply.getFunctionArn())
                 .properties(Map.of(DOMAIN_FILES_DIGEST, digest))
                 .build();
-    }
-
-    /** The administration's DynamoDB rights: only on items whose key starts with CONFIG# (dynamodb:LeadingKeys). */
-    private static PolicyStatement configurationOnly(String tableArn, String... actions) {
-        List<String> granted = actions.length > 0 ? List.of(actions)
-                : List.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
-        return PolicyStatement.Builder.create().actions(granted).resources(List.of(tableArn))
-                .conditions(Map.of("ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of(CONFIG_ITEMS))))
-                .build();
-    }
-
-    private static PolicyStatement statement(List<String> actions, String resource) {
-        return PolicyStatement.Builder.create().actions(actions).resources(List.of(resource)).build();
     }
 
     /** Gateway-side checks stay coarse (members present, right JSON types): the handlers name the field in their 400s. */

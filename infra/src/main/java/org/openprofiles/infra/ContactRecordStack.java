@@ -10,19 +10,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.openprofiles.api.ContactRecordStreamHandler;
+import org.openprofiles.api.FunctionRights;
 import org.openprofiles.api.RequestLog;
 import software.amazon.awscdk.services.sns.ITopic;
 import org.openprofiles.config.Names;
 import org.openprofiles.service.ContactRecordService;
 import org.openprofiles.store.table.ProfilesTable;
-import org.openprofiles.store.table.StoreKeys;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.dynamodb.ITable;
-import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.kinesis.IStream;
 import software.amazon.awscdk.services.kinesis.Stream;
 import software.amazon.awscdk.services.kinesis.StreamEncryption;
@@ -110,22 +109,7 @@ public final class ContactRecordStack extends Stack {
                         "JAVA_TOOL_OPTIONS", ApiStack.JAVA_TOOL_OPTIONS))
                 .logGroup(logs)
                 .build();
-        // PutProfileObject's actions (with finishing a DeleteProfile or MergeProfiles whose function died; dead letters
-        // are PutItem), confined to this domain's items and its configuration items.
-        List<String> keys = List.of(StoreKeys.domain(settings.domainName()) + "*", "CONFIG#D#" + settings.domainName(),
-                "CONFIG#D#" + settings.domainName() + "#T#*");
-        String tableArn = table.getTableArn();
-        consumer.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem",
-                        "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"))
-                .resources(List.of(tableArn))
-                .conditions(Map.of("ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", keys)))
-                .build());
-        // Finishing an abandoned operation queries the index (as PutProfileObject's role may).
-        consumer.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("dynamodb:Query"))
-                .resources(List.of(tableArn + "/index/" + ProfilesTable.OBJECTS_BY_PROFILE_INDEX))
-                .build());
+        Grants.give(consumer, FunctionRights.contactRecords(settings.domainName()), table.getTableArn());
 
         Queue failures = Queue.Builder.create(this, "ContactRecordFailures")
                 .encryption(QueueEncryption.SQS_MANAGED)

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.openprofiles.api.EventExportHandler;
+import org.openprofiles.api.FunctionRights;
 import org.openprofiles.api.RequestLog;
 import org.openprofiles.service.EventStreamService;
 import org.openprofiles.store.table.ProfilesTable;
@@ -78,12 +79,7 @@ final class EventExport extends Construct {
                 .environment(Map.of(ProfilesTable.TABLE_NAME_ENV, table.getTableName(), "JAVA_TOOL_OPTIONS", ApiStack.JAVA_TOOL_OPTIONS))
                 .logGroup(logs)
                 .build();
-        // Reads only: the domains' items (their event streams) and profile items (is the profile still there?).
-        function.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("dynamodb:BatchGetItem"))
-                .resources(List.of(table.getTableArn()))
-                .conditions(Map.of("ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of("CONFIG#D#*", "D#*#P#*"))))
-                .build());
+        Grants.give(function, FunctionRights.EVENT_EXPORT, table.getTableArn());
         function.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("kinesis:PutRecords"))
                 .resources(destinations)

@@ -8,6 +8,7 @@ import org.openprofiles.config.DomainLoader;
 import org.openprofiles.kinesis.DynamoDbStreamEventSource;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.service.DomainAdminService;
+import org.openprofiles.store.config.ConfigItems;
 import org.openprofiles.store.table.DynamoCalls;
 import org.openprofiles.store.table.ProfilesTable;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -34,8 +35,6 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 final class EmulatorReset {
     /** Items a Scan page reads (keys only). */
     static final int PAGE_SIZE = 500;
-    /** The configuration's items (ConfigItems: the registry, domains with their event streams, types, erasure jobs). */
-    static final String CONFIG_PREFIX = "CONFIG#";
     /** Rounds for deletes DynamoDB leaves unprocessed, per 25-item batch. */
     static final int MAX_ROUNDS = 10;
 
@@ -58,7 +57,7 @@ final class EmulatorReset {
     }
 
     Result run(Deadline deadline) {
-        int deleted = deleteAll(CONFIG_PREFIX, deadline);
+        int deleted = deleteAll(ConfigItems.PREFIX, deadline);
         deleted += deleteAll(null, deadline);
         exporter.skipToEnd(deadline.remaining());
         admin.applyFiles(seedFiles, deadline);

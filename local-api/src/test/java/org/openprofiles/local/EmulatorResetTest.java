@@ -308,6 +308,6 @@ class EmulatorResetTest {
             assertTrue(local.get(1).startsWith("/_openprofiles/"));
             for (String resource : deployed) assertFalse(resource.startsWith("/_openprofiles"), resource);
         }
-        assertTrue(ConfigItems.REGISTRY_PK.startsWith(EmulatorReset.CONFIG_PREFIX), "the reset deletes the configuration first");
+        assertTrue(ConfigItems.REGISTRY_PK.startsWith(ConfigItems.PREFIX), "the reset deletes the configuration first");
     }
 }

@@ -23,11 +23,13 @@ final class Counters {
     final LongAdder indexItemsOlder = new LongAdder();
     final ConcurrentMap<String, LongAdder> stopped = new ConcurrentHashMap<>();
     final ConcurrentMap<String, LongAdder> held = new ConcurrentHashMap<>();
+    /** Denied accesses, "role: what", each counted. */
+    final ConcurrentMap<String, LongAdder> denied = new ConcurrentHashMap<>();
 
     Stats stats() {
         return new Stats(snapshot(calls), snapshot(forwarded), transactionConflicts.sum(), singleItemConflicts.sum(),
                 batchItemsDeferred.sum(), snapshot(throttled), snapshot(dropped), snapshot(unprocessed), indexItemsHidden.sum(),
-                snapshot(stopped), inProgress.sum(), olderItems.sum(), indexItemsOlder.sum(), snapshot(held));
+                snapshot(stopped), inProgress.sum(), olderItems.sum(), indexItemsOlder.sum(), snapshot(held), snapshot(denied));
     }
 
     void reset() {
@@ -42,9 +44,14 @@ final class Counters {
         indexItemsHidden.reset();
         stopped.clear();
         held.clear();
+        denied.clear();
         inProgress.reset();
         olderItems.reset();
         indexItemsOlder.reset();
+    }
+
+    void denied(Access access) {
+        count(denied, access.role() + ": " + access.describe());
     }
 
     static void count(ConcurrentMap<String, LongAdder> counters, String operation) {

@@ -26,6 +26,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
@@ -59,6 +60,9 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *   <li>{@link StopAfter}: a caller that dies mid-way ({@code stopAfter}, {@link #stopAfter(int)});</li>
  *   <li>{@link HoldCalls}: DynamoDB that stops answering ({@code holdCalls}).</li>
  * </ul>
+ * Apart from the rules, {@link #checkAccess} gives a role's calls only the rights its IAM policy would: a call
+ * another rule does not end first is refused with {@code AccessDeniedException}, not forwarded, when one of its
+ * {@link Access}es is not allowed.
  * A call meets them in this order: stopAfter, holdCalls, latency, throttling, unprocessed keys and items, then
  * the read rules or the transaction holds; a forwarded call may then lose its response. What they
  * share: {@link Forwarding} and {@link Upstream} (forwarding, the proxy's own reads),
@@ -126,11 +130,13 @@ public final class ProductionLikeDynamo implements AutoCloseable {
     private final StaleReads staleReads;
     private final IndexLag indexLag;
     private final HoldCalls heldCalls = new HoldCalls();
+    private final ItemKeys keys;
+    private volatile Predicate<Access> allowed;
 
     private ProductionLikeDynamo(URI upstream, int port, Rules rules) throws IOException {
         this.upstream = new Upstream(upstream, counters);
         this.rules = rules;
-        ItemKeys keys = new ItemKeys(this.upstream::describeKeySchema);
+        this.keys = new ItemKeys(this.upstream::describeKeySchema);
         RecentWrites recentWrites = new RecentWrites(keys, this.upstream);
         this.forwarding = new Forwarding(this.upstream, recentWrites, counters);
         this.holds = new TransactionHolds(keys, forwarding, counters);
@@ -193,6 +199,15 @@ public final class ProductionLikeDynamo implements AutoCloseable {
         Rules previous = this.rules;
         this.rules = replacement == null ? Rules.none() : replacement;
         if (previous != this.rules) previous.releaseCalls();
+    }
+
+    /**
+     * From the next call on, a call made in a role ({@link Access#ROLE_HEADER}) is answered 400 AccessDeniedException,
+     * and not forwarded, unless {@code allowed} accepts each of its {@link Access}es, as IAM would deny a call its role's
+     * policy does not allow (a role's denials are in {@link Stats#denied()}). Null: no call is checked.
+     */
+    public void checkAccess(Predicate<Access> allowed) {
+        this.allowed = allowed;
     }
 
     /** Waits until {@code holdCalls} holds at least {@code count} calls at once; false on timeout. */
@@ -336,6 +351,16 @@ public final class ProductionLikeDynamo implements AutoCloseable {
             count(counters.held, operation);
             heldCalls.hold(hold);
             return new Outcome(null, LossStyle.RESET);
+        }
+        Predicate<Access> allowed = this.allowed;
+        if (allowed != null && request.header(Access.ROLE_HEADER) != null) {
+            for (Access access : Access.of(request, operation, Json.parseObject(request.body()), keys)) {
+                if (allowed.test(access)) continue;
+                counters.denied(access);
+                return Outcome.answer(Answers.error("{\"__type\":\"com.amazon.coral.service#AccessDeniedException\",\"Message\":"
+                        + Json.quote("User: " + access.role() + " is not authorized to perform: " + access.action() + " on resource: "
+                                + access.resource() + " because no identity-based policy allows the " + access.action() + " action") + "}"));
+            }
         }
         AddedLatency.spend(rules, operation);
         JsonNode body = switch (operation) {

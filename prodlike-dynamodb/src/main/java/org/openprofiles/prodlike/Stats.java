@@ -21,11 +21,13 @@ import java.util.Map;
  * @param olderItems         items a read showed in an older version (or left out, or added) by staleReadMs or tornReads
  * @param indexItemsOlder    items Query and Scan answers on an index showed in their version before a recent write
  * @param held               calls held unanswered by holdCalls (then dropped, never forwarded)
+ * @param denied             accesses refused by {@link ProductionLikeDynamo#checkAccess}, by "role: access" (its calls
+ *                           answered AccessDeniedException, never forwarded)
  */
 public record Stats(Map<String, Long> calls, Map<String, Long> forwarded, long transactionConflicts,
         long singleItemConflicts, long batchItemsDeferred, Map<String, Long> throttled, Map<String, Long> dropped,
         Map<String, Long> unprocessed, long indexItemsHidden, Map<String, Long> stopped, long inProgress, long olderItems, long indexItemsOlder,
-        Map<String, Long> held) {
+        Map<String, Long> held, Map<String, Long> denied) {
     /** Requests received, all operations: what one operation costs, when it ran alone since the last reset. */
     public long totalCalls() {
         return calls.values().stream().mapToLong(Long::longValue).sum();

@@ -23,9 +23,11 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * re-created domain never repeats a version), and a write that finds its own version knows it landed.
  */
 public final class ConfigItems {
+    /** Every configuration item's key starts with this, and no data item's does. */
+    public static final String PREFIX = "CONFIG#";
     /** The registry's key. */
-    public static final String REGISTRY_PK = "CONFIG#registry";
-    static final String DOMAIN_PREFIX = "CONFIG#D#";
+    public static final String REGISTRY_PK = PREFIX + "registry";
+    static final String DOMAIN_PREFIX = PREFIX + "D#";
     static final String TYPE_INFIX = "#T#";
 
     static final String DOMAIN_NAME = "domainName";
@@ -58,12 +60,12 @@ public final class ConfigItems {
 
     // ---- keys -----------------------------------------------------------------------------------------------------
 
-    static String domainPk(String domain) { return DOMAIN_PREFIX + domain; }
+    public static String domainPk(String domain) { return DOMAIN_PREFIX + domain; }
 
     static String typePk(String domain, String type) { return DOMAIN_PREFIX + domain + TYPE_INFIX + type; }
 
     /** Every object type item of a domain starts with this (a domain's erasure removes them). */
-    static String typesPrefix(String domain) { return DOMAIN_PREFIX + domain + TYPE_INFIX; }
+    public static String typesPrefix(String domain) { return DOMAIN_PREFIX + domain + TYPE_INFIX; }
 
     /** A fresh version: random, so a domain deleted and created again never repeats one. */
     static String newVersion() { return UUID.randomUUID().toString(); }

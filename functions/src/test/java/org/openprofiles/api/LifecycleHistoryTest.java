@@ -63,7 +63,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Seeded random histories, Jepsen style: 8 threads ({@code history.threads}) each make 14 random calls
  * ({@code history.ops}) through the handlers on {@value #CUSTOMERS} customers (so calls collide): PutProfileObject
- * of a contact record (then SearchProfiles by its contact id, to learn where it landed),
+ * of a contact record (then SearchProfiles by its contact id, to learn where it landed; one record in eight is sent twice
+ * at once, as a stream's duplicate or a resend racing the first, so two puts start the same object),
  * AddProfileKey, DeleteProfileKey (of a value the thread added, on the profile holding it or now and then on another),
  * UpdateProfile (name, phone changed or emptied), DeleteProfileObject, MergeProfiles,
  * DeleteProfile, CreateProfile, SearchProfiles by phone, ListProfileObjects, and the administration's PutProfileObjectType
@@ -182,6 +183,7 @@ class LifecycleHistoryTest {
         Map<Integer, Integer> failedHistoriesByInvariant = new TreeMap<>();
         int failedHistories = 0;
         long overlapped = 0;
+        long twinsOverlapped = 0;
         long conflicts = 0;
         long faultsInjected = 0;
         Map<String, Long> denied = new TreeMap<>();
@@ -198,11 +200,13 @@ class LifecycleHistoryTest {
             List<Violation> violations = checker.check();
             long overlaps = history.overlappingLifecycleCalls();
             overlapped += overlaps;
+            long twins = history.overlappingTwinPuts();
+            twinsOverlapped += twins;
             conflicts += stats.transactionConflicts() + stats.singleItemConflicts() + stats.batchItemsDeferred();
             faultsInjected += stats.throttles() + stats.responsesDropped();
-            String summary = String.format("HISTORY faults=%s seed=%d %d ms calls=%d overlapping-lifecycle-calls=%d conflicts=%d/%d/%d "
+            String summary = String.format("HISTORY faults=%s seed=%d %d ms calls=%d overlapping-lifecycle-calls=%d overlapping-twin-puts=%d conflicts=%d/%d/%d "
                             + "throttled=%d dropped=%d index-hidden=%d refused-writes=%s violations=%d", faults, seed,
-                    (System.nanoTime() - started) / 1_000_000, history.calls.size(), overlaps,
+                    (System.nanoTime() - started) / 1_000_000, history.calls.size(), overlaps, twins,
                     stats.transactionConflicts(), stats.singleItemConflicts(), stats.batchItemsDeferred(), stats.throttles(),
                     stats.responsesDropped(), stats.indexItemsHidden(), history.refusedWrites(), violations.size());
             System.out.println(summary);
@@ -220,6 +224,7 @@ class LifecycleHistoryTest {
                     + failedHistoriesByInvariant + "), base seed " + SEED + "\n" + String.join("\n", failures));
         }
         if (!denied.isEmpty()) problems.add("calls beyond their function's IAM rights (FunctionRights): " + denied);
+        if (twinsOverlapped == 0) problems.add("no record's two puts overlapped in time: no two puts raced to start one object");
         if (overlapped < 3L * COUNT) problems.add("lifecycle calls overlapped others on the same profile only " + overlapped + " times");
         if (faults.conflicts && conflicts == 0) problems.add("no transaction conflict in any history: the calls did not race");
         if (Set.of(Faults.THROTTLING, Faults.LOST_RESPONSES, Faults.ALL).contains(faults) && faultsInjected == 0) problems.add("no fault was injected");
@@ -310,6 +315,8 @@ class LifecycleHistoryTest {
         final AtomicInteger ids = new AtomicInteger();
         final List<String> customers = new ArrayList<>();
         final long began = System.nanoTime();
+        /** Sends a record's twin put alongside its first (see Worker.putRecord). */
+        ExecutorService twins;
 
         History(long seed, Faults faults) {
             this.seed = seed;
@@ -348,6 +355,7 @@ class LifecycleHistoryTest {
 
         void run() throws Exception {
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+            twins = Executors.newFixedThreadPool(THREADS);
             try {
                 List<Future<?>> threads = new ArrayList<>();
                 for (int t = 0; t < THREADS; t++) {
@@ -360,6 +368,7 @@ class LifecycleHistoryTest {
                 for (Future<?> thread : threads) thread.get(10, TimeUnit.MINUTES);
             } finally {
                 pool.shutdownNow();
+                twins.shutdownNow();
             }
         }
 
@@ -487,10 +496,29 @@ class LifecycleHistoryTest {
             void putRecord() {
                 String phone = customer();
                 String contact = "ctr-" + token();
+                // The same record sent twice at once: both puts may read "no such object" and race to start it.
+                Future<Call> twin = random.nextInt(8) == 0 ? twins.submit(() -> putCall(contact, phone)) : null;
+                learn(putCall(contact, phone));
+                if (twin != null) {
+                    try {
+                        learn(twin.get(2, TimeUnit.MINUTES));
+                    } catch (Exception e) {
+                        throw new IllegalStateException("the twin put of " + contact + " did not end", e);
+                    }
+                }
+            }
+
+            Call putCall(String contact, String phone) {
                 Call call = History.this.call(thread, "PutProfileObject", contact + " phone " + phone, context -> put.handleRequest(
                         Events.putProfileObject(DOMAIN, "CTR", ContentionTest.ctr(contact, phone)), context));
                 call.token = contact;
                 call.phone = phone;
+                return call;
+            }
+
+            /** Where a put's record landed (SearchProfiles by its contact id), when it answered 200. */
+            void learn(Call call) {
+                String contact = call.token;
                 if (!call.acked()) return;
                 call.uniqueKey = (String) body(call).get("ProfileObjectUniqueKey");
                 call.result = "key " + call.uniqueKey.substring(0, 8);
@@ -627,6 +655,13 @@ class LifecycleHistoryTest {
                 out.put(op, all.stream().filter(Call::refused).count() + "/" + all.size());
             }
             return out;
+        }
+
+        /** Records sent twice whose two puts overlapped in time. */
+        long overlappingTwinPuts() {
+            Map<String, List<Call>> byRecord = calls.stream().filter(c -> c.op.equals("PutProfileObject"))
+                    .collect(Collectors.groupingBy(c -> c.token));
+            return byRecord.values().stream().filter(puts -> puts.size() == 2 && puts.get(0).overlaps(puts.get(1))).count();
         }
 
         /** Lifecycle calls that overlapped in time another call touching one of their profiles. */
@@ -770,8 +805,10 @@ class LifecycleHistoryTest {
                 }
             }
             for (Call put : ops("PutProfileObject")) {
-                // Each attempt is one request: at most one INGESTED record each, and none from an attempt answered 4xx/429.
-                long mayHaveWritten = put.statuses.stream().filter(status -> status == 200 || status >= 500 || status < 0).count();
+                // Each attempt is one request: at most one INGESTED record each, and none from an attempt answered 4xx/429
+                // (a record sent twice: its two puts' attempts together).
+                long mayHaveWritten = twins(put).stream().flatMap(twin -> twin.statuses.stream())
+                        .filter(status -> status == 200 || status >= 500 || status < 0).count();
                 int records = ingestedByContact.getOrDefault(put.token, 0);
                 if (records > mayHaveWritten) {
                     violation(put.refused() ? 3 : 6, "put #" + put.id + " answered " + put.statuses + " but " + records
@@ -875,7 +912,7 @@ class LifecycleHistoryTest {
         void records() {
             for (Call put : ops("PutProfileObject")) {
                 TableScan.ObjectRow object = objectByContact.get(put.token);
-                if (put.refused() && !scan.mentioning(put.token).isEmpty()) {
+                if (put.refused() && twins(put).stream().allMatch(Call::refused) && !scan.mentioning(put.token).isEmpty()) {
                     violation(3, "put #" + put.id + " answered " + put.statuses + " but the table holds its record: "
                             + scan.mentioning(put.token), profilesOf(object), Set.of(put.token));
                 }
@@ -1240,6 +1277,11 @@ class LifecycleHistoryTest {
                             landedOn, puts.stream().map(c -> c.token).collect(Collectors.toSet()));
                 }
             }
+        }
+
+        /** The puts of the same record as {@code put} (itself and, when it was sent twice, its twin). */
+        List<Call> twins(Call put) {
+            return ops("PutProfileObject").stream().filter(c -> c.token.equals(put.token)).toList();
         }
 
         Set<String> settled(Set<String> holders) {

@@ -15,13 +15,14 @@ import org.openprofiles.store.table.HolderItem;
 import org.openprofiles.store.table.KeyItem;
 import org.openprofiles.store.table.ProfilesTable;
 import org.openprofiles.store.table.StoreKeys;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * How a profile joins the holders of a key value: the one place that knows the key value item,
- * its revision condition and when a value spills into {@link HolderItem}s.
+ * its condition (the revision and incarnation read) and when a value spills into {@link HolderItem}s.
  */
 public final class KeyValueHolders {
     /**
@@ -49,7 +50,7 @@ public final class KeyValueHolders {
     /**
      * The writes that make {@code profileId} a holder of {@code key}, given what a consistent read
      * saw (null: the value did not exist). Empty when the profile already holds it. The value's
-     * item is conditioned on the revision read; a spilled value's item is never rewritten, its
+     * item is conditioned on the revision and incarnation read; a spilled value's item is never rewritten, its
      * holders are independent items.
      *
      * @throws IllegalStateException when the value must {@link #spill} first
@@ -118,10 +119,26 @@ public final class KeyValueHolders {
         if (seen == null) {
             put.conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", ProfilesTable.PARTITION_KEY));
         } else {
-            put.conditionExpression("#rev = :rev").expressionAttributeNames(Map.of("#rev", "rev"))
-                    .expressionAttributeValues(Map.of(":rev", n(seen.rev())));
+            Condition read = asRead(seen);
+            put.conditionExpression(read.expression()).expressionAttributeNames(read.names()).expressionAttributeValues(read.values());
         }
         return TransactWriteItem.builder().put(put.build()).build();
+    }
+
+    private record Condition(String expression, Map<String, String> names, Map<String, AttributeValue> values) {}
+
+    /**
+     * The value's item is still the one read: the same revision of the same incarnation. The revision alone is not enough:
+     * a value whose last holder left is deleted, and one created again starts at revision 1, so a write that read the old
+     * one would otherwise land on the new one (putting back a removed holder, dropping a new one).
+     */
+    private static Condition asRead(Snapshot.KeyState seen) {
+        if (seen.born().isEmpty()) { // written before incarnations were marked: one marked since is another
+            return new Condition("#rev = :rev AND attribute_not_exists(#born)", Map.of("#rev", "rev", "#born", KeyItem.BORN),
+                    Map.of(":rev", n(seen.rev())));
+        }
+        return new Condition("#rev = :rev AND #born = :born", Map.of("#rev", "rev", "#born", KeyItem.BORN),
+                Map.of(":rev", n(seen.rev()), ":born", DynamoCalls.s(seen.born())));
     }
 
     TransactWriteItem holder(String domain, KeyValue key, String profileId) {
@@ -145,10 +162,11 @@ public final class KeyValueHolders {
         Set<String> ids = new LinkedHashSet<>(seen.profileIds());
         ids.remove(profileId);
         if (!ids.isEmpty()) return List.of(keyItem(domain, key, seen, ids, false));
+        Condition read = asRead(seen);
         return List.of(TransactWriteItem.builder().delete(Delete.builder().tableName(tableName)
                 .key(DynamoCalls.itemKey(StoreKeys.keyValue(domain, key)))
-                .conditionExpression("#rev = :rev").expressionAttributeNames(Map.of("#rev", "rev"))
-                .expressionAttributeValues(Map.of(":rev", n(seen.rev()))).build()).build());
+                .conditionExpression(read.expression()).expressionAttributeNames(read.names())
+                .expressionAttributeValues(read.values()).build()).build());
     }
 
     /**

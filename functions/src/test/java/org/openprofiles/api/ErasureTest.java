@@ -19,7 +19,6 @@ import org.openprofiles.prodlike.Rules;
 import org.openprofiles.service.AbandonedOperations;
 import org.openprofiles.service.ErasureWorker;
 import org.openprofiles.service.LiveDomains;
-import org.openprofiles.store.ProfileStore;
 import org.openprofiles.model.Deadline;
 import org.openprofiles.store.config.ConfigItems;
 import org.openprofiles.store.config.ConfigReads;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,6 @@ import org.openprofiles.testing.StoredData;
 import org.openprofiles.testing.TableContents;
 import org.openprofiles.testing.TestContext;
 import org.openprofiles.testing.TestDomains;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Puts racing DeleteProfile and MergeProfiles over DynamoDB as production behaves (25 ms

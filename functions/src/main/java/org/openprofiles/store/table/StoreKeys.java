@@ -80,7 +80,7 @@ public final class StoreKeys {
      * earlier versions (the bare unique key) come after every object written or rewritten since, and keep working.
      */
     public static String newestFirst(long writtenAtMillis, String id) {
-        return "-" + String.format("%013d", LAST_MILLIS - writtenAtMillis) + "#" + id;
+        return writtenBy(writtenAtMillis) + "#" + id;
     }
 
     /** The least {@link #newestFirst} sort key of an item written at or before {@code millis}: a Query from it skips later ones. */
